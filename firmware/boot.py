@@ -1,0 +1,1 @@
+# Runs before main.py on every boot; nothing to set up yet.

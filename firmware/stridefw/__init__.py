@@ -1,0 +1,1 @@
+# StrideKit firmware package: runs on MicroPython (ESP32) and CPython alike.

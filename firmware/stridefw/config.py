@@ -1,0 +1,113 @@
+# StrideKit firmware settings.
+# Units follow DESIGN.md: force in deci-newtons (dn, 0.1 N), CoP in 0.1 mm (dmm),
+# shares in per mille, acceleration in mg, angular rate in 0.1 deg/s, time in us.
+# Every threshold says where its number comes from. Intermediates stay within
+# +-2**30 so that MicroPython's 31-bit small ints never spill into big ints.
+try:
+    from micropython import const
+except ImportError:  # CPython
+
+    def const(x):
+        return x
+
+
+FIRMWARE_VERSION = const(0x000100)  # 0.1.0 as 0xMMmmpp
+
+RATE_HZ_DEFAULT = const(100)
+RATE_HZ_MAX = const(200)
+
+ADC_BITS = const(12)
+ADC_MAX = const(4095)
+# A reading at or above this is treated as saturated (top of the 12-bit range
+# minus noise); ESP32 ADC1 at 11 dB attenuation clips near 3.1 V.
+ADC_SATURATED = const(4080)
+
+# Ticks: MicroPython's ticks_us() wraps at 2**30 on every port (TICKS_PERIOD).
+TICKS_PERIOD = const(1 << 30)
+TICKS_HALF = const(1 << 29)
+TICKS_MASK = const((1 << 30) - 1)
+
+# --- contact detection (total force per foot) ---------------------------------
+# Event level: force-plate practice marks initial contact and toe-off where the
+# vertical force crosses 20 N (e.g. Zeni et al. 2008 used 20 N; 10-50 N is common).
+EVENT_LEVEL_DN = const(200)
+# A contact is confirmed ("armed") only once force clears this level too, so
+# noise around 20 N cannot start a step. 40 N floor; relative part below.
+ARM_MIN_DN = const(400)
+# Relative arm level: body-weight estimate / ARM_BW_DIV (~8 % BW).
+ARM_BW_DIV = const(12)
+# Body weight estimate before the first strides (700 N adult).
+BW_DEFAULT_DN = const(7000)
+BW_MIN_DN = const(2000)
+BW_MAX_DN = const(20000)
+
+# Plausible stance durations: sprinting ~80 ms (Weyand 2000), slow walking up to
+# ~1.5 s; longer than STANCE_MAX_US is standing, not a step.
+STANCE_MIN_US = const(60000)
+STANCE_MAX_US = const(2500000)
+# Max time a foot can be in swing before the stride is considered interrupted
+# (swing_us then reported as 0 = unknown).
+SWING_MAX_US = const(3000000)
+# Longest sample interval used for interpolation / integration (a gap longer
+# than this is counted as missed samples, not stretched).
+DT_MAX_US = const(50000)
+
+# Stance force trace kept for loading-rate analysis at toe-off (samples).
+TRACE_LEN = const(400)
+
+# --- swing-phase auto-zero ----------------------------------------------------
+# Baselines are re-learnt only after the foot has been unloaded this long.
+ZERO_AFTER_SWING_US = const(60000)
+# EW update shift: baseline += (x - baseline) >> ZERO_SHIFT per swing sample.
+ZERO_SHIFT = const(3)
+# Larger per-cell baseline than this is not drift but a stuck/loaded cell.
+ZERO_MAX_DN = const(1500)
+# If an IMU is present, swing must also show foot rotation (deg/s * 10).
+SWING_GYRO_MIN = const(500)
+
+# --- IMU impact confirmation ----------------------------------------------------
+# Impact peak searched within this window after the 20 N crossing.
+IMPACT_WINDOW_US = const(80000)
+# An impact shows as acceleration magnitude above 1.5 g on the shoe (walking heel
+# strikes give ~2-4 g, running 5-12 g at the shoe: Lafortune 1991, Mercer 2003).
+IMPACT_MIN_MG = const(1500)
+
+# --- per-cell sensor faults -----------------------------------------------------
+# Stuck: raw value within +-STUCK_BAND counts for STUCK_US while the foot steps.
+STUCK_BAND = const(2)
+STUCK_US = const(2000000)
+# Saturated continuously for longer than any heel impact plateau.
+SATURATED_US = const(500000)
+# Open/dead: cell's peak raw stays below DEAD_RAW for DEAD_STEPS consecutive steps.
+DEAD_RAW = const(20)
+DEAD_STEPS = const(10)
+
+# --- session flags (running statistics) -----------------------------------------
+# Statistics window (exponentially weighted Welford, n capped here).
+STAT_N_MAX = const(64)
+# Steps needed before a statistical flag may be raised.
+STAT_MIN_STEPS = const(20)
+# UNSTABLE: step-to-step SD of the stance-mean CoP medial-lateral position above
+# this (dmm). Stable shod running shows ~2-3 mm (Nigg et al. 2006 report 2-3x more
+# ML CoP movement on unstable MBT soles than on control shoes).
+UNSTABLE_SD_DMM = const(60)
+# HARD_IMPACT: mean peak shoe shock above 10 g or mean loading rate above 100 BW/s
+# (Milner 2006: injured runners ~ 80-100 BW/s vertical instantaneous loading rate).
+HARD_SHOCK_MG = const(10000)
+HARD_LR_BW_S = const(100)
+
+# --- flag bits (session flags and per-step flags share this space) ---------------
+FLAG_UNEVEN_LOAD = const(0x0001)
+FLAG_UNSTABLE = const(0x0002)
+FLAG_HARD_IMPACT = const(0x0004)
+FLAG_SENSOR_FAULT = const(0x0008)
+FLAG_DEGRADED = const(0x0010)
+# per-step only
+STEP_IMU_CONFIRMED = const(0x0100)
+STEP_NO_IMPACT = const(0x0200)  # IMU present but no impact peak found
+STEP_TRACE_FULL = const(0x0400)  # stance longer than the trace buffer
+STEP_SATURATED = const(0x0800)  # a cell saturated during this stance
+STEP_GAP = const(0x1000)  # a sample gap > DT_MAX_US inside this stance
+
+FOOT_LEFT = const(0)
+FOOT_RIGHT = const(1)

@@ -1,0 +1,763 @@
+# StepKernel: per-sample, fixed-point processing of one foot's insole and IMU.
+#
+# push(tick_us, cells, imu) per sample; no allocation on the hot path (checked in
+# tests/mpy with gc.mem_alloc()). Every intermediate stays within +-2**30 so it is
+# a small int on MicroPython's 32-bit ports. Q-formats are stated where used.
+#
+# Units: force dn (0.1 N), CoP dmm (0.1 mm), shares per mille, accel mg,
+# gyro 0.1 deg/s, time us. Session time is kept as (t, wraps): t in [0, 2**30)
+# microseconds plus the number of 2**30 wraps, so the u32 microsecond timestamps
+# of records are written byte by byte without ever forming a big int.
+#
+# Events follow force-plate practice: contact and toe-off where total vertical
+# force crosses 20 N (EVENT_LEVEL_DN), timed by linear interpolation between
+# samples; a contact counts only once force also clears an arm level relative to
+# body weight (hysteresis against noise). Body weight is estimated per stride from
+# impulse: in steady gait the vertical impulse of one foot's step equals
+# BW * stride_time / 2 (Newton's second law over a stride).
+import array
+
+from stridefw import config as C
+
+try:
+    from micropython import const
+except ImportError:  # CPython
+
+    def const(x):
+        return x
+
+
+EV_STEP = const(1)
+EV_FLAG = const(2)
+
+_SWING = const(0)
+_PENDING = const(1)
+_STANCE = const(2)
+
+_MASK = const(0x3FFFFFFF)  # 2**30 - 1, the largest small int on 32-bit ports
+_HALF = const(0x20000000)
+_TOTAL_MAX_DN = const(40000)  # 4 kN per foot: arithmetic clamp (> 5 BW for 70 kg)
+_IMP_BASE = const(20971520)  # 20 * 2**20: impulse accumulator carry (see _integrate)
+_IMU_LOST_US = const(500000)
+_IMU_BACK_US = const(1000000)
+_MOTION_MIN = const(20)  # samples with movement elsewhere before "stuck" counts
+_MOTION_COUNTS = const(64)  # raw change that counts as movement
+_SHOCK_CLAMP = const(16000)  # +-16 g full scale
+
+# Step record payload (little endian), STEP_LEN bytes:
+#  0 index u32 | 4 contact_us u32 | 8 stance_us u32 | 12 swing_us u32
+# 16 peak_force_dn u16 | 18 time_to_peak_ms u16 | 20 loading_rate_n_s u32
+# 24 impulse_dnms u32 | 28 strike_pm i16 | 30 cop_x_mean_dmm i16
+# 32 cop_ml_range_dmm u16 | 34 cop_path_dmm u16 | 36 heel_pm u16 | 38 mid_pm u16
+# 40 fore_pm u16 | 42 medial_pm u16 | 44 shock_mg u16 | 46 flags u16 | 48 bw_dn u16
+STEP_LEN = const(50)
+# Flag record payload: 0 t_us u32 | 4 flags u16 | 6 changed u16 | 8 fault_cells u16
+# | 10 imu_ok u8
+FLAG_LEN = const(11)
+
+# Running statistics slots (exponentially weighted Welford, n capped at STAT_N_MAX)
+_ST_COPX = const(0)  # per-step mean CoP x, mean Q4 and variance Q8 (dmm)
+_ST_SHOCK = const(1)  # peak shock mg, mean Q4
+_ST_LR = const(2)  # loading rate BW/s, mean Q4
+_N_STATS = const(3)
+
+
+def _put16(buf, off, v):
+    buf[off] = v & 0xFF
+    buf[off + 1] = (v >> 8) & 0xFF
+
+
+def _put32(buf, off, v):
+    # v is a small non-negative int (< 2**30)
+    buf[off] = v & 0xFF
+    buf[off + 1] = (v >> 8) & 0xFF
+    buf[off + 2] = (v >> 16) & 0xFF
+    buf[off + 3] = (v >> 24) & 0xFF
+
+
+def _put_time(buf, off, t, wraps):
+    # u32 microseconds = wraps * 2**30 + t, modulo 2**32, written without big ints
+    buf[off] = t & 0xFF
+    buf[off + 1] = (t >> 8) & 0xFF
+    buf[off + 2] = (t >> 16) & 0xFF
+    buf[off + 3] = ((t >> 24) & 0x3F) | ((wraps & 3) << 6)
+
+
+def _clamp16(v):
+    if v < 0:
+        return 0
+    return 0xFFFF if v > 0xFFFF else v
+
+
+def isqrt(n):
+    """Integer square root, allocation-free for small ints."""
+    if n <= 0:
+        return 0
+    x = n
+    y = (x + 1) >> 1
+    while y < x:
+        x = y
+        y = (x + n // x) >> 1
+    return x
+
+
+def _frac_us(dt, num, den):
+    # dt * num / den with num <= den, scaled so the product stays below 2**30
+    while den > 16384:
+        num >>= 2
+        den >>= 2
+    if den <= 0:
+        return 0
+    return (dt * num) // den
+
+
+def _ext_us(dt, num, den, cap):
+    # dt * num / den for an extrapolation (num may exceed den), capped at cap
+    while num > 16384 or den > 16384:
+        num >>= 2
+        den >>= 2
+    if den <= 0:
+        return cap
+    v = (dt * num) // den
+    return cap if v > cap else v
+
+
+class StepKernel:
+    """Finds steps in one foot's samples and summarises each as a Step payload."""
+
+    def __init__(self, layout, calib, foot=0, has_imu=True, bw_dn=C.BW_DEFAULT_DN):
+        n = layout.n_cells
+        if calib.n_cells != n:
+            raise ValueError("calibration has %d cells, layout %d" % (calib.n_cells, n))
+        self.n_cells = n
+        self.foot = foot
+        self.has_imu = has_imu
+        self._bw0 = bw_dn
+        self._tab = calib.table
+        self._x = array.array("h", layout.x_dmm)
+        self._y = array.array("h", layout.y_dmm)
+        self._zone = array.array("b", layout.zone)
+        self._foot_len = layout.foot_length_dmm
+        self.force = array.array("i", bytes(4 * n))  # last per-cell force, dn
+        self._base = array.array("i", bytes(4 * n))  # auto-zero baseline, dn
+        self._raw_prev = array.array("h", bytes(2 * n))
+        self._stuck_ref = array.array("h", bytes(2 * n))
+        self._stuck_us = array.array("i", bytes(4 * n))
+        self._stuck_motion = array.array("i", bytes(4 * n))
+        self._sat_us = array.array("i", bytes(4 * n))
+        self._peak_raw = array.array("h", bytes(2 * n))
+        self._quiet_steps = array.array("h", bytes(2 * n))
+        self.cell_fault = array.array("b", bytes(n))  # 0 ok, 1 stuck, 2 saturated, 3 dead
+        self._trace_f = array.array("i", bytes(4 * C.TRACE_LEN))
+        self._trace_t = array.array("i", bytes(4 * C.TRACE_LEN))
+        self._st_n = array.array("i", bytes(4 * _N_STATS))
+        self._st_mean = array.array("i", bytes(4 * _N_STATS))
+        self._st_var = array.array("i", bytes(4 * _N_STATS))
+        self.step = bytearray(STEP_LEN)
+        self.flag = bytearray(FLAG_LEN)
+        self.reset()
+
+    def reset(self):
+        """Start a new session: forget time, steps, baselines and statistics."""
+        n = self.n_cells
+        for i in range(n):
+            self.force[i] = 0
+            self._base[i] = 0
+            self._raw_prev[i] = 0
+            self._stuck_ref[i] = -1
+            self._stuck_us[i] = 0
+            self._stuck_motion[i] = 0
+            self._sat_us[i] = 0
+            self._peak_raw[i] = 0
+            self._quiet_steps[i] = 0
+            self.cell_fault[i] = 0
+        for s in range(_N_STATS):
+            self._st_n[s] = 0
+            self._st_mean[s] = 0
+            self._st_var[s] = 0
+        self._started = False
+        self._tick = 0
+        self.t = 0  # session time, us mod 2**30
+        self.wraps = 0
+        self._state = _SWING
+        self._f_prev = 0
+        self._f_pp = 0  # force two samples back
+        self._dt_prev = 0
+        self._refine = False
+        self._r_dt01 = 0
+        self._r_f1 = 0
+        self._r_off = 0
+        self.total_dn = 0
+        self.cop_x_dmm = 0
+        self.cop_y_dmm = 0
+        self._c_t = 0  # contact time
+        self._c_w = 0
+        self._pc_t = 0  # previous contact
+        self._have_pc = False
+        self._toe_t = 0  # last toe-off
+        self._have_toe = False
+        self._since_toe_us = 0
+        self._bw = self._bw0
+        self._motion = 0
+        self._imu_missing_us = 0
+        self._imu_back_us = 0
+        self.imu_ok = True
+        self.steps = 0
+        self.rejected = 0
+        self.gaps = 0
+        self.bad_ticks = 0
+        self.flags = 0
+        self._new_stance(0)
+
+    def _new_stance(self, swing_us):
+        self._swing_us = swing_us
+        self._imp_hi = 0
+        self._imp_lo = 0
+        self._peak = 0
+        self._peak_t = 0
+        self._zh = 0
+        self._zm = 0
+        self._zf = 0
+        self._zmed = 0
+        self._zsum = 0
+        self._cx_min = 32767
+        self._cx_max = -32768
+        self._cx_sum = 0
+        self._cx_n = 0
+        self._path = 0
+        self._lcx = 0
+        self._lcy = 0
+        self._have_lc = False
+        self._strike_y = -1
+        self._n_trace = 0
+        self._shock2 = 0
+        self._impact2 = 0
+        self._sflags = 0
+        for i in range(self.n_cells):
+            self._peak_raw[i] = 0
+
+    # ------------------------------------------------------------------ hot path
+    def push(self, tick_us, cells, imu):
+        """One sample. cells: raw ADC counts; imu: [ax, ay, az mg, gx, gy, gz 0.1 deg/s] or None.
+
+        Returns a bitmask of EV_STEP (self.step holds a new Step payload) and EV_FLAG
+        (self.flag holds a new Flag payload).
+        """
+        if not self._started:
+            self._started = True
+            self._tick = tick_us
+            dt = 0
+        else:
+            dt = (tick_us - self._tick) & _MASK
+            if dt >= _HALF:  # tick went backwards: drop the sample
+                self.bad_ticks += 1
+                return 0
+            if dt == 0:
+                self.bad_ticks += 1
+                return 0
+            self._tick = tick_us
+            room = _MASK - self.t
+            if dt > room:
+                self.t = dt - room - 1
+                self.wraps += 1
+            else:
+                self.t += dt
+        dti = dt
+        if dt > C.DT_MAX_US:
+            dti = C.DT_MAX_US
+            self.gaps += 1
+            if self._state != _SWING:
+                self._sflags |= C.STEP_GAP
+        old_flags = self.flags
+
+        # IMU: presence, swing rotation, shock
+        gyro = 0
+        acc2 = 0
+        if imu is None:
+            if self.has_imu:
+                self._imu_missing_us += dti
+                self._imu_back_us = 0
+                if self.imu_ok and self._imu_missing_us >= _IMU_LOST_US:
+                    self.imu_ok = False
+        else:
+            self._imu_missing_us = 0
+            if not self.imu_ok:
+                self._imu_back_us += dti
+                if self._imu_back_us >= _IMU_BACK_US:
+                    self.imu_ok = True
+            ax = imu[0]
+            ay = imu[1]
+            az = imu[2]
+            if ax > _SHOCK_CLAMP:
+                ax = _SHOCK_CLAMP
+            elif ax < -_SHOCK_CLAMP:
+                ax = -_SHOCK_CLAMP
+            if ay > _SHOCK_CLAMP:
+                ay = _SHOCK_CLAMP
+            elif ay < -_SHOCK_CLAMP:
+                ay = -_SHOCK_CLAMP
+            if az > _SHOCK_CLAMP:
+                az = _SHOCK_CLAMP
+            elif az < -_SHOCK_CLAMP:
+                az = -_SHOCK_CLAMP
+            acc2 = ax * ax + ay * ay + az * az  # mg^2, <= 7.7e8
+            g = imu[3]
+            gyro = g if g >= 0 else -g
+            g = imu[4]
+            gyro += g if g >= 0 else -g
+            g = imu[5]
+            gyro += g if g >= 0 else -g
+
+        # Auto-zero only well into swing, with the foot unloaded (and rotating,
+        # when an IMU can tell): standing still never re-zeroes a loaded cell.
+        zero = (
+            self._state != _STANCE
+            and self._since_toe_us >= C.ZERO_AFTER_SWING_US
+            and self._f_prev < self._arm_level()
+            and (imu is None or gyro >= C.SWING_GYRO_MIN)
+        )
+
+        # Cells: table lookup (Q0 dn), baseline, faults, sums.
+        tab = self._tab
+        base = self._base
+        force = self.force
+        xs = self._x
+        ys = self._y
+        zones = self._zone
+        fault = self.cell_fault
+        total = 0
+        sx = 0
+        sy = 0
+        zh = 0
+        zm = 0
+        zf = 0
+        zmed = 0
+        moved = False
+        k = 0
+        for i in range(self.n_cells):
+            raw = cells[i]
+            if raw < 0:
+                raw = 0
+            elif raw > 4095:
+                raw = 4095
+            d = raw - self._raw_prev[i]
+            if d > _MOTION_COUNTS or d < -_MOTION_COUNTS:
+                moved = True
+            self._raw_prev[i] = raw
+            if raw > self._peak_raw[i]:
+                self._peak_raw[i] = raw
+            # saturated: continuously at the top of the range
+            if raw >= C.ADC_SATURATED:
+                if self._sat_us[i] < C.SATURATED_US:
+                    self._sat_us[i] += dti
+                elif fault[i] == 0:
+                    fault[i] = 2
+            else:
+                self._sat_us[i] = 0
+                if fault[i] == 2:
+                    fault[i] = 0
+            # stuck: no change while the rest of the foot moves
+            d = raw - self._stuck_ref[i]
+            if -C.STUCK_BAND <= d <= C.STUCK_BAND:
+                if self._stuck_us[i] < C.STUCK_US:
+                    self._stuck_us[i] += dti
+                elif (
+                    fault[i] == 0
+                    and raw > C.DEAD_RAW
+                    and self._motion - self._stuck_motion[i] >= _MOTION_MIN
+                ):
+                    fault[i] = 1
+            else:
+                self._stuck_ref[i] = raw
+                self._stuck_us[i] = 0
+                self._stuck_motion[i] = self._motion
+                if fault[i] == 1:
+                    fault[i] = 0
+            k = i * 65 + (raw >> 6)
+            t0 = tab[k]
+            f = t0 + (((tab[k + 1] - t0) * (raw & 63)) >> 6)
+            if zero and fault[i] == 0:
+                b = base[i]
+                b += (f - b) >> C.ZERO_SHIFT
+                if b > C.ZERO_MAX_DN:
+                    b = C.ZERO_MAX_DN
+                elif b < 0:
+                    b = 0
+                base[i] = b
+            f -= base[i]
+            if f < 0 or fault[i] == 1 or fault[i] == 2:
+                f = 0
+            force[i] = f
+            total += f
+            sx += f * xs[i]  # <= 16 * 15000 * 300
+            sy += f * ys[i]  # <= 16 * 15000 * 2450 < 2**30
+            z = zones[i]
+            if z == 0:
+                zh += f
+            elif z == 1:
+                zm += f
+            else:
+                zf += f
+            if xs[i] < 0:
+                zmed += f
+        if moved:
+            self._motion = (self._motion + 1) & _MASK
+        if total > _TOTAL_MAX_DN:
+            total = _TOTAL_MAX_DN
+        self.total_dn = total
+        if total > 0:
+            self.cop_x_dmm = sx // total
+            self.cop_y_dmm = sy // total
+
+        ev = self._events(total, dti, acc2, zh, zm, zf, zmed)
+        self._f_pp = self._f_prev
+        self._f_prev = total
+        self._dt_prev = dti
+
+        # session flags from cells and IMU
+        fl = self.flags & ~(C.FLAG_SENSOR_FAULT | C.FLAG_DEGRADED)
+        for i in range(self.n_cells):
+            if fault[i] != 0:
+                fl |= C.FLAG_SENSOR_FAULT | C.FLAG_DEGRADED
+                break
+        if not self.imu_ok:
+            fl |= C.FLAG_SENSOR_FAULT | C.FLAG_DEGRADED
+        self.flags = fl
+        if fl != old_flags:
+            self._write_flag(old_flags)
+            ev |= EV_FLAG
+        return ev
+
+    def _arm_level(self):
+        a = self._bw // C.ARM_BW_DIV
+        return a if a > C.ARM_MIN_DN else C.ARM_MIN_DN
+
+    def _events(self, total, dti, acc2, zh, zm, zf, zmed):
+        lvl = C.EVENT_LEVEL_DN
+        fp = self._f_prev
+        state = self._state
+        ev = 0
+        if state == _SWING:
+            self._since_toe_us += dti
+            if self._since_toe_us > C.SWING_MAX_US:
+                self._since_toe_us = C.SWING_MAX_US
+            if total > lvl and fp <= lvl:
+                # upward crossing: candidate contact between previous and this sample
+                off = _frac_us(dti, lvl - fp, total - fp)
+                back = dti - off
+                self._set_contact(back)
+                self._new_stance(self._swing_since_toe(back))
+                self._trace_add(fp, off - dti)
+                self._trace_add(total, back)
+                self._integrate(fp, total, dti, zh, zm, zf, zmed)
+                self._track_shock(acc2, back)
+                # The sample before was unloaded: the edge started somewhere in
+                # between, so interpolating from ~0 N would time contact early.
+                # Refine at the next sample from the slope of the loaded edge.
+                self._refine = fp * 4 <= lvl
+                self._r_dt01 = dti
+                self._r_f1 = total
+                self._r_off = off
+                self._state = _PENDING
+                state = _PENDING
+                if total >= self._arm_level():
+                    self._arm(total, back)
+                    state = _STANCE
+            return ev
+        if self._refine:
+            self._refine = False
+            f1 = self._r_f1
+            if total > f1:
+                cap = self._r_dt01
+                ext = _ext_us(dti, f1 - lvl, total - f1, cap)
+                delta = ext - (cap - self._r_off)  # how much earlier contact moves
+                self._set_contact(dti + ext)
+                if self._swing_us > 0:
+                    self._swing_us -= delta
+                    if self._swing_us < 0:
+                        self._swing_us = 0
+                self._trace_t[0] = ext - cap
+                self._trace_t[1] = ext
+        # PENDING or STANCE: time since the candidate contact
+        since_c = (self.t - self._c_t) & _MASK
+        if total <= lvl:
+            if state == _STANCE:
+                if total * 4 <= lvl and self._f_pp > fp:
+                    # unloaded now: extrapolate the falling edge of the last two
+                    # loaded samples instead of interpolating towards ~0 N
+                    off = _ext_us(self._dt_prev, fp - lvl, self._f_pp - fp, dti)
+                else:
+                    off = _frac_us(dti, fp - lvl, fp - total)
+                back = dti - off
+                stance_us = since_c - back
+                self._integrate(fp, total, dti, zh, zm, zf, zmed)
+                self._since_toe_us = back
+                if C.STANCE_MIN_US <= stance_us <= C.STANCE_MAX_US:
+                    self._finish_step(stance_us)
+                    ev = EV_STEP
+                else:
+                    self.rejected += 1
+                self._toe_t = (self.t - back) & _MASK
+                self._have_toe = True
+            else:
+                self._since_toe_us += dti
+            self._state = _SWING
+            return ev
+        self._integrate(fp, total, dti, zh, zm, zf, zmed)
+        self._track_shock(acc2, since_c)
+        if self._n_trace < C.TRACE_LEN:
+            self._trace_add(total, since_c)
+        else:
+            self._sflags |= C.STEP_TRACE_FULL
+        if state == _PENDING:
+            self._since_toe_us += dti
+            if total >= self._arm_level():
+                self._arm(total, since_c)
+            return ev
+        if total > self._peak:
+            self._peak = total
+            self._peak_t = since_c
+        # CoP excursion and path while loaded enough for a meaningful CoP
+        if total >= self._bw // 10:
+            cx = self.cop_x_dmm
+            cy = self.cop_y_dmm
+            if cx < self._cx_min:
+                self._cx_min = cx
+            if cx > self._cx_max:
+                self._cx_max = cx
+            self._cx_sum += cx
+            self._cx_n += 1
+            if self._have_lc:
+                dx = cx - self._lcx
+                dy = cy - self._lcy
+                if dx < 0:
+                    dx = -dx
+                if dy < 0:
+                    dy = -dy
+                # octagonal approximation of sqrt(dx^2 + dy^2), error < 7 %
+                if dx > dy:
+                    self._path += dx + (3 * dy >> 3)
+                else:
+                    self._path += dy + (3 * dx >> 3)
+            self._lcx = cx
+            self._lcy = cy
+            self._have_lc = True
+        if since_c > C.STANCE_MAX_US:
+            # standing, not stepping: drop this contact, wait for the foot to lift
+            self._state = _PENDING
+            self._peak = 0
+        return ev
+
+    def _swing_since_toe(self, back):
+        if not self._have_toe:
+            return 0
+        s = self._since_toe_us - back
+        if s <= 0 or self._since_toe_us >= C.SWING_MAX_US:
+            return 0
+        return s
+
+    def _set_contact(self, back):
+        if back > self.t:
+            self._c_t = (self.t - back) & _MASK
+            self._c_w = self.wraps - 1
+        else:
+            self._c_t = self.t - back
+            self._c_w = self.wraps
+
+    def _arm(self, total, since_c):
+        self._state = _STANCE
+        self._peak = total
+        self._peak_t = since_c
+        self._strike_y = self.cop_y_dmm
+
+    def _trace_add(self, f, t_rel):
+        n = self._n_trace
+        if n < C.TRACE_LEN:
+            self._trace_f[n] = f
+            self._trace_t[n] = t_rel
+            self._n_trace = n + 1
+
+    def _integrate(self, fp, f, dti, zh, zm, zf, zmed):
+        # trapezoid in dn * 0.1 ms * 2 (<= 80000 * 500 per sample); carried into
+        # _imp_hi every _IMP_BASE so the sum never leaves small-int range.
+        v = (fp + f) * (dti // 100)
+        lo = self._imp_lo + v
+        while lo >= _IMP_BASE:
+            lo -= _IMP_BASE
+            self._imp_hi += 1
+        self._imp_lo = lo
+        self._zh += zh
+        self._zm += zm
+        self._zf += zf
+        self._zmed += zmed
+        self._zsum += f
+
+    def _track_shock(self, acc2, since_c):
+        if acc2 > self._shock2:
+            self._shock2 = acc2
+        if since_c <= C.IMPACT_WINDOW_US and acc2 > self._impact2:
+            self._impact2 = acc2
+
+    def _loading_rate(self):
+        # Average loading rate 20-80 % of the impact peak (first local maximum in
+        # the first 30 % of stance above BW/2), or of the force at 13 % of stance
+        # when there is none (Ueda et al. 2016 practice). N/s.
+        n = self._n_trace
+        if n < 3:
+            return 0
+        tf = self._trace_f
+        tt = self._trace_t
+        limit_t = tt[n - 1] * 3 // 10
+        ref = 0
+        for i in range(1, n - 1):
+            if tt[i] > limit_t:
+                break
+            if tf[i] >= tf[i - 1] and tf[i] > tf[i + 1] and tf[i] >= self._bw // 2:
+                ref = tf[i]
+                break
+        if ref == 0:
+            t13 = tt[n - 1] * 13 // 100
+            for i in range(1, n):
+                if tt[i] >= t13:
+                    ref = tf[i]
+                    break
+        if ref <= 0:
+            return 0
+        lo = ref // 5
+        hi = ref * 4 // 5
+        t_lo = -1
+        t_hi = -1
+        for i in range(1, n):
+            a = tf[i - 1]
+            b = tf[i]
+            if t_lo < 0 and a < lo <= b:
+                t_lo = tt[i - 1] + _frac_us(tt[i] - tt[i - 1], lo - a, b - a)
+            if t_hi < 0 and a < hi <= b:
+                t_hi = tt[i - 1] + _frac_us(tt[i] - tt[i - 1], hi - a, b - a)
+                break
+        if t_lo < 0 or t_hi <= t_lo:
+            return 0
+        dt100 = (t_hi - t_lo) // 100
+        if dt100 < 1:
+            dt100 = 1
+        return ((hi - lo) * 1000) // dt100  # dn * 1000 / (0.1 ms) = N/s
+
+    def _stat(self, s, x, var):
+        n = self._st_n[s]
+        if n < C.STAT_N_MAX:
+            n += 1
+            self._st_n[s] = n
+        xq = x << 4
+        m = self._st_mean[s]
+        d = xq - m
+        m += d // n
+        self._st_mean[s] = m
+        if var:
+            v = self._st_var[s]
+            self._st_var[s] = v + (d * (xq - m) - v) // n
+
+    def _finish_step(self, stance_us):
+        buf = self.step
+        self.steps += 1
+        imp = self._imp_hi * (_IMP_BASE // 20) + self._imp_lo // 20  # dn * ms
+        # body weight from this stride's impulse (see header)
+        if self._have_pc:
+            stride_ms = ((self._c_t - self._pc_t) & _MASK) // 1000
+            if 200 <= stride_ms <= 3000:
+                bw = (2 * imp) // stride_ms
+                if C.BW_MIN_DN <= bw <= C.BW_MAX_DN:
+                    self._bw += (bw - self._bw) >> 3
+        self._pc_t = self._c_t
+        self._have_pc = True
+        lr = self._loading_rate()
+        fl = self._sflags
+        shock = 0
+        if self.imu_ok and self.has_imu and self._shock2 > 0:
+            shock = isqrt(self._shock2)
+            if self._impact2 >= C.IMPACT_MIN_MG * C.IMPACT_MIN_MG:
+                fl |= C.STEP_IMU_CONFIRMED
+            else:
+                fl |= C.STEP_NO_IMPACT
+        zs = self._zsum // 1000
+        heel = mid = fore = med = 0
+        if zs > 0:
+            heel = self._zh // zs
+            mid = self._zm // zs
+            fore = self._zf // zs
+            med = self._zmed // zs
+        cx_mean = 0
+        cx_range = 0
+        if self._cx_n > 0:
+            cx_mean = self._cx_sum // self._cx_n
+            cx_range = self._cx_max - self._cx_min
+        strike = 0
+        if self._strike_y >= 0:
+            strike = (self._strike_y * 1000) // self._foot_len
+
+        # per-cell open/dead check once per step
+        for i in range(self.n_cells):
+            if self._peak_raw[i] < C.DEAD_RAW:
+                if self._quiet_steps[i] < C.DEAD_STEPS:
+                    self._quiet_steps[i] += 1
+                if self._quiet_steps[i] >= C.DEAD_STEPS and self.cell_fault[i] == 0:
+                    self.cell_fault[i] = 3
+            else:
+                self._quiet_steps[i] = 0
+                if self.cell_fault[i] == 3:
+                    self.cell_fault[i] = 0
+
+        # running statistics -> UNSTABLE, HARD_IMPACT
+        if self._cx_n > 0:
+            self._stat(_ST_COPX, cx_mean, True)
+        if shock > 0:
+            self._stat(_ST_SHOCK, shock, False)
+        lr_bw = (lr * 10) // self._bw if self._bw > 0 else 0
+        self._stat(_ST_LR, lr_bw, False)
+        fl_s = self.flags & ~(C.FLAG_UNSTABLE | C.FLAG_HARD_IMPACT)
+        if self.steps >= C.STAT_MIN_STEPS:
+            sd_q4 = isqrt(self._st_var[_ST_COPX])  # sqrt(Q8) = Q4
+            lim_q4 = C.UNSTABLE_SD_DMM << 4
+            if sd_q4 > lim_q4 or (self.flags & C.FLAG_UNSTABLE and 4 * sd_q4 > 3 * lim_q4):
+                fl_s |= C.FLAG_UNSTABLE
+            if (
+                self._st_mean[_ST_SHOCK] > C.HARD_SHOCK_MG << 4
+                or self._st_mean[_ST_LR] > C.HARD_LR_BW_S << 4
+            ):
+                fl_s |= C.FLAG_HARD_IMPACT
+        self.flags = fl_s
+
+        _put32(buf, 0, self.steps - 1)
+        _put_time(buf, 4, self._c_t, self._c_w)
+        _put32(buf, 8, stance_us)
+        _put32(buf, 12, self._swing_us)
+        _put16(buf, 16, _clamp16(self._peak))
+        _put16(buf, 18, _clamp16(self._peak_t // 1000))
+        _put32(buf, 20, lr)
+        _put32(buf, 24, imp)
+        _put16(buf, 28, strike)
+        _put16(buf, 30, cx_mean)
+        _put16(buf, 32, _clamp16(cx_range))
+        _put16(buf, 34, _clamp16(self._path))
+        _put16(buf, 36, heel)
+        _put16(buf, 38, mid)
+        _put16(buf, 40, fore)
+        _put16(buf, 42, med)
+        _put16(buf, 44, _clamp16(shock))
+        _put16(buf, 46, fl | (self.flags & 0xFF))
+        _put16(buf, 48, _clamp16(self._bw))
+
+    def _write_flag(self, old):
+        buf = self.flag
+        _put_time(buf, 0, self.t, self.wraps)
+        _put16(buf, 4, self.flags)
+        _put16(buf, 6, self.flags ^ old)
+        cells = 0
+        for i in range(self.n_cells):
+            if self.cell_fault[i] != 0:
+                cells |= 1 << i
+        _put16(buf, 8, cells)
+        buf[10] = 1 if self.imu_ok else 0
+
+    def cop_x_sd_dmm(self):
+        """Step-to-step SD of the stance-mean CoP x so far (dmm)."""
+        return isqrt(self._st_var[_ST_COPX]) >> 4

@@ -1,0 +1,436 @@
+# Record types and the one framing codec used on flash, BLE, serial and in files.
+#
+# Frame: [type u8][version u8][seq u32][payload][crc32 u32], little endian, CRC-32
+# (binascii.crc32, the zlib polynomial) over type..payload, COBS-encoded
+# (Cheshire & Baker 1999) and terminated by 0x00. COBS leaves no 0x00 inside a
+# frame, so a reader that starts anywhere resynchronises at the next 0x00.
+# The decoder is an I/O-free push parser: feed(bytes) -> records, the same on
+# the device and the host (pyserial's Packetizer pattern).
+import binascii
+import struct
+
+try:
+    from micropython import const
+except ImportError:  # CPython
+
+    def const(x):
+        return x
+
+
+REC_HEADER = const(1)
+REC_SAMPLE = const(2)
+REC_STEP = const(3)
+REC_FLAG = const(4)
+REC_SYNC = const(5)
+REC_BATTERY = const(6)
+REC_NOTE = const(7)
+REC_END = const(8)
+
+# Newest payload version of each type this build writes and understands.
+VERSIONS = {
+    REC_HEADER: 1,
+    REC_SAMPLE: 1,
+    REC_STEP: 1,
+    REC_FLAG: 1,
+    REC_SYNC: 1,
+    REC_BATTERY: 1,
+    REC_NOTE: 1,
+    REC_END: 1,
+}
+NAMES = {
+    REC_HEADER: "SessionHeader",
+    REC_SAMPLE: "Sample",
+    REC_STEP: "Step",
+    REC_FLAG: "Flag",
+    REC_SYNC: "Sync",
+    REC_BATTERY: "Battery",
+    REC_NOTE: "Note",
+    REC_END: "SessionEnd",
+}
+
+FRAME_OVERHEAD = const(10)  # type, version, seq, crc
+MAX_PAYLOAD = const(4096)
+# COBS adds one byte per 254 plus one, and the delimiter.
+MAX_ENCODED = const(MAX_PAYLOAD + FRAME_OVERHEAD + MAX_PAYLOAD // 254 + 3)
+
+
+def cobs_encode_into(src, n, out, off):
+    """COBS-encode src[:n] into out at off, append 0x00; returns the end offset."""
+    code_at = off
+    o = off + 1
+    code = 1
+    for i in range(n):
+        b = src[i]
+        if b == 0:
+            out[code_at] = code
+            code_at = o
+            o += 1
+            code = 1
+        else:
+            out[o] = b
+            o += 1
+            code += 1
+            if code == 0xFF:
+                out[code_at] = code
+                code_at = o
+                o += 1
+                code = 1
+    out[code_at] = code
+    out[o] = 0
+    return o + 1
+
+
+def cobs_decode(src):
+    """Decode one COBS frame (without its 0x00); raises ValueError if malformed."""
+    out = bytearray(len(src))
+    o = 0
+    i = 0
+    n = len(src)
+    while i < n:
+        code = src[i]
+        if code == 0:
+            raise ValueError("zero byte inside COBS frame")
+        i += 1
+        end = i + code - 1
+        if end > n:
+            raise ValueError("COBS block runs past the frame end")
+        while i < end:
+            b = src[i]
+            if b == 0:
+                raise ValueError("zero byte inside COBS frame")
+            out[o] = b
+            o += 1
+            i += 1
+        if code < 0xFF and i < n:
+            out[o] = 0
+            o += 1
+    return bytes(out[:o])
+
+
+class Encoder:
+    """Frames payloads into a caller's buffer; one scratch buffer, allocated once."""
+
+    def __init__(self, max_payload=MAX_PAYLOAD):
+        self.max_payload = max_payload
+        self._raw = bytearray(max_payload + FRAME_OVERHEAD)
+        self._mv = memoryview(self._raw)
+
+    def encode_into(self, out, off, rtype, seq, payload, plen=-1, version=0):
+        """Frame payload[:plen] as a record; returns the offset after the 0x00."""
+        if plen < 0:
+            plen = len(payload)
+        if plen > self.max_payload:
+            raise ValueError("payload of %d bytes exceeds %d" % (plen, self.max_payload))
+        raw = self._raw
+        raw[0] = rtype
+        raw[1] = version if version else VERSIONS.get(rtype, 1)
+        struct.pack_into("<I", raw, 2, seq & 0xFFFFFFFF)
+        raw[6 : 6 + plen] = payload[:plen] if plen != len(payload) else payload
+        n = 6 + plen
+        crc = binascii.crc32(self._mv[:n]) & 0xFFFFFFFF
+        struct.pack_into("<I", raw, n, crc)
+        return cobs_encode_into(raw, n + 4, out, off)
+
+    def encode(self, rtype, seq, payload, version=0):
+        """Convenience for non-hot paths: returns the encoded frame as bytes."""
+        out = bytearray(len(payload) + FRAME_OVERHEAD + len(payload) // 254 + 3)
+        end = self.encode_into(out, 0, rtype, seq, payload, -1, version)
+        return bytes(out[:end])
+
+
+class Record:
+    """One decoded frame: type, version, seq, payload bytes and stream offset."""
+
+    def __init__(self, rtype, version, seq, payload, offset):
+        self.rtype = rtype
+        self.version = version
+        self.seq = seq
+        self.payload = payload
+        self.offset = offset
+
+    def name(self):
+        return NAMES.get(self.rtype, "type%d" % self.rtype)
+
+
+class FrameDecoder:
+    """Push parser: feed() bytes from any transport, get whole, CRC-checked records.
+
+    Garbage, torn frames and bad CRCs are dropped at the next 0x00 and reported in
+    `errors` as (stream_offset, reason); unknown types and newer versions are
+    skipped and counted in `skipped` (by type) so nothing passes silently.
+    """
+
+    def __init__(self, max_encoded=MAX_ENCODED, keep_errors=64):
+        self._buf = bytearray()
+        self._start = 0  # stream offset of _buf[0]
+        self._pos = 0  # stream offset of the next byte fed
+        self._overlong = False
+        self.max_encoded = max_encoded
+        self.keep_errors = keep_errors
+        self.errors = []
+        self.n_errors = 0
+        self.skipped = {}
+        self.n_skipped = 0
+        self.n_records = 0
+
+    def _error(self, offset, reason):
+        self.n_errors += 1
+        if len(self.errors) < self.keep_errors:
+            self.errors.append((offset, reason))
+
+    def feed(self, data):
+        out = []
+        buf = self._buf
+        for b in data:
+            self._pos += 1
+            if b != 0:
+                if self._overlong:
+                    continue
+                if len(buf) >= self.max_encoded:
+                    self._error(self._start, "frame longer than %d bytes" % self.max_encoded)
+                    self._overlong = True
+                    buf[:] = b""
+                    continue
+                if not buf:
+                    self._start = self._pos - 1
+                buf.append(b)
+                continue
+            # delimiter
+            if self._overlong:
+                self._overlong = False
+            elif buf:
+                rec = self._frame(bytes(buf), self._start)
+                if rec is not None:
+                    out.append(rec)
+            buf[:] = b""
+            self._start = self._pos
+        return out
+
+    def pending(self):
+        """Bytes held after the last delimiter (a torn tail if the stream has ended)."""
+        return len(self._buf)
+
+    def close(self):
+        """End of stream: a non-empty tail is a truncated frame, reported as an error."""
+        if self._buf and not self._overlong:
+            self._error(self._start, "truncated frame: %d bytes without delimiter" % len(self._buf))
+        self._buf[:] = b""
+        self._overlong = False
+
+    def _frame(self, enc, offset):
+        try:
+            raw = cobs_decode(enc)
+        except ValueError as e:
+            self._error(offset, "bad COBS: %s" % e)
+            return None
+        if len(raw) < FRAME_OVERHEAD:
+            self._error(offset, "frame too short: %d bytes" % len(raw))
+            return None
+        n = len(raw) - 4
+        crc = struct.unpack_from("<I", raw, n)[0]
+        if binascii.crc32(raw[:n]) & 0xFFFFFFFF != crc:
+            self._error(offset, "CRC mismatch")
+            return None
+        rtype = raw[0]
+        version = raw[1]
+        seq = struct.unpack_from("<I", raw, 2)[0]
+        known = VERSIONS.get(rtype)
+        if known is None or version > known or version == 0:
+            self.n_skipped += 1
+            key = (rtype, version)
+            self.skipped[key] = self.skipped.get(key, 0) + 1
+            return None
+        self.n_records += 1
+        return Record(rtype, version, seq, raw[6:n], offset)
+
+
+def decode_all(data):
+    """Decode a whole byte string; returns (records, decoder) so callers see errors."""
+    dec = FrameDecoder()
+    recs = dec.feed(data)
+    dec.close()
+    return recs, dec
+
+
+# ----------------------------------------------------------------- payloads
+class _Payload:
+    _fmt = ""
+    _fields = ()
+
+    def __init__(self, **kw):
+        for name in self._fields:
+            setattr(self, name, kw.get(name, 0))
+
+    def to_bytes(self):
+        return struct.pack(self._fmt, *[getattr(self, f) for f in self._fields])
+
+    @classmethod
+    def from_bytes(cls, data):
+        size = struct.calcsize(cls._fmt)
+        if len(data) < size:
+            raise ValueError("%s payload truncated: %d of %d bytes" % (cls.__name__, len(data), size))
+        vals = struct.unpack_from(cls._fmt, data, 0)
+        obj = cls()
+        for i in range(len(cls._fields)):
+            setattr(obj, cls._fields[i], vals[i])
+        return obj
+
+    def __eq__(self, other):
+        return type(self) is type(other) and self.to_bytes() == other.to_bytes()
+
+    def __repr__(self):
+        return "%s(%s)" % (
+            type(self).__name__,
+            ", ".join("%s=%r" % (f, getattr(self, f)) for f in self._fields),
+        )
+
+
+class Step(_Payload):
+    """What the kernel writes at toe-off (layout in kernel.py)."""
+
+    _fmt = "<IIIIHHIIhhHHHHHHHHH"
+    _fields = (
+        "index",
+        "contact_us",
+        "stance_us",
+        "swing_us",
+        "peak_force_dn",
+        "time_to_peak_ms",
+        "loading_rate_n_s",
+        "impulse_dnms",
+        "strike_pm",
+        "cop_x_mean_dmm",
+        "cop_ml_range_dmm",
+        "cop_path_dmm",
+        "heel_pm",
+        "mid_pm",
+        "fore_pm",
+        "medial_pm",
+        "shock_mg",
+        "flags",
+        "bw_dn",
+    )
+
+
+class Flag(_Payload):
+    _fmt = "<IHHHB"
+    _fields = ("t_us", "flags", "changed", "fault_cells", "imu_ok")
+
+
+class Sync(_Payload):
+    """Device session time <-> host wall clock (unix us), for clock alignment."""
+
+    _fmt = "<IqB"
+    _fields = ("t_us", "host_unix_us", "source")
+
+
+class Battery(_Payload):
+    _fmt = "<IHB"
+    _fields = ("t_us", "mv", "pct")
+
+
+class SessionEnd(_Payload):
+    _fmt = "<IIIIIH"
+    _fields = ("t_us", "steps", "samples", "missed", "gaps", "flags")
+
+
+class Note:
+    """Free text (utf-8) at a session time."""
+
+    def __init__(self, t_us=0, text=""):
+        self.t_us = t_us
+        self.text = text
+
+    def to_bytes(self):
+        return struct.pack("<I", self.t_us) + self.text.encode()
+
+    @classmethod
+    def from_bytes(cls, data):
+        if len(data) < 4:
+            raise ValueError("Note payload truncated")
+        return cls(struct.unpack_from("<I", data, 0)[0], bytes(data[4:]).decode())
+
+
+class SessionHeader:
+    """Who recorded what: device, foot, rate, layout and the exact calibration."""
+
+    _fmt = "<I6sBIHBBBIH"
+    _fields = (
+        "session_id",
+        "device_id",
+        "foot",
+        "fw_version",
+        "rate_hz",
+        "layout_id",
+        "n_cells",
+        "has_imu",
+        "epoch_s",
+        "bw_dn",
+    )
+
+    def __init__(self, **kw):
+        for name in self._fields:
+            setattr(self, name, kw.get(name, 0))
+        if not self.device_id:
+            self.device_id = bytes(6)
+        self.calib = kw.get("calib", b"")
+
+    def to_bytes(self):
+        return struct.pack(self._fmt, *[getattr(self, f) for f in self._fields]) + bytes(
+            self.calib
+        )
+
+    @classmethod
+    def from_bytes(cls, data):
+        size = struct.calcsize(cls._fmt)
+        if len(data) < size:
+            raise ValueError("SessionHeader payload truncated: %d of %d bytes" % (len(data), size))
+        vals = struct.unpack_from(cls._fmt, data, 0)
+        obj = cls()
+        for i in range(len(cls._fields)):
+            setattr(obj, cls._fields[i], vals[i])
+        obj.calib = bytes(data[size:])
+        return obj
+
+
+# Sample: t_us u32 | n_cells u8 | has_imu u8 | cells u16 * n | imu i16 * 6 if has_imu
+SAMPLE_HEAD = const(6)
+IMU_LEN = const(6)
+
+
+def sample_len(n_cells, has_imu):
+    return SAMPLE_HEAD + 2 * n_cells + (12 if has_imu else 0)
+
+
+def pack_sample_into(buf, t_us, cells, imu):
+    """Raw sample into buf (preallocated); returns the payload length."""
+    n = len(cells)
+    struct.pack_into("<IBB", buf, 0, t_us & 0xFFFFFFFF, n, 0 if imu is None else 1)
+    o = SAMPLE_HEAD
+    for i in range(n):
+        v = cells[i]
+        buf[o] = v & 0xFF
+        buf[o + 1] = (v >> 8) & 0xFF
+        o += 2
+    if imu is not None:
+        for i in range(IMU_LEN):
+            v = imu[i]
+            buf[o] = v & 0xFF
+            buf[o + 1] = (v >> 8) & 0xFF
+            o += 2
+    return o
+
+
+def unpack_sample(data):
+    """(t_us, cells tuple, imu tuple or None); ValueError if truncated."""
+    if len(data) < SAMPLE_HEAD:
+        raise ValueError("Sample payload truncated")
+    t_us, n, has_imu = struct.unpack_from("<IBB", data, 0)
+    need = sample_len(n, has_imu)
+    if len(data) < need:
+        raise ValueError("Sample payload truncated: %d of %d bytes" % (len(data), need))
+    cells = struct.unpack_from("<%dH" % n, data, SAMPLE_HEAD)
+    imu = None
+    if has_imu:
+        imu = struct.unpack_from("<6h", data, SAMPLE_HEAD + 2 * n)
+    return t_us, cells, imu
