@@ -10,12 +10,7 @@
 import array
 import struct
 
-try:
-    from micropython import const
-except ImportError:  # CPython
-
-    def const(x):
-        return x
+from stridefw.compat import const
 
 
 TABLE_SHIFT = const(6)

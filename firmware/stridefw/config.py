@@ -3,12 +3,7 @@
 # shares in per mille, acceleration in mg, angular rate in 0.1 deg/s, time in us.
 # Every threshold says where its number comes from. Intermediates stay within
 # +-2**30 so that MicroPython's 31-bit small ints never spill into big ints.
-try:
-    from micropython import const
-except ImportError:  # CPython
-
-    def const(x):
-        return x
+from stridefw.compat import const
 
 
 FIRMWARE_VERSION = const(0x000100)  # 0.1.0 as 0xMMmmpp

@@ -19,12 +19,7 @@ import array
 
 from stridefw import config as C
 
-try:
-    from micropython import const
-except ImportError:  # CPython
-
-    def const(x):
-        return x
+from stridefw.compat import const
 
 
 EV_STEP = const(1)

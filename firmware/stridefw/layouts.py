@@ -5,12 +5,7 @@
 # matter (hardware/build.py). Zones: 0 heel, 1 midfoot, 2 forefoot (incl. toes).
 # The 8-cell layout follows the Infotronic insole of the PhysioNet gaitpdb set
 # (format.txt): 1 heel, 2 rear-midfoot, 2 midfoot, 2 metatarsal heads, 1 hallux.
-try:
-    from micropython import const
-except ImportError:  # CPython
-
-    def const(x):
-        return x
+from stridefw.compat import const
 
 
 ZONE_HEEL = const(0)

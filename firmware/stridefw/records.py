@@ -9,12 +9,7 @@
 import binascii
 import struct
 
-try:
-    from micropython import const
-except ImportError:  # CPython
-
-    def const(x):
-        return x
+from stridefw.compat import const
 
 
 REC_HEADER = const(1)
@@ -253,32 +248,26 @@ def decode_all(data):
 
 
 # ----------------------------------------------------------------- payloads
+# Each payload class: explicit attributes (so host type checkers see them),
+# _fmt/_fields for struct, to_bytes() and from_bytes() used by both ends.
 class _Payload:
     _fmt = ""
     _fields = ()
 
-    def __init__(self, **kw):
-        for name in self._fields:
-            setattr(self, name, kw.get(name, 0))
-
-    def to_bytes(self):
+    def to_bytes(self) -> bytes:
         return struct.pack(self._fmt, *[getattr(self, f) for f in self._fields])
 
     @classmethod
-    def from_bytes(cls, data):
+    def _unpack(cls, data) -> tuple:
         size = struct.calcsize(cls._fmt)
         if len(data) < size:
             raise ValueError("%s payload truncated: %d of %d bytes" % (cls.__name__, len(data), size))
-        vals = struct.unpack_from(cls._fmt, data, 0)
-        obj = cls()
-        for i in range(len(cls._fields)):
-            setattr(obj, cls._fields[i], vals[i])
-        return obj
+        return struct.unpack_from(cls._fmt, data, 0)
 
-    def __eq__(self, other):
+    def __eq__(self, other) -> bool:
         return type(self) is type(other) and self.to_bytes() == other.to_bytes()
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "%s(%s)" % (
             type(self).__name__,
             ", ".join("%s=%r" % (f, getattr(self, f)) for f in self._fields),
@@ -286,7 +275,7 @@ class _Payload:
 
 
 class Step(_Payload):
-    """What the kernel writes at toe-off (layout in kernel.py)."""
+    """What the kernel writes at toe-off (byte layout in kernel.py)."""
 
     _fmt = "<IIIIHHIIhhHHHHHHHHH"
     _fields = (
@@ -311,10 +300,71 @@ class Step(_Payload):
         "bw_dn",
     )
 
+    def __init__(
+        self,
+        index: int = 0,
+        contact_us: int = 0,
+        stance_us: int = 0,
+        swing_us: int = 0,
+        peak_force_dn: int = 0,
+        time_to_peak_ms: int = 0,
+        loading_rate_n_s: int = 0,
+        impulse_dnms: int = 0,
+        strike_pm: int = 0,
+        cop_x_mean_dmm: int = 0,
+        cop_ml_range_dmm: int = 0,
+        cop_path_dmm: int = 0,
+        heel_pm: int = 0,
+        mid_pm: int = 0,
+        fore_pm: int = 0,
+        medial_pm: int = 0,
+        shock_mg: int = 0,
+        flags: int = 0,
+        bw_dn: int = 0,
+    ):
+        self.index = index
+        self.contact_us = contact_us
+        self.stance_us = stance_us
+        self.swing_us = swing_us
+        self.peak_force_dn = peak_force_dn
+        self.time_to_peak_ms = time_to_peak_ms
+        self.loading_rate_n_s = loading_rate_n_s
+        self.impulse_dnms = impulse_dnms
+        self.strike_pm = strike_pm
+        self.cop_x_mean_dmm = cop_x_mean_dmm
+        self.cop_ml_range_dmm = cop_ml_range_dmm
+        self.cop_path_dmm = cop_path_dmm
+        self.heel_pm = heel_pm
+        self.mid_pm = mid_pm
+        self.fore_pm = fore_pm
+        self.medial_pm = medial_pm
+        self.shock_mg = shock_mg
+        self.flags = flags
+        self.bw_dn = bw_dn
+
+    @classmethod
+    def from_bytes(cls, data) -> "Step":
+        return cls(*cls._unpack(data))
+
 
 class Flag(_Payload):
+    """Session flags changed: current bits, which changed, faulty cells, IMU state."""
+
     _fmt = "<IHHHB"
     _fields = ("t_us", "flags", "changed", "fault_cells", "imu_ok")
+
+    def __init__(
+        self, t_us: int = 0, flags: int = 0, changed: int = 0, fault_cells: int = 0, imu_ok: int = 1
+    ):
+        self.t_us = t_us
+        self.flags = flags
+        self.changed = changed
+        self.fault_cells = fault_cells
+        self.imu_ok = imu_ok
+
+    @classmethod
+    def from_bytes(cls, data) -> "Flag":
+        return cls(*cls._unpack(data))
 
 
 class Sync(_Payload):
@@ -323,35 +373,71 @@ class Sync(_Payload):
     _fmt = "<IqB"
     _fields = ("t_us", "host_unix_us", "source")
 
+    def __init__(self, t_us: int = 0, host_unix_us: int = 0, source: int = 0):
+        self.t_us = t_us
+        self.host_unix_us = host_unix_us
+        self.source = source
+
+    @classmethod
+    def from_bytes(cls, data) -> "Sync":
+        return cls(*cls._unpack(data))
+
 
 class Battery(_Payload):
     _fmt = "<IHB"
     _fields = ("t_us", "mv", "pct")
+
+    def __init__(self, t_us: int = 0, mv: int = 0, pct: int = 0):
+        self.t_us = t_us
+        self.mv = mv
+        self.pct = pct
+
+    @classmethod
+    def from_bytes(cls, data) -> "Battery":
+        return cls(*cls._unpack(data))
 
 
 class SessionEnd(_Payload):
     _fmt = "<IIIIIH"
     _fields = ("t_us", "steps", "samples", "missed", "gaps", "flags")
 
+    def __init__(
+        self, t_us: int = 0, steps: int = 0, samples: int = 0, missed: int = 0, gaps: int = 0, flags: int = 0
+    ):
+        self.t_us = t_us
+        self.steps = steps
+        self.samples = samples
+        self.missed = missed
+        self.gaps = gaps
+        self.flags = flags
+
+    @classmethod
+    def from_bytes(cls, data) -> "SessionEnd":
+        return cls(*cls._unpack(data))
+
 
 class Note:
     """Free text (utf-8) at a session time."""
 
-    def __init__(self, t_us=0, text=""):
+    def __init__(self, t_us: int = 0, text: str = ""):
         self.t_us = t_us
         self.text = text
 
-    def to_bytes(self):
+    def to_bytes(self) -> bytes:
         return struct.pack("<I", self.t_us) + self.text.encode()
 
     @classmethod
-    def from_bytes(cls, data):
+    def from_bytes(cls, data) -> "Note":
         if len(data) < 4:
             raise ValueError("Note payload truncated")
-        return cls(struct.unpack_from("<I", data, 0)[0], bytes(data[4:]).decode())
+        try:
+            text = bytes(data[4:]).decode()
+        except UnicodeError:
+            raise ValueError("Note text is not utf-8") from None
+        return cls(struct.unpack_from("<I", data, 0)[0], text)
 
 
-class SessionHeader:
+class SessionHeader(_Payload):
     """Who recorded what: device, foot, rate, layout and the exact calibration."""
 
     _fmt = "<I6sBIHBBBIH"
@@ -368,29 +454,40 @@ class SessionHeader:
         "bw_dn",
     )
 
-    def __init__(self, **kw):
-        for name in self._fields:
-            setattr(self, name, kw.get(name, 0))
-        if not self.device_id:
-            self.device_id = bytes(6)
-        self.calib = kw.get("calib", b"")
+    def __init__(
+        self,
+        session_id: int = 0,
+        device_id: bytes = bytes(6),
+        foot: int = 0,
+        fw_version: int = 0,
+        rate_hz: int = 100,
+        layout_id: int = 8,
+        n_cells: int = 8,
+        has_imu: int = 1,
+        epoch_s: int = 0,
+        bw_dn: int = 7000,
+        calib: bytes = b"",
+    ):
+        self.session_id = session_id
+        self.device_id = device_id
+        self.foot = foot
+        self.fw_version = fw_version
+        self.rate_hz = rate_hz
+        self.layout_id = layout_id
+        self.n_cells = n_cells
+        self.has_imu = has_imu
+        self.epoch_s = epoch_s
+        self.bw_dn = bw_dn
+        self.calib = calib
 
-    def to_bytes(self):
-        return struct.pack(self._fmt, *[getattr(self, f) for f in self._fields]) + bytes(
-            self.calib
-        )
+    def to_bytes(self) -> bytes:
+        return _Payload.to_bytes(self) + bytes(self.calib)
 
     @classmethod
-    def from_bytes(cls, data):
+    def from_bytes(cls, data) -> "SessionHeader":
+        vals = cls._unpack(data)
         size = struct.calcsize(cls._fmt)
-        if len(data) < size:
-            raise ValueError("SessionHeader payload truncated: %d of %d bytes" % (len(data), size))
-        vals = struct.unpack_from(cls._fmt, data, 0)
-        obj = cls()
-        for i in range(len(cls._fields)):
-            setattr(obj, cls._fields[i], vals[i])
-        obj.calib = bytes(data[size:])
-        return obj
+        return cls(*vals, calib=bytes(data[size:]))
 
 
 # Sample: t_us u32 | n_cells u8 | has_imu u8 | cells u16 * n | imu i16 * 6 if has_imu

@@ -1,0 +1,1 @@
+# Micropython v1.29.0 frozen stubs

@@ -1,0 +1,4 @@
+# Micropython v1.29.0 frozen stubs
+from _typeshed import Incomplete
+
+bdev: Incomplete

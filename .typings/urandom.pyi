@@ -1,0 +1,2 @@
+# This umodule is a MicroPython reference to random
+from random import *

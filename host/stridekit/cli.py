@@ -1,0 +1,175 @@
+"""The `stride` command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from stridefw import config as fw_config
+from stridekit.errors import StrideError
+
+app = typer.Typer(help="StrideKit: open shoe-pod firmware and host tools.", no_args_is_help=True)
+console = Console()
+
+FLAG_NAMES = {
+    fw_config.FLAG_UNEVEN_LOAD: "UNEVEN_LOAD",
+    fw_config.FLAG_UNSTABLE: "UNSTABLE",
+    fw_config.FLAG_HARD_IMPACT: "HARD_IMPACT",
+    fw_config.FLAG_SENSOR_FAULT: "SENSOR_FAULT",
+    fw_config.FLAG_DEGRADED: "DEGRADED",
+    fw_config.STEP_IMU_CONFIRMED: "imu",
+    fw_config.STEP_NO_IMPACT: "no-impact",
+    fw_config.STEP_TRACE_FULL: "long",
+    fw_config.STEP_SATURATED: "sat",
+    fw_config.STEP_GAP: "gap",
+}
+
+
+def flag_text(bits: int) -> str:
+    return ",".join(name for bit, name in FLAG_NAMES.items() if bits & bit) or "-"
+
+
+@app.command()
+def sim(
+    out: Annotated[Path, typer.Option(help="Session file to write (both feet).")] = Path("run.strd"),
+    seed: Annotated[int, typer.Option(help="Random seed; same seed, same run.")] = 0,
+    minutes: Annotated[float, typer.Option(help="Length of the run.")] = 2.0,
+    gait: Annotated[str, typer.Option(help="run or walk.")] = "run",
+    speed: Annotated[float, typer.Option(help="Speed, m/s.")] = 3.0,
+    cadence: Annotated[float, typer.Option(help="Steps per minute, both feet.")] = 170.0,
+    mass: Annotated[float, typer.Option(help="Body mass, kg.")] = 70.0,
+    strike: Annotated[str, typer.Option(help="heel, mid or fore.")] = "heel",
+    cells: Annotated[int, typer.Option(help="Insole cells: 8 or 16.")] = 8,
+    rate: Annotated[int, typer.Option(help="Sample rate, Hz (100 or 200).")] = 100,
+    imu: Annotated[bool, typer.Option(help="Simulate the shoe IMU.")] = True,
+) -> None:
+    """Simulate a run and record it as the two pods would (raw samples + their step records)."""
+    from stridekit.sim.gait import RunnerParams, simulate
+    from stridekit.sim.record import write_run
+
+    if gait not in ("run", "walk") or strike not in ("heel", "mid", "fore") or cells not in (8, 16):
+        raise typer.BadParameter("gait run|walk, strike heel|mid|fore, cells 8|16")
+    p = RunnerParams(
+        speed_m_s=speed,
+        cadence_spm=cadence,
+        mass_kg=mass,
+        gait=gait,
+        strike=strike,
+        duration_s=minutes * 60,
+        rate_hz=rate,
+        cells=cells,
+        has_imu=imu,
+        seed=seed,
+    )
+    with console.status("simulating..."):
+        run = simulate(p)
+        truth = out.with_suffix(".truth.json")
+        write_run(run, out, truth)
+    n = sum(len(f.truth.contact_s) for f in run.feet)
+    console.print(f"wrote [bold]{out}[/] ({out.stat().st_size:,} bytes, {n} steps) and {truth}")
+
+
+@app.command()
+def replay(
+    file: Annotated[Path, typer.Argument(help="Session file (.strd).")],
+    steps: Annotated[int, typer.Option(help="Steps to list per foot (0: none, -1: all).")] = 10,
+) -> None:
+    """Re-run the firmware kernel on a session's raw samples; print steps and a per-foot summary."""
+    from stridekit.replay import replay as do_replay
+    from stridekit.session import read_sessions
+
+    try:
+        sessions = read_sessions(file)
+    except (OSError, StrideError) as e:
+        console.print(f"[red]error:[/] {e}")
+        raise typer.Exit(2) from e
+    summary = Table(title=f"{file}: per-foot summary")
+    for col in ("foot", "steps", "cadence spm", "stance ms", "swing ms", "peak N", "LR N/s", "heel/mid/fore ‰", "medial ‰", "CoP ML SD mm", "bit-identical", "flags"):
+        summary.add_column(col, justify="right")
+    exit_code = 0
+    for s in sessions:
+        for iss in s.issues:
+            where = f"byte {iss.offset}" if iss.offset >= 0 else "file"
+            console.print(f"[yellow]warning[/] ({s.foot}): {where}: {iss.reason}")
+        if len(s.sample_t_us) == 0:
+            console.print(f"[yellow]{s.foot}: no raw samples to replay[/]")
+            continue
+        res = do_replay(s)
+        if steps:
+            _step_table(res.steps if steps < 0 else res.steps[:steps], s.foot)
+        st = res.steps
+        if st:
+            contact = np.array([x.contact_us for x in st], float)
+            cad = 60.0 / (np.median(np.diff(contact)) / 1e6) * 2 if len(st) > 1 else float("nan")
+            arr = {f: np.array([getattr(x, f) for x in st], float) for f in R_FIELDS}
+            ident = "yes" if res.steps_identical and res.flags_identical else "[red]NO[/]"
+            flags = 0
+            for fl in res.output.flag_payloads[-1:]:
+                flags = int.from_bytes(fl[4:6], "little")
+            summary.add_row(
+                s.foot,
+                str(len(st)),
+                f"{cad:.0f}",
+                f"{np.mean(arr['stance_us']) / 1000:.0f}",
+                f"{np.mean(arr['swing_us'][1:]) / 1000:.0f}" if len(st) > 1 else "-",
+                f"{np.mean(arr['peak_force_dn']) / 10:.0f}",
+                f"{np.mean(arr['loading_rate_n_s']):.0f}",
+                f"{np.mean(arr['heel_pm']):.0f}/{np.mean(arr['mid_pm']):.0f}/{np.mean(arr['fore_pm']):.0f}",
+                f"{np.mean(arr['medial_pm']):.0f}",
+                f"{np.std(arr['cop_x_mean_dmm']) / 10:.1f}",
+                ident,
+                flag_text(flags),
+            )
+            if not (res.steps_identical and res.flags_identical):
+                exit_code = 1
+                console.print(f"[red]{s.foot}: replay differs from the stored records: {res.first_difference}[/]")
+        else:
+            summary.add_row(s.foot, "0", *["-"] * 10)
+    console.print(summary)
+    console.print("cadence: steps per minute of both feet (twice this foot's contacts per minute)")
+    raise typer.Exit(exit_code)
+
+
+R_FIELDS = ("stance_us", "swing_us", "peak_force_dn", "loading_rate_n_s", "heel_pm", "mid_pm", "fore_pm", "medial_pm", "cop_x_mean_dmm")
+
+
+def _step_table(steps: list, foot: str) -> None:
+    t = Table(title=f"{foot} foot: steps")
+    for col in ("#", "contact s", "stance ms", "swing ms", "peak N", "ttp ms", "LR N/s", "impulse N·s", "strike %", "CoP x mm", "ML mm", "shock g", "flags"):
+        t.add_column(col, justify="right")
+    for x in steps:
+        t.add_row(
+            str(x.index),
+            f"{x.contact_us / 1e6:.3f}",
+            f"{x.stance_us / 1000:.1f}",
+            f"{x.swing_us / 1000:.1f}" if x.swing_us else "-",
+            f"{x.peak_force_dn / 10:.0f}",
+            str(x.time_to_peak_ms),
+            str(x.loading_rate_n_s),
+            f"{x.impulse_dnms / 1e4:.1f}",
+            f"{x.strike_pm / 10:.0f}",
+            f"{x.cop_x_mean_dmm / 10:.1f}",
+            f"{x.cop_ml_range_dmm / 10:.1f}",
+            f"{x.shock_mg / 1000:.1f}",
+            flag_text(x.flags),
+        )
+    console.print(t)
+
+
+@app.command()
+def bench(
+    seconds: Annotated[float, typer.Option(help="Simulated seconds per measurement.")] = 20.0,
+) -> None:
+    """Kernel speed and memory on CPython and inside the MicroPython interpreter."""
+    from stridekit.bench import run_bench
+
+    run_bench(console, seconds)
+
+
+if __name__ == "__main__":
+    app()
