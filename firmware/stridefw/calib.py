@@ -12,7 +12,6 @@ import struct
 
 from stridefw.compat import const
 
-
 TABLE_SHIFT = const(6)
 TABLE_FRAC_MASK = const(63)
 TABLE_LEN = const(65)  # 0, 64, ..., 4096

@@ -5,7 +5,6 @@
 # +-2**30 so that MicroPython's 31-bit small ints never spill into big ints.
 from stridefw.compat import const
 
-
 FIRMWARE_VERSION = const(0x000100)  # 0.1.0 as 0xMMmmpp
 
 RATE_HZ_DEFAULT = const(100)
@@ -73,9 +72,14 @@ STUCK_BAND = const(2)
 STUCK_US = const(2000000)
 # Saturated continuously for longer than any heel impact plateau.
 SATURATED_US = const(500000)
-# Open/dead: cell's peak raw stays below DEAD_RAW for DEAD_STEPS consecutive steps.
+# A stuck cell must read above DEAD_RAW counts (a cell stuck at ~0 is "dead").
 DEAD_RAW = const(20)
-DEAD_STEPS = const(10)
+# Open/dead: the cell's mean force over a stance stays below DEAD_DN (2 N) for
+# DEAD_STEPS consecutive steps of that foot (~2 s when running).
+DEAD_DN = const(20)
+DEAD_STEPS = const(3)
+# "CoP passes over the cell": L1 distance below 45 mm at a visit in stance.
+COVER_DMM = const(450)
 
 # --- session flags (running statistics) -----------------------------------------
 # Statistics window (exponentially weighted Welford, n capped here).

@@ -17,10 +17,51 @@
 # BW * stride_time / 2 (Newton's second law over a stride).
 import array
 
-from stridefw import config as C
-
 from stridefw.compat import const
 
+# Config names are imported one by one: a module attribute (C.X) costs two
+# dictionary lookups per use on MicroPython, a global one.
+from stridefw.config import (
+    ADC_SATURATED,
+    ARM_BW_DIV,
+    ARM_MIN_DN,
+    BW_DEFAULT_DN,
+    BW_MAX_DN,
+    BW_MIN_DN,
+    COVER_DMM,
+    DEAD_DN,
+    DEAD_RAW,
+    DEAD_STEPS,
+    DT_MAX_US,
+    EVENT_LEVEL_DN,
+    FLAG_DEGRADED,
+    FLAG_HARD_IMPACT,
+    FLAG_SENSOR_FAULT,
+    FLAG_UNSTABLE,
+    HARD_LR_BW_S,
+    HARD_SHOCK_MG,
+    IMPACT_MIN_MG,
+    IMPACT_WINDOW_US,
+    SATURATED_US,
+    STANCE_MAX_US,
+    STANCE_MIN_US,
+    STAT_MIN_STEPS,
+    STAT_N_MAX,
+    STEP_GAP,
+    STEP_IMU_CONFIRMED,
+    STEP_NO_IMPACT,
+    STEP_SATURATED,
+    STEP_TRACE_FULL,
+    STUCK_BAND,
+    STUCK_US,
+    SWING_GYRO_MIN,
+    SWING_MAX_US,
+    TRACE_LEN,
+    UNSTABLE_SD_DMM,
+    ZERO_AFTER_SWING_US,
+    ZERO_MAX_DN,
+    ZERO_SHIFT,
+)
 
 EV_STEP = const(1)
 EV_FLAG = const(2)
@@ -35,9 +76,8 @@ _TOTAL_MAX_DN = const(40000)  # 4 kN per foot: arithmetic clamp (> 5 BW for 70 k
 _IMP_BASE = const(20971520)  # 20 * 2**20: impulse accumulator carry (see _integrate)
 _IMU_LOST_US = const(500000)
 _IMU_BACK_US = const(1000000)
-_MOTION_MIN = const(20)  # samples with movement elsewhere before "stuck" counts
-_MOTION_COUNTS = const(64)  # raw change that counts as movement
-_SHOCK_CLAMP = const(16000)  # +-16 g full scale
+_MOTION_MIN = const(20)  # samples with movement before "stuck" counts
+_MOTION_DN = const(500)  # total-force change per sample that counts as movement (50 N)
 
 # Step record payload (little endian), STEP_LEN bytes:
 #  0 index u32 | 4 contact_us u32 | 8 stance_us u32 | 12 swing_us u32
@@ -120,7 +160,7 @@ def _ext_us(dt, num, den, cap):
 class StepKernel:
     """Finds steps in one foot's samples and summarises each as a Step payload."""
 
-    def __init__(self, layout, calib, foot=0, has_imu=True, bw_dn=C.BW_DEFAULT_DN):
+    def __init__(self, layout, calib, foot=0, has_imu=True, bw_dn=BW_DEFAULT_DN):
         n = layout.n_cells
         if calib.n_cells != n:
             raise ValueError("calibration has %d cells, layout %d" % (calib.n_cells, n))
@@ -128,23 +168,30 @@ class StepKernel:
         self.foot = foot
         self.has_imu = has_imu
         self._bw0 = bw_dn
-        self._tab = calib.table
+        # own copy of the tables plus one all-zero segment for excluded cells
+        self._tab = array.array("H", bytes(2 * (n + 1) * 65))
+        for i in range(n * 65):
+            self._tab[i] = calib.table[i]
+        self._set_quiet_raw()
         self._x = array.array("h", layout.x_dmm)
         self._y = array.array("h", layout.y_dmm)
         self._zone = array.array("b", layout.zone)
         self._foot_len = layout.foot_length_dmm
         self.force = array.array("i", bytes(4 * n))  # last per-cell force, dn
         self._base = array.array("i", bytes(4 * n))  # auto-zero baseline, dn
-        self._raw_prev = array.array("h", bytes(2 * n))
+        self._koff = array.array("h", bytes(2 * n))  # table offset of each cell
+        for i in range(n):
+            self._koff[i] = i * 65
+        self._csum = array.array("i", bytes(4 * n))  # per-cell force sum this stance
         self._stuck_ref = array.array("h", bytes(2 * n))
-        self._stuck_us = array.array("i", bytes(4 * n))
+        self._stuck_t0 = array.array("i", bytes(4 * n))
         self._stuck_motion = array.array("i", bytes(4 * n))
-        self._sat_us = array.array("i", bytes(4 * n))
-        self._peak_raw = array.array("h", bytes(2 * n))
+        self._sat_t0 = array.array("i", bytes(4 * n))
         self._quiet_steps = array.array("h", bytes(2 * n))
+        self._covered = bytearray(n)  # CoP passed over this cell this stance
         self.cell_fault = array.array("b", bytes(n))  # 0 ok, 1 stuck, 2 saturated, 3 dead
-        self._trace_f = array.array("i", bytes(4 * C.TRACE_LEN))
-        self._trace_t = array.array("i", bytes(4 * C.TRACE_LEN))
+        self._trace_f = array.array("i", bytes(4 * TRACE_LEN))
+        self._trace_t = array.array("i", bytes(4 * TRACE_LEN))
         self._st_n = array.array("i", bytes(4 * _N_STATS))
         self._st_mean = array.array("i", bytes(4 * _N_STATS))
         self._st_var = array.array("i", bytes(4 * _N_STATS))
@@ -158,14 +205,16 @@ class StepKernel:
         for i in range(n):
             self.force[i] = 0
             self._base[i] = 0
-            self._raw_prev[i] = 0
+            self._koff[i] = i * 65
             self._stuck_ref[i] = -1
-            self._stuck_us[i] = 0
+            self._stuck_t0[i] = 0
             self._stuck_motion[i] = 0
-            self._sat_us[i] = 0
-            self._peak_raw[i] = 0
+            self._sat_t0[i] = -1
             self._quiet_steps[i] = 0
             self.cell_fault[i] = 0
+        self._n_faults = 0
+        self._rr = 0
+        self._zr = 0
         for s in range(_N_STATS):
             self._st_n[s] = 0
             self._st_mean[s] = 0
@@ -210,11 +259,6 @@ class StepKernel:
         self._imp_lo = 0
         self._peak = 0
         self._peak_t = 0
-        self._zh = 0
-        self._zm = 0
-        self._zf = 0
-        self._zmed = 0
-        self._zsum = 0
         self._cx_min = 32767
         self._cx_max = -32768
         self._cx_sum = 0
@@ -228,8 +272,10 @@ class StepKernel:
         self._shock2 = 0
         self._impact2 = 0
         self._sflags = 0
+        self._n_loaded = 0
         for i in range(self.n_cells):
-            self._peak_raw[i] = 0
+            self._csum[i] = 0
+            self._covered[i] = 0
 
     # ------------------------------------------------------------------ hot path
     def push(self, tick_us, cells, imu):
@@ -258,11 +304,11 @@ class StepKernel:
             else:
                 self.t += dt
         dti = dt
-        if dt > C.DT_MAX_US:
-            dti = C.DT_MAX_US
+        if dt > DT_MAX_US:
+            dti = DT_MAX_US
             self.gaps += 1
             if self._state != _SWING:
-                self._sflags |= C.STEP_GAP
+                self._sflags |= STEP_GAP
         old_flags = self.flags
 
         # IMU: presence, swing rotation, shock
@@ -280,171 +326,244 @@ class StepKernel:
                 self._imu_back_us += dti
                 if self._imu_back_us >= _IMU_BACK_US:
                     self.imu_ok = True
-            ax = imu[0]
-            ay = imu[1]
-            az = imu[2]
-            if ax > _SHOCK_CLAMP:
-                ax = _SHOCK_CLAMP
-            elif ax < -_SHOCK_CLAMP:
-                ax = -_SHOCK_CLAMP
-            if ay > _SHOCK_CLAMP:
-                ay = _SHOCK_CLAMP
-            elif ay < -_SHOCK_CLAMP:
-                ay = -_SHOCK_CLAMP
-            if az > _SHOCK_CLAMP:
-                az = _SHOCK_CLAMP
-            elif az < -_SHOCK_CLAMP:
-                az = -_SHOCK_CLAMP
-            acc2 = ax * ax + ay * ay + az * az  # mg^2, <= 7.7e8
-            g = imu[3]
-            gyro = g if g >= 0 else -g
-            g = imu[4]
-            gyro += g if g >= 0 else -g
-            g = imu[5]
-            gyro += g if g >= 0 else -g
+            state = self._state
+            if state != _SWING or self._f_prev > EVENT_LEVEL_DN >> 1:
+                # shock only matters around and during stance; halving each axis
+                # keeps the sum of squares below 2**30 for any int16 input
+                ax = imu[0] >> 1
+                ay = imu[1] >> 1
+                az = imu[2] >> 1
+                acc2 = ax * ax + ay * ay + az * az  # (2 mg)^2
+            elif self._since_toe_us >= ZERO_AFTER_SWING_US:
+                g = imu[3]
+                gyro = g if g >= 0 else -g
+                g = imu[4]
+                gyro += g if g >= 0 else -g
+                g = imu[5]
+                gyro += g if g >= 0 else -g
 
         # Auto-zero only well into swing, with the foot unloaded (and rotating,
         # when an IMU can tell): standing still never re-zeroes a loaded cell.
         zero = (
             self._state != _STANCE
-            and self._since_toe_us >= C.ZERO_AFTER_SWING_US
+            and self._since_toe_us >= ZERO_AFTER_SWING_US
             and self._f_prev < self._arm_level()
-            and (imu is None or gyro >= C.SWING_GYRO_MIN)
+            and (imu is None or gyro >= SWING_GYRO_MIN)
         )
 
-        # Cells: table lookup (Q0 dn), baseline, faults, sums.
+        # Cells: table lookup (Q0 dn) and baseline: the hot path, written out
+        # for the loaded and the swing case (`stride bench` has the figures).
+        # Excluded (stuck, saturated) cells read the all-zero table segment.
         tab = self._tab
         base = self._base
         force = self.force
-        xs = self._x
-        ys = self._y
-        zones = self._zone
-        fault = self.cell_fault
+        koff = self._koff
         total = 0
-        sx = 0
-        sy = 0
-        zh = 0
-        zm = 0
-        zf = 0
-        zmed = 0
-        moved = False
-        k = 0
-        for i in range(self.n_cells):
-            raw = cells[i]
-            if raw < 0:
-                raw = 0
-            elif raw > 4095:
-                raw = 4095
-            d = raw - self._raw_prev[i]
-            if d > _MOTION_COUNTS or d < -_MOTION_COUNTS:
-                moved = True
-            self._raw_prev[i] = raw
-            if raw > self._peak_raw[i]:
-                self._peak_raw[i] = raw
-            # saturated: continuously at the top of the range
-            if raw >= C.ADC_SATURATED:
-                if self._sat_us[i] < C.SATURATED_US:
-                    self._sat_us[i] += dti
-                elif fault[i] == 0:
-                    fault[i] = 2
-            else:
-                self._sat_us[i] = 0
-                if fault[i] == 2:
-                    fault[i] = 0
-            # stuck: no change while the rest of the foot moves
-            d = raw - self._stuck_ref[i]
-            if -C.STUCK_BAND <= d <= C.STUCK_BAND:
-                if self._stuck_us[i] < C.STUCK_US:
-                    self._stuck_us[i] += dti
-                elif (
-                    fault[i] == 0
-                    and raw > C.DEAD_RAW
-                    and self._motion - self._stuck_motion[i] >= _MOTION_MIN
-                ):
-                    fault[i] = 1
-            else:
-                self._stuck_ref[i] = raw
-                self._stuck_us[i] = 0
-                self._stuck_motion[i] = self._motion
-                if fault[i] == 1:
-                    fault[i] = 0
-            k = i * 65 + (raw >> 6)
-            t0 = tab[k]
-            f = t0 + (((tab[k + 1] - t0) * (raw & 63)) >> 6)
-            if zero and fault[i] == 0:
-                b = base[i]
-                b += (f - b) >> C.ZERO_SHIFT
-                if b > C.ZERO_MAX_DN:
-                    b = C.ZERO_MAX_DN
-                elif b < 0:
-                    b = 0
-                base[i] = b
-            f -= base[i]
-            if f < 0 or fault[i] == 1 or fault[i] == 2:
-                f = 0
-            force[i] = f
-            total += f
-            sx += f * xs[i]  # <= 16 * 15000 * 300
-            sy += f * ys[i]  # <= 16 * 15000 * 2450 < 2**30
-            z = zones[i]
-            if z == 0:
-                zh += f
-            elif z == 1:
-                zm += f
-            else:
-                zf += f
-            if xs[i] < 0:
-                zmed += f
-        if moved:
-            self._motion = (self._motion + 1) & _MASK
+        if self._state != _SWING:
+            xs = self._x
+            ys = self._y
+            csum = self._csum
+            sx = 0
+            sy = 0
+            for i in range(self.n_cells):
+                raw = cells[i]
+                if raw > 4095:
+                    raw = 4095
+                k = koff[i] + (raw >> 6)
+                t0 = tab[k]
+                f = t0 + (((tab[k + 1] - t0) * (raw & 63)) >> 6) - base[i]
+                if f > 0:
+                    force[i] = f
+                    total += f
+                    sx += f * xs[i]  # <= 16 * 15000 * 300
+                    sy += f * ys[i]  # <= 16 * 15000 * 2450 < 2**30
+                    csum[i] += f  # <= 15000 * 500 samples
+                else:
+                    force[i] = 0
+            self._n_loaded += 1
+            if total > 0:
+                self.cop_x_dmm = sx // total
+                self.cop_y_dmm = sy // total
+        elif max(cells) > self._quiet_raw:
+            for i in range(self.n_cells):
+                raw = cells[i]
+                if raw > 4095:
+                    raw = 4095
+                k = koff[i] + (raw >> 6)
+                t0 = tab[k]
+                f = t0 + (((tab[k + 1] - t0) * (raw & 63)) >> 6) - base[i]
+                if f < 0:
+                    f = 0
+                force[i] = f
+                total += f
+        else:
+            # Swing fast path: every cell reads so little that the total is
+            # certainly below half the event level (bound set in _set_quiet_raw).
+            for i in range(self.n_cells):
+                force[i] = 0
+        if zero:
+            self._auto_zero(cells)
         if total > _TOTAL_MAX_DN:
             total = _TOTAL_MAX_DN
         self.total_dn = total
-        if total > 0:
-            self.cop_x_dmm = sx // total
-            self.cop_y_dmm = sy // total
+        d = total - self._f_prev
+        if d > _MOTION_DN or d < -_MOTION_DN:
+            self._motion = (self._motion + 1) & _MASK
+        self._check_cell(cells)
 
-        ev = self._events(total, dti, acc2, zh, zm, zf, zmed)
+        ev = self._events(total, dti, acc2)
         self._f_pp = self._f_prev
         self._f_prev = total
         self._dt_prev = dti
 
         # session flags from cells and IMU
-        fl = self.flags & ~(C.FLAG_SENSOR_FAULT | C.FLAG_DEGRADED)
-        for i in range(self.n_cells):
-            if fault[i] != 0:
-                fl |= C.FLAG_SENSOR_FAULT | C.FLAG_DEGRADED
-                break
-        if not self.imu_ok:
-            fl |= C.FLAG_SENSOR_FAULT | C.FLAG_DEGRADED
+        fl = self.flags & ~(FLAG_SENSOR_FAULT | FLAG_DEGRADED)
+        if self._n_faults or not self.imu_ok:
+            fl |= FLAG_SENSOR_FAULT | FLAG_DEGRADED
         self.flags = fl
         if fl != old_flags:
             self._write_flag(old_flags)
             ev |= EV_FLAG
         return ev
 
-    def _arm_level(self):
-        a = self._bw // C.ARM_BW_DIV
-        return a if a > C.ARM_MIN_DN else C.ARM_MIN_DN
+    def _auto_zero(self, cells):
+        # One cell per swing sample: drift is slow, so each baseline being
+        # revisited every n_cells samples is plenty. Excluded cells are skipped.
+        i = self._zr
+        self._zr = i + 1 if i + 1 < self.n_cells else 0
+        if self.cell_fault[i] == 1 or self.cell_fault[i] == 2:
+            return
+        raw = cells[i]
+        if raw > 4095:
+            raw = 4095
+        k = i * 65 + (raw >> 6)
+        t0 = self._tab[k]
+        f = t0 + (((self._tab[k + 1] - t0) * (raw & 63)) >> 6)
+        b = self._base[i]
+        b += (f - b) >> ZERO_SHIFT
+        if b > ZERO_MAX_DN:
+            b = ZERO_MAX_DN
+        self._base[i] = b
 
-    def _events(self, total, dti, acc2, zh, zm, zf, zmed):
-        lvl = C.EVENT_LEVEL_DN
+    def _set_quiet_raw(self):
+        # Largest raw reading at which every cell's table force is at most
+        # EVENT_LEVEL / (2 n): below it the swing loop can be skipped.
+        lim = EVENT_LEVEL_DN // (2 * self.n_cells)
+        q = 4095
+        for i in range(self.n_cells):
+            r = 0
+            while r < 4095:
+                k = i * 65 + ((r + 1) >> 6)
+                t0 = self._tab[k]
+                if t0 + (((self._tab[k + 1] - t0) * ((r + 1) & 63)) >> 6) > lim:
+                    break
+                r += 1
+            if r < q:
+                q = r
+        self._quiet_raw = q
+
+    def _check_cell(self, cells):
+        # One cell per sample: stuck (no change while the foot works) and
+        # saturated (pinned at full scale). Elapsed times come from session time,
+        # so the slower visiting rate does not change the thresholds.
+        i = self._rr
+        self._rr = i + 1 if i + 1 < self.n_cells else 0
+        raw = cells[i]
+        fault = self.cell_fault
+        old = fault[i]
+        if raw >= ADC_SATURATED:
+            if self._state != _SWING:
+                self._sflags |= STEP_SATURATED
+            if self._sat_t0[i] < 0:
+                self._sat_t0[i] = self.t
+            elif old == 0 and ((self.t - self._sat_t0[i]) & _MASK) >= SATURATED_US:
+                fault[i] = 2
+        else:
+            self._sat_t0[i] = -1
+            if old == 2:
+                fault[i] = 0
+        d = raw - self._stuck_ref[i]
+        if -STUCK_BAND <= d <= STUCK_BAND:
+            if (
+                fault[i] == 0
+                and raw > DEAD_RAW
+                and ((self.t - self._stuck_t0[i]) & _MASK) >= STUCK_US
+                and ((self._motion - self._stuck_motion[i]) & _MASK) >= _MOTION_MIN
+            ):
+                fault[i] = 1
+        else:
+            self._stuck_ref[i] = raw
+            self._stuck_t0[i] = self.t
+            self._stuck_motion[i] = self._motion
+            if fault[i] == 1:
+                fault[i] = 0
+        if fault[i] != old:
+            self._set_fault_count()
+        # An unloaded FSR and an open one both read ~0, so a cell is only
+        # suspected dead when the CoP passes over it and it still carries nothing.
+        if self._state == _STANCE and self.total_dn >= self._bw >> 2:
+            dx = self.cop_x_dmm - self._x[i]
+            dy = self.cop_y_dmm - self._y[i]
+            if dx < 0:
+                dx = -dx
+            if dy < 0:
+                dy = -dy
+            if dx + dy < COVER_DMM:
+                self._covered[i] = 1
+
+    def _set_fault_count(self):
+        n = 0
+        for i in range(self.n_cells):
+            f = self.cell_fault[i]
+            # stuck or saturated cells read the all-zero segment after the tables
+            self._koff[i] = self.n_cells * 65 if f == 1 or f == 2 else i * 65
+            if f:
+                n += 1
+        self._n_faults = n
+
+    def _loaded_pass(self):
+        # CoP (dmm) and per-cell stance sums, only while the foot is loaded.
+        force = self.force
+        xs = self._x
+        ys = self._y
+        csum = self._csum
+        sx = 0
+        sy = 0
+        for i in range(self.n_cells):
+            f = force[i]
+            if f:
+                sx += f * xs[i]  # <= 16 * 15000 * 300
+                sy += f * ys[i]  # <= 16 * 15000 * 2450 < 2**30
+                csum[i] += f  # <= 15000 * 500 samples
+        self._n_loaded += 1
+        total = self.total_dn
+        if total > 0:
+            self.cop_x_dmm = sx // total
+            self.cop_y_dmm = sy // total
+
+    def _arm_level(self):
+        a = self._bw // ARM_BW_DIV
+        return a if a > ARM_MIN_DN else ARM_MIN_DN
+
+    def _events(self, total, dti, acc2):
+        lvl = EVENT_LEVEL_DN
         fp = self._f_prev
         state = self._state
         ev = 0
         if state == _SWING:
             self._since_toe_us += dti
-            if self._since_toe_us > C.SWING_MAX_US:
-                self._since_toe_us = C.SWING_MAX_US
+            if self._since_toe_us > SWING_MAX_US:
+                self._since_toe_us = SWING_MAX_US
             if total > lvl and fp <= lvl:
                 # upward crossing: candidate contact between previous and this sample
                 off = _frac_us(dti, lvl - fp, total - fp)
                 back = dti - off
                 self._set_contact(back)
                 self._new_stance(self._swing_since_toe(back))
+                self._loaded_pass()
                 self._trace_add(fp, off - dti)
                 self._trace_add(total, back)
-                self._integrate(fp, total, dti, zh, zm, zf, zmed)
+                self._integrate(fp, total, dti)
                 self._track_shock(acc2, back)
                 # The sample before was unloaded: the edge started somewhere in
                 # between, so interpolating from ~0 N would time contact early.
@@ -485,9 +604,9 @@ class StepKernel:
                     off = _frac_us(dti, fp - lvl, fp - total)
                 back = dti - off
                 stance_us = since_c - back
-                self._integrate(fp, total, dti, zh, zm, zf, zmed)
+                self._integrate(fp, total, dti)
                 self._since_toe_us = back
-                if C.STANCE_MIN_US <= stance_us <= C.STANCE_MAX_US:
+                if STANCE_MIN_US <= stance_us <= STANCE_MAX_US:
                     self._finish_step(stance_us)
                     ev = EV_STEP
                 else:
@@ -498,12 +617,12 @@ class StepKernel:
                 self._since_toe_us += dti
             self._state = _SWING
             return ev
-        self._integrate(fp, total, dti, zh, zm, zf, zmed)
+        self._integrate(fp, total, dti)
         self._track_shock(acc2, since_c)
-        if self._n_trace < C.TRACE_LEN:
+        if self._n_trace < TRACE_LEN:
             self._trace_add(total, since_c)
         else:
-            self._sflags |= C.STEP_TRACE_FULL
+            self._sflags |= STEP_TRACE_FULL
         if state == _PENDING:
             self._since_toe_us += dti
             if total >= self._arm_level():
@@ -537,7 +656,7 @@ class StepKernel:
             self._lcx = cx
             self._lcy = cy
             self._have_lc = True
-        if since_c > C.STANCE_MAX_US:
+        if since_c > STANCE_MAX_US:
             # standing, not stepping: drop this contact, wait for the foot to lift
             self._state = _PENDING
             self._peak = 0
@@ -547,7 +666,7 @@ class StepKernel:
         if not self._have_toe:
             return 0
         s = self._since_toe_us - back
-        if s <= 0 or self._since_toe_us >= C.SWING_MAX_US:
+        if s <= 0 or self._since_toe_us >= SWING_MAX_US:
             return 0
         return s
 
@@ -567,12 +686,12 @@ class StepKernel:
 
     def _trace_add(self, f, t_rel):
         n = self._n_trace
-        if n < C.TRACE_LEN:
+        if n < TRACE_LEN:
             self._trace_f[n] = f
             self._trace_t[n] = t_rel
             self._n_trace = n + 1
 
-    def _integrate(self, fp, f, dti, zh, zm, zf, zmed):
+    def _integrate(self, fp, f, dti):
         # trapezoid in dn * 0.1 ms * 2 (<= 80000 * 500 per sample); carried into
         # _imp_hi every _IMP_BASE so the sum never leaves small-int range.
         v = (fp + f) * (dti // 100)
@@ -581,16 +700,11 @@ class StepKernel:
             lo -= _IMP_BASE
             self._imp_hi += 1
         self._imp_lo = lo
-        self._zh += zh
-        self._zm += zm
-        self._zf += zf
-        self._zmed += zmed
-        self._zsum += f
 
     def _track_shock(self, acc2, since_c):
         if acc2 > self._shock2:
             self._shock2 = acc2
-        if since_c <= C.IMPACT_WINDOW_US and acc2 > self._impact2:
+        if since_c <= IMPACT_WINDOW_US and acc2 > self._impact2:
             self._impact2 = acc2
 
     def _loading_rate(self):
@@ -639,7 +753,7 @@ class StepKernel:
 
     def _stat(self, s, x, var):
         n = self._st_n[s]
-        if n < C.STAT_N_MAX:
+        if n < STAT_N_MAX:
             n += 1
             self._st_n[s] = n
         xq = x << 4
@@ -660,7 +774,7 @@ class StepKernel:
             stride_ms = ((self._c_t - self._pc_t) & _MASK) // 1000
             if 200 <= stride_ms <= 3000:
                 bw = (2 * imp) // stride_ms
-                if C.BW_MIN_DN <= bw <= C.BW_MAX_DN:
+                if BW_MIN_DN <= bw <= BW_MAX_DN:
                     self._bw += (bw - self._bw) >> 3
         self._pc_t = self._c_t
         self._have_pc = True
@@ -668,18 +782,47 @@ class StepKernel:
         fl = self._sflags
         shock = 0
         if self.imu_ok and self.has_imu and self._shock2 > 0:
-            shock = isqrt(self._shock2)
-            if self._impact2 >= C.IMPACT_MIN_MG * C.IMPACT_MIN_MG:
-                fl |= C.STEP_IMU_CONFIRMED
+            shock = isqrt(self._shock2) << 1  # (2 mg)^2 -> mg
+            if self._impact2 >= (IMPACT_MIN_MG >> 1) * (IMPACT_MIN_MG >> 1):
+                fl |= STEP_IMU_CONFIRMED
             else:
-                fl |= C.STEP_NO_IMPACT
-        zs = self._zsum // 1000
+                fl |= STEP_NO_IMPACT
+        # zone and medial shares from per-cell stance sums; open/dead cells
+        zh = 0
+        zm = 0
+        zf = 0
+        zmed = 0
+        quiet = DEAD_DN * self._n_loaded  # mean below DEAD_DN over the stance
+        zones = self._zone
+        for i in range(self.n_cells):
+            f = self._csum[i]
+            z = zones[i]
+            if z == 0:
+                zh += f
+            elif z == 1:
+                zm += f
+            else:
+                zf += f
+            if self._x[i] < 0:
+                zmed += f
+            if f < quiet and self._covered[i]:
+                if self._quiet_steps[i] < DEAD_STEPS:
+                    self._quiet_steps[i] += 1
+                if self._quiet_steps[i] >= DEAD_STEPS and self.cell_fault[i] == 0:
+                    self.cell_fault[i] = 3
+                    self._set_fault_count()
+            elif f >= quiet:
+                self._quiet_steps[i] = 0
+                if self.cell_fault[i] == 3:
+                    self.cell_fault[i] = 0
+                    self._set_fault_count()
+        zs = (zh + zm + zf) // 1000
         heel = mid = fore = med = 0
         if zs > 0:
-            heel = self._zh // zs
-            mid = self._zm // zs
-            fore = self._zf // zs
-            med = self._zmed // zs
+            heel = zh // zs
+            mid = zm // zs
+            fore = zf // zs
+            med = zmed // zs
         cx_mean = 0
         cx_range = 0
         if self._cx_n > 0:
@@ -689,18 +832,6 @@ class StepKernel:
         if self._strike_y >= 0:
             strike = (self._strike_y * 1000) // self._foot_len
 
-        # per-cell open/dead check once per step
-        for i in range(self.n_cells):
-            if self._peak_raw[i] < C.DEAD_RAW:
-                if self._quiet_steps[i] < C.DEAD_STEPS:
-                    self._quiet_steps[i] += 1
-                if self._quiet_steps[i] >= C.DEAD_STEPS and self.cell_fault[i] == 0:
-                    self.cell_fault[i] = 3
-            else:
-                self._quiet_steps[i] = 0
-                if self.cell_fault[i] == 3:
-                    self.cell_fault[i] = 0
-
         # running statistics -> UNSTABLE, HARD_IMPACT
         if self._cx_n > 0:
             self._stat(_ST_COPX, cx_mean, True)
@@ -708,17 +839,17 @@ class StepKernel:
             self._stat(_ST_SHOCK, shock, False)
         lr_bw = (lr * 10) // self._bw if self._bw > 0 else 0
         self._stat(_ST_LR, lr_bw, False)
-        fl_s = self.flags & ~(C.FLAG_UNSTABLE | C.FLAG_HARD_IMPACT)
-        if self.steps >= C.STAT_MIN_STEPS:
+        fl_s = self.flags & ~(FLAG_UNSTABLE | FLAG_HARD_IMPACT)
+        if self.steps >= STAT_MIN_STEPS:
             sd_q4 = isqrt(self._st_var[_ST_COPX])  # sqrt(Q8) = Q4
-            lim_q4 = C.UNSTABLE_SD_DMM << 4
-            if sd_q4 > lim_q4 or (self.flags & C.FLAG_UNSTABLE and 4 * sd_q4 > 3 * lim_q4):
-                fl_s |= C.FLAG_UNSTABLE
+            lim_q4 = UNSTABLE_SD_DMM << 4
+            if sd_q4 > lim_q4 or (self.flags & FLAG_UNSTABLE and 4 * sd_q4 > 3 * lim_q4):
+                fl_s |= FLAG_UNSTABLE
             if (
-                self._st_mean[_ST_SHOCK] > C.HARD_SHOCK_MG << 4
-                or self._st_mean[_ST_LR] > C.HARD_LR_BW_S << 4
+                self._st_mean[_ST_SHOCK] > HARD_SHOCK_MG << 4
+                or self._st_mean[_ST_LR] > HARD_LR_BW_S << 4
             ):
-                fl_s |= C.FLAG_HARD_IMPACT
+                fl_s |= FLAG_HARD_IMPACT
         self.flags = fl_s
 
         _put32(buf, 0, self.steps - 1)

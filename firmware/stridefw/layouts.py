@@ -7,7 +7,6 @@
 # (format.txt): 1 heel, 2 rear-midfoot, 2 midfoot, 2 metatarsal heads, 1 hallux.
 from stridefw.compat import const
 
-
 ZONE_HEEL = const(0)
 ZONE_MID = const(1)
 ZONE_FORE = const(2)

@@ -11,7 +11,6 @@ import struct
 
 from stridefw.compat import const
 
-
 REC_HEADER = const(1)
 REC_SAMPLE = const(2)
 REC_STEP = const(3)

@@ -1,0 +1,203 @@
+"""`stride bench`: kernel speed and memory, CPython and MicroPython, fixed vs float.
+
+Figures, not tests: nothing here asserts a time. Allocation per sample on
+MicroPython is measured with gc.mem_alloc() (the tests check it is exactly 0).
+"""
+
+from __future__ import annotations
+
+import array
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from rich.console import Console
+from rich.table import Table
+
+from stridefw import layouts as fw_layouts
+from stridekit import mpy
+from stridekit.replay import kernel_for, run_kernel
+from stridekit.sim.gait import RunnerParams, SimFoot, simulate
+from stridekit.sim.record import header_for
+
+_HERE = Path(__file__).resolve().parent
+
+
+@dataclass
+class BenchRow:
+    cells: int
+    py_fixed_us: float
+    py_float_us: float
+    mpy_fixed_us: float | None
+    mpy_float_us: float | None
+    mpy_fixed_bytes_per_sample: float | None
+    mpy_float_bytes_per_sample: float | None
+
+
+def _feed_cost_py(foot: SimFoot) -> float:
+    """Seconds spent by run_kernel's own input copying, to subtract from timings."""
+
+    class _Null:
+        gaps = bad_ticks = rejected = 0
+
+        def push(self, _t: int, _c: object, _i: object) -> int:
+            return 0
+
+    null = _Null()
+    t0 = time.perf_counter()
+    run_kernel(null, foot.t_us, foot.cells, foot.imu)  # type: ignore[arg-type]
+    return time.perf_counter() - t0
+
+
+def _py_fixed(foot: SimFoot, run_hdr: object) -> float:
+    k = kernel_for(run_hdr)  # type: ignore[arg-type]
+    t0 = time.perf_counter()
+    run_kernel(k, foot.t_us, foot.cells, foot.imu)
+    return (time.perf_counter() - t0 - _feed_cost_py(foot)) / len(foot.t_us) * 1e6
+
+
+def _py_float(foot: SimFoot, layout: fw_layouts.Layout) -> float:
+    from stridekit.bench.float_kernel import FloatKernel
+
+    fk = FloatKernel([x / 10 for x in layout.x_dmm], [y / 10 for y in layout.y_dmm], layout.zone)
+    n_cells = foot.cells.shape[1]
+    cbuf = array.array("H", bytes(2 * n_cells))
+    ibuf = array.array("h", bytes(12))
+    rows = foot.cells.tolist()
+    imu_rows = foot.imu.tolist() if foot.imu is not None else None
+    ticks = foot.t_us.tolist()
+    t0 = time.perf_counter()
+    for i, tick in enumerate(ticks):
+        row = rows[i]
+        for c in range(n_cells):
+            cbuf[c] = row[c]
+        m = None
+        if imu_rows is not None:
+            r = imu_rows[i]
+            for c in range(6):
+                ibuf[c] = r[c]
+            m = ibuf
+        fk.push(tick, cbuf, m)
+    el = time.perf_counter() - t0 - _feed_cost_py(foot)
+    return el / len(ticks) * 1e6
+
+
+_MPY_FLOAT = r"""
+import array, gc, struct, time
+from float_kernel import FloatKernel
+from stridefw import layouts
+raw = open("/samples.bin", "rb").read()
+n, nc, has_imu, layout_id, foot, bw = struct.unpack_from("<IBBBBH", raw, 0)
+t = array.array("i", raw[10:10 + 4 * n])
+o = 10 + 4 * n
+cells_all = array.array("H", raw[o:o + 2 * n * nc])
+o += 2 * n * nc
+imu_all = array.array("h", raw[o:o + 12 * n])
+imu = array.array("h", bytes(12))
+lay = layouts.by_id(layout_id)
+fk = FloatKernel([x / 10 for x in lay.x_dmm], [y / 10 for y in lay.y_dmm], lay.zone)
+cells = array.array("H", bytes(2 * nc))
+def feed(i):
+    b = i * nc
+    for c in range(nc):
+        cells[c] = cells_all[b + c]
+    b = i * 6
+    for c in range(6):
+        imu[c] = imu_all[b + c]
+    return fk.push(t[i], cells, imu)
+
+class _Null:
+    def push(self, a, b, c):
+        return 0
+
+def one_pass(kern):
+    global fk
+    fk = kern
+    t0 = time.ticks_us()
+    for i in range(n):
+        feed(i)
+    return time.ticks_diff(time.ticks_us(), t0)
+
+def fresh():
+    return FloatKernel([x / 10 for x in lay.x_dmm], [y / 10 for y in lay.y_dmm], lay.zone)
+
+best_k = best_n = 1 << 29
+for rep in range(4):
+    best_n = min(best_n, one_pass(_Null()))
+    best_k = min(best_k, one_pass(fresh()))
+print("float", best_k - best_n, n)
+fk = fresh()
+gc.collect()
+gc.disable()
+m0 = gc.mem_alloc()
+for i in range(200):
+    feed(i)
+print("falloc", gc.mem_alloc() - m0, 200)
+gc.enable()
+"""
+
+
+def _mpy_float(foot: SimFoot, hdr: object) -> tuple[float, float]:
+    from stridekit.mpy.kernel_run import pack_samples
+
+    packed = pack_samples(hdr, foot.t_us, foot.cells, foot.imu)  # type: ignore[arg-type]
+    res = mpy.run(_MPY_FLOAT, {"/samples.bin": packed}, extra_dirs=[_HERE])
+    lines = {ln.split()[0]: ln.split()[1:] for ln in res.stdout.splitlines() if ln.strip()}
+    us, n = (int(x) for x in lines["float"])
+    nbytes, cnt = (int(x) for x in lines["falloc"])
+    return us / n, nbytes / cnt
+
+
+def measure(seconds: float = 20.0) -> list[BenchRow]:
+    from stridekit.mpy.kernel_run import alloc_mpy, time_mpy
+
+    rows: list[BenchRow] = []
+    for n_cells in (8, 16):
+        run = simulate(RunnerParams(duration_s=seconds, cells=n_cells, seed=7))
+        foot = run.feet[0]
+        hdr = header_for(run, foot, 1)
+        layout = fw_layouts.by_id(run.layout_id)
+        row = BenchRow(n_cells, _py_fixed(foot, hdr), _py_float(foot, layout), None, None, None, None)
+        try:
+            row.mpy_fixed_us = time_mpy(hdr, foot.t_us, foot.cells, foot.imu)
+            warm = min(500, len(foot.t_us) // 4)
+            nbytes, _ = alloc_mpy(hdr, foot.t_us, foot.cells, foot.imu, warm, len(foot.t_us) - warm)
+            row.mpy_fixed_bytes_per_sample = nbytes / (len(foot.t_us) - warm)
+            row.mpy_float_us, row.mpy_float_bytes_per_sample = _mpy_float(foot, hdr)
+        except mpy.MicroPythonUnavailable:
+            pass
+        rows.append(row)
+    return rows
+
+
+def run_bench(console: Console, seconds: float = 20.0) -> list[BenchRow]:
+    with console.status("benchmarking the kernel (CPython and MicroPython)..."):
+        rows = measure(seconds)
+    t = Table(title="StepKernel: us per sample (lower is better)")
+    for col in ("cells", "CPython fixed", "CPython float", "ratio", "MicroPython fixed", "MicroPython float", "ratio", "MicroPython bytes/sample fixed", "float"):
+        t.add_column(col, justify="right")
+
+    def f(v: float | None, fmt: str = "{:.1f}") -> str:
+        return "n/a" if v is None else fmt.format(v)
+
+    for r in rows:
+        mpy_ratio = r.mpy_float_us / r.mpy_fixed_us if r.mpy_float_us and r.mpy_fixed_us else None
+        t.add_row(
+            str(r.cells),
+            f(r.py_fixed_us),
+            f(r.py_float_us),
+            f(r.py_float_us / r.py_fixed_us, "{:.2f}x"),
+            f(r.mpy_fixed_us),
+            f(r.mpy_float_us),
+            f(mpy_ratio, "{:.2f}x"),
+            f(r.mpy_fixed_bytes_per_sample, "{:.2f}"),
+            f(r.mpy_float_bytes_per_sample, "{:.1f}"),
+        )
+    console.print(t)
+    console.print(
+        "fixed = stridefw.kernel.StepKernel (all outputs, faults, flags); float = the bench-only "
+        "straightforward float version of the main outputs. Ratio = float time / fixed time. "
+        "MicroPython = official WebAssembly build under node (a 32-bit port; ESP32 timings differ)."
+    )
+    return rows
