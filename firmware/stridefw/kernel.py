@@ -212,6 +212,9 @@ class StepKernel:
             self._quiet_steps[i] = 0
             self.cell_fault[i] = 0
         self._n_faults = 0
+        self._fault_mask = 0
+        self._sent_mask = 0
+        self._sent_imu = True
         self._rr = 0
         self._zr = 0
         for s in range(_N_STATS):
@@ -419,7 +422,9 @@ class StepKernel:
         if self._n_faults or not self.imu_ok:
             fl |= FLAG_SENSOR_FAULT | FLAG_DEGRADED
         self.flags = fl
-        if fl != old_flags:
+        # a Flag record also when only the faulty cells or the IMU state change,
+        # so which cell failed is never lost behind an already-raised bit
+        if fl != old_flags or self._fault_mask != self._sent_mask or self.imu_ok != self._sent_imu:
             self._write_flag(old_flags)
             ev |= EV_FLAG
         return ev
@@ -500,13 +505,16 @@ class StepKernel:
 
     def _set_fault_count(self):
         n = 0
+        mask = 0
         for i in range(self.n_cells):
             f = self.cell_fault[i]
             # stuck or saturated cells read the all-zero segment after the tables
             self._koff[i] = self.n_cells * 65 if f == 1 or f == 2 else i * 65
             if f:
                 n += 1
+                mask |= 1 << i
         self._n_faults = n
+        self._fault_mask = mask
 
     def _loaded_pass(self):
         # CoP (dmm) and per-cell stance sums, only while the foot is loaded.
@@ -873,12 +881,10 @@ class StepKernel:
         _put_time(buf, 0, self.t, self.wraps)
         _put16(buf, 4, self.flags)
         _put16(buf, 6, self.flags ^ old)
-        cells = 0
-        for i in range(self.n_cells):
-            if self.cell_fault[i] != 0:
-                cells |= 1 << i
-        _put16(buf, 8, cells)
+        _put16(buf, 8, self._fault_mask)
         buf[10] = 1 if self.imu_ok else 0
+        self._sent_mask = self._fault_mask
+        self._sent_imu = self.imu_ok
 
     def cop_x_sd_dmm(self):
         """Step-to-step SD of the stance-mean CoP x so far (dmm)."""

@@ -260,7 +260,9 @@ class _Payload:
     def _unpack(cls, data) -> tuple:
         size = struct.calcsize(cls._fmt)
         if len(data) < size:
-            raise ValueError("%s payload truncated: %d of %d bytes" % (cls.__name__, len(data), size))
+            raise ValueError(
+                "%s payload truncated: %d of %d bytes" % (cls.__name__, len(data), size)
+            )
         return struct.unpack_from(cls._fmt, data, 0)
 
     def __eq__(self, other) -> bool:
@@ -401,7 +403,13 @@ class SessionEnd(_Payload):
     _fields = ("t_us", "steps", "samples", "missed", "gaps", "flags")
 
     def __init__(
-        self, t_us: int = 0, steps: int = 0, samples: int = 0, missed: int = 0, gaps: int = 0, flags: int = 0
+        self,
+        t_us: int = 0,
+        steps: int = 0,
+        samples: int = 0,
+        missed: int = 0,
+        gaps: int = 0,
+        flags: int = 0,
     ):
         self.t_us = t_us
         self.steps = steps
@@ -429,10 +437,13 @@ class Note:
     def from_bytes(cls, data) -> "Note":
         if len(data) < 4:
             raise ValueError("Note payload truncated")
+        text = None
         try:
             text = bytes(data[4:]).decode()
         except UnicodeError:
-            raise ValueError("Note text is not utf-8") from None
+            pass  # raised below: the native emitter has no `raise ... from`
+        if text is None:
+            raise ValueError("Note text is not utf-8")
         return cls(struct.unpack_from("<I", data, 0)[0], text)
 
 

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from stridefw import config as fw_config
+from stridefw import records as R
 from stridekit.errors import StrideError
 
 app = typer.Typer(help="StrideKit: open shoe-pod firmware and host tools.", no_args_is_help=True)
@@ -36,7 +37,9 @@ def flag_text(bits: int) -> str:
 
 @app.command()
 def sim(
-    out: Annotated[Path, typer.Option(help="Session file to write (both feet).")] = Path("run.strd"),
+    out: Annotated[Path, typer.Option(help="Session file to write (both feet).")] = Path(
+        "run.strd"
+    ),
     seed: Annotated[int, typer.Option(help="Random seed; same seed, same run.")] = 0,
     minutes: Annotated[float, typer.Option(help="Length of the run.")] = 2.0,
     gait: Annotated[str, typer.Option(help="run or walk.")] = "run",
@@ -89,8 +92,21 @@ def replay(
         console.print(f"[red]error:[/] {e}")
         raise typer.Exit(2) from e
     summary = Table(title=f"{file}: per-foot summary")
-    for col in ("foot", "steps", "cadence spm", "stance ms", "swing ms", "peak N", "LR N/s", "heel/mid/fore ‰", "medial ‰", "CoP ML SD mm", "bit-identical", "flags"):
-        summary.add_column(col, justify="right")
+    for col in (
+        "foot",
+        "steps",
+        "cadence spm",
+        "stance ms",
+        "swing ms",
+        "peak N",
+        "LR N/s",
+        "heel/mid/fore ‰",
+        "medial ‰",
+        "CoP ML SD mm",
+        "bit-identical",
+        "flags",
+    ):
+        summary.add_column(col, justify="left" if col == "foot" else "right")
     exit_code = 0
     for s in sessions:
         for iss in s.issues:
@@ -127,7 +143,9 @@ def replay(
             )
             if not (res.steps_identical and res.flags_identical):
                 exit_code = 1
-                console.print(f"[red]{s.foot}: replay differs from the stored records: {res.first_difference}[/]")
+                console.print(
+                    f"[red]{s.foot}: replay differs from the stored records: {res.first_difference}[/]"
+                )
         else:
             summary.add_row(s.foot, "0", *["-"] * 10)
     console.print(summary)
@@ -135,12 +153,36 @@ def replay(
     raise typer.Exit(exit_code)
 
 
-R_FIELDS = ("stance_us", "swing_us", "peak_force_dn", "loading_rate_n_s", "heel_pm", "mid_pm", "fore_pm", "medial_pm", "cop_x_mean_dmm")
+R_FIELDS = (
+    "stance_us",
+    "swing_us",
+    "peak_force_dn",
+    "loading_rate_n_s",
+    "heel_pm",
+    "mid_pm",
+    "fore_pm",
+    "medial_pm",
+    "cop_x_mean_dmm",
+)
 
 
-def _step_table(steps: list, foot: str) -> None:
+def _step_table(steps: list[R.Step], foot: str) -> None:
     t = Table(title=f"{foot} foot: steps")
-    for col in ("#", "contact s", "stance ms", "swing ms", "peak N", "ttp ms", "LR N/s", "impulse N·s", "strike %", "CoP x mm", "ML mm", "shock g", "flags"):
+    for col in (
+        "#",
+        "contact s",
+        "stance ms",
+        "swing ms",
+        "peak N",
+        "ttp ms",
+        "LR N/s",
+        "impulse N·s",
+        "strike %",
+        "CoP x mm",
+        "ML mm",
+        "shock g",
+        "flags",
+    ):
         t.add_column(col, justify="right")
     for x in steps:
         t.add_row(

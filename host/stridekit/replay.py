@@ -39,9 +39,17 @@ def kernel_for(header: R.SessionHeader) -> fw_kernel.StepKernel:
     """A StepKernel configured exactly as the header says the pod's was."""
     layout = fw_layouts.by_id(header.layout_id)
     if layout.n_cells != header.n_cells:
-        raise BadSessionFile(f"layout {header.layout_id} has {layout.n_cells} cells, header says {header.n_cells}")
-    cal = fw_calib.Calibration.from_bytes(header.calib) if header.calib else fw_calib.nominal(header.n_cells)
-    return fw_kernel.StepKernel(layout, cal, foot=header.foot, has_imu=bool(header.has_imu), bw_dn=header.bw_dn)
+        raise BadSessionFile(
+            f"layout {header.layout_id} has {layout.n_cells} cells, header says {header.n_cells}"
+        )
+    cal = (
+        fw_calib.Calibration.from_bytes(header.calib)
+        if header.calib
+        else fw_calib.nominal(header.n_cells)
+    )
+    return fw_kernel.StepKernel(
+        layout, cal, foot=header.foot, has_imu=bool(header.has_imu), bw_dn=header.bw_dn
+    )
 
 
 def run_kernel(

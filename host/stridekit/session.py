@@ -70,7 +70,9 @@ def unwrap_u32(t: np.ndarray) -> np.ndarray:
     return t.astype(np.int64) + wraps * U32
 
 
-def iter_records(data: bytes) -> tuple[list[R.Record], list[DecodeIssue], dict[tuple[int, int], int]]:
+def iter_records(
+    data: bytes,
+) -> tuple[list[R.Record], list[DecodeIssue], dict[tuple[int, int], int]]:
     """Decode every intact record; corrupt spans become DecodeIssues with their offsets."""
     recs, dec = R.decode_all(data)
     issues = [DecodeIssue(off, why) for off, why in dec.errors]
@@ -137,7 +139,9 @@ class _Builder:
             if rec.rtype == R.REC_SAMPLE:
                 t, cells, imu = R.unpack_sample(rec.payload)
                 if len(cells) != self.header.n_cells:
-                    raise ValueError(f"Sample has {len(cells)} cells, header says {self.header.n_cells}")
+                    raise ValueError(
+                        f"Sample has {len(cells)} cells, header says {self.header.n_cells}"
+                    )
                 self.t.append(t)
                 self.cells.append(cells)
                 self.imu.append(imu)
@@ -162,7 +166,9 @@ class _Builder:
         s.sample_t_us = unwrap_u32(np.array(self.t, dtype=np.int64))
         s.cells = np.array(self.cells, dtype=np.uint16).reshape(n, self.header.n_cells)
         s.imu_present = np.array([m is not None for m in self.imu], dtype=bool)
-        s.imu = np.array([m if m is not None else (0,) * 6 for m in self.imu], dtype=np.int16).reshape(n, 6)
+        s.imu = np.array(
+            [m if m is not None else (0,) * 6 for m in self.imu], dtype=np.int16
+        ).reshape(n, 6)
         return s
 
 
@@ -175,7 +181,9 @@ def read_sessions(path: str | Path) -> list[Session]:
         detail = f"; first problem at byte {issues[0].offset}: {issues[0].reason}" if issues else ""
         raise BadSessionFile(f"{path}: no session header found in {len(data)} bytes{detail}")
     for (rtype, ver), n in skipped.items():
-        sessions[0].issues.append(DecodeIssue(-1, f"skipped {n} records of unknown type {rtype} v{ver}"))
+        sessions[0].issues.append(
+            DecodeIssue(-1, f"skipped {n} records of unknown type {rtype} v{ver}")
+        )
     return sessions
 
 

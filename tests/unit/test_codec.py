@@ -40,7 +40,14 @@ def test_cobs_block_boundaries(n: int) -> None:
         assert [r.payload for r in recs] == [payload] and dec.n_errors == 0
 
 
-@given(st.lists(st.tuples(st.sampled_from(sorted(R.VERSIONS)), st.integers(0, 2**32 - 1), st.binary(max_size=600)), max_size=20))
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(sorted(R.VERSIONS)), st.integers(0, 2**32 - 1), st.binary(max_size=600)
+        ),
+        max_size=20,
+    )
+)
 def test_round_trip(items: list[tuple[int, int, bytes]]) -> None:
     data = b"".join(frame(t, s, p) for t, s, p in items)
     recs, dec = decode(data)
@@ -50,7 +57,9 @@ def test_round_trip(items: list[tuple[int, int, bytes]]) -> None:
 
 @settings(max_examples=300)
 @given(st.binary(max_size=300), st.data())
-def test_any_single_corruption_is_detected_never_crashes(payload: bytes, data: st.DataObject) -> None:
+def test_any_single_corruption_is_detected_never_crashes(
+    payload: bytes, data: st.DataObject
+) -> None:
     good = frame(R.REC_STEP, 1, payload)
     pos = data.draw(st.integers(0, len(good) - 2))
     flip = data.draw(st.integers(1, 255))
@@ -76,7 +85,7 @@ def test_resync_after_garbage(garbage: bytes, payloads: list[bytes]) -> None:
 
 @given(st.binary(max_size=3000))
 def test_random_bytes_never_crash(blob: bytes) -> None:
-    recs, dec = decode(blob)
+    recs, _ = decode(blob)
     for r in recs:  # anything that decodes passed its CRC
         assert r.rtype in R.VERSIONS
 
@@ -88,7 +97,9 @@ def test_stream_fed_in_pieces_equals_whole() -> None:
     pieces: list[R.Record] = []
     for i in range(0, len(data), 7):
         pieces += dec.feed(data[i : i + 7])
-    assert [(r.seq, r.payload, r.offset) for r in pieces] == [(r.seq, r.payload, r.offset) for r in whole]
+    assert [(r.seq, r.payload, r.offset) for r in pieces] == [
+        (r.seq, r.payload, r.offset) for r in whole
+    ]
 
 
 def test_unknown_type_and_newer_version_are_skipped_and_counted() -> None:
@@ -99,7 +110,11 @@ def test_unknown_type_and_newer_version_are_skipped_and_counted() -> None:
 
 
 def test_truncated_tail_and_corrupt_frame_report_offsets() -> None:
-    a, b, c = frame(R.REC_NOTE, 1, b"a" * 40), frame(R.REC_NOTE, 2, b"b" * 40), frame(R.REC_NOTE, 3, b"c" * 40)
+    a, b, c = (
+        frame(R.REC_NOTE, 1, b"a" * 40),
+        frame(R.REC_NOTE, 2, b"b" * 40),
+        frame(R.REC_NOTE, 3, b"c" * 40),
+    )
     bad_b = bytearray(b)
     bad_b[10] ^= 0x55
     data = a + bytes(bad_b) + c[:-5]
@@ -141,7 +156,9 @@ def test_step_payload_round_trip(step: R.Step) -> None:
         R.SessionHeader(session_id=9, device_id=b"abcdef", foot=1, calib=b"\x01\x02"),
     ],
 )
-def test_payload_round_trips(obj: R.Flag | R.Sync | R.Battery | R.SessionEnd | R.SessionHeader) -> None:
+def test_payload_round_trips(
+    obj: R.Flag | R.Sync | R.Battery | R.SessionEnd | R.SessionHeader,
+) -> None:
     again = type(obj).from_bytes(obj.to_bytes())
     assert again == obj and again.to_bytes() == obj.to_bytes()
 
@@ -155,7 +172,11 @@ def test_truncated_payloads_raise_value_error() -> None:
         R.Note.from_bytes(b"\x00\x00\x00\x00\xff")
 
 
-@given(st.integers(0, 2**32 - 1), st.lists(st.integers(0, 4095), min_size=1, max_size=16), st.one_of(st.none(), st.lists(st.integers(-32768, 32767), min_size=6, max_size=6)))
+@given(
+    st.integers(0, 2**32 - 1),
+    st.lists(st.integers(0, 4095), min_size=1, max_size=16),
+    st.one_of(st.none(), st.lists(st.integers(-32768, 32767), min_size=6, max_size=6)),
+)
 def test_sample_round_trip(t: int, cells: list[int], imu: list[int] | None) -> None:
     buf = bytearray(R.sample_len(16, True))
     n = R.pack_sample_into(buf, t, cells, imu)

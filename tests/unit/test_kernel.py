@@ -26,14 +26,27 @@ RUNS = [
 ]
 
 
-def _timing(params: tuple[str, float, int, str, int, int, int]) -> tuple[np.ndarray, np.ndarray, int, int]:
+def _timing(
+    params: tuple[str, float, int, str, int, int, int],
+) -> tuple[np.ndarray, np.ndarray, int, int]:
     gait, speed, cad, strike, cells, rate, seed = params
-    run = sim(gait=gait, speed_m_s=speed, cadence_spm=cad, strike=strike, cells=cells, rate_hz=rate, seed=seed, duration_s=40.0)
+    run = sim(
+        gait=gait,
+        speed_m_s=speed,
+        cadence_spm=cad,
+        strike=strike,
+        cells=cells,
+        rate_hz=rate,
+        seed=seed,
+        duration_s=40.0,
+    )
     c_err, t_err, missed, extra = [], [], 0, 0
     for foot in run.feet:
         _, out = run_foot(run, foot)
         for p in out.flag_payloads:  # a clean run raises no fault
-            assert not R.Flag.from_bytes(p).flags & (config.FLAG_SENSOR_FAULT | config.FLAG_DEGRADED)
+            assert not R.Flag.from_bytes(p).flags & (
+                config.FLAG_SENSOR_FAULT | config.FLAG_DEGRADED
+            )
         st_ = steps_of(out)
         contact = np.array([s.contact_us for s in st_]) / 1e6
         toe = contact + np.array([s.stance_us for s in st_]) / 1e6
@@ -59,7 +72,7 @@ def test_event_timing_on_clean_runs(params: tuple[str, float, int, str, int, int
 def test_step_summary_matches_physics() -> None:
     run = sim(seed=11, duration_s=30.0)
     foot = run.feet[0]
-    hdr, out = run_foot(run, foot)
+    _, out = run_foot(run, foot)
     st_ = steps_of(out)[5:]
     weight_dn = run.params.mass_kg * 9.81 * 10
     bw = np.array([s.bw_dn for s in st_])
@@ -85,7 +98,9 @@ def test_strike_pattern_moves_strike_index_forward() -> None:
     assert idx["heel"] < idx["mid"] < idx["fore"]
 
 
-def _push_all(k: kernel.StepKernel, t_us: np.ndarray, cells: np.ndarray, imu: np.ndarray | None) -> list[R.Step]:
+def _push_all(
+    k: kernel.StepKernel, t_us: np.ndarray, cells: np.ndarray, imu: np.ndarray | None
+) -> list[R.Step]:
     return steps_of(run_kernel(k, t_us, cells, imu))
 
 
@@ -95,7 +110,9 @@ def test_tick_wrap_changes_nothing() -> None:
     foot = run.feet[0]
     hdr = header_for(run, foot, 1)
     base = _push_all(kernel_for(hdr), foot.t_us, foot.cells, foot.imu)
-    shifted = _push_all(kernel_for(hdr), (foot.t_us + (1 << 30) - 5_000_000) & ((1 << 30) - 1), foot.cells, foot.imu)
+    shifted = _push_all(
+        kernel_for(hdr), (foot.t_us + (1 << 30) - 5_000_000) & ((1 << 30) - 1), foot.cells, foot.imu
+    )
     assert [s.to_bytes() for s in base] == [s.to_bytes() for s in shifted]
 
 
@@ -150,7 +167,11 @@ def test_cell_faults_are_flagged_within_2_s_and_steps_continue(kind: str, code: 
     cell = 3 if kind != "open" else 0  # the heel cell is under every heel strike
     foot, out, k, i0 = _with_fault(kind, cell)
     flags = [R.Flag.from_bytes(p) for p in out.flag_payloads]
-    raised = [(at, f) for at, f in zip(out.flag_at, flags, strict=True) if f.flags & config.FLAG_SENSOR_FAULT]
+    raised = [
+        (at, f)
+        for at, f in zip(out.flag_at, flags, strict=True)
+        if f.flags & config.FLAG_SENSOR_FAULT
+    ]
     assert raised, f"{kind} cell never flagged"
     at, f = raised[0]
     assert f.fault_cells == 1 << cell and f.flags & config.FLAG_DEGRADED

@@ -11,7 +11,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 from rich.console import Console
 from rich.table import Table
 
@@ -158,7 +157,9 @@ def measure(seconds: float = 20.0) -> list[BenchRow]:
         foot = run.feet[0]
         hdr = header_for(run, foot, 1)
         layout = fw_layouts.by_id(run.layout_id)
-        row = BenchRow(n_cells, _py_fixed(foot, hdr), _py_float(foot, layout), None, None, None, None)
+        row = BenchRow(
+            n_cells, _py_fixed(foot, hdr), _py_float(foot, layout), None, None, None, None
+        )
         try:
             row.mpy_fixed_us = time_mpy(hdr, foot.t_us, foot.cells, foot.imu)
             warm = min(500, len(foot.t_us) // 4)
@@ -175,7 +176,17 @@ def run_bench(console: Console, seconds: float = 20.0) -> list[BenchRow]:
     with console.status("benchmarking the kernel (CPython and MicroPython)..."):
         rows = measure(seconds)
     t = Table(title="StepKernel: us per sample (lower is better)")
-    for col in ("cells", "CPython fixed", "CPython float", "ratio", "MicroPython fixed", "MicroPython float", "ratio", "MicroPython bytes/sample fixed", "float"):
+    for col in (
+        "cells",
+        "CPython fixed",
+        "CPython float",
+        "ratio",
+        "MicroPython fixed",
+        "MicroPython float",
+        "ratio",
+        "MicroPython bytes/sample fixed",
+        "float",
+    ):
         t.add_column(col, justify="right")
 
     def f(v: float | None, fmt: str = "{:.1f}") -> str:

@@ -4,12 +4,24 @@
 # CoP, per-step timing, peak, impulse, loading rate, CoP excursion and path,
 # zone and medial shares, shock, body-weight estimate, per-cell fault checks and
 # running statistics -- written the way one would first write it: floats, every
-# check on every cell on every sample. Runs on MicroPython and CPython.
+# check on every cell on every sample. Runs on MicroPython and CPython (the
+# annotations are parsed and ignored by MicroPython).
 import math
+
+try:
+    from typing import Sequence  # CPython only, for the annotations
+except ImportError:
+    pass
 
 
 class FloatKernel:
-    def __init__(self, x_mm, y_mm, zone, half_force_n=400.0):
+    def __init__(
+        self,
+        x_mm: list[float],
+        y_mm: list[float],
+        zone: tuple[int, ...],
+        half_force_n: float = 400.0,
+    ):
         n = len(x_mm)
         self.n = n
         self.x = [float(v) for v in x_mm]
@@ -36,7 +48,7 @@ class FloatKernel:
         self.steps = []
         self._new_stance(0.0)
 
-    def _new_stance(self, t):
+    def _new_stance(self, t: float):
         self.contact = t
         self.peak = 0.0
         self.peak_t = 0.0
@@ -53,7 +65,7 @@ class FloatKernel:
         for i in range(self.n):
             self.csum[i] = 0.0
 
-    def push(self, t_us, cells, imu):
+    def push(self, t_us: int, cells: "Sequence[int]", imu: "Sequence[int] | None") -> int:
         t = t_us / 1e6
         dt = 0.0 if self.prev_t is None else t - self.prev_t
         shock = 0.0
@@ -119,7 +131,9 @@ class FloatKernel:
                     self.cx_sum += cop_x
                     self.cx_n += 1
                     if self.last is not None:
-                        self.path += math.sqrt((cop_x - self.last[0]) ** 2 + (cop_y - self.last[1]) ** 2)
+                        self.path += math.sqrt(
+                            (cop_x - self.last[0]) ** 2 + (cop_y - self.last[1]) ** 2
+                        )
                     self.last = (cop_x, cop_y)
                 if total <= 20.0:
                     toe = self.prev_t + dt * (self.prev_f - 20.0) / (self.prev_f - total)
@@ -131,7 +145,7 @@ class FloatKernel:
         self.prev_f = total
         return ev
 
-    def _finish(self, toe):
+    def _finish(self, toe: float):
         stance = toe - self.contact
         if self.prev_contact is not None:
             stride = self.contact - self.prev_contact

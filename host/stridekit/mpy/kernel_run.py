@@ -115,7 +115,9 @@ def pack_samples(
     if imu is None:
         imu = np.zeros((n, 6), np.int16)
         present = np.zeros(n, np.uint8)
-    head = struct.pack("<IBBBBH", n, header.n_cells, header.has_imu, header.layout_id, header.foot, header.bw_dn)
+    head = struct.pack(
+        "<IBBBBH", n, header.n_cells, header.has_imu, header.layout_id, header.foot, header.bw_dn
+    )
     return b"".join(
         [
             head,
@@ -173,7 +175,9 @@ def alloc_mpy(
     return int(nbytes), int(steps)
 
 
-def time_mpy(header: R.SessionHeader, t_us: np.ndarray, cells: np.ndarray, imu: np.ndarray | None) -> float:
+def time_mpy(
+    header: R.SessionHeader, t_us: np.ndarray, cells: np.ndarray, imu: np.ndarray | None
+) -> float:
     """Microseconds per push() inside MicroPython (input copying subtracted)."""
     packed = pack_samples(header, t_us, cells, imu)
     res = mpy.run(_SCRIPT % {"mode": "time", "warmup": 0, "count": 0}, _inputs(header, packed))

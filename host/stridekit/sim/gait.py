@@ -106,7 +106,9 @@ def _shape_integral(p: RunnerParams) -> float:
     return float(np.trapezoid(_force_shape(s, p), s))
 
 
-def _cop_path_mm(s: np.ndarray, p: RunnerParams, foot_len_mm: float) -> tuple[np.ndarray, np.ndarray]:
+def _cop_path_mm(
+    s: np.ndarray, p: RunnerParams, foot_len_mm: float
+) -> tuple[np.ndarray, np.ndarray]:
     y0 = {"heel": 0.12, "mid": 0.45, "fore": 0.68}[p.strike] * foot_len_mm
     y1 = 0.90 * foot_len_mm
     sc = np.clip(s, 0, 1)
@@ -115,14 +117,15 @@ def _cop_path_mm(s: np.ndarray, p: RunnerParams, foot_len_mm: float) -> tuple[np
     return x, y
 
 
-def _contact_times(p: RunnerParams, rng: np.random.Generator, t0: float, n: int, stride_s: float) -> np.ndarray:
+def _contact_times(
+    p: RunnerParams, rng: np.random.Generator, t0: float, n: int, stride_s: float
+) -> np.ndarray:
     strides = stride_s * (1 + p.stride_cv * rng.standard_normal(n))
     return t0 + np.concatenate([[0.0], np.cumsum(strides[:-1])])
 
 
 def simulate(p: RunnerParams) -> SimRun:
     """Generate both feet; deterministic for a given seed."""
-    rng = np.random.default_rng(p.seed)
     layout = fw_layouts.INSOLE_16 if p.cells == 16 else fw_layouts.INSOLE_8
     step_s = 60.0 / p.cadence_spm
     stride_s = 2 * step_s
@@ -158,7 +161,11 @@ def simulate(p: RunnerParams) -> SimRun:
         x_mm = x_mm + np.where(valid, cop_off[ci], 0.0)
         # Gaussian footprint around the CoP distributes force over the cells
         w = np.exp(
-            -0.5 * (((cx[None, :] - x_mm[:, None]) / 30.0) ** 2 + ((cy[None, :] - y_mm[:, None]) / 40.0) ** 2)
+            -0.5
+            * (
+                ((cx[None, :] - x_mm[:, None]) / 30.0) ** 2
+                + ((cy[None, :] - y_mm[:, None]) / 40.0) ** 2
+            )
         )
         w /= np.maximum(w.sum(axis=1, keepdims=True), 1e-12)
         cell_n = force[:, None] * w
@@ -173,7 +180,9 @@ def simulate(p: RunnerParams) -> SimRun:
     return run
 
 
-def _truth(p: RunnerParams, contacts: np.ndarray, stances: np.ndarray, amp_n: float, cop_off: np.ndarray) -> StepTruth:
+def _truth(
+    p: RunnerParams, contacts: np.ndarray, stances: np.ndarray, amp_n: float, cop_off: np.ndarray
+) -> StepTruth:
     s = np.linspace(0, 1, max(int(_FINE_HZ * stances.max()), 100))
     f = amp_n * _force_shape(s, p)
     above = np.nonzero(f > EVENT_LEVEL_N)[0]
