@@ -19,6 +19,7 @@ REC_SYNC = const(5)
 REC_BATTERY = const(6)
 REC_NOTE = const(7)
 REC_END = const(8)
+REC_REF = const(9)  # reference event from an independent source (import, simulator)
 
 # Newest payload version of each type this build writes and understands.
 VERSIONS = {
@@ -30,6 +31,7 @@ VERSIONS = {
     REC_BATTERY: 1,
     REC_NOTE: 1,
     REC_END: 1,
+    REC_REF: 1,
 }
 NAMES = {
     REC_HEADER: "SessionHeader",
@@ -40,6 +42,7 @@ NAMES = {
     REC_BATTERY: "Battery",
     REC_NOTE: "Note",
     REC_END: "SessionEnd",
+    REC_REF: "RefEvent",
 }
 
 FRAME_OVERHEAD = const(10)  # type, version, seq, crc
@@ -420,6 +423,30 @@ class SessionEnd(_Payload):
 
     @classmethod
     def from_bytes(cls, data) -> "SessionEnd":
+        return cls(*cls._unpack(data))
+
+
+REF_CONTACT = const(1)
+REF_TOE_OFF = const(2)
+
+
+class RefEvent(_Payload):
+    """A reference gait event (ground truth), kept apart from what the kernel finds.
+
+    kind: REF_CONTACT or REF_TOE_OFF; source: 0 simulator, 1 dataset annotation,
+    2 dataset authors' computed times, 3 motion capture, 4 offline reference detector.
+    """
+
+    _fmt = "<IBB"
+    _fields = ("t_us", "kind", "source")
+
+    def __init__(self, t_us: int = 0, kind: int = 0, source: int = 0):
+        self.t_us = t_us
+        self.kind = kind
+        self.source = source
+
+    @classmethod
+    def from_bytes(cls, data) -> "RefEvent":
         return cls(*cls._unpack(data))
 
 

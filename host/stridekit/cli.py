@@ -106,7 +106,10 @@ def replay(
         "bit-identical",
         "flags",
     ):
-        summary.add_column(col, justify="left" if col == "foot" else "right")
+        if col == "foot":
+            summary.add_column(col, justify="left", no_wrap=True, min_width=5)
+        else:
+            summary.add_column(col, justify="right")
     exit_code = 0
     for s in sessions:
         for iss in s.issues:

@@ -43,6 +43,7 @@ class Session:
     flag_payloads: list[bytes] = field(default_factory=list)
     syncs: list[R.Sync] = field(default_factory=list)
     notes: list[R.Note] = field(default_factory=list)
+    refs: list[R.RefEvent] = field(default_factory=list)
     end: R.SessionEnd | None = None
     issues: list[DecodeIssue] = field(default_factory=list)
 
@@ -53,6 +54,11 @@ class Session:
     @property
     def duration_s(self) -> float:
         return float(self.sample_t_us[-1] / 1e6) if len(self.sample_t_us) else 0.0
+
+    def ref_times_s(self, kind: int) -> np.ndarray:
+        """Reference (ground-truth) event times of one kind, s from session start."""
+        t = np.array([r.t_us for r in self.refs if r.kind == kind], dtype=np.int64)
+        return unwrap_u32(t) / 1e6
 
     def step_times_s(self) -> tuple[np.ndarray, np.ndarray]:
         """Contact and toe-off times (s from session start), u32 wrap undone."""
@@ -155,6 +161,8 @@ class _Builder:
                 s.syncs.append(R.Sync.from_bytes(rec.payload))
             elif rec.rtype == R.REC_NOTE:
                 s.notes.append(R.Note.from_bytes(rec.payload))
+            elif rec.rtype == R.REC_REF:
+                s.refs.append(R.RefEvent.from_bytes(rec.payload))
             elif rec.rtype == R.REC_END:
                 s.end = R.SessionEnd.from_bytes(rec.payload)
         except ValueError as e:

@@ -90,7 +90,10 @@ def test_garbage_file_gives_a_clear_error(tmp_path: Path) -> None:
     assert missing.exit_code == 2 and "error" in missing.output
 
 
-def test_sim_and_replay_commands(tmp_path: Path) -> None:
+def test_sim_and_replay_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from stridekit import cli
+
+    monkeypatch.setattr(cli.console, "width", 200)
     out = tmp_path / "r.strd"
     res = runner.invoke(
         app, ["sim", "--out", str(out), "--minutes", "0.3", "--seed", "4", "--cells", "16"]
@@ -98,7 +101,7 @@ def test_sim_and_replay_commands(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     truth = json.loads(out.with_suffix(".truth.json").read_text())
     n_truth = sum(len(f["contact_s"]) for f in truth["feet"])
-    res = runner.invoke(app, ["replay", str(out), "--steps", "3"], env={"COLUMNS": "200"})
+    res = runner.invoke(app, ["replay", str(out), "--steps", "3"])
     assert res.exit_code == 0, res.output
     assert "left foot: steps" in res.output and "right foot: steps" in res.output
     rows = [

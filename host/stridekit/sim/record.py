@@ -60,6 +60,10 @@ def record_foot(run: SimRun, foot: SimFoot, session_id: int) -> bytes:
             w.add(R.REC_STEP, steps[i])
         for p in flags.get(i, ()):
             w.add(R.REC_FLAG, p)
+    # ground truth travels in the file as RefEvents (source 0: simulator)
+    for c, t in zip(foot.truth.contact_s, foot.truth.toe_off_s, strict=True):
+        w.add(R.REC_REF, R.RefEvent(round(c * 1e6) & 0xFFFFFFFF, R.REF_CONTACT, 0).to_bytes())
+        w.add(R.REC_REF, R.RefEvent(round(t * 1e6) & 0xFFFFFFFF, R.REF_TOE_OFF, 0).to_bytes())
     end = R.SessionEnd(
         t_us=int(foot.t_us[-1]) & 0xFFFFFFFF,
         steps=len(out.step_payloads),
