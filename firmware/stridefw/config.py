@@ -98,6 +98,16 @@ UNSTABLE_SD_DMM = const(60)
 HARD_SHOCK_MG = const(10000)
 HARD_LR_BW_S = const(100)
 
+# --- left/right balance (balance.py) -------------------------------------------
+# Symmetry index (Robinson 1987) in per mille. Able-bodied gait shows vertical
+# force SIs of a few per cent (Herzog et al. 1989: vertical peaks mostly within
+# +-4 %), so 5 % sustained is beyond normal left/right variation.
+UNEVEN_PEAK_SI_PM = const(50)
+UNEVEN_IMPULSE_SI_PM = const(50)
+BAL_N_MAX = const(64)  # EW window per foot (steps)
+BAL_MIN_STEPS = const(30)  # per foot before judging
+BAL_PERSIST_STEPS = const(20)  # consecutive steps beyond threshold to raise
+
 # --- flag bits (session flags and per-step flags share this space) ---------------
 FLAG_UNEVEN_LOAD = const(0x0001)
 FLAG_UNSTABLE = const(0x0002)

@@ -1,0 +1,122 @@
+# Left/right symmetry from Step summaries, and the UNEVEN_LOAD rule.
+#
+# The same code runs on a paired pod (steps of the other foot arrive over
+# ESP-NOW) and on the host after clock alignment. Symmetry index after Robinson
+# et al. 1987: SI = (L - R) / ((L + R) / 2), here in per mille (positive: the left
+# foot carries more). Per-foot means are exponentially weighted (n capped at
+# BAL_N_MAX) so a pod keeps a bounded, allocation-free state for a whole run.
+# Integer only; every product stays below 2**30.
+import array
+
+from stridefw.compat import const
+from stridefw.config import (
+    BAL_MIN_STEPS,
+    BAL_N_MAX,
+    BAL_PERSIST_STEPS,
+    UNEVEN_IMPULSE_SI_PM,
+    UNEVEN_PEAK_SI_PM,
+)
+
+# Metrics (index into the per-foot arrays) and their Step payload offsets (u32/u16)
+M_IMPULSE = const(0)
+M_PEAK = const(1)
+M_LOADING = const(2)
+M_STANCE = const(3)
+N_METRICS = const(4)
+
+
+def _u32(buf, o):
+    # Step fields used here are < 2**30, so this stays a small int
+    return buf[o] | (buf[o + 1] << 8) | (buf[o + 2] << 16) | (buf[o + 3] << 24)
+
+
+def _u16(buf, o):
+    return buf[o] | (buf[o + 1] << 8)
+
+
+def symmetry_pm(left, right):
+    """(L - R) / ((L + R) / 2) in per mille, for non-negative integers."""
+    d = left - right
+    s = left + right
+    if s <= 0:
+        return 0
+    neg = d < 0
+    if neg:
+        d = -d
+    while s > 262144:  # 2**18: 2000 * d stays below 2**30
+        s >>= 1
+        d >>= 1
+    if s == 0:
+        return 0
+    v = (2000 * d) // s
+    return -v if neg else v
+
+
+class Balance:
+    """Running left/right comparison; add_step() per Step payload of either foot."""
+
+    def __init__(self):
+        self._n = array.array("i", bytes(8))  # steps per foot (capped)
+        self._mean = array.array("i", bytes(4 * 2 * N_METRICS))  # Q4
+        self.si_pm = array.array("i", bytes(4 * N_METRICS))
+        self.reset()
+
+    def reset(self):
+        for i in range(2):
+            self._n[i] = 0
+        for i in range(2 * N_METRICS):
+            self._mean[i] = 0
+        for i in range(N_METRICS):
+            self.si_pm[i] = 0
+        self.steps = 0  # steps seen from both feet together
+        self._beyond = 0  # consecutive steps with SI beyond threshold
+        self.uneven = False
+        self.side = 0  # +1: left loaded more, -1: right, 0: none
+
+    def add_step(self, foot, step):
+        """Fold one Step payload (bytes, kernel layout) of foot 0 (left) or 1 (right)."""
+        n = self._n[foot]
+        if n < BAL_N_MAX:
+            n += 1
+            self._n[foot] = n
+        b = foot * N_METRICS
+        self._ew(b + M_IMPULSE, _u32(step, 24) >> 4, n)  # dn*ms / 16
+        self._ew(b + M_PEAK, _u16(step, 16), n)
+        self._ew(b + M_LOADING, _u32(step, 20) >> 4, n)  # N/s / 16
+        self._ew(b + M_STANCE, _u32(step, 8) >> 4, n)  # us / 16
+        self.steps += 1
+        return self._update()
+
+    def _ew(self, i, x, n):
+        m = self._mean[i]
+        self._mean[i] = m + ((x << 4) - m) // n
+
+    def _update(self):
+        for k in range(N_METRICS):
+            self.si_pm[k] = symmetry_pm(self._mean[k], self._mean[N_METRICS + k])
+        if self._n[0] < BAL_MIN_STEPS or self._n[1] < BAL_MIN_STEPS:
+            return False
+        si_i = self.si_pm[M_IMPULSE]
+        si_p = self.si_pm[M_PEAK]
+        beyond = (
+            si_i >= UNEVEN_IMPULSE_SI_PM
+            or si_i <= -UNEVEN_IMPULSE_SI_PM
+            or si_p >= UNEVEN_PEAK_SI_PM
+            or si_p <= -UNEVEN_PEAK_SI_PM
+        )
+        if beyond:
+            if self._beyond < BAL_PERSIST_STEPS:
+                self._beyond += 1
+        else:
+            self._beyond = 0
+        was = self.uneven
+        # raise after the asymmetry persisted; clear as soon as it is gone
+        self.uneven = self._beyond >= BAL_PERSIST_STEPS
+        if self.uneven:
+            lead = si_p if si_p >= 0 else -si_p
+            lead_i = si_i if si_i >= 0 else -si_i
+            s = si_p if lead >= lead_i else si_i
+            self.side = 1 if s > 0 else -1
+        else:
+            self.side = 0
+        return self.uneven != was

@@ -1,0 +1,66 @@
+"""Left/right symmetry arithmetic and the UNEVEN_LOAD rule (stridefw.balance)."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from stridefw import balance
+from stridefw import records as R
+
+
+def step(peak_dn: int, impulse_dnms: int, stance_us: int = 230_000, lr: int = 60_000) -> bytes:
+    return R.Step(
+        peak_force_dn=peak_dn, impulse_dnms=impulse_dnms, stance_us=stance_us, loading_rate_n_s=lr
+    ).to_bytes()
+
+
+@given(st.integers(0, 2**30 - 1), st.integers(0, 2**30 - 1))
+def test_symmetry_index_matches_float_definition(left: int, right: int) -> None:
+    si = balance.symmetry_pm(left, right)
+    if left + right == 0:
+        assert si == 0
+        return
+    exact = 2000 * (left - right) / (left + right)
+    assert abs(si - exact) <= 1 + abs(exact) * 0.002
+    assert balance.symmetry_pm(right, left) == -si
+
+
+def run_balance(left_peak: int, right_peak: int, n: int = 80) -> balance.Balance:
+    b = balance.Balance()
+    for i in range(n):
+        jitter = (i * 37) % 200 - 100  # +-1 % step-to-step variation
+        b.add_step(0, step(left_peak + jitter, 2_400_000))
+        b.add_step(1, step(right_peak - jitter, 2_400_000))
+    return b
+
+
+def test_symmetric_gait_is_not_flagged() -> None:
+    b = run_balance(15000, 15000)
+    assert not b.uneven and b.side == 0
+    assert abs(b.si_pm[balance.M_PEAK]) < 10
+
+
+def test_persistent_asymmetry_is_flagged_with_its_side() -> None:
+    b = run_balance(15000, 14000)  # left 6.9 % higher
+    assert b.uneven and b.side == 1
+    assert 60 <= b.si_pm[balance.M_PEAK] <= 75
+    b = run_balance(14000, 15000)
+    assert b.uneven and b.side == -1
+
+
+def test_needs_enough_steps_and_persistence() -> None:
+    b = run_balance(15000, 13000, n=25)  # fewer than BAL_MIN_STEPS per foot
+    assert not b.uneven
+    # judged from 30 steps per foot; then 20 consecutive steps (both feet) beyond
+    b = run_balance(15000, 13000, n=38)
+    assert not b.uneven
+    assert run_balance(15000, 13000, n=41).uneven
+
+
+def test_add_step_reports_changes() -> None:
+    b = balance.Balance()
+    changes = []
+    for i in range(100):
+        changes.append(b.add_step(i % 2, step(15000 if i % 2 == 0 else 13500, 2_400_000)))
+    assert changes.count(True) == 1 and b.uneven
