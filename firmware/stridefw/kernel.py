@@ -37,6 +37,7 @@ from stridefw.config import (
     FLAG_DEGRADED,
     FLAG_HARD_IMPACT,
     FLAG_SENSOR_FAULT,
+    FLAG_UNEVEN_LOAD,
     FLAG_UNSTABLE,
     HARD_LR_BW_S,
     HARD_SHOCK_MG,
@@ -215,6 +216,7 @@ class StepKernel:
         self._fault_mask = 0
         self._sent_mask = 0
         self._sent_imu = True
+        self._sent_flags = 0
         self._rr = 0
         self._zr = 0
         for s in range(_N_STATS):
@@ -311,7 +313,6 @@ class StepKernel:
             self.gaps += 1
             if self._state != _SWING:
                 self._sflags |= STEP_GAP
-        old_flags = self.flags
 
         # IMU: presence, swing rotation, shock
         gyro = 0
@@ -424,8 +425,8 @@ class StepKernel:
         self.flags = fl
         # a Flag record also when only the faulty cells or the IMU state change,
         # so which cell failed is never lost behind an already-raised bit
-        if fl != old_flags or self._fault_mask != self._sent_mask or self.imu_ok != self._sent_imu:
-            self._write_flag(old_flags)
+        if fl != self._sent_flags or self._fault_mask != self._sent_mask or self.imu_ok != self._sent_imu:
+            self._write_flag()
             ev |= EV_FLAG
         return ev
 
@@ -876,15 +877,24 @@ class StepKernel:
         _put16(buf, 46, fl | (self.flags & 0xFF))
         _put16(buf, 48, _clamp16(self._bw))
 
-    def _write_flag(self, old):
+    def _write_flag(self):
         buf = self.flag
         _put_time(buf, 0, self.t, self.wraps)
         _put16(buf, 4, self.flags)
-        _put16(buf, 6, self.flags ^ old)
+        _put16(buf, 6, self.flags ^ self._sent_flags)
+        self._sent_flags = self.flags
         _put16(buf, 8, self._fault_mask)
         buf[10] = 1 if self.imu_ok else 0
         self._sent_mask = self._fault_mask
         self._sent_imu = self.imu_ok
+
+    def set_uneven(self, on):
+        """UNEVEN_LOAD comes from stridefw.balance (it needs both feet); the next
+        push() reports the change as a Flag record like any other flag."""
+        if on:
+            self.flags |= FLAG_UNEVEN_LOAD
+        else:
+            self.flags &= ~FLAG_UNEVEN_LOAD
 
     def cop_x_sd_dmm(self):
         """Step-to-step SD of the stance-mean CoP x so far (dmm)."""

@@ -240,3 +240,17 @@ def test_calibration_tables() -> None:
         calib.from_points([[(2000, 10), (1000, 20)]])
     with pytest.raises(ValueError, match="truncated"):
         calib.Calibration.from_bytes(cal.to_bytes()[:-1])
+
+
+def test_set_uneven_is_reported_on_the_next_push() -> None:
+    k = kernel.StepKernel(layouts.INSOLE_8, calib.nominal(8), has_imu=False)
+    z = array.array("H", bytes(16))
+    k.push(0, z, None)
+    k.set_uneven(True)
+    assert k.push(10_000, z, None) & kernel.EV_FLAG
+    f = R.Flag.from_bytes(k.flag)
+    assert f.flags & config.FLAG_UNEVEN_LOAD and f.changed == config.FLAG_UNEVEN_LOAD
+    assert k.push(20_000, z, None) == 0
+    k.set_uneven(False)
+    assert k.push(30_000, z, None) & kernel.EV_FLAG
+    assert not R.Flag.from_bytes(k.flag).flags & config.FLAG_UNEVEN_LOAD
