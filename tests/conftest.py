@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from stridefw import records as R
+from stridekit.events import match_events as _match
 from stridekit.replay import KernelOutput, kernel_for, run_kernel
 from stridekit.sim.gait import RunnerParams, SimFoot, SimRun, simulate
 from stridekit.sim.record import header_for
@@ -39,21 +40,9 @@ def steps_of(out: KernelOutput) -> list[R.Step]:
 def match_events(
     truth_s: np.ndarray, found_s: np.ndarray, tol_s: float = 0.1
 ) -> tuple[np.ndarray, int, int]:
-    """Pair each true event with the nearest found one within tol: (errors_s, missed, extra)."""
-    errors = []
-    used = np.zeros(len(found_s), bool)
-    missed = 0
-    for t in truth_s:
-        if len(found_s) == 0:
-            missed += 1
-            continue
-        j = int(np.argmin(np.abs(found_s - t)))
-        if abs(found_s[j] - t) <= tol_s and not used[j]:
-            used[j] = True
-            errors.append(found_s[j] - t)
-        else:
-            missed += 1
-    return np.array(errors), missed, int((~used).sum())
+    """(signed errors s, missed, extra): see stridekit.events.match_events."""
+    sc = _match(truth_s, found_s, tol_s)
+    return sc.errors_s, sc.missed, sc.extra
 
 
 @pytest.fixture(scope="session")

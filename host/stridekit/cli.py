@@ -144,6 +144,19 @@ def replay(
                 ident,
                 flag_text(flags),
             )
+            if s.refs:
+                from stridekit.events import match_events
+
+                contact, toe = s.step_times_s()
+                for name, kind, found in (
+                    ("contact", R.REF_CONTACT, contact),
+                    ("toe-off", R.REF_TOE_OFF, toe),
+                ):
+                    sc = match_events(s.ref_times_s(kind), found)
+                    console.print(
+                        f"{s.foot} {name} vs reference: |error| median {sc.median_ms():.1f} ms, "
+                        f"p95 {sc.p95_ms():.1f} ms; recall {sc.recall:.1%}, precision {sc.precision:.1%}"
+                    )
             if not (res.steps_identical and res.flags_identical):
                 exit_code = 1
                 console.print(
