@@ -8,7 +8,7 @@ STRIDE := $(VENV)/bin/stride
 PYTHON ?= python3
 APT_PACKAGES := nodejs npm python3-venv
 
-.PHONY: setup demo test lint typecheck bench clean lock
+.PHONY: setup demo test lint typecheck bench clean lock hardware
 
 setup: $(VENV)/.stamp node_modules/.stamp .typings/.stamp
 
@@ -48,6 +48,10 @@ typecheck: setup
 
 test: lint typecheck
 	$(VENV)/bin/pytest -n 2
+
+# Pin tables, wiring SVGs, BOMs, insole templates, power table from board.py/layouts.py
+hardware: $(VENV)/.stamp
+	$(PY) hardware/build.py
 
 bench: setup
 	$(STRIDE) bench

@@ -3,10 +3,11 @@
 # Plain tuples and dicts so it runs unchanged on MicroPython and on CPython.
 #
 # Rules every assignment here follows (tests/hardware/test_hardware.py checks them):
-# - Insole cells and the battery sense sit on ADC1 only. ADC2 is shared with the
-#   Wi-Fi radio (ESP-NOW uses it too): "ADC2 is used by the Wi-Fi driver, so the
-#   application can only use ADC2 when the Wi-Fi driver has not started" (ESP-IDF
-#   Programming Guide, ADC driver, "ADC limitations").
+# - Insole cells and the battery sense sit on ADC1 only. The Wi-Fi driver (which
+#   ESP-NOW runs on) also uses ADC2 and has priority: on the ESP32 ADC2 reads fail
+#   while Wi-Fi is started, on the ESP32-S3 a hardware arbiter gives Wi-Fi priority
+#   and reads can fail (ESP-IDF Programming Guide, ADC oneshot driver, "Hardware
+#   Limitations").
 # - No strapping pins: they are sampled at reset and decide the boot mode.
 #     ESP32-S3 Series Datasheet v2.2, section 3 "Boot Configurations",
 #       Table 3-1 "Default Configuration of Strapping Pins": GPIO0, GPIO3, GPIO45, GPIO46.
@@ -43,12 +44,7 @@
 # every cell goes from 3V3 to a mux channel and the single 10 kOhm sits on SIG.
 # Cell k is wired to mux channel k (identity). ADC: 12-bit, 11 dB attenuation
 # (full scale about 3.1 V; config.ADC_SATURATED).
-try:
-    from micropython import const
-except ImportError:  # CPython
-
-    def const(x):
-        return x
+from stridefw.compat import const
 
 
 CONFIG_DIRECT = "direct"
