@@ -46,7 +46,6 @@
 # (full scale about 3.1 V; config.ADC_SATURATED).
 from stridefw.compat import const
 
-
 CONFIG_DIRECT = "direct"
 CONFIG_MUX = "mux"
 
