@@ -17,6 +17,15 @@ from stridekit.errors import StrideError
 app = typer.Typer(help="StrideKit: open shoe-pod firmware and host tools.", no_args_is_help=True)
 console = Console()
 
+
+def _register_plugins() -> None:
+    from stridekit.sim import cli_sim
+
+    cli_sim.register(app)
+
+
+_register_plugins()
+
 FLAG_NAMES = {
     fw_config.FLAG_UNEVEN_LOAD: "UNEVEN_LOAD",
     fw_config.FLAG_UNSTABLE: "UNSTABLE",
@@ -50,24 +59,64 @@ def sim(
     cells: Annotated[int, typer.Option(help="Insole cells: 8 or 16.")] = 8,
     rate: Annotated[int, typer.Option(help="Sample rate, Hz (100 or 200).")] = 100,
     imu: Annotated[bool, typer.Option(help="Simulate the shoe IMU.")] = True,
+    lld: Annotated[float, typer.Option(help="Leg-length difference, cm (0-3).")] = 0.0,
+    lld_side: Annotated[str, typer.Option(help="The LONGER limb: left or right.")] = "left",
+    toning: Annotated[bool, typer.Option(help="Unstable toning sole (instability 1).")] = False,
+    instability: Annotated[
+        float | None, typer.Option(help="Sole instability 0..1 instead of --toning.")
+    ] = None,
+    cushioning: Annotated[str, typer.Option(help="conventional or maximal.")] = "conventional",
+    fatigue: Annotated[
+        float, typer.Option(help="Fatigue reached at the end of the run, 0..1.")
+    ] = 0.0,
+    fault: Annotated[
+        str, typer.Option(help="Sensor fault: stuck, open, saturated or imu_lost.")
+    ] = "",
+    fault_foot: Annotated[str, typer.Option(help="Foot with the fault.")] = "left",
+    fault_cell: Annotated[int, typer.Option(help="Faulty cell.")] = 0,
+    fault_at: Annotated[float, typer.Option(help="Fault onset, s.")] = 30.0,
+    realistic: Annotated[
+        bool,
+        typer.Option("--realistic/--ideal", help="FSR spread, hysteresis, creep, drift, jitter."),
+    ] = False,
+    clock_ppm: Annotated[float, typer.Option(help="Right pod clock drift vs left, ppm.")] = 0.0,
+    clock_offset: Annotated[float, typer.Option(help="Right pod clock offset vs left, s.")] = 0.0,
+    tick_offset: Annotated[
+        int, typer.Option(help="Device tick at session start, us (ticks wrap at 2**30).")
+    ] = 0,
+    imu_dropout_rate: Annotated[float, typer.Option(help="IMU dropouts per hour.")] = 0.0,
 ) -> None:
     """Simulate a run and record it as the two pods would (raw samples + their step records)."""
-    from stridekit.sim.gait import RunnerParams, simulate
+    from stridekit.sim.cli_sim import params_from_options
+    from stridekit.sim.gait import simulate
     from stridekit.sim.record import write_run
 
-    if gait not in ("run", "walk") or strike not in ("heel", "mid", "fore") or cells not in (8, 16):
-        raise typer.BadParameter("gait run|walk, strike heel|mid|fore, cells 8|16")
-    p = RunnerParams(
-        speed_m_s=speed,
-        cadence_spm=cadence,
-        mass_kg=mass,
-        gait=gait,
-        strike=strike,
-        duration_s=minutes * 60,
-        rate_hz=rate,
-        cells=cells,
-        has_imu=imu,
+    p = params_from_options(
         seed=seed,
+        minutes=minutes,
+        gait=gait,
+        speed=speed,
+        cadence=cadence,
+        mass=mass,
+        strike=strike,
+        cells=cells,
+        rate=rate,
+        imu=imu,
+        lld=lld,
+        lld_side=lld_side,
+        toning=toning,
+        instability=instability,
+        cushioning=cushioning,
+        fatigue=fatigue,
+        fault=fault,
+        fault_foot=fault_foot,
+        fault_cell=fault_cell,
+        fault_at=fault_at,
+        realistic=realistic,
+        clock_ppm=clock_ppm,
+        clock_offset=clock_offset,
+        tick_offset=tick_offset,
+        imu_dropout_rate=imu_dropout_rate,
     )
     with console.status("simulating..."):
         run = simulate(p)

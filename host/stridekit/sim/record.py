@@ -31,7 +31,9 @@ def header_for(run: SimRun, foot: SimFoot, session_id: int) -> R.SessionHeader:
         layout_id=run.layout_id,
         n_cells=n,
         has_imu=1 if foot.imu is not None else 0,
-        epoch_s=1_780_000_000 + run.params.seed,
+        epoch_s=int(run.params.start_epoch_s)
+        if run.params.start_epoch_s
+        else 1_780_000_000 + run.params.seed,
         bw_dn=fw_config.BW_DEFAULT_DN,
         calib=fw_calib.nominal(n).to_bytes(),
     )
@@ -41,10 +43,13 @@ def record_foot(run: SimRun, foot: SimFoot, session_id: int) -> bytes:
     """One pod's session file contents for one simulated foot."""
     hdr = header_for(run, foot, session_id)
     k = kernel_for(hdr)
-    out = run_kernel(k, foot.t_us, foot.cells, foot.imu)
+    out = run_kernel(k, foot.device_ticks(), foot.cells, foot.imu, foot.imu_present)
     w = SessionWriter()
     w.add(R.REC_HEADER, hdr.to_bytes())
-    w.add(R.REC_SYNC, R.Sync(t_us=0, host_unix_us=hdr.epoch_s * 1_000_000, source=0).to_bytes())
+    epoch_us = hdr.epoch_s * 1_000_000
+    # Sync records pair device time with true (host) time: one at the start, one at
+    # the end, so the merge can measure each pod's clock offset and drift.
+    w.add(R.REC_SYNC, R.Sync(0, epoch_us + round(foot.clock_offset_s * 1e6), 0).to_bytes())
     steps = dict(zip(out.step_at, out.step_payloads, strict=True))
     flags: dict[int, list[bytes]] = {}
     for i, p in zip(out.flag_at, out.flag_payloads, strict=True):
@@ -52,23 +57,38 @@ def record_foot(run: SimRun, foot: SimFoot, session_id: int) -> bytes:
     buf = bytearray(R.sample_len(hdr.n_cells, True))
     cells = foot.cells.tolist()
     imu = foot.imu.tolist() if foot.imu is not None else None
+    present = foot.imu_present.tolist()
     t_list = (foot.t_us & 0xFFFFFFFF).tolist()
     for i, t in enumerate(t_list):
-        n = R.pack_sample_into(buf, t, cells[i], imu[i] if imu is not None else None)
+        m = imu[i] if imu is not None and present[i] else None
+        n = R.pack_sample_into(buf, t, cells[i], m)
         w.add(R.REC_SAMPLE, buf[:n])
         if i in steps:
             w.add(R.REC_STEP, steps[i])
         for p in flags.get(i, ()):
             w.add(R.REC_FLAG, p)
-    # ground truth travels in the file as RefEvents (source 0: simulator)
-    for c, t in zip(foot.truth.contact_s, foot.truth.toe_off_s, strict=True):
-        w.add(R.REC_REF, R.RefEvent(round(c * 1e6) & 0xFFFFFFFF, R.REF_CONTACT, 0).to_bytes())
-        w.add(R.REC_REF, R.RefEvent(round(t * 1e6) & 0xFFFFFFFF, R.REF_TOE_OFF, 0).to_bytes())
+    # ground truth travels in the file as RefEvents (source 0: simulator), in the
+    # pod's own clock like everything else in the session
+    dev_contact = foot.to_device_s(foot.truth.contact_s)
+    dev_toe = foot.to_device_s(foot.truth.toe_off_s)
+    for c, t in zip(dev_contact, dev_toe, strict=True):
+        w.add(
+            R.REC_REF, R.RefEvent(round(float(c) * 1e6) & 0xFFFFFFFF, R.REF_CONTACT, 0).to_bytes()
+        )
+        w.add(
+            R.REC_REF, R.RefEvent(round(float(t) * 1e6) & 0xFFFFFFFF, R.REF_TOE_OFF, 0).to_bytes()
+        )
+    t_end = int(foot.t_us[-1])
+    w.add(
+        R.REC_SYNC,
+        R.Sync(t_end & 0xFFFFFFFF, epoch_us + round(float(foot.t_true_s[-1]) * 1e6), 0).to_bytes(),
+    )
+    expected = round(run.params.duration_s * run.params.rate_hz)
     end = R.SessionEnd(
-        t_us=int(foot.t_us[-1]) & 0xFFFFFFFF,
+        t_us=t_end & 0xFFFFFFFF,
         steps=len(out.step_payloads),
         samples=len(t_list),
-        missed=0,
+        missed=max(0, expected - len(t_list)),
         gaps=out.gaps,
         flags=k.flags,
     )
