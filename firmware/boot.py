@@ -1,1 +1,2 @@
-# Runs before main.py on every boot; nothing to set up yet.
+# Runs before main.py on every boot. Nothing to set up: the VFS (LittleFS on the
+# `vfs` partition) is already mounted at / by MicroPython's own _boot.py.

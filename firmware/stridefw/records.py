@@ -79,29 +79,22 @@ def cobs_encode_into(src, n, out, off):
 
 def cobs_decode(src):
     """Decode one COBS frame (without its 0x00); raises ValueError if malformed."""
-    out = bytearray(len(src))
-    o = 0
-    i = 0
     n = len(src)
+    if src.find(b"\x00") >= 0:
+        raise ValueError("zero byte inside COBS frame")
+    out = bytearray()
+    i = 0
     while i < n:
         code = src[i]
-        if code == 0:
-            raise ValueError("zero byte inside COBS frame")
         i += 1
         end = i + code - 1
         if end > n:
             raise ValueError("COBS block runs past the frame end")
-        while i < end:
-            b = src[i]
-            if b == 0:
-                raise ValueError("zero byte inside COBS frame")
-            out[o] = b
-            o += 1
-            i += 1
+        out.extend(src[i:end])  # whole block at once: C speed on both interpreters
+        i = end
         if code < 0xFF and i < n:
-            out[o] = 0
-            o += 1
-    return bytes(out[:o])
+            out.append(0)
+    return bytes(out)
 
 
 class Encoder:
@@ -176,22 +169,28 @@ class FrameDecoder:
             self.errors.append((offset, reason))
 
     def feed(self, data):
+        """Feed bytes (any amount, any split); returns the records completed by them."""
+        if not hasattr(data, "find"):  # memoryview, array: copy once
+            data = bytes(data)
         out = []
         buf = self._buf
-        for b in data:
-            self._pos += 1
-            if b != 0:
-                if self._overlong:
-                    continue
-                if len(buf) >= self.max_encoded:
-                    self._error(self._start, "frame longer than %d bytes" % self.max_encoded)
-                    self._overlong = True
-                    buf[:] = b""
-                    continue
-                if not buf:
-                    self._start = self._pos - 1
-                buf.append(b)
-                continue
+        n = len(data)
+        pos = 0
+        while pos < n:
+            z = data.find(b"\x00", pos)
+            end = n if z < 0 else z
+            if end > pos:  # bytes of a frame
+                if not self._overlong:
+                    if not buf:
+                        self._start = self._pos + pos
+                    if len(buf) + end - pos > self.max_encoded:
+                        self._error(self._start, "frame longer than %d bytes" % self.max_encoded)
+                        self._overlong = True
+                        buf[:] = b""
+                    else:
+                        buf.extend(data[pos:end])
+            if z < 0:
+                break
             # delimiter
             if self._overlong:
                 self._overlong = False
@@ -200,7 +199,9 @@ class FrameDecoder:
                 if rec is not None:
                     out.append(rec)
             buf[:] = b""
-            self._start = self._pos
+            pos = z + 1
+            self._start = self._pos + pos
+        self._pos += n
         return out
 
     def pending(self):
