@@ -19,9 +19,11 @@ console = Console()
 
 
 def _register_plugins() -> None:
+    from stridekit import cli_real
     from stridekit.sim import cli_sim
 
     cli_sim.register(app)
+    cli_real.register(app)
 
 
 _register_plugins()
@@ -266,6 +268,48 @@ def _step_table(steps: list[R.Step], foot: str) -> None:
             flag_text(x.flags),
         )
     console.print(t)
+
+
+@app.command(name="eval")
+def eval_cmd(
+    corpus: Annotated[
+        Path | None, typer.Argument(help="Corpus folder written by `stride corpus`.")
+    ] = None,
+    real: Annotated[
+        Path | None,
+        typer.Option(
+            "--real", help="Shared data root (../shared/data): validate on real recordings."
+        ),
+    ] = None,
+    workers: Annotated[int, typer.Option(help="Processes (0: up to 2).")] = 0,
+    strict: Annotated[
+        bool, typer.Option(help="With --real: exit 1 when a measurable goal is missed.")
+    ] = False,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Corpus figures also as JSON.")
+    ] = None,
+) -> None:
+    """Validate the kernel and flags: a simulated CORPUS, or real recordings with --real."""
+    import json
+
+    if real is not None:
+        from stridekit.cli_real import run_eval_real
+
+        raise typer.Exit(run_eval_real(real, workers=workers, strict=strict))
+    if corpus is None:
+        console.print("[red]error:[/] give a CORPUS folder or --real PATH")
+        raise typer.Exit(2)
+    from stridekit.evaluate import evaluate_corpus, print_report
+
+    if not (corpus / "corpus.json").is_file():
+        console.print(
+            f"[red]error:[/] {corpus}/corpus.json not found (make one with `stride corpus --out DIR`)"
+        )
+        raise typer.Exit(2)
+    rep = evaluate_corpus(corpus, workers, console)
+    print_report(rep, console)
+    if json_out is not None:
+        json_out.write_text(json.dumps(rep.to_dict(), indent=1, default=float))
 
 
 @app.command()

@@ -1,0 +1,126 @@
+"""`stride import`, `stride export` and the real-data evaluation, mounted by cli.py.
+
+cli.py calls `register(app)`; `stride eval --real PATH` calls `run_eval_real`.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from stridefw import records as R
+from stridekit.errors import StrideError
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def import_(
+    path: Annotated[Path, typer.Argument(help="A dataset folder, or one record's file.")],
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="gaitpdb, gaitndd, ipol or gaitmap.")
+    ],
+    out: Annotated[Path, typer.Option(help="Folder for the session files.")] = Path("imported"),
+    keep_rate: Annotated[
+        bool,
+        typer.Option(
+            help="Keep the published rate instead of the pod's ~100 Hz (gaitndd, gaitmap)."
+        ),
+    ] = False,
+) -> None:
+    """Import published gait recordings as session files (raw samples, the kernel's
+    steps as a pod records them, and the dataset's reference events)."""
+    from stridekit.importers import FORMATS, import_to
+
+    if format not in FORMATS:
+        raise typer.BadParameter(f"--format must be one of {', '.join(FORMATS)}")
+    try:
+        done = import_to(format, path, out, keep_rate)
+    except (OSError, StrideError) as e:
+        err_console.print(f"[red]error:[/] {e}")
+        raise typer.Exit(2) from e
+    t = Table(title=f"{format}: {len(done)} record(s) -> {out}")
+    for col in ("file", "foot", "samples", "Hz", "kernel steps", "ref events", "data issues"):
+        t.add_column(col, justify="left" if col in ("file", "notes") else "right")
+    for dest, rec, rr in done:
+        for foot, ko, hdr in zip(rec.feet, rr.outputs, rr.headers, strict=True):
+            kinds = {R.REF_CONTACT: 0, R.REF_TOE_OFF: 0}
+            for r in foot.refs:
+                kinds[r.kind] = kinds.get(r.kind, 0) + 1
+            src = {r.source for r in foot.refs}
+            t.add_row(
+                dest.name,
+                "left" if foot.foot == 0 else "right",
+                str(len(foot.t_us)),
+                str(hdr.rate_hz),
+                str(len(ko.step_payloads)),
+                f"{kinds[R.REF_CONTACT]} IC, {kinds[R.REF_TOE_OFF]} TO (source {','.join(map(str, sorted(src))) or '-'})",
+                "; ".join(foot.issues) or "-",
+            )
+    console.print(t)
+
+
+def export(
+    file: Annotated[Path, typer.Argument(help="Session file (.strd).")],
+    format: Annotated[str, typer.Option("--format", "-f", help="Export format (csv).")] = "csv",
+    out: Annotated[
+        Path | None, typer.Option(help="File to write (default: standard output).")
+    ] = None,
+) -> None:
+    """Export a session file's steps (csv: one row per step, schema in the README)."""
+    from stridekit.export import exporter, names
+    from stridekit.session import read_sessions
+
+    try:
+        fn = exporter(format)
+    except ValueError as e:
+        raise typer.BadParameter(f"--format must be one of {', '.join(names())}") from e
+    try:
+        sessions = read_sessions(file)
+    except (OSError, StrideError) as e:
+        err_console.print(f"[red]error:[/] {e}")
+        raise typer.Exit(2) from e
+    for s in sessions:
+        for iss in s.issues:
+            where = f"byte {iss.offset}" if iss.offset >= 0 else "file"
+            err_console.print(f"[yellow]warning[/] ({s.foot}): {where}: {iss.reason}")
+        if not s.steps and len(s.sample_t_us):
+            # no stored steps (e.g. a raw capture): the kernel's, replayed
+            from stridekit.replay import replay
+
+            res = replay(s)
+            s.steps = res.steps
+            s.step_payloads = res.output.step_payloads
+            err_console.print(f"{s.foot}: no stored steps; exported the {len(s.steps)} replayed")
+    if out is None:
+        n = fn(sessions, sys.stdout)
+    else:
+        with out.open("w", newline="") as f:
+            n = fn(sessions, f)
+        err_console.print(f"wrote {n} steps to {out}")
+
+
+def run_eval_real(real: Path, workers: int = 0, strict: bool = False) -> int:
+    """`stride eval --real PATH`: print the validation; the exit code for typer.Exit.
+
+    0, or 1 when `strict` and a measurable goal is missed; 2 when PATH is unusable.
+    """
+    from stridekit.validate import eval_real
+
+    try:
+        rep = eval_real(real, console, workers=workers)
+    except (OSError, StrideError) as e:
+        err_console.print(f"[red]error:[/] {e}")
+        return 2
+    return 1 if strict and not rep.goals_met else 0
+
+
+def register(app: typer.Typer) -> None:
+    """Add `import` and `export` to the `stride` app."""
+    app.command("import")(import_)
+    app.command("export")(export)
