@@ -288,7 +288,8 @@ class StepKernel:
         Returns a bitmask of EV_STEP (self.step holds a new Step payload) and EV_FLAG
         (self.flag holds a new Flag payload).
         """
-        if not self._started:
+        first = not self._started
+        if first:
             self._started = True
             self._tick = tick_us
             dt = 0
@@ -339,8 +340,10 @@ class StepKernel:
 
         # Auto-zero only well into swing, with the foot unloaded (and rotating,
         # when an IMU can tell): standing still never re-zeroes a loaded cell.
+        # (swing only: learning while a contact is pending would absorb the first
+        # load of the heel and time contacts late -- seen on PhysioNet gaitpdb)
         zero = (
-            self._state != _STANCE
+            self._state == _SWING
             and self._since_toe_us >= ZERO_AFTER_SWING_US
             and self._f_prev < self._arm_level()
             and (imu is None or gyro >= SWING_GYRO_MIN)
@@ -413,6 +416,10 @@ class StepKernel:
             az = imu[2] >> 1
             acc2 = ax * ax + ay * ay + az * az  # (2 mg)^2
 
+        if first:
+            # a recording that starts with the foot loaded has no contact to
+            # time: wait for this stance to end instead of dating one at t = 0
+            self._f_prev = total
         ev = self._events(total, dti, acc2)
         self._f_pp = self._f_prev
         self._f_prev = total
@@ -425,7 +432,11 @@ class StepKernel:
         self.flags = fl
         # a Flag record also when only the faulty cells or the IMU state change,
         # so which cell failed is never lost behind an already-raised bit
-        if fl != self._sent_flags or self._fault_mask != self._sent_mask or self.imu_ok != self._sent_imu:
+        if (
+            fl != self._sent_flags
+            or self._fault_mask != self._sent_mask
+            or self.imu_ok != self._sent_imu
+        ):
             self._write_flag()
             ev |= EV_FLAG
         return ev
