@@ -20,6 +20,7 @@ REC_BATTERY = const(6)
 REC_NOTE = const(7)
 REC_END = const(8)
 REC_REF = const(9)  # reference event from an independent source (import, simulator)
+REC_SAMPLE_BLOCK = const(32)  # compressed raw samples (stridefw.store: delta/zigzag/varint)
 
 # Newest payload version of each type this build writes and understands.
 VERSIONS = {
@@ -32,6 +33,7 @@ VERSIONS = {
     REC_NOTE: 1,
     REC_END: 1,
     REC_REF: 1,
+    REC_SAMPLE_BLOCK: 1,
 }
 NAMES = {
     REC_HEADER: "SessionHeader",
@@ -43,6 +45,7 @@ NAMES = {
     REC_NOTE: "Note",
     REC_END: "SessionEnd",
     REC_REF: "RefEvent",
+    REC_SAMPLE_BLOCK: "SampleBlock",
 }
 
 FRAME_OVERHEAD = const(10)  # type, version, seq, crc

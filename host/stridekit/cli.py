@@ -19,11 +19,12 @@ console = Console()
 
 
 def _register_plugins() -> None:
-    from stridekit import cli_real
+    from stridekit import cli_device, cli_real
     from stridekit.sim import cli_sim
 
     cli_sim.register(app)
     cli_real.register(app)
+    cli_device.register(app)
 
 
 _register_plugins()

@@ -151,6 +151,18 @@ class _Builder:
                 self.t.append(t)
                 self.cells.append(cells)
                 self.imu.append(imu)
+            elif rec.rtype == R.REC_SAMPLE_BLOCK:
+                from stridefw import store
+
+                ts, cs, ms = store.decode_sample_block(rec.payload)
+                for t, cells, imu in zip(ts, cs, ms, strict=True):
+                    if len(cells) != self.header.n_cells:
+                        raise ValueError(
+                            f"SampleBlock has {len(cells)} cells, header says {self.header.n_cells}"
+                        )
+                    self.t.append(t)
+                    self.cells.append(tuple(cells))
+                    self.imu.append(tuple(imu) if imu is not None else None)
             elif rec.rtype == R.REC_STEP:
                 s.steps.append(R.Step.from_bytes(rec.payload))
                 s.step_payloads.append(bytes(rec.payload))

@@ -1,0 +1,87 @@
+# Insole cells: force-sensing resistors in dividers read by the ESP32's ADC1,
+# either one ADC pin per cell ("direct", 8 cells on the ESP32-S3) or through a
+# CD74HC4067 16:1 analog multiplexer ("mux"). Pin map: stridefw.board only.
+#
+# ADC: 12-bit, 11 dB attenuation (machine.ADC.ATTN_11DB, full scale ~3.1 V).
+# read_u16() scales the 12-bit reading to 16 bits by bit replication on the
+# ESP32 port, so >> 4 gives the raw 12-bit count back exactly (0..4095).
+# Mux: select lines S0..S3 (channel k = cell k), E active low (TI CD74HC4067
+# datasheet, function table). After switching, wait MUX_SETTLE_US before reading:
+# the 10 kOhm divider charges the mux and wiring capacitance (board.py).
+from stridefw.board import ADC_ATTEN_DB, CONFIG_DIRECT, MUX_SETTLE_US, cell_route
+
+
+class Insole:
+    """Reads n cells into an array('H') of raw 12-bit counts; allocation-free."""
+
+    def __init__(
+        self,
+        n_cells,
+        adcs=None,
+        sig=None,
+        select=None,
+        enable=None,
+        sleep_us=None,
+        settle_us=MUX_SETTLE_US,
+    ):
+        self.n_cells = n_cells
+        self._adcs = adcs  # direct: one ADC per cell
+        self._sig = sig  # mux: the ADC on SIG
+        self._sel = select  # mux: Pin S0..S3
+        self._en = enable  # mux: Pin E (active low), may be None
+        self._sleep_us = sleep_us
+        self._settle = settle_us
+        self._chan = -1
+        if adcs is None and (sig is None or select is None):
+            raise ValueError("insole needs per-cell ADCs or a mux (sig + select pins)")
+        if adcs is not None and len(adcs) < n_cells:
+            raise ValueError("%d ADCs for %d cells" % (len(adcs), n_cells))
+        self.on()
+
+    def on(self):
+        if self._en is not None:
+            self._en(0)
+
+    def off(self):
+        """Mux disabled (E high) before sleep: no current through the dividers' switch."""
+        if self._en is not None:
+            self._en(1)
+        self._chan = -1
+
+    def _select(self, sel, ch):
+        diff = ch ^ self._chan if self._chan >= 0 else 0xF
+        for b in range(4):
+            if diff & (1 << b):
+                sel[b]((ch >> b) & 1)
+        self._chan = ch
+        if self._sleep_us is not None:
+            self._sleep_us(self._settle)
+
+    def read_into(self, cells):
+        adcs = self._adcs
+        if adcs is not None:
+            for i in range(self.n_cells):
+                cells[i] = adcs[i].read_u16() >> 4
+            return
+        sig = self._sig
+        sel = self._sel
+        if sig is None or sel is None:
+            return
+        for i in range(self.n_cells):
+            self._select(sel, i)
+            cells[i] = sig.read_u16() >> 4
+
+
+def make_insole(machine, board, config, n_cells, sleep_us=None):
+    """Build the insole driver for a board and wiring configuration from machine's classes."""
+    atten = machine.ADC.ATTN_11DB if ADC_ATTEN_DB == 11 else machine.ADC.ATTN_0DB
+    if config == CONFIG_DIRECT:
+        adcs = []
+        for c in range(n_cells):
+            gpio, _ = cell_route(board, config, c)
+            adcs.append(machine.ADC(machine.Pin(gpio), atten=atten))
+        return Insole(n_cells, adcs=adcs)
+    sig = machine.ADC(machine.Pin(board.mux_sig), atten=atten)
+    sel = [machine.Pin(g, machine.Pin.OUT, value=0) for g in board.mux_select]
+    en = machine.Pin(board.mux_en, machine.Pin.OUT, value=1)
+    return Insole(n_cells, sig=sig, select=sel, enable=en, sleep_us=sleep_us)

