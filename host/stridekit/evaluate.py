@@ -10,8 +10,9 @@ Definitions:
   the one truncated first step of a pod that started recording mid-stance is
   ignored (it has no reference).
 * sensor fault: sensitivity = SENSOR_FAULT raised on the faulty pod within 2 s of
-  the true onset; false positives = SENSOR_FAULT on any pod of a runner without a
-  fault.
+  the true onset; false positives = a cell flagged faulty on any pod of a runner
+  without a fault. IMU-lost flags are counted apart: the simulator also drops IMU
+  data briefly on healthy pods, and flagging that is correct.
 * UNEVEN_LOAD: the balance rule's state at the end of the run (persistent, not a
   transient); side = the limb the rule finds more loaded, compared with the
   model's more-loaded limb (the short limb: higher impact and loading rate).
@@ -60,7 +61,8 @@ class RunnerResult:
     extra: int = 0
     final_flags: list[int] = field(default_factory=lambda: [0, 0])
     fault_latency_s: float | None = None  # on the faulty pod, from true onset
-    any_fault_flag: bool = False
+    any_fault_flag: bool = False  # a cell flagged faulty
+    imu_loss_flags: int = 0  # IMU-lost flags (true events: the simulator drops IMU data too)
     uneven: bool = False
     side: int = 0  # +1 left more loaded, -1 right
     si_pm: list[int] = field(default_factory=lambda: [0, 0, 0, 0])
@@ -124,7 +126,10 @@ def evaluate_runner(corpus_dir: str, runner: dict[str, Any]) -> RunnerResult:
             f = R.Flag.from_bytes(p)
             flags = f.flags
             if f.flags & fw_config.FLAG_SENSOR_FAULT:
-                res.any_fault_flag = True
+                if f.fault_cells:
+                    res.any_fault_flag = True
+                if not f.imu_ok and f.changed & fw_config.FLAG_SENSOR_FAULT:
+                    res.imu_loss_flags += 1
                 if fault and _foot_index(fault.get("foot")) == foot and res.fault_latency_s is None:
                     t_flag = float(t_samples[at]) / 1e6
                     if t_flag >= fault["onset_device_s"] - 0.5:
