@@ -21,7 +21,6 @@ setup: $(VENV)/.stamp node_modules/.stamp .typings/.stamp
 
 $(VENV)/.stamp: pyproject.toml requirements.lock .apt.stamp
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev]'
 	@touch $@
 
