@@ -503,6 +503,30 @@ class App:
             for k in range(C.TABLE_LEN):
                 v = old.table[base + k] - z
                 new.table[base + k] = v if v > 0 else 0
+        self._save_calib(new)
+        return new
+
+    def cal_points(self, cell, points):
+        """Replace one cell's table with measured (raw, force_dn) points, raw ascending.
+
+        The calibration procedure (hardware/README.md): a known mass on each cell.
+        Other cells keep their tables; the next SessionHeader carries the result.
+        """
+        if self.recording:
+            raise ValueError("stop recording first")
+        if not 0 <= cell < self.n_cells:
+            raise ValueError("no cell %d" % cell)
+        one = C.from_points([points])  # ValueError on bad points
+        new = C.Calibration(self.n_cells)
+        for i in range(len(new.table)):
+            new.table[i] = self.calib.table[i]
+        base = cell * C.TABLE_LEN
+        for k in range(C.TABLE_LEN):
+            new.table[base + k] = one.table[k]
+        self._save_calib(new)
+        return new
+
+    def _save_calib(self, new):
         f = self.fs.open(CAL_PATH + ".tmp", "wb")
         try:
             f.write(new.to_bytes())
@@ -511,7 +535,6 @@ class App:
         self.fs.rename(CAL_PATH + ".tmp", CAL_PATH)
         self.calib = new
         self.kernel = StepKernel(self.layout, new, self.foot, self.has_imu, BW_DEFAULT_DN)
-        return new
 
     def status(self):
         """(name, value) pairs for the console and BLE status."""

@@ -259,17 +259,7 @@ class Console:
                 return
             self._reply("OK rec %s %d" % (args[1], sid))
         elif cmd == "cal":
-            if n != 2 or args[1] != "zero":
-                raise ValueError("usage: cal zero")
-            try:
-                app.cal_zero()
-            except ValueError as e:
-                self._err(E_STATE, e.args[0] if e.args else "wrong state")
-                return
-            except OSError as e:
-                self._err(E_STORAGE, "calibration not saved: %s" % e)
-                return
-            self._reply("OK cal zero")
+            self._cmd_cal(args)
         elif cmd == "time":
             if n != 2:
                 raise ValueError("usage: time <epoch seconds>[.<fraction>]")
@@ -314,6 +304,40 @@ class Console:
             app.stop()
         else:
             self._err(E_UNKNOWN, "unknown command (try help)")
+
+    def _cmd_cal(self, args):
+        # cal zero | cal raw | cal set <cell> <raw>:<dn>[,<raw>:<dn>...]
+        n = len(args)
+        app = self.app
+        sub = args[1] if n > 1 else ""
+        if sub == "raw" and n == 2:
+            self._reply("OK cal raw " + " ".join("%d" % v for v in app.cells))
+            return
+        if sub == "zero" and n == 2:
+            what = "zero"
+        elif sub == "set" and n == 4:
+            what = "set"
+            cell = _uint(args[2], 2)
+            points = []
+            for item in args[3].split(","):
+                c = item.find(":")
+                if c <= 0:
+                    raise ValueError("points are raw:dn[,raw:dn...]")
+                points.append((_uint(item[:c], 4), _uint(item[c + 1 :], 5)))
+        else:
+            raise ValueError("usage: cal zero | cal raw | cal set <cell> <raw>:<dn>[,...]")
+        try:
+            if what == "zero":
+                app.cal_zero()
+            else:
+                app.cal_points(cell, points)
+        except ValueError as e:
+            self._err(E_STATE if what == "zero" else E_ARG, e.args[0] if e.args else "refused")
+            return
+        except OSError as e:
+            self._err(E_STORAGE, "calibration not saved: %s" % e)
+            return
+        self._reply("OK cal " + (what if what == "zero" else "set %d" % cell))
 
     def _cmd_get(self, args):
         n = len(args)

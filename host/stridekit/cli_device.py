@@ -153,7 +153,7 @@ def _release_console(port: str) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    """Add `console`, `deploy` and `pod` to the `stride` command."""
+    """Add `console`, `calibrate`, `deploy` and `pod` to the `stride` command."""
 
     @app.command("console")
     def console_cmd(
@@ -193,6 +193,43 @@ def register(app: typer.Typer) -> None:
         except (ConsoleError, OSError, StrideError) as e:
             console.print(f"[red]error:[/] {e}")
             raise typer.Exit(2) from e
+
+    @app.command("calibrate")
+    def calibrate_cmd(
+        port: Annotated[str, typer.Argument(help="Serial port or URL of the pod.")],
+        mass_kg: Annotated[
+            list[float],
+            typer.Option("--mass-kg", help="Known mass per point, kg; repeat for more points."),
+        ],
+        reads: Annotated[int, typer.Option(help="Readings per point (median).")] = 5,
+        yes: Annotated[
+            bool, typer.Option("--yes", help="Do not wait for Enter (scripted rigs).")
+        ] = False,
+    ) -> None:
+        """Calibrate each insole cell with known masses and store the tables on the pod."""
+        from stridekit.calibrate import calibrate
+        from stridekit.transport import console_port
+        from stridekit.transport.serial import ConsoleError, PodConsole
+
+        def ask(text: str) -> None:
+            console.print(f"[bold]{text}[/]")
+            if not yes:
+                typer.prompt("Enter when done", default="", show_default=False)
+
+        try:
+            with PodConsole(console_port(port)) as c:
+                res = calibrate(c, mass_kg, ask, reads)
+        except (ConsoleError, OSError, ValueError, StrideError) as e:
+            console.print(f"[red]error:[/] {e}")
+            raise typer.Exit(2) from e
+        for cell, pts in enumerate(res.points):
+            console.print(
+                f"cell {cell}: " + ", ".join(f"{r} counts = {f / 10:g} N" for r, f in pts)
+            )
+        for w in res.warnings:
+            console.print(f"[yellow]warning:[/] {w}")
+        if res.warnings:
+            raise typer.Exit(1)
 
     @app.command("deploy")
     def deploy_cmd(
