@@ -98,7 +98,7 @@ def evaluate_runner(corpus_dir: str, runner: dict[str, Any]) -> RunnerResult:
     feet = runner.get("feet", {})
     res.hard_truth = any(
         f.get("loading_rate_bw_s", 0) > fw_config.HARD_LR_BW_S
-        or f.get("shock_g", 0) > fw_config.HARD_SHOCK_MG / 1000
+        or f.get("shock_g", 0) + 1.0 > fw_config.HARD_SHOCK_MG / 1000  # gravity included
         for f in feet.values()
     )
     fault = cond.get("fault") or None
