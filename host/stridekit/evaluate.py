@@ -329,9 +329,13 @@ def print_report(rep: CorpusReport, console: Console) -> None:
         "SENSOR_FAULT",
         f"{d['fault_sensitivity']:.0%} of {len(faults)} within {FAULT_DEADLINE_S:g} s",
         f"{d['fault_fpr']:.1%}",
-        f"latency median {np.median(lat):.2f} s, max {max(lat):.2f} s"
-        if lat
-        else "no fault flagged",
+        (
+            f"latency median {np.median(lat):.2f} s, max {max(lat):.2f} s"
+            if lat
+            else "no fault flagged"
+        )
+        + f"; IMU dropouts flagged on healthy pods (true events): "
+        f"{sum(r.imu_loss_flags for r in rep.results if r.group != 'fault')}",
     )
     f.add_row(
         "UNSTABLE",
