@@ -219,6 +219,7 @@ class StepKernel:
         self._sent_flags = 0
         self._rr = 0
         self._zr = 0
+        self._odd = False
         for s in range(_N_STATS):
             self._st_n[s] = 0
             self._st_mean[s] = 0
@@ -246,6 +247,7 @@ class StepKernel:
         self._have_toe = False
         self._since_toe_us = 0
         self._bw = self._bw0
+        self._arm_dn = self._arm_level()  # cached: changes only with _bw
         self._motion = 0
         self._imu_missing_us = 0
         self._imu_back_us = 0
@@ -345,7 +347,7 @@ class StepKernel:
         zero = (
             self._state == _SWING
             and self._since_toe_us >= ZERO_AFTER_SWING_US
-            and self._f_prev < self._arm_level()
+            and self._f_prev < self._arm_dn
             and (imu is None or gyro >= SWING_GYRO_MIN)
         )
 
@@ -407,7 +409,11 @@ class StepKernel:
         d = total - self._f_prev
         if d > _MOTION_DN or d < -_MOTION_DN:
             self._motion = (self._motion + 1) & _MASK
-        self._check_cell(cells)
+        # fault checks on every other sample: the rules are time-based (>= 0.5 s),
+        # so this only halves their cost
+        self._odd = not self._odd
+        if self._odd:
+            self._check_cell(cells)
         if imu is not None and (total > EVENT_LEVEL_DN or self._state != _SWING):
             # shock only matters around and during stance; halving each axis
             # keeps the sum of squares below 2**30 for any int16 input
@@ -581,7 +587,7 @@ class StepKernel:
                 self._r_off = off
                 self._state = _PENDING
                 state = _PENDING
-                if total >= self._arm_level():
+                if total >= self._arm_dn:
                     self._arm(total, back)
                     state = _STANCE
             return ev
@@ -632,7 +638,7 @@ class StepKernel:
             self._sflags |= STEP_TRACE_FULL
         if state == _PENDING:
             self._since_toe_us += dti
-            if total >= self._arm_level():
+            if total >= self._arm_dn:
                 self._arm(total, since_c)
             return ev
         if total > self._peak:
@@ -785,6 +791,7 @@ class StepKernel:
                 bw = (2 * imp) // stride_ms
                 if BW_MIN_DN <= bw <= BW_MAX_DN:
                     self._bw += (bw - self._bw) >> 3
+                    self._arm_dn = self._arm_level()
         self._pc_t = self._c_t
         self._have_pc = True
         lr = self._loading_rate()
