@@ -1,2 +1,0 @@
-# This umodule is a MicroPython reference to sys
-from sys import *
