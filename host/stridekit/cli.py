@@ -10,7 +10,6 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from stridefw import config as fw_config
 from stridefw import records as R
 from stridekit.errors import StrideError
 
@@ -29,21 +28,10 @@ def _register_plugins() -> None:
 
 _register_plugins()
 
-FLAG_NAMES = {
-    fw_config.FLAG_UNEVEN_LOAD: "UNEVEN_LOAD",
-    fw_config.FLAG_UNSTABLE: "UNSTABLE",
-    fw_config.FLAG_HARD_IMPACT: "HARD_IMPACT",
-    fw_config.FLAG_SENSOR_FAULT: "SENSOR_FAULT",
-    fw_config.FLAG_DEGRADED: "DEGRADED",
-    fw_config.STEP_IMU_CONFIRMED: "imu",
-    fw_config.STEP_NO_IMPACT: "no-impact",
-    fw_config.STEP_TRACE_FULL: "long",
-    fw_config.STEP_SATURATED: "sat",
-    fw_config.STEP_GAP: "gap",
-}
-
 
 def flag_text(bits: int) -> str:
+    from stridekit.export.csv import FLAG_NAMES  # one table of flag names
+
     return ",".join(name for bit, name in FLAG_NAMES.items() if bits & bit) or "-"
 
 
