@@ -17,7 +17,7 @@ from stridefw import kernel as fw_kernel
 from stridefw import layouts as fw_layouts
 from stridefw import records as R
 from stridekit.errors import BadSessionFile
-from stridekit.session import Session
+from stridekit.session import Session, SessionWriter
 
 _TICK_MASK = (1 << 30) - 1
 
@@ -89,6 +89,35 @@ def run_kernel(
                 out.flag_at.append(i)
     out.gaps, out.bad_ticks, out.rejected = k.gaps, k.bad_ticks, k.rejected
     return out
+
+
+def write_recording(
+    w: SessionWriter,
+    t_us: np.ndarray,
+    cells: np.ndarray,
+    imu: np.ndarray | None,
+    imu_present: np.ndarray | None,
+    out: KernelOutput,
+) -> None:
+    """Samples as a pod stores them: each Sample, then the Step/Flag its kernel emitted there."""
+    steps = dict(zip(out.step_at, out.step_payloads, strict=True))
+    flags: dict[int, list[bytes]] = {}
+    for i, p in zip(out.flag_at, out.flag_payloads, strict=True):
+        flags.setdefault(i, []).append(p)
+    buf = bytearray(R.sample_len(cells.shape[1], True))
+    cell_rows = cells.tolist()
+    imu_rows = imu.tolist() if imu is not None else None
+    present = imu_present.tolist() if imu_present is not None else None
+    for i, t in enumerate((t_us & 0xFFFFFFFF).tolist()):
+        m = None
+        if imu_rows is not None and (present is None or present[i]):
+            m = imu_rows[i]
+        n = R.pack_sample_into(buf, t, cell_rows[i], m)
+        w.add(R.REC_SAMPLE, buf[:n])
+        if i in steps:
+            w.add(R.REC_STEP, steps[i])
+        for p in flags.get(i, ()):
+            w.add(R.REC_FLAG, p)
 
 
 @dataclass

@@ -27,7 +27,7 @@ from stridefw import config as fw_config
 from stridefw import layouts as fw_layouts
 from stridefw import records as R
 from stridekit.errors import StrideError
-from stridekit.replay import KernelOutput, kernel_for, run_kernel
+from stridekit.replay import KernelOutput, kernel_for, run_kernel, write_recording
 from stridekit.session import SessionWriter
 
 G_M_S2 = 9.80665  # standard gravity: m/s^2 per g
@@ -194,31 +194,13 @@ def record_foot(
     texts += [f"data issue: {x}" for x in foot.issues]
     for text in texts:
         w.add(R.REC_NOTE, R.Note(0, text).to_bytes())
-    steps = dict(zip(out.step_at, out.step_payloads, strict=True))
-    flags: dict[int, list[bytes]] = {}
-    for i, p in zip(out.flag_at, out.flag_payloads, strict=True):
-        flags.setdefault(i, []).append(p)
-    buf = bytearray(R.sample_len(hdr.n_cells, True))
-    cells = foot.cells.tolist()
-    imu = foot.imu.tolist() if foot.imu is not None else None
-    present = foot.imu_present.tolist() if foot.imu_present is not None else None
-    t_list = (foot.t_us & 0xFFFFFFFF).tolist()
-    for i, t in enumerate(t_list):
-        m = None
-        if imu is not None and (present is None or present[i]):
-            m = imu[i]
-        n = R.pack_sample_into(buf, t, cells[i], m)
-        w.add(R.REC_SAMPLE, buf[:n])
-        if i in steps:
-            w.add(R.REC_STEP, steps[i])
-        for p in flags.get(i, ()):
-            w.add(R.REC_FLAG, p)
+    write_recording(w, foot.t_us, foot.cells, foot.imu, foot.imu_present, out)
     for r in sorted(foot.refs, key=lambda e: (e.t_us, e.kind)):
         w.add(R.REC_REF, R.RefEvent(r.t_us & 0xFFFFFFFF, r.kind, r.source).to_bytes())
     end = R.SessionEnd(
         t_us=int(foot.t_us[-1]) & 0xFFFFFFFF if len(foot.t_us) else 0,
         steps=len(out.step_payloads),
-        samples=len(t_list),
+        samples=len(foot.t_us),
         missed=foot.invalid_samples,
         gaps=out.gaps,
         flags=_last_flags(out),

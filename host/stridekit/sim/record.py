@@ -15,7 +15,7 @@ import numpy as np
 from stridefw import calib as fw_calib
 from stridefw import config as fw_config
 from stridefw import records as R
-from stridekit.replay import kernel_for, run_kernel
+from stridekit.replay import kernel_for, run_kernel, write_recording
 from stridekit.session import SessionWriter
 from stridekit.sim.gait import SimFoot, SimRun
 
@@ -50,23 +50,7 @@ def record_foot(run: SimRun, foot: SimFoot, session_id: int) -> bytes:
     # Sync records pair device time with true (host) time: one at the start, one at
     # the end, so the merge can measure each pod's clock offset and drift.
     w.add(R.REC_SYNC, R.Sync(0, epoch_us + round(foot.clock_offset_s * 1e6), 0).to_bytes())
-    steps = dict(zip(out.step_at, out.step_payloads, strict=True))
-    flags: dict[int, list[bytes]] = {}
-    for i, p in zip(out.flag_at, out.flag_payloads, strict=True):
-        flags.setdefault(i, []).append(p)
-    buf = bytearray(R.sample_len(hdr.n_cells, True))
-    cells = foot.cells.tolist()
-    imu = foot.imu.tolist() if foot.imu is not None else None
-    present = foot.imu_present.tolist()
-    t_list = (foot.t_us & 0xFFFFFFFF).tolist()
-    for i, t in enumerate(t_list):
-        m = imu[i] if imu is not None and present[i] else None
-        n = R.pack_sample_into(buf, t, cells[i], m)
-        w.add(R.REC_SAMPLE, buf[:n])
-        if i in steps:
-            w.add(R.REC_STEP, steps[i])
-        for p in flags.get(i, ()):
-            w.add(R.REC_FLAG, p)
+    write_recording(w, foot.t_us, foot.cells, foot.imu, foot.imu_present, out)
     # ground truth travels in the file as RefEvents (source 0: simulator), in the
     # pod's own clock like everything else in the session
     dev_contact = foot.to_device_s(foot.truth.contact_s)
@@ -87,8 +71,8 @@ def record_foot(run: SimRun, foot: SimFoot, session_id: int) -> bytes:
     end = R.SessionEnd(
         t_us=t_end & 0xFFFFFFFF,
         steps=len(out.step_payloads),
-        samples=len(t_list),
-        missed=max(0, expected - len(t_list)),
+        samples=len(foot.t_us),
+        missed=max(0, expected - len(foot.t_us)),
         gaps=out.gaps,
         flags=k.flags,
     )
