@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STRIDE := $(VENV)/bin/stride
 PYTHON ?= python3
-APT_PACKAGES := nodejs npm python3-venv
+APT_PACKAGES := nodejs npm python3-venv chromium
 
 .PHONY: setup demo test lint typecheck bench clean lock hardware
 
@@ -14,7 +14,7 @@ setup: $(VENV)/.stamp node_modules/.stamp .typings/.stamp
 
 # Debian packages (node + npm run the MicroPython WebAssembly interpreter).
 .apt.stamp:
-	@if ! command -v node >/dev/null || ! command -v npm >/dev/null \
+	@if ! command -v node >/dev/null || ! command -v npm >/dev/null || ! command -v chromium >/dev/null \
 	    || ! $(PYTHON) -c 'import ensurepip, venv' 2>/dev/null; then \
 	    apt-get update && apt-get install -y --no-install-recommends $(APT_PACKAGES); fi
 	@touch $@
