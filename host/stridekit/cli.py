@@ -18,12 +18,14 @@ console = Console()
 
 
 def _register_plugins() -> None:
-    from stridekit import cli_device, cli_real
+    from stridekit import cli_device, cli_library, cli_real, cli_serve
     from stridekit.sim import cli_sim
 
     cli_sim.register(app)
     cli_real.register(app)
     cli_device.register(app)
+    cli_serve.register(app)
+    cli_library.register(app)
 
 
 _register_plugins()

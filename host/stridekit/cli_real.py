@@ -21,10 +21,22 @@ err_console = Console(stderr=True)
 
 
 def import_(
-    path: Annotated[Path, typer.Argument(help="A dataset folder, or one record's file.")],
-    format: Annotated[
-        str, typer.Option("--format", "-f", help="gaitpdb, gaitndd, ipol or gaitmap.")
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Session files (.strd) or folders of them; with --format, a dataset folder "
+            "or one record's file."
+        ),
     ],
+    format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="gaitpdb, gaitndd, ipol or gaitmap (published datasets, written to --out); "
+            "without it, StrideKit session files go into the library.",
+        ),
+    ] = None,
     out: Annotated[Path, typer.Option(help="Folder for the session files.")] = Path("imported"),
     keep_rate: Annotated[
         bool,
@@ -32,13 +44,24 @@ def import_(
             help="Keep the published rate instead of the pod's ~100 Hz (gaitndd, gaitmap)."
         ),
     ] = False,
+    library: Annotated[
+        Path | None, typer.Option(help="Library for session files (no --format).")
+    ] = None,
 ) -> None:
-    """Import published gait recordings as session files (raw samples, the kernel's
-    steps as a pod records them, and the dataset's reference events)."""
+    """Import session files into the library, or (--format) published gait recordings as
+    session files (raw samples, the kernel's steps as a pod records them, and the
+    dataset's reference events)."""
     from stridekit.importers import FORMATS, import_to
 
+    if format is None:
+        from stridekit.cli_library import import_sessions
+
+        raise typer.Exit(import_sessions(paths, library))
     if format not in FORMATS:
         raise typer.BadParameter(f"--format must be one of {', '.join(FORMATS)}")
+    if len(paths) != 1:
+        raise typer.BadParameter("--format imports one dataset folder or record file at a time")
+    path = paths[0]
     try:
         done = import_to(format, path, out, keep_rate)
     except (OSError, StrideError) as e:

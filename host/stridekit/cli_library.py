@@ -1,0 +1,183 @@
+"""`stride sessions`, `stride tag`, `stride runners` and the library side of `stride import`.
+
+cli.py calls `register(app)`. `stride import FILE...` without --format lands here
+through `import_sessions` (cli_real.py keeps the dataset importers behind --format).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from stridekit.errors import StrideError
+
+if TYPE_CHECKING:
+    from stridekit.library import Library
+
+console = Console()
+err_console = Console(stderr=True)
+
+LibraryOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--library",
+        help="Library file or folder (default: $STRIDEKIT_LIBRARY, else the user data dir).",
+    ),
+]
+
+
+def open_library(path: Path | None) -> Library:
+    """The library, or a clear error and exit 2 (imported lazily: `stride --help` stays fast)."""
+    from stridekit.library import Library
+
+    try:
+        return Library(path)
+    except StrideError as e:
+        err_console.print(f"[red]error:[/] {e}")
+        raise typer.Exit(2) from e
+
+
+def _when(t: float | None) -> str:
+    if t is None:
+        return "-"
+    return dt.datetime.fromtimestamp(t, dt.UTC).strftime("%Y-%m-%d %H:%M")
+
+
+def import_sessions(paths: list[Path], library: Path | None) -> int:
+    """Import session files (folders: their *.strd); returns the exit code (2 if any was refused)."""
+    from stridekit.library import ImportResult
+
+    lib = open_library(library)
+    files: list[Path] = []
+    for p in paths:
+        files.extend(sorted(p.glob("*.strd")) if p.is_dir() else [p])
+    if not files:
+        err_console.print("[red]error:[/] no session files given (folders are searched for *.strd)")
+        return 2
+    t = Table(title=f"import -> {lib.path}")
+    for col in ("file", "sessions", "added", "replaced", "unchanged", "states"):
+        t.add_column(col, justify="left" if col in ("file", "states") else "right")
+    refused = 0
+    with lib:
+        for f in files:
+            try:
+                res: ImportResult = lib.import_file(f)
+            except StrideError as e:
+                refused += 1
+                err_console.print(f"[red]refused[/] {e}")
+                continue
+            for iss in res.issues:
+                err_console.print(f"[yellow]warning[/] {iss}")
+            states = [lib.session(i).state for i in res.session_ids]
+            t.add_row(
+                f.name,
+                " ".join(f"#{i}" for i in res.session_ids),
+                str(len(res.added)),
+                str(len(res.replaced)),
+                str(len(res.unchanged)),
+                ", ".join(states),
+            )
+    console.print(t)
+    if refused:
+        err_console.print(f"[red]{refused} file(s) refused[/]")
+    return 2 if refused else 0
+
+
+def sessions(
+    runner: Annotated[str | None, typer.Option(help="Only this runner's sessions.")] = None,
+    shoe: Annotated[str | None, typer.Option(help="Only sessions in this shoe.")] = None,
+    state: Annotated[
+        str | None, typer.Option(help="Only complete, partial or damaged sessions.")
+    ] = None,
+    issues: Annotated[bool, typer.Option(help="List each session's decode issues.")] = False,
+    library: LibraryOption = None,
+) -> None:
+    """List the sessions in the library (one row per pod session, i.e. per foot)."""
+    with open_library(library) as lib:
+        rows = lib.sessions(runner=runner, shoe=shoe, state=state)
+        t = Table(title=f"{len(rows)} session(s) in {lib.path}")
+        for col in (
+            "id",
+            "started (UTC)",
+            "foot",
+            "pod",
+            "sess",
+            "runner",
+            "shoe",
+            "min",
+            "steps",
+            "state",
+            "issues",
+        ):
+            t.add_column(col, justify="right" if col in ("id", "min", "steps", "sess") else "left")
+        colour = {"complete": "green", "partial": "yellow", "damaged": "red"}
+        for r in rows:
+            t.add_row(
+                str(r.id),
+                _when(r.started_at),
+                r.foot,
+                r.device_id,
+                str(r.device_session_id),
+                r.runner or "-",
+                r.shoe or "-",
+                f"{r.duration_s / 60:.1f}",
+                str(r.n_steps),
+                f"[{colour.get(r.state, 'white')}]{r.state}[/]",
+                str(len(r.issues)) if r.issues else "-",
+            )
+        console.print(t)
+        if issues:
+            for r in rows:
+                for iss in r.issues:
+                    console.print(f"#{r.id}: {iss}")
+
+
+def tag(
+    ids: Annotated[list[int], typer.Argument(help="Library session ids (see `stride sessions`).")],
+    runner: Annotated[str | None, typer.Option(help="Runner's name.")] = None,
+    shoe: Annotated[
+        str | None, typer.Option(help="Shoe name (per runner; compare two shoes A/B).")
+    ] = None,
+    library: LibraryOption = None,
+) -> None:
+    """Tag sessions with a runner and/or a shoe."""
+    if runner is None and shoe is None:
+        err_console.print("[red]error:[/] give --runner and/or --shoe")
+        raise typer.Exit(2)
+    with open_library(library) as lib:
+        try:
+            if runner is not None:
+                lib.set_runner(ids, runner)
+            if shoe is not None:
+                lib.set_shoe(ids, shoe)
+        except StrideError as e:
+            err_console.print(f"[red]error:[/] {e}")
+            raise typer.Exit(2) from e
+        console.print(
+            f"tagged {len(ids)} session(s)"
+            + (f" runner={runner}" if runner else "")
+            + (f" shoe={shoe}" if shoe else "")
+        )
+
+
+def runners(library: LibraryOption = None) -> None:
+    """List runners, their shoes and how many sessions each has."""
+    with open_library(library) as lib:
+        t = Table(title="runners")
+        for col in ("runner", "shoes", "sessions"):
+            t.add_column(col)
+        for name, shoes, n in lib.runners():
+            t.add_row(name, ", ".join(shoes) or "-", str(n))
+        console.print(t)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `sessions`, `tag` and `runners` to the `stride` app."""
+    app.command("sessions")(sessions)
+    app.command("tag")(tag)
+    app.command("runners")(runners)

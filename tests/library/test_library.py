@@ -1,0 +1,191 @@
+"""The session library: import, idempotence, partial -> complete, damage, tags, schema, CLI."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from stridekit import library as L
+from stridekit.cli import app
+from stridekit.errors import BadSessionFile
+from stridekit.library import Library
+from stridekit.session import read_sessions
+from stridekit.sim.record import write_run
+from tests.conftest import sim
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def run_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("lib") / "run.strd"
+    write_run(sim(seed=51, duration_s=12.0), path)
+    return path
+
+
+@pytest.fixture
+def lib(tmp_path: Path) -> Library:
+    return Library(tmp_path / "lib" / "library.sqlite")
+
+
+def test_import_stores_each_foot_with_its_summary(lib: Library, run_file: Path) -> None:
+    res = lib.import_file(run_file)
+    want = read_sessions(run_file)
+    assert len(res.session_ids) == 2 and res.added == res.session_ids and res.issues == []
+    rows = lib.sessions()
+    assert [r.foot for r in rows] == ["left", "right"]
+    for row, s in zip(rows, want, strict=True):
+        assert row.state == "complete"
+        assert row.n_steps == len(s.steps) > 10
+        assert row.n_samples == len(s.sample_t_us)
+        assert row.duration_s == pytest.approx(s.duration_s)
+        assert row.device_id == s.header.device_id.hex()
+        # the simulator's Sync pairs device time 0 with the run's start on the host clock
+        assert row.started_at == pytest.approx(s.header.epoch_s, abs=1.0)
+        back = lib.load(row.id)
+        assert back.step_payloads == s.step_payloads
+        assert (back.cells == s.cells).all()
+        assert lib.session_path(row.id).parent == lib.files
+    # both sessions' bytes, concatenated, are exactly the file
+    joined = b"".join(lib.session_path(r.id).read_bytes() for r in rows)
+    assert joined == run_file.read_bytes()
+
+
+def test_importing_the_same_bytes_twice_changes_nothing(lib: Library, run_file: Path) -> None:
+    first = lib.import_file(run_file)
+    files = sorted(p.name for p in lib.files.iterdir())
+    again = lib.import_file(run_file)
+    assert again.session_ids == first.session_ids
+    assert again.unchanged == first.session_ids and not again.added and not again.replaced
+    assert len(lib.sessions()) == 2
+    assert sorted(p.name for p in lib.files.iterdir()) == files
+
+
+def test_half_synced_session_is_partial_then_replaced_by_the_complete_one(
+    lib: Library, run_file: Path
+) -> None:
+    data = run_file.read_bytes()
+    left = L.split_sessions(data)[0]
+    half = left[: len(left) // 2 + 3]  # cut inside a frame, as a dropped link leaves it
+    res = lib.import_bytes(half, "half.strd", source="sync")
+    (sid,) = res.session_ids
+    row = lib.session(sid)
+    assert row.state == "partial" and any("no SessionEnd" in i for i in row.issues)
+    assert row.bytes_synced == len(half)
+    assert lib.sync_offset(row.device_id, row.device_session_id) == len(half)
+    assert 0 < row.synced_up_to_us < read_sessions(run_file)[0].sample_t_us[-1]
+    lib.set_runner([sid], "ana")
+    lib.set_shoe([sid], "toning")
+    # resume: the rest of the bytes, from the offset the library reports
+    res = lib.extend(sid, left[row.bytes_synced :])
+    assert res.replaced == [sid]
+    row = lib.session(sid)
+    assert row.state == "complete" and row.bytes_synced == len(left) and row.issues == []
+    assert (row.runner, row.shoe) == ("ana", "toning")  # tags survive the replacement
+    assert len(list(lib.files.iterdir())) == 1  # the partial file is gone
+    # the whole two-foot file: left unchanged, right added
+    res = lib.import_file(run_file)
+    assert res.unchanged == [sid] and len(res.added) == 1
+    # an older, shorter copy arriving late does not replace the complete one
+    res = lib.import_bytes(half, "late.strd")
+    assert res.session_ids == [sid] and res.unchanged == [sid]
+    assert lib.session(sid).state == "complete"
+
+
+def test_corrupt_frame_marks_the_session_damaged_and_keeps_the_rest(
+    lib: Library, run_file: Path
+) -> None:
+    data = bytearray(L.split_sessions(run_file.read_bytes())[1])
+    data[len(data) // 2] ^= 0x55
+    res = lib.import_bytes(bytes(data), "bad.strd")
+    row = lib.session(res.session_ids[0])
+    assert row.state == "damaged"
+    assert any("CRC" in i or "COBS" in i for i in row.issues)
+    assert any("SessionEnd counts" in i for i in row.issues)
+    intact = read_sessions(run_file)[1]
+    assert len(intact.sample_t_us) - 2 <= row.n_samples < len(intact.sample_t_us) + 1
+    assert res.issues and "bad.strd (right" in res.issues[0]
+
+
+def test_no_header_is_refused_with_a_clear_message(lib: Library, run_file: Path) -> None:
+    data = L.split_sessions(run_file.read_bytes())[0]
+    first_frame_end = data.index(b"\x00") + 1
+    with pytest.raises(BadSessionFile, match=r"no\.strd: no intact session header in \d+ bytes"):
+        lib.import_bytes(data[first_frame_end:], "no.strd")
+    with pytest.raises(BadSessionFile, match="No such file"):
+        lib.import_file(lib.root / "missing.strd")
+    assert lib.sessions() == []
+
+
+def test_tags_filter_and_shoes_belong_to_a_runner(lib: Library, run_file: Path) -> None:
+    a, b = lib.import_file(run_file).session_ids
+    lib.set_runner([a, b], "ana")
+    lib.set_shoe([a], "toning")
+    lib.set_shoe([b], "neutral")
+    assert [r.id for r in lib.sessions(runner="ana")] == [a, b]
+    assert [r.id for r in lib.sessions(shoe="toning")] == [a]
+    assert lib.sessions(runner="bo") == []
+    assert lib.runners() == [("ana", ["neutral", "toning"], 2)]
+    lib.set_shoe([a], None)
+    assert lib.session(a).shoe is None
+    with pytest.raises(L.LibraryError, match="no session #99"):
+        lib.set_runner([99], "ana")
+
+
+def test_schema_migrates_and_refuses_a_newer_one(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    db = sqlite3.connect(path)
+    db.executescript(L.MIGRATIONS[0] + "PRAGMA user_version = 1;")
+    db.close()
+    with Library(path) as lib:
+        assert lib.schema_version() == L.SCHEMA_VERSION
+        idx = {r[0] for r in lib.db.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+        assert "sessions_started" in idx
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version = {L.SCHEMA_VERSION + 1}")
+    db.close()
+    with pytest.raises(L.LibraryError, match="upgrade StrideKit"):
+        Library(path)
+    junk = tmp_path / "junk.sqlite"
+    junk.write_bytes(b"not a database at all" * 50)
+    with pytest.raises(L.LibraryError, match="not a StrideKit library"):
+        Library(junk)
+
+
+def test_default_path_follows_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(L.ENV_VAR, str(tmp_path / "env.sqlite"))
+    assert L.default_path() == tmp_path / "env.sqlite"
+    monkeypatch.delenv(L.ENV_VAR)
+    assert L.default_path().name == "library.sqlite" and "stridekit" in str(L.default_path())
+
+
+def test_cli_import_sessions_tag(tmp_path: Path, run_file: Path) -> None:
+    libdir = tmp_path / "cli"
+    env = {"COLUMNS": "200"}
+    res = runner.invoke(app, ["import", str(run_file), "--library", str(libdir)], env=env)
+    assert res.exit_code == 0, res.output
+    assert "complete, complete" in res.output
+    res = runner.invoke(
+        app, ["tag", "1", "2", "--runner", "ana", "--shoe", "toning", "--library", str(libdir)]
+    )
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(app, ["sessions", "--runner", "ana", "--library", str(libdir)], env=env)
+    assert res.exit_code == 0, res.output
+    assert "2 session(s)" in res.output and res.output.count("toning") == 2
+    res = runner.invoke(app, ["sessions", "--shoe", "other", "--library", str(libdir)], env=env)
+    assert "0 session(s)" in res.output
+    # a file that is no session: refused, named, exit 2; the good one still imports
+    bad = tmp_path / "bad.strd"
+    bad.write_bytes(b"\x01\x02\x03garbage\x00" * 10)
+    res = runner.invoke(app, ["import", str(bad), str(run_file), "--library", str(libdir)], env=env)
+    assert res.exit_code == 2 and "bad.strd: no intact session header" in res.output
+    res = runner.invoke(app, ["tag", "1", "--library", str(libdir)])
+    assert res.exit_code == 2 and "--runner" in res.output
+    # the dataset importers keep their --format contract
+    res = runner.invoke(app, ["import", "--format", "gaitpdb", str(bad), str(bad)])
+    assert res.exit_code != 0 and "one dataset folder" in res.output
