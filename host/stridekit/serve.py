@@ -1,0 +1,420 @@
+"""`stride serve`: the phone web app, session uploads into the library, a session browser.
+
+A Starlette app run by uvicorn. It serves
+- the static web app (host/stridekit/web/) at `/`,
+- the MicroPython WebAssembly interpreter from the installed npm package at `/mp/`
+  (never a CDN: the page must work offline and on a LAN without internet),
+- the firmware's own `stridefw/*.py` sources at `/fw/stridefw/NAME.py`, which the page
+  writes into the interpreter's file system so the browser decodes with the firmware
+  codec (one codec, no JavaScript copy),
+- `POST /api/upload?name=N` (raw session file as the body) into the SQLite library via
+  `Library.import_bytes`, the same import path as `stride import`,
+- `/sessions` (HTML), `/api/sessions` (JSON), `/sessions/{id}/file` and
+  `/sessions/{id}/report` (the HTML report when stridekit.report is installed).
+
+Uploads are refused unless they carry the one-time token (header `X-Stride-Token`)
+when one is set (always when serving beyond localhost), are capped at
+MAX_UPLOAD_BYTES (413), and are decoded with the firmware codec before anything is
+stored: a damaged frame, an unknown record type or version, a payload that does not
+parse, or no session header is a 400 with the reason and nothing stored.
+"""
+
+from __future__ import annotations
+
+import html
+import importlib
+import re
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from stridekit.errors import StrideError
+
+# A pod's session partition is ~2 MiB (DESIGN.md: 4 MiB module, ~2 MiB vfs), so one
+# session file is never bigger; 8 MiB leaves room for a file holding both feet.
+MAX_UPLOAD_BYTES = 8 * 1024 * 1024
+TOKEN_HEADER = "x-stride-token"
+NPM_PACKAGE = "@micropython/micropython-webassembly-pyscript"
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+HERE = Path(__file__).resolve().parent
+WEB_DIR = HERE / "web"
+FIRMWARE_DIR = HERE.parent.parent / "firmware" / "stridefw"
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class ServeError(StrideError, RuntimeError):
+    """`stride serve` cannot start (a missing part, a bad option)."""
+
+
+class UploadRejected(StrideError, ValueError):
+    """An upload that is not a clean session file; `status` is the HTTP status to answer."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class _Row(Protocol):
+    id: int
+
+
+class _Library(Protocol):
+    def import_bytes(self, data: bytes, name: str, source: str = ...) -> Any: ...
+    def sessions(self) -> Sequence[Any]: ...
+    def session_path(self, session_id: int) -> Path: ...
+    def close(self) -> None: ...
+
+
+def find_npm_package(
+    starts: Sequence[Path] | None = None, package: str = NPM_PACKAGE
+) -> Path | None:
+    """The installed npm package folder: node_modules beside the CWD or the repo, or above."""
+    roots = list(starts) if starts is not None else [Path.cwd(), HERE]
+    for root in roots:
+        for d in (root, *root.resolve().parents):
+            cand = d / "node_modules" / package
+            if (cand / "micropython.mjs").is_file() and (cand / "micropython.wasm").is_file():
+                return cand
+    return None
+
+
+def safe_name(name: str) -> str:
+    """A file name with no directory part and only [A-Za-z0-9._-]; never empty, never dotted."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    base = _SAFE_NAME.sub("_", base).strip("._")[:64]
+    return base or "upload.strd"
+
+
+def validate_session_bytes(data: bytes) -> list[str]:
+    """Decode with the firmware codec; returns one line per session, raises UploadRejected.
+
+    Strict on purpose: the phone has already CRC-checked every frame during the BLE
+    sync, so anything damaged here means the upload itself went wrong.
+    """
+    from stridekit.session import iter_records, sessions_from_records
+
+    if not data:
+        raise UploadRejected("empty upload: no session file in the request body; nothing stored")
+    recs, issues, skipped = iter_records(data)
+    if issues:
+        first = issues[0]
+        more = f" (and {len(issues) - 1} more)" if len(issues) > 1 else ""
+        raise UploadRejected(
+            f"damaged session file: byte {first.offset}: {first.reason}{more}; nothing stored"
+        )
+    if skipped:
+        kinds = ", ".join(f"type {t} v{v} x{n}" for (t, v), n in sorted(skipped.items()))
+        raise UploadRejected(f"unknown record types or versions ({kinds}); nothing stored")
+    sessions = sessions_from_records(recs, [])
+    if not sessions:
+        raise UploadRejected(
+            f"no SessionHeader record in {len(data)} bytes: not a session file; nothing stored"
+        )
+    lines = []
+    for s in sessions:
+        if s.issues:
+            raise UploadRejected(
+                f"bad record at byte {s.issues[0].offset}: {s.issues[0].reason}; nothing stored"
+            )
+        lines.append(f"{s.foot}: {len(s.steps)} steps, {len(s.sample_t_us)} samples")
+    return lines
+
+
+def open_library(path: Path | None) -> _Library:
+    """stridekit.library.Library, imported late so serve runs (and says why) without it."""
+    try:
+        mod = importlib.import_module("stridekit.library")
+    except ImportError as e:
+        raise ServeError(f"the session library is not available: {e}") from e
+    return mod.Library(path)
+
+
+@dataclass
+class ServeConfig:
+    library_path: Path | None = None
+    token: str | None = None
+    max_upload_bytes: int = MAX_UPLOAD_BYTES
+    web_dir: Path = WEB_DIR
+    npm_dir: Path | None = None
+    firmware_dir: Path = FIRMWARE_DIR
+    library_factory: Callable[[Path | None], _Library] = open_library
+
+
+class _BodyLimit:
+    """ASGI middleware: 413 as soon as an upload's body passes the cap (chunked included)."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("method") != "POST":
+            await self.app(scope, receive, send)
+            return
+        for k, v in scope.get("headers", []):
+            if k == b"content-length":
+                try:
+                    n = int(v)
+                except ValueError:
+                    n = -1
+                if n < 0 or n > self.limit:
+                    await _too_large(self.limit)(scope, receive, send)
+                    return
+        seen = 0
+
+        async def limited() -> Message:
+            nonlocal seen
+            msg = await receive()
+            if msg["type"] == "http.request":
+                seen += len(msg.get("body", b""))
+                if seen > self.limit:
+                    raise HTTPException(413, _too_large_text(self.limit))
+            return msg
+
+        await self.app(scope, limited, send)
+
+
+def _too_large_text(limit: int) -> str:
+    return f"upload larger than the {limit:,}-byte cap; nothing stored"
+
+
+def _too_large(limit: int) -> Response:
+    return JSONResponse({"error": _too_large_text(limit)}, status_code=413)
+
+
+def _error(message: str, status: int) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status)
+
+
+def create_app(cfg: ServeConfig) -> Starlette:
+    """The Starlette app; raises ServeError when the web app or the interpreter is missing."""
+    npm = cfg.npm_dir or find_npm_package()
+    if npm is None:
+        raise ServeError(
+            f"npm package {NPM_PACKAGE} not found in node_modules beside {Path.cwd()} or the "
+            "repository; run `npm ci` in the repository (the page never loads it from a CDN)"
+        )
+    if not (cfg.web_dir / "index.html").is_file():
+        raise ServeError(f"web app not found: {cfg.web_dir}/index.html")
+    fw_files = {p.name: p for p in sorted(cfg.firmware_dir.glob("*.py"))}
+    if "records.py" not in fw_files:
+        raise ServeError(f"firmware sources not found: {cfg.firmware_dir}/records.py")
+
+    def library() -> _Library:
+        return cfg.library_factory(cfg.library_path)
+
+    async def firmware_index(request: Request) -> JSONResponse:
+        return JSONResponse({"package": "stridefw", "files": sorted(fw_files)})
+
+    async def firmware_file(request: Request) -> Response:
+        p = fw_files.get(request.path_params["name"])  # whitelist: no path ever built
+        if p is None:
+            return _error("no such firmware file", 404)
+        return FileResponse(p, media_type="text/x-python")
+
+    async def upload(request: Request) -> Response:
+        if cfg.token is not None:
+            given = request.headers.get(TOKEN_HEADER, "")
+            if not given:
+                return _error(
+                    f"upload needs the token printed by `stride serve` ({TOKEN_HEADER})", 401
+                )
+            if not secrets.compare_digest(given.encode(), cfg.token.encode()):
+                return _error("wrong upload token", 403)
+        data = await request.body()
+        if len(data) > cfg.max_upload_bytes:
+            return _too_large(cfg.max_upload_bytes)
+        name = safe_name(request.query_params.get("name", ""))
+        source = safe_name(request.query_params.get("source", "web"))
+        try:
+            summary = validate_session_bytes(data)
+            res = await run_in_threadpool(_import, library, data, name, source)
+        except UploadRejected as e:
+            return _error(str(e), e.status)
+        except StrideError as e:  # BadSessionFile from the library: nothing usable
+            return _error(f"{e}; nothing stored", 400)
+        return JSONResponse(
+            {
+                "name": name,
+                "session_ids": list(res.session_ids),
+                "issues": list(res.issues),
+                "summary": summary,
+            },
+            status_code=201,
+        )
+
+    async def sessions_json(request: Request) -> JSONResponse:
+        rows = await run_in_threadpool(_rows, library)
+        return JSONResponse(rows)
+
+    async def sessions_page(request: Request) -> HTMLResponse:
+        rows = await run_in_threadpool(_rows, library)
+        return HTMLResponse(_sessions_html(rows, _report_available()))
+
+    async def session_file(request: Request) -> Response:
+        path = await run_in_threadpool(_session_path, library, request.path_params["sid"])
+        if path is None:
+            return _error("no such session", 404)
+        return FileResponse(path, media_type="application/octet-stream", filename=path.name)
+
+    async def session_report(request: Request) -> Response:
+        path = await run_in_threadpool(_session_path, library, request.path_params["sid"])
+        if path is None:
+            return _error("no such session", 404)
+        out = await run_in_threadpool(_build_report, path)
+        if out is None:
+            return _error("HTML reports are not available in this install (stridekit.report)", 501)
+        return HTMLResponse(out)
+
+    routes = [
+        Route("/api/upload", upload, methods=["POST"]),
+        Route("/api/sessions", sessions_json),
+        Route("/sessions", sessions_page),
+        Route("/sessions/{sid:int}/file", session_file),
+        Route("/sessions/{sid:int}/report", session_report),
+        Route("/fw/index.json", firmware_index),
+        Route("/fw/stridefw/{name:str}", firmware_file),
+        Mount("/mp", app=StaticFiles(directory=npm), name="mp"),
+        Mount("/", app=StaticFiles(directory=cfg.web_dir, html=True), name="web"),
+    ]
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        return _error(str(exc.detail), exc.status_code)
+
+    app = Starlette(routes=routes, exception_handlers={HTTPException: http_error})
+    app.add_middleware(_BodyLimit, limit=cfg.max_upload_bytes)
+    app.add_middleware(_SecurityHeaders)
+    return app
+
+
+class _SecurityHeaders:
+    """CSP that allows the WebAssembly interpreter and nothing from other origins."""
+
+    CSP = (
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; "
+        "style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "
+        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+    )
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def send_with(msg: Message) -> None:
+            if msg["type"] == "http.response.start":
+                headers = list(msg.get("headers", []))
+                headers.append((b"content-security-policy", self.CSP.encode()))
+                headers.append((b"x-content-type-options", b"nosniff"))
+                headers.append((b"referrer-policy", b"no-referrer"))
+                msg = {**msg, "headers": headers}
+            await send(msg)
+
+        await self.app(scope, receive, send_with)
+
+
+# One Library per call, opened and closed in the worker thread (sqlite3 connections
+# belong to the thread that made them).
+def _import(library: Callable[[], _Library], data: bytes, name: str, source: str) -> Any:
+    lib = library()
+    try:
+        return lib.import_bytes(data, name, source)
+    finally:
+        lib.close()
+
+
+def _rows(library: Callable[[], _Library]) -> list[dict[str, Any]]:
+    lib = library()
+    try:
+        return [_row_dict(r) for r in lib.sessions()]
+    finally:
+        lib.close()
+
+
+def _session_path(library: Callable[[], _Library], sid: int) -> Path | None:
+    lib = library()
+    try:
+        p = lib.session_path(sid)
+    except (KeyError, LookupError, StrideError):
+        return None
+    finally:
+        lib.close()
+    return p if p.is_file() else None
+
+
+def _row_dict(row: Any) -> dict[str, Any]:
+    keys = (
+        "id",
+        "runner",
+        "shoe",
+        "foot",
+        "device_id",
+        "started_at",
+        "duration_s",
+        "n_steps",
+        "state",
+    )
+    out: dict[str, Any] = {}
+    for k in keys:
+        v = getattr(row, k, None)
+        if isinstance(v, bytes):
+            v = v.hex()
+        elif v is not None and not isinstance(v, int | float | str | bool):
+            v = str(v)
+        out[k] = v
+    return out
+
+
+def _report_available() -> bool:
+    try:
+        importlib.import_module("stridekit.report")
+    except ImportError:
+        return False
+    return True
+
+
+def _build_report(session_file: Path) -> str | None:
+    """The HTML report for one session file, or None if stridekit.report is not installed."""
+    try:
+        mod = importlib.import_module("stridekit.report")
+    except ImportError:
+        return None
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "report.html"
+        mod.build_report(session_file, out)
+        return out.read_text()
+
+
+def _sessions_html(rows: list[dict[str, Any]], reports: bool) -> str:
+    cols = ("id", "foot", "runner", "shoe", "started_at", "duration_s", "n_steps", "state")
+    head = "".join(f"<th>{c}</th>" for c in cols) + "<th></th>"
+    body = []
+    for r in rows:
+        cells = "".join(f"<td>{html.escape(str(r.get(c, '') or ''))}</td>" for c in cols)
+        sid = int(r["id"])
+        links = f'<a href="/sessions/{sid}/file">file</a>'
+        if reports:
+            links += f' · <a href="/sessions/{sid}/report">report</a>'
+        body.append(f"<tr>{cells}<td>{links}</td></tr>")
+    rows_html = "\n".join(body) or f'<tr><td colspan="{len(cols) + 1}">no sessions yet</td></tr>'
+    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<title>StrideKit sessions</title><link rel="stylesheet" href="/app.css"></head>
+<body><header><h1>Sessions</h1><nav><a href="/">pods</a></nav></header>
+<table id="sessions"><thead><tr>{head}</tr></thead><tbody>
+{rows_html}
+</tbody></table></body></html>"""
