@@ -11,6 +11,8 @@ import array
 from stridefw.compat import const
 from stridefw.config import (
     BAL_MIN_STEPS,
+    LLD_STANCE_SI_PM,
+    LLD_STRIKE_PM,
     BAL_N_MAX,
     BAL_PERSIST_STEPS,
     UNEVEN_IMPULSE_SI_PM,
@@ -22,7 +24,8 @@ M_IMPULSE = const(0)
 M_PEAK = const(1)
 M_LOADING = const(2)
 M_STANCE = const(3)
-N_METRICS = const(4)
+M_STRIKE = const(4)  # strike point, per mille of foot length (a position: compared as L - R)
+N_METRICS = const(5)
 
 
 def _u32(buf, o):
@@ -32,6 +35,11 @@ def _u32(buf, o):
 
 def _u16(buf, o):
     return buf[o] | (buf[o + 1] << 8)
+
+
+def _i16(buf, o):
+    v = buf[o] | (buf[o + 1] << 8)
+    return v - 65536 if v >= 32768 else v
 
 
 def symmetry_pm(left, right):
@@ -70,8 +78,12 @@ class Balance:
             self.si_pm[i] = 0
         self.steps = 0  # steps seen from both feet together
         self._beyond = 0  # consecutive steps with SI beyond threshold
+        self._long = 0
+        self._pattern = 0  # consecutive steps showing the leg-length pattern
         self.uneven = False
         self.side = 0  # +1: left loaded more, -1: right, 0: none
+        self.strike_diff_pm = 0  # strike point L - R, per mille of foot length
+        self.lld_long = 0  # leg-length pattern: +1 left limb longer, -1 right, 0 none
 
     def add_step(self, foot, step):
         """Fold one Step payload (bytes, kernel layout) of foot 0 (left) or 1 (right)."""
@@ -84,6 +96,7 @@ class Balance:
         self._ew(b + M_PEAK, _u16(step, 16), n)
         self._ew(b + M_LOADING, _u32(step, 20) >> 4, n)  # N/s / 16
         self._ew(b + M_STANCE, _u32(step, 8) >> 4, n)  # us / 16
+        self._ew(b + M_STRIKE, _i16(step, 28), n)
         self.steps += 1
         return self._update()
 
@@ -109,14 +122,38 @@ class Balance:
                 self._beyond += 1
         else:
             self._beyond = 0
+        # leg-length pattern: longer stance on one side, further-forward strike on the other
+        si_s = self.si_pm[M_STANCE]
+        d = (self._mean[M_STRIKE] - self._mean[N_METRICS + M_STRIKE]) >> 4
+        self.strike_diff_pm = d
+        long = 0
+        if si_s >= LLD_STANCE_SI_PM and d <= -LLD_STRIKE_PM:
+            long = 1
+        elif si_s <= -LLD_STANCE_SI_PM and d >= LLD_STRIKE_PM:
+            long = -1
+        if long != 0 and long == self.lld_long_candidate():
+            if self._pattern < BAL_PERSIST_STEPS:
+                self._pattern += 1
+        else:
+            self._pattern = 1 if long != 0 else 0
+        self._long = long
         was = self.uneven
         # raise after the asymmetry persisted; clear as soon as it is gone
-        self.uneven = self._beyond >= BAL_PERSIST_STEPS
-        if self.uneven:
+        by_force = self._beyond >= BAL_PERSIST_STEPS
+        by_pattern = self._pattern >= BAL_PERSIST_STEPS
+        self.uneven = by_force or by_pattern
+        self.lld_long = long if by_pattern else 0
+        if by_force:
             lead = si_p if si_p >= 0 else -si_p
             lead_i = si_i if si_i >= 0 else -si_i
             s = si_p if lead >= lead_i else si_i
             self.side = 1 if s > 0 else -1
+        elif by_pattern:
+            self.side = -long  # the shorter limb takes the harder landing
         else:
             self.side = 0
         return self.uneven != was
+
+    def lld_long_candidate(self):
+        """The longer side the pattern pointed at on the previous step (0: none)."""
+        return self._long

@@ -108,7 +108,18 @@ HARD_LR_BW_S = const(100)
 # simulated controls, whose natural asymmetry follows Girard 2019.)
 UNEVEN_PEAK_SI_PM = const(100)
 UNEVEN_IMPULSE_SI_PM = const(100)
-BAL_N_MAX = const(64)  # EW window per foot (steps)
+# Leg-length pattern (a second rule, for differences too small to move impulse or
+# peak force by 10 %): the longer limb stays longer on the ground and the shorter
+# limb lands further forward (White 2004; Korontzi 2023; the plantar-pressure study
+# cited in host/stridekit/sim/MODEL.md). Both must hold, in opposite senses, and
+# persist. Thresholds sit at 4 or more standard errors of a 256-step mean (stance
+# CV ~3 %; strike point SD a few pm of foot length per step), so a symmetric runner's
+# noise does not raise it. Natural stance asymmetry (Girard 2019, SD 1.4 %) alone
+# does not either: the strike point must shift too. Caveat: natural left/right
+# strike-point differences are not documented and not simulated.
+LLD_STANCE_SI_PM = const(10)  # long-limb stance longer by >= 1 %
+LLD_STRIKE_PM = const(5)  # short-limb strike point >= 0.5 % of foot length further forward
+BAL_N_MAX = const(256)  # EW window per foot (steps): about 2.5 min of running
 BAL_MIN_STEPS = const(30)  # per foot before judging
 BAL_PERSIST_STEPS = const(20)  # consecutive steps beyond threshold to raise
 
