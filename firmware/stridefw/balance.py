@@ -11,10 +11,10 @@ import array
 from stridefw.compat import const
 from stridefw.config import (
     BAL_MIN_STEPS,
-    LLD_STANCE_SI_PM,
-    LLD_STRIKE_PM,
     BAL_N_MAX,
     BAL_PERSIST_STEPS,
+    LLD_STANCE_SI_PM,
+    LLD_STRIKE_PM,
     UNEVEN_IMPULSE_SI_PM,
     UNEVEN_PEAK_SI_PM,
 )
