@@ -19,6 +19,7 @@ console = Console()
 
 def _register_plugins() -> None:
     from stridekit import cli_device, cli_library, cli_real, cli_serve
+    from stridekit import cli_report
     from stridekit.sim import cli_sim
 
     cli_sim.register(app)
@@ -26,6 +27,7 @@ def _register_plugins() -> None:
     cli_device.register(app)
     cli_serve.register(app)
     cli_library.register(app)
+    cli_report.register(app)
 
 
 _register_plugins()

@@ -1,0 +1,300 @@
+"""Small inline-SVG charts: no scripts, no external assets, so the report opens offline."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+
+import numpy as np
+
+LEFT_COLOUR = "#2b6cb0"
+RIGHT_COLOUR = "#dd6b20"
+BAND_COLOURS = ("#38a169", "#9ac44a", "#ecc94b", "#ed8936", "#e53e3e")
+W, H = 640, 240
+PAD_L, PAD_R, PAD_T, PAD_B = 56, 16, 28, 40
+
+
+@dataclass
+class Series:
+    name: str
+    x: np.ndarray
+    y: np.ndarray
+    colour: str
+    kind: str = "dots"  # dots, line
+
+
+def _ticks(lo: float, hi: float, n: int = 5) -> list[float]:
+    if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
+        return [lo]
+    raw = (hi - lo) / n
+    mag = 10 ** math.floor(math.log10(raw))
+    step = min((m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw), default=raw)
+    start = math.ceil(lo / step) * step
+    return [start + i * step for i in range(int((hi - start) / step) + 1)]
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.0f}" if abs(v) >= 10 or v == int(v) else f"{v:.1f}"
+
+
+class _Frame:
+    def __init__(self, x0: float, x1: float, y0: float, y1: float) -> None:
+        if x1 <= x0:
+            x1 = x0 + 1
+        if y1 <= y0:
+            y1 = y0 + 1
+        self.x0, self.x1, self.y0, self.y1 = x0, x1, y0, y1
+
+    def px(self, x: float) -> float:
+        return PAD_L + (x - self.x0) / (self.x1 - self.x0) * (W - PAD_L - PAD_R)
+
+    def py(self, y: float) -> float:
+        return H - PAD_B - (y - self.y0) / (self.y1 - self.y0) * (H - PAD_T - PAD_B)
+
+
+def _axes(f: _Frame, title: str, xlabel: str, ylabel: str) -> list[str]:
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" class="chart" role="img" '
+        f'aria-label="{escape(title)}">',
+        f'<text x="{PAD_L}" y="18" class="ct">{escape(title)}</text>',
+    ]
+    for t in _ticks(f.y0, f.y1):
+        y = f.py(t)
+        out.append(f'<line x1="{PAD_L}" x2="{W - PAD_R}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>')
+        out.append(
+            f'<text x="{PAD_L - 6}" y="{y + 4:.1f}" class="tl" text-anchor="end">{_fmt(t)}</text>'
+        )
+    for t in _ticks(f.x0, f.x1, 6):
+        x = f.px(t)
+        out.append(
+            f'<text x="{x:.1f}" y="{H - PAD_B + 16}" class="tl" text-anchor="middle">{_fmt(t)}</text>'
+        )
+    out.append(
+        f'<text x="{(PAD_L + W - PAD_R) / 2}" y="{H - 6}" class="al" text-anchor="middle">{escape(xlabel)}</text>'
+    )
+    out.append(
+        f'<text x="14" y="{(PAD_T + H - PAD_B) / 2}" class="al" text-anchor="middle" '
+        f'transform="rotate(-90 14 {(PAD_T + H - PAD_B) / 2})">{escape(ylabel)}</text>'
+    )
+    out.append(
+        f'<rect x="{PAD_L}" y="{PAD_T}" width="{W - PAD_L - PAD_R}" height="{H - PAD_T - PAD_B}" class="frame"/>'
+    )
+    return out
+
+
+def _legend(series: Sequence[tuple[str, str]]) -> list[str]:
+    out: list[str] = []
+    x = W - PAD_R - 8
+    for name, colour in reversed(series):
+        x -= 8 + 7 * len(name)
+        out.append(f'<circle cx="{x}" cy="14" r="4" fill="{colour}"/>')
+        out.append(f'<text x="{x + 8}" y="18" class="tl">{escape(name)}</text>')
+        x -= 14
+    return out
+
+
+def xy_chart(
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    series: Sequence[Series],
+    hlines: Sequence[tuple[float, str]] = (),
+) -> str:
+    """Dots and lines over a shared x axis, with optional labelled horizontal lines."""
+    xs = [s.x[np.isfinite(s.y)] for s in series if len(s.x)]
+    ys = [s.y[np.isfinite(s.y)] for s in series if len(s.y)]
+    ys += [np.array([v for v, _ in hlines])] if hlines else []
+    if not xs or not any(len(x) for x in xs):
+        return empty_chart(title, "no data")
+    x0 = float(min(x.min() for x in xs if len(x)))
+    x1 = float(max(x.max() for x in xs if len(x)))
+    y0 = float(min(y.min() for y in ys if len(y)))
+    y1 = float(max(y.max() for y in ys if len(y)))
+    pad = (y1 - y0) * 0.08 or 1.0
+    f = _Frame(x0, x1, y0 - pad, y1 + pad)
+    out = _axes(f, title, xlabel, ylabel)
+    for v, label in hlines:
+        y = f.py(v)
+        out.append(f'<line x1="{PAD_L}" x2="{W - PAD_R}" y1="{y:.1f}" y2="{y:.1f}" class="ref"/>')
+        out.append(
+            f'<text x="{W - PAD_R - 4}" y="{y - 4:.1f}" class="tl" text-anchor="end">{escape(label)}</text>'
+        )
+    for s in series:
+        ok = np.isfinite(s.y)
+        pts = [(f.px(float(a)), f.py(float(b))) for a, b in zip(s.x[ok], s.y[ok], strict=True)]
+        if s.kind == "line" and len(pts) > 1:
+            d = " ".join(f"{a:.1f},{b:.1f}" for a, b in pts)
+            out.append(
+                f'<polyline points="{d}" fill="none" stroke="{s.colour}" stroke-width="2.5"/>'
+            )
+        else:
+            out += [
+                f'<circle cx="{a:.1f}" cy="{b:.1f}" r="1.8" fill="{s.colour}" fill-opacity="0.55"/>'
+                for a, b in pts
+            ]
+    out += _legend([(s.name, s.colour) for s in series])
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def bar_chart(
+    title: str,
+    labels: Sequence[str],
+    values: Sequence[float],
+    ylabel: str,
+    colour: str = LEFT_COLOUR,
+    line: Sequence[float] | None = None,
+    line_name: str = "",
+    line_max: float = 2.0,
+    hlines: Sequence[tuple[float, str]] = (),
+    line_hlines: Sequence[tuple[float, str]] = (),
+) -> str:
+    """Bars (e.g. minutes per week) with an optional second-axis line (e.g. ACWR)."""
+    if not values:
+        return empty_chart(title, "no data")
+    top = max([*values, *(v for v, _ in hlines), 1.0]) * 1.1
+    f = _Frame(-0.5, len(values) - 0.5, 0, top)
+    out = _axes(f, title, "week starting", ylabel)
+    bw = (W - PAD_L - PAD_R) / len(values) * 0.6
+    for i, v in enumerate(values):
+        x = f.px(i)
+        out.append(
+            f'<rect x="{x - bw / 2:.1f}" y="{f.py(v):.1f}" width="{bw:.1f}" '
+            f'height="{f.py(0) - f.py(v):.1f}" fill="{colour}" fill-opacity="0.8"/>'
+        )
+        out.append(
+            f'<text x="{x:.1f}" y="{f.py(v) - 4:.1f}" class="tl" text-anchor="middle">{v:.0f}</text>'
+        )
+    # replace the numeric x tick labels by the week labels
+    out = [o for o in out if not (o.startswith("<text") and f'y="{H - PAD_B + 16}"' in o)]
+    for i, lab in enumerate(labels):
+        out.append(
+            f'<text x="{f.px(i):.1f}" y="{H - PAD_B + 16}" class="tl" text-anchor="middle">{escape(lab)}</text>'
+        )
+    for v, label in hlines:
+        y = f.py(v)
+        out.append(f'<line x1="{PAD_L}" x2="{W - PAD_R}" y1="{y:.1f}" y2="{y:.1f}" class="ref"/>')
+        out.append(f'<text x="{PAD_L + 4}" y="{y - 4:.1f}" class="tl">{escape(label)}</text>')
+    if line is not None:
+        g = _Frame(-0.5, len(values) - 0.5, 0, line_max)
+        for v, label in line_hlines:
+            y = g.py(v)
+            out.append(
+                f'<line x1="{PAD_L}" x2="{W - PAD_R}" y1="{y:.1f}" y2="{y:.1f}" class="ref2"/>'
+            )
+            out.append(
+                f'<text x="{W - PAD_R - 4}" y="{y - 3:.1f}" class="tl" text-anchor="end">{escape(label)}</text>'
+            )
+        pts = [(g.px(i), g.py(min(v, line_max))) for i, v in enumerate(line) if math.isfinite(v)]
+        if len(pts) > 1:
+            d = " ".join(f"{a:.1f},{b:.1f}" for a, b in pts)
+            out.append(
+                f'<polyline points="{d}" fill="none" stroke="{RIGHT_COLOUR}" stroke-width="2.5"/>'
+            )
+        for (a, b), v in zip(pts, [v for v in line if math.isfinite(v)], strict=True):
+            out.append(f'<circle cx="{a:.1f}" cy="{b:.1f}" r="4" fill="{RIGHT_COLOUR}"/>')
+            out.append(f'<text x="{a + 6:.1f}" y="{b - 6:.1f}" class="tl">{v:.2f}</text>')
+        out += _legend([(ylabel, colour), (line_name, RIGHT_COLOUR)])
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def forest(title: str, rows: Sequence[tuple[str, float, float, float]], unit: str = "%") -> str:
+    """Point estimates with intervals (e.g. symmetry indices), a zero line, left/right labels."""
+    if not rows:
+        return empty_chart(title, "no data")
+    lim = max(max(abs(lo), abs(hi)) for _, _, lo, hi in rows) * 1.2 or 1.0
+    lim = max(lim, 5.0)
+    h = PAD_T + 30 * len(rows) + PAD_B
+    x0, x1 = 150, W - PAD_R
+
+    def px(v: float) -> float:
+        return x0 + (v + lim) / (2 * lim) * (x1 - x0)
+
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {h}" class="chart" role="img" aria-label="{escape(title)}">',
+        f'<text x="{PAD_L}" y="18" class="ct">{escape(title)}</text>',
+        f'<line x1="{px(0):.1f}" x2="{px(0):.1f}" y1="{PAD_T}" y2="{h - PAD_B}" class="ref"/>',
+        f'<text x="{x0}" y="{h - 12}" class="tl">right larger</text>',
+        f'<text x="{x1}" y="{h - 12}" class="tl" text-anchor="end">left larger</text>',
+    ]
+    for t in _ticks(-lim, lim, 6):
+        out.append(
+            f'<text x="{px(t):.1f}" y="{h - PAD_B + 14}" class="tl" text-anchor="middle">{_fmt(t)}{unit}</text>'
+        )
+    for i, (name, v, lo, hi) in enumerate(rows):
+        y = PAD_T + 15 + 30 * i
+        c = LEFT_COLOUR if v > 0 else RIGHT_COLOUR
+        out.append(
+            f'<text x="{x0 - 8}" y="{y + 4}" class="tl" text-anchor="end">{escape(name)}</text>'
+        )
+        out.append(
+            f'<line x1="{px(lo):.1f}" x2="{px(hi):.1f}" y1="{y}" y2="{y}" stroke="{c}" stroke-width="3"/>'
+        )
+        out.append(f'<circle cx="{px(v):.1f}" cy="{y}" r="5" fill="{c}"/>')
+        out.append(f'<text x="{px(hi) + 6:.1f}" y="{y + 4}" class="tl">{v:+.1f}{unit}</text>')
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def gauge(band_index: int, points: int, names: Sequence[str]) -> str:
+    """Five-segment band gauge with a needle on the current band."""
+    cx, cy, r = 220, 190, 150
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 440 230" class="gauge" role="img" '
+        f'aria-label="risk band {escape(names[band_index])}">'
+    ]
+    n = len(names)
+    for i, name in enumerate(names):
+        a0 = math.pi * (1 - i / n)
+        a1 = math.pi * (1 - (i + 1) / n)
+        p0 = (cx + r * math.cos(a0), cy - r * math.sin(a0))
+        p1 = (cx + r * math.cos(a1), cy - r * math.sin(a1))
+        ri = r - 46
+        q1 = (cx + ri * math.cos(a1), cy - ri * math.sin(a1))
+        q0 = (cx + ri * math.cos(a0), cy - ri * math.sin(a0))
+        op = "1" if i == band_index else "0.35"
+        out.append(
+            f'<path d="M{p0[0]:.1f},{p0[1]:.1f} A{r},{r} 0 0 1 {p1[0]:.1f},{p1[1]:.1f} '
+            f'L{q1[0]:.1f},{q1[1]:.1f} A{ri},{ri} 0 0 0 {q0[0]:.1f},{q0[1]:.1f} Z" '
+            f'fill="{BAND_COLOURS[i]}" fill-opacity="{op}" stroke="#fff" stroke-width="2"/>'
+        )
+        am = (a0 + a1) / 2
+        lx, ly = cx + (r + 14) * math.cos(am), cy - (r + 14) * math.sin(am)
+        anchor = "end" if math.cos(am) < -0.2 else "start" if math.cos(am) > 0.2 else "middle"
+        out.append(
+            f'<text x="{lx:.1f}" y="{ly:.1f}" class="tl" text-anchor="{anchor}">{escape(name)}</text>'
+        )
+    am = math.pi * (1 - (band_index + 0.5) / n)
+    nx, ny = cx + (r - 56) * math.cos(am), cy - (r - 56) * math.sin(am)
+    out.append(
+        f'<line x1="{cx}" y1="{cy}" x2="{nx:.1f}" y2="{ny:.1f}" stroke="#222" stroke-width="5" stroke-linecap="round"/>'
+    )
+    out.append(f'<circle cx="{cx}" cy="{cy}" r="9" fill="#222"/>')
+    out.append(
+        f'<text x="{cx}" y="{cy + 34}" class="big" text-anchor="middle">{escape(names[band_index])} ({points} points)</text>'
+    )
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def empty_chart(title: str, why: str) -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} 80" class="chart" role="img">'
+        f'<text x="{PAD_L}" y="18" class="ct">{escape(title)}</text>'
+        f'<text x="{PAD_L}" y="50" class="tl">{escape(why)}</text></svg>'
+    )
+
+
+def rolling_mean(y: np.ndarray, n: int) -> np.ndarray:
+    """Centred moving average (n steps), for a readable trend over per-step dots."""
+    if len(y) < n or n < 2:
+        return y.astype(float)
+    k = np.ones(n) / n
+    out = np.convolve(y, k, mode="same")
+    half = n // 2
+    out[:half] = np.nan
+    out[-half:] = np.nan
+    return out
