@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from stridekit.library import Library
 
 console = Console()
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, soft_wrap=True)  # paths in messages stay greppable
 
 LibraryOption = Annotated[
     Path | None,

@@ -17,7 +17,7 @@ from stridefw import records as R
 from stridekit.errors import StrideError
 
 console = Console()
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, soft_wrap=True)  # paths in messages stay greppable
 
 
 def import_(
@@ -89,22 +89,48 @@ def import_(
 
 
 def export(
-    file: Annotated[Path, typer.Argument(help="Session file (.strd).")],
-    format: Annotated[str, typer.Option("--format", "-f", help="Export format (csv).")] = "csv",
+    file: Annotated[
+        Path, typer.Argument(help="Session file (.strd), or library session ids: 3 or 3,4.")
+    ],
+    format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="csv (steps), samples (raw samples CSV), fit (FIT activity), c3d (lab analog data).",
+        ),
+    ] = "csv",
     out: Annotated[
-        Path | None, typer.Option(help="File to write (default: standard output).")
+        Path | None,
+        typer.Option(help="File to write (default: standard output; fit and c3d need it)."),
     ] = None,
+    speed: Annotated[
+        float | None, typer.Option(help="fit: running speed, m/s, for step_length.")
+    ] = None,
+    library: Annotated[Path | None, typer.Option(help="Library for session ids.")] = None,
 ) -> None:
-    """Export a session file's steps (csv: one row per step, schema in the README)."""
-    from stridekit.export import exporter, names
+    """Export sessions: steps as CSV (schema in the README), raw samples, FIT or C3D."""
+    from stridekit.export import exporter, file_exporter, names
     from stridekit.session import read_sessions
 
+    binary = file_exporter(format)
+    fn = None
+    if binary is None:
+        try:
+            fn = exporter(format)
+        except ValueError as e:
+            raise typer.BadParameter(f"--format must be one of {', '.join(names())}") from e
+    elif out is None:
+        raise typer.BadParameter(f"--format {format} writes a binary file: give --out")
     try:
-        fn = exporter(format)
-    except ValueError as e:
-        raise typer.BadParameter(f"--format must be one of {', '.join(names())}") from e
-    try:
-        sessions = read_sessions(file)
+        if not file.exists() and all(x.strip().isdigit() for x in str(file).split(",")):
+            from stridekit.library import Library
+
+            with Library(library) as lib:
+                ids = [int(x) for x in str(file).split(",")]
+                sessions = [lib.load(i) for i in ids]
+        else:
+            sessions = read_sessions(file)
     except (OSError, StrideError) as e:
         err_console.print(f"[red]error:[/] {e}")
         raise typer.Exit(2) from e
@@ -120,6 +146,22 @@ def export(
             s.steps = res.steps
             s.step_payloads = res.output.step_payloads
             err_console.print(f"{s.foot}: no stored steps; exported the {len(s.steps)} replayed")
+    if binary is not None and out is not None:
+        try:
+            if format == "fit":  # the one format with an option of its own
+                from stridekit.export.fit import export_fit
+
+                res = export_fit(sessions, out, speed)
+            else:
+                res = binary(sessions, out)
+        except (OSError, StrideError) as e:
+            err_console.print(f"[red]error:[/] {e}")
+            raise typer.Exit(2) from e
+        for note in res.notes:
+            err_console.print(f"[yellow]note[/]: {note}")
+        err_console.print(f"wrote {res.n} {res.what} to {out}")
+        return
+    assert fn is not None  # a text format from here on
     if out is None:
         n = fn(sessions, sys.stdout)
     else:

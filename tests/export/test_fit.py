@@ -1,0 +1,121 @@
+"""FIT export, read back by fitdecode (an independent decoder): record count and values."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import fitdecode
+import numpy as np
+import pytest
+
+from stridekit.export import ExportError
+from stridekit.export.fit import FIT_EPOCH_S, MAX_STRIDE_S, export_fit
+from stridekit.library import started_at
+from stridekit.session import Session, read_sessions
+
+
+def _decode(path: Path) -> dict[str, list[dict[str, object]]]:
+    out: dict[str, list[dict[str, object]]] = {}
+    with fitdecode.FitReader(str(path), check_crc=fitdecode.CrcCheck.ENABLED) as fr:
+        for frame in fr:
+            if isinstance(frame, fitdecode.FitDataMessage):
+                out.setdefault(frame.name, []).append({f.name: f.value for f in frame.fields})
+    return out
+
+
+def _expected(sessions: list[Session], speed: float | None) -> dict[int, dict[str, float]]:
+    """Per-second values computed here from the Step records, independently of fit.py."""
+    per: dict[int, list[tuple[int, float | None, float, float, float]]] = {}
+    for s in sessions:
+        start = started_at(s)
+        assert start is not None
+        contact, _ = s.step_times_s()
+        for i, (st, c) in enumerate(zip(s.steps, contact, strict=True)):
+            stride = c - contact[i - 1] if i else None
+            if stride is not None and stride > MAX_STRIDE_S:
+                stride = None
+            per.setdefault(math.floor(start + c), []).append(
+                (
+                    s.header.foot,
+                    stride,
+                    st.stance_us / 1000,
+                    st.peak_force_dn / 10,
+                    st.cop_x_mean_dmm / 10,
+                )
+            )
+    want: dict[int, dict[str, float]] = {}
+    for sec, g in per.items():
+        d: dict[str, float] = {
+            "stance_time": float(np.mean([x[2] for x in g])),
+            "peak_force": float(np.mean([x[3] for x in g])),
+            "cop_x": float(np.mean([x[4] for x in g])),
+        }
+        strides = [x[1] for x in g if x[1] is not None]
+        if strides:
+            d["strides_per_min"] = 60 / float(np.mean(strides))
+            if speed is not None:
+                d["step_length"] = speed / (d["strides_per_min"] * 2 / 60) * 1000
+        left = [x[2] for x in g if x[0] == 0]
+        right = [x[2] for x in g if x[0] == 1]
+        if left and right:
+            d["stance_time_balance"] = float(100 * np.mean(left) / (np.mean(left) + np.mean(right)))
+        want[sec] = d
+    return want
+
+
+def test_fit_records_read_back_with_the_right_count_and_values(
+    run_file: Path, tmp_path: Path
+) -> None:
+    sessions = read_sessions(run_file)
+    out = tmp_path / "run.fit"
+    res = export_fit(sessions, out, speed_m_s=3.0)
+    msgs = _decode(out)
+    want = _expected(sessions, 3.0)
+    recs = msgs["record"]
+    assert res.n == len(recs) == len(want) > 8
+    assert res.notes == []
+    for r in recs:
+        ts = r["timestamp"]
+        sec = int(ts.timestamp())  # type: ignore[attr-defined]
+        w = want[sec]
+        assert r["stance_time"] == pytest.approx(w["stance_time"], abs=0.051)
+        assert r["peak_force"] == pytest.approx(w["peak_force"], rel=1e-6)
+        assert r["cop_x"] == pytest.approx(w["cop_x"], rel=1e-6, abs=1e-6)
+        if "strides_per_min" in w:
+            cad = float(r["cadence"]) + float(r["fractional_cadence"])  # type: ignore[arg-type]
+            assert cad == pytest.approx(w["strides_per_min"], abs=1 / 256 + 1e-9)
+            assert r["step_length"] == pytest.approx(w["step_length"], abs=0.051)
+            # FIT cadence is strides/min: a runner at ~170 steps/min reads ~85
+            assert 70 < cad < 100
+        else:
+            assert r.get("cadence") is None
+        if "stance_time_balance" in w:
+            assert r["stance_time_balance"] == pytest.approx(w["stance_time_balance"], abs=0.0051)
+    (sess,) = msgs["session"]
+    assert sess["sport"] == "running" and sess["num_laps"] == 1
+    start = min(started_at(s) or 0 for s in sessions)
+    assert int(sess["start_time"].timestamp()) == math.floor(start)  # type: ignore[attr-defined]
+    assert len(msgs["device_info"]) == 2 and len(msgs["field_description"]) == 4
+    assert msgs["file_id"][0]["type"] == "activity"
+    assert FIT_EPOCH_S == 631065600
+
+
+def test_one_foot_leaves_out_balance_and_says_so(run_file: Path, tmp_path: Path) -> None:
+    left = read_sessions(run_file)[:1]
+    res = export_fit(left, tmp_path / "left.fit")
+    assert any("stance_time_balance needs both" in n for n in res.notes)
+    assert any("step_length left out" in n for n in res.notes)
+    recs = _decode(tmp_path / "left.fit")["record"]
+    assert len(recs) == res.n and all("stance_time_balance" not in r for r in recs)
+    assert all("step_length" not in r for r in recs)
+
+
+def test_no_steps_is_a_clear_error(run_file: Path, tmp_path: Path) -> None:
+    s = read_sessions(run_file)[0]
+    s.steps = []
+    with pytest.raises(ExportError, match="no steps to export to FIT"):
+        export_fit([s], tmp_path / "none.fit")
+    assert not (tmp_path / "none.fit").exists()
+    with pytest.raises(ExportError, match="no sessions"):
+        export_fit([], tmp_path / "none.fit")
