@@ -79,6 +79,8 @@ class App:
         allow_repl=True,
         timer_id=0,
         store_kw=None,
+        ble=None,
+        bt=None,
     ):
         if rate_hz < 1 or rate_hz > RATE_HZ_MAX:
             raise ValueError("rate %d Hz outside 1..%d" % (rate_hz, RATE_HZ_MAX))
@@ -119,6 +121,7 @@ class App:
             from stridefw.pairing import Pairing
 
             self.pairing = Pairing(self, radio)
+        self.ble = None  # stridefw.ble.BleServer when a `bluetooth.BLE` is given
         # buffers, allocated once
         self.cells = array.array("H", bytes(2 * n_cells))
         self.imu_buf = array.array("h", bytes(12))
@@ -152,6 +155,10 @@ class App:
         self._auto_n = 0
         self.battery_mv = 0
         self.sleep_requested = False
+        if ble is not None:
+            from stridefw.ble import BleServer
+
+            self.ble = BleServer(self, ble, bt, fs)
 
     # ------------------------------------------------------------ setup
     def _probe_imu(self):
@@ -240,6 +247,8 @@ class App:
             self._last_input_ms = self.clock.ticks_ms()
         if self.pairing is not None and self.pairing.poll():
             did = True
+        if self.ble is not None and self.ble.poll():
+            did = True
         self._housekeeping()
         return did
 
@@ -312,6 +321,9 @@ class App:
             self.balance_step(self.foot, k.step)
             if self.live:
                 self.console.event_step(k.step)
+            if self.ble is not None:
+                self.ble.on_step(k.step)
+                self.ble.on_record(records.REC_STEP, k.step)
             if not self.recording and self.auto_start:
                 self._auto_step()
         if ev & EV_FLAG:
@@ -319,6 +331,8 @@ class App:
                 self.store.add(records.REC_FLAG, k.flag)
             if self.live:
                 self.console.event_flag(k.flag)
+            if self.ble is not None:
+                self.ble.on_record(records.REC_FLAG, k.flag)
 
     def balance_step(self, foot, step):
         """A Step payload of either foot into the left/right comparison."""
@@ -383,6 +397,9 @@ class App:
         except OSError:
             return
         self.battery_mv = mv
+        if self.ble is not None:
+            self.ble.update_battery()
+            self.ble.update_status()
         if self.recording:
             self.store.add(
                 records.REC_BATTERY, records.Battery(self._t_u32(), mv, soc_pct(mv)).to_bytes()
@@ -467,6 +484,18 @@ class App:
         self.auto = False
         self.session = -1
         return sid
+
+    def pair_window(self):
+        """Console `pair` / the button: open the BLE bonding and ESP-NOW pairing windows.
+
+        Returns the window length in seconds, -1 when the pod has neither radio.
+        """
+        secs = -1
+        if self.ble is not None:
+            secs = self.ble.open_window()
+        if self.pairing is not None:
+            secs = self.pairing.open_window()
+        return secs
 
     def note(self, text):
         if self.recording:
@@ -597,8 +626,28 @@ def main(foot=None, n_cells=8, rate_hz=RATE_HZ_DEFAULT):
     except (ImportError, OSError):
         radio = None
     port = StdioPort()
+    ble = None
+    bt = None
+    try:
+        import bluetooth
+
+        bt = bluetooth
+        ble = bluetooth.BLE()
+    except (ImportError, OSError):
+        ble = None
     app = App(
-        machine, time, S.OsFs(), board, n_cells, rate_hz, foot, port, radio, sleep_fn=_device_sleep
+        machine,
+        time,
+        S.OsFs(),
+        board,
+        n_cells,
+        rate_hz,
+        foot,
+        port,
+        radio,
+        sleep_fn=_device_sleep,
+        ble=ble,
+        bt=bt,
     )
     try:
         app.run()

@@ -289,10 +289,10 @@ class Console:
         elif cmd == "pair":
             if n != 1:
                 raise ValueError("pair takes no argument")
-            if app.pairing is None:
+            secs = app.pair_window()
+            if secs < 0:
                 self._err(E_UNAVAILABLE, "no radio")
                 return
-            secs = app.pairing.open_window()
             self._reply("OK pair %d" % secs)
         elif cmd == "repl":
             if n != 1:

@@ -208,7 +208,7 @@ def encode_request(op, req_id, *args):
     try:
         return head + struct.pack(fmt, *args)
     except Exception as e:  # struct.error on CPython, ValueError/OverflowError on MicroPython
-        raise ValueError("bad arguments for %s: %s" % (OP_NAMES[op], e)) from None
+        raise ValueError("bad arguments for %s: %s" % (OP_NAMES[op], e))  # noqa: B904 (native emit has no raise-from)
 
 
 def request_id(data):

@@ -14,12 +14,13 @@ figures).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import threading
 import time
 import tty
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,6 +31,7 @@ from stridefw import store as S
 from stridefw.app import App
 from stridekit.session import unwrap_u32
 from stridekit.sim.gait import SimFoot
+from stridekit.sim.shims import bluetooth as bt_shim
 from stridekit.sim.shims.espnow import Air, ESPNow
 from stridekit.sim.shims.flash import FlashDevice, LfsFs, new_fs
 from stridekit.sim.shims.machine import Machine, SimSensors
@@ -124,6 +126,7 @@ class VirtualPod:
         auto_start: bool = False,
         store_kw: dict[str, int] | None = None,
         start_delay_s: float = 0.5,
+        ble: bt_shim.BLE | None = None,
     ) -> None:
         self.foot = foot if foot is not None else (sim.foot if sim is not None else 0)
         self.clock: Clock = clock or VirtualClock()
@@ -146,6 +149,7 @@ class VirtualPod:
         self.auto_start = auto_start
         self.store_kw = store_kw
         self.slept = 0
+        self.ble = ble  # the shim on a Bumble device (see BlePods); None: no BLE
         self.app = self.boot()
 
     @property
@@ -175,6 +179,8 @@ class VirtualPod:
             sleep_fn=self._sleep,
             allow_repl=False,
             store_kw=self.store_kw,
+            ble=self.ble,
+            bt=bt_shim if self.ble is not None else None,
         )
         app.start()
         self.app = app
@@ -347,3 +353,119 @@ def read_session_file(pod: VirtualPod, sid: int) -> bytes:
         return bytes(f.read(size))
     finally:
         f.close()
+
+
+# ----------------------------------------------------------------- BLE
+
+
+def ble_address(index: int, foot: int) -> str:
+    """The virtual pod's static random BLE address (top bits 11)."""
+    return f"F5:1D:00:00:{index:02X}:{foot:02X}"
+
+
+class BlePods:
+    """Virtual pods whose firmware BLE layer runs on Bumble, on one LocalLink.
+
+    All pods share one VirtualClock. A driver task on the running asyncio loop
+    turns each pod's App (stridekit.sim.shims.bluetooth explains why that loop
+    and no thread) and yields to the loop after every round, so Bumble delivers
+    IRQs between turns. Use as `async with BlePods(link, [left, right]) as pods:`
+    inside asyncio.run(); pods[i] is a VirtualPod, pods.devices[i] its Bumble
+    device, pods.addresses[i] its address string.
+
+    Args:
+        link: the bumble.link.LocalLink shared with the centrals.
+        sims: one SimFoot (or None: a still foot) per pod; foot = index unless
+            `feet` says otherwise (0 left, 1 right).
+        feet: foot of each pod.
+        enomem: test hook passed to every pod's BLE shim (see BLE).
+        tx_slots: notifications the shim holds per connection between rounds.
+        pace_s: real seconds to sleep per round (0: as fast as the loop allows).
+        pod_kw: further VirtualPod arguments (rate_hz, store_kw, console, ...).
+    """
+
+    def __init__(
+        self,
+        link: object,
+        sims: Sequence[SimFoot | None],
+        *,
+        feet: Sequence[int] | None = None,
+        enomem: Callable[[], bool] | None = None,
+        tx_slots: int = 16,
+        pace_s: float = 0.0,
+        clock: VirtualClock | None = None,
+        **pod_kw: object,
+    ) -> None:
+        self.link = link
+        self.sims = list(sims)
+        self.feet = list(feet) if feet is not None else list(range(len(self.sims)))
+        self.enomem = enomem
+        self.tx_slots = tx_slots
+        self.pace_s = pace_s
+        self.clock = clock or VirtualClock()
+        self.pod_kw = dict(pod_kw)
+        self.pods: list[VirtualPod] = []
+        self.devices: list[object] = []
+        self.bles: list[bt_shim.BLE] = []
+        self.addresses: list[str] = []
+        self.rounds = 0
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self.paused = False
+
+    def __getitem__(self, i: int) -> VirtualPod:
+        return self.pods[i]
+
+    def __len__(self) -> int:
+        return len(self.pods)
+
+    async def __aenter__(self) -> BlePods:
+        from bumble.link import LocalLink
+
+        if not isinstance(self.link, LocalLink):
+            raise TypeError("BlePods needs a bumble.link.LocalLink")
+        self.pod_kw.setdefault("console", "mem")
+        for i, (sim, foot) in enumerate(zip(self.sims, self.feet, strict=True)):
+            addr = ble_address(i, foot)
+            device = bt_shim.new_device(self.link, addr, f"pod{i}")
+            await device.power_on()
+            ble = bt_shim.BLE(device, tx_slots=self.tx_slots, enomem=self.enomem)
+            mac = bytes([0x5D, 0x1D, 0, 0, i, foot])
+            pod = VirtualPod(sim, foot=foot, clock=self.clock, mac=mac, ble=ble, **self.pod_kw)  # type: ignore[arg-type]
+            self.pods.append(pod)
+            self.devices.append(device)
+            self.bles.append(ble)
+            self.addresses.append(addr)
+        self._task = asyncio.get_running_loop().create_task(self._drive())
+        await asyncio.sleep(0)
+        return self
+
+    async def _drive(self) -> None:
+        while not self._stop.is_set():
+            if not self.paused:
+                for p in self.pods:
+                    p.step()
+                self.clock.idle()
+                self.rounds += 1
+            await asyncio.sleep(self.pace_s)
+
+    async def run_for(self, seconds: float) -> None:
+        """Wait until `seconds` of pod time have passed (the driver keeps turning)."""
+        end = self.clock.now_us() + int(seconds * 1e6)
+        while self.clock.now_us() < end:
+            await asyncio.sleep(0)
+
+    async def __aexit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self._task is not None:
+            await asyncio.gather(self._task, return_exceptions=True)
+        for d in self.devices:
+            with contextlib.suppress(Exception):
+                await d.power_off()  # type: ignore[attr-defined]
+        for p in self.pods:
+            p.close()
+
+
+def ble_pods(link: object, sims: Sequence[SimFoot | None], **kw: object) -> BlePods:
+    """`async with ble_pods(link, [left_sim, right_sim]) as pods:` (see BlePods)."""
+    return BlePods(link, sims, **kw)  # type: ignore[arg-type]

@@ -1,0 +1,715 @@
+# GATT server of the pod on MicroPython's `bluetooth` API (NimBLE on the ESP32;
+# in the virtual pod, stridekit.sim.shims.bluetooth over Bumble).
+#
+# Services (UUIDs in stridefw.syncproto):
+#   RSC 0x1814: Measurement 0x2A53 (notify, per Step: stridefw.rsc), Feature
+#     0x2A54, Sensor Location 0x2A5D (in shoe), SC Control Point 0x2A55 (Set
+#     Cumulative Value; response indicated). Open, like every RSC sensor.
+#   Battery 0x180F (0x2A19 read/notify), Device Information 0x180A, Current
+#     Time 0x1805 (0x2A2B write = host clock: the App logs a Sync record).
+#   Stride (syncproto): control point, data, status; encrypted + authenticated
+#     flags, so the stack answers an unencrypted client with ATT Insufficient
+#     Encryption/Authentication and 0 bytes.
+# Bonding: LE Secure Connections, just works (the pod has no display). NimBLE
+# does not ask the app before a just-works pairing, so the pairing window is
+# enforced with what the API gives: config(bond=) follows the window (outside it
+# the pod's pairing response carries no bonding flag), _IRQ_SET_SECRET refuses to
+# store a key outside it, and an encrypted link that is not bonded is
+# disconnected at _IRQ_ENCRYPTION_UPDATE. A numeric comparison, if a peer's IO
+# asks for one, is accepted only inside the window.
+# MicroPython cannot return ATT errors from a write handler, so control-point
+# results go back as indications (syncproto), one in flight per connection.
+# IRQs only record what happened (bounded queues); poll(), once per App turn,
+# does a bounded amount of work: one request, one indication, a few data
+# notifications. gatts_notify raising OSError(ENOMEM) (NimBLE out of mbufs)
+# keeps the same frame for a later turn: nothing is skipped.
+import binascii
+import struct
+
+from stridefw import records, rsc
+from stridefw import syncproto as P
+from stridefw.compat import const
+
+_IRQ_CENTRAL_CONNECT = const(1)
+_IRQ_CENTRAL_DISCONNECT = const(2)
+_IRQ_GATTS_WRITE = const(3)
+_IRQ_GATTS_INDICATE_DONE = const(20)
+_IRQ_MTU_EXCHANGED = const(21)
+_IRQ_ENCRYPTION_UPDATE = const(28)
+_IRQ_GET_SECRET = const(29)
+_IRQ_SET_SECRET = const(30)
+_IRQ_PASSKEY_ACTION = const(31)
+
+_FLAG_READ = const(0x0002)
+_FLAG_WRITE_NO_RESPONSE = const(0x0004)
+_FLAG_WRITE = const(0x0008)
+_FLAG_NOTIFY = const(0x0010)
+_FLAG_INDICATE = const(0x0020)
+_FLAG_READ_ENCRYPTED = const(0x0200)
+_FLAG_READ_AUTHENTICATED = const(0x0400)
+_FLAG_WRITE_ENCRYPTED = const(0x1000)
+_FLAG_WRITE_AUTHENTICATED = const(0x2000)
+_SECURE_R = const(0x0600)  # read encrypted + authenticated
+_SECURE_W = const(0x3000)
+
+_IO_NO_INPUT_OUTPUT = const(3)
+_PASSKEY_ACTION_NUMERIC_COMPARISON = const(4)
+_ENOMEM = const(12)
+
+MTU_PREFERRED = const(247)  # 244-byte ATT payload: one LE data packet with DLE
+PAIR_WINDOW_MS = const(60000)
+MAX_CONNECTIONS = const(2)  # a phone/laptop and a watch
+_ADV_INTERVAL_US = const(250000)
+_REQ_QUEUE = const(8)
+_IND_QUEUE = const(8)
+_NOTIFY_PER_TURN = const(4)
+_BATCH = const(1024)  # bytes read from flash per file open
+_LIVE_BYTES = const(2048)
+_SECRETS_PATH = "/ble.sec"
+_MANUFACTURER = "StrideKit"
+_MODEL = "StrideKit pod"
+
+
+def _ad(t, data):
+    return bytes((len(data) + 1, t)) + data
+
+
+def _days_from_civil(y, m, d):
+    # days since 1970-01-01 (H. Hinnant's algorithm, proleptic Gregorian)
+    y -= 1 if m <= 2 else 0
+    era = (y if y >= 0 else y - 399) // 400
+    yoe = y - era * 400
+    doy = (153 * (m + (-3 if m > 2 else 9)) + 2) // 5 + d - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468
+
+
+def current_time_to_epoch(data):
+    """(epoch_s, frac_us) of a Current Time 0x2A2B value; ValueError if malformed."""
+    if len(data) < 9:
+        raise ValueError("Current Time of %d bytes" % len(data))
+    y, mo, d, h, mi, s, _dow, f256 = struct.unpack_from("<HBBBBBBB", bytes(data), 0)
+    if not (1970 <= y <= 2105 and 1 <= mo <= 12 and 1 <= d <= 31):
+        raise ValueError("Current Time date out of range")
+    if h > 23 or mi > 59 or s > 59:
+        raise ValueError("Current Time time out of range")
+    days = _days_from_civil(y, mo, d)
+    return days * 86400 + h * 3600 + mi * 60 + s, f256 * 1000000 // 256
+
+
+def epoch_to_current_time(epoch_s):
+    """Current Time 0x2A2B bytes (fractions 0, adjust reason 0) for a Unix time."""
+    days = epoch_s // 86400
+    rem = epoch_s - days * 86400
+    # civil_from_days
+    z = days + 719468
+    era = z // 146097
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    d = doy - (153 * mp + 2) // 5 + 1
+    m = mp + 3 if mp < 10 else mp - 9
+    y = yoe + era * 400 + (1 if m <= 2 else 0)
+    dow = (days + 3) % 7 + 1  # 1 = Monday
+    return struct.pack("<HBBBBBBBB", y, m, d, rem // 3600, (rem // 60) % 60, rem % 60, dow, 0, 0)
+
+
+class _Transfer:
+    """One READ in progress: [offset, end) of a session to one connection."""
+
+    def __init__(self, conn, sid, req_id, offset, end, credits, mtu):
+        self.conn = conn
+        self.sid = sid
+        self.req_id = req_id
+        self.start = offset
+        self.offset = offset  # next byte to notify
+        self.end = end
+        self.credits = credits
+        self.crc = 0
+        cap = P.data_capacity(mtu)
+        self.cap = cap
+        self.frame = bytearray(P.DATA_HEADER + cap)
+        self.fmv = memoryview(self.frame)
+        self.pending = 0  # bytes of a built frame not yet accepted by the stack
+        self.batch = bytearray(_BATCH)
+        self.batch_off = -1  # file offset of batch[0], -1 empty
+        self.batch_len = 0
+
+
+class BleServer:
+    """The pod's GATT server. Created by the App with a BLE object and its module."""
+
+    def __init__(self, app, ble, bt, secrets_fs=None):
+        self.app = app
+        self.ble = ble
+        self.bt = bt
+        self.fs = secrets_fs
+        self.conns = {}  # conn -> [mtu, encrypted, bonded, live]
+        self.window_until_ms = 0
+        self.window_open = False
+        self.secrets = {}  # (sec_type, key bytes) -> value bytes
+        self.refused_bonds = 0
+        self.enomem = 0
+        self.bad_requests = 0
+        self.dropped_requests = 0
+        self.live_dropped = 0
+        self.notifications = 0
+        self._reqs = []  # (conn, bytes) waiting for poll()
+        self._inds = {}  # conn -> [(handle, bytes)]
+        self._ind_busy = {}  # conn -> True while an indication awaits confirmation
+        self._xfer = None
+        self._rsc_due = False
+        self._batt_pct = -1
+        self._live = bytearray(_LIVE_BYTES)
+        self._live_len = 0
+        self._live_seq = 0
+        self._live_off = 0
+        self._live_frame = bytearray(P.DATA_HEADER + P.data_capacity(P.ATT_MTU_MIN))
+        self._enc = records.Encoder()
+        self.rsc = rsc.Rsc()
+        self._load_secrets()
+        self.name = P.adv_name(app.foot, app.device_id)
+        ble.active(True)
+        ble.config(gap_name=self.name)
+        ble.config(mtu=MTU_PREFERRED)
+        ble.config(le_secure=True, mitm=False, io=_IO_NO_INPUT_OUTPUT, bond=False)
+        ble.irq(self._irq)
+        uuid = bt.UUID
+        services = (
+            (
+                uuid(P.RSC_SERVICE),
+                (
+                    (uuid(P.RSC_MEASUREMENT), _FLAG_NOTIFY),
+                    (uuid(P.RSC_FEATURE), _FLAG_READ),
+                    (uuid(P.SENSOR_LOCATION), _FLAG_READ),
+                    (uuid(P.SC_CONTROL_POINT), _FLAG_WRITE | _FLAG_INDICATE),
+                ),
+            ),
+            (uuid(P.BATTERY_SERVICE), ((uuid(P.BATTERY_LEVEL), _FLAG_READ | _FLAG_NOTIFY),)),
+            (
+                uuid(P.DIS_SERVICE),
+                (
+                    (uuid(P.MANUFACTURER_NAME), _FLAG_READ),
+                    (uuid(P.MODEL_NUMBER), _FLAG_READ),
+                    (uuid(P.SERIAL_NUMBER), _FLAG_READ),
+                    (uuid(P.FIRMWARE_REVISION), _FLAG_READ),
+                ),
+            ),
+            (
+                uuid(P.CTS_SERVICE),
+                ((uuid(P.CURRENT_TIME), _FLAG_READ | _FLAG_WRITE | _FLAG_NOTIFY),),
+            ),
+            (
+                uuid(P.SERVICE_UUID),
+                (
+                    (
+                        uuid(P.CONTROL_UUID),
+                        _FLAG_WRITE | _FLAG_WRITE_NO_RESPONSE | _FLAG_INDICATE | _SECURE_W,
+                    ),
+                    (uuid(P.DATA_UUID), _FLAG_NOTIFY | _FLAG_READ | _SECURE_R),
+                    (uuid(P.STATUS_UUID), _FLAG_READ | _FLAG_NOTIFY | _SECURE_R),
+                ),
+            ),
+        )
+        h = ble.gatts_register_services(services)
+        self.h_rsc, self.h_feature, self.h_location, self.h_sc = h[0]
+        self.h_battery = h[1][0]
+        self.h_dis = h[2]
+        self.h_time = h[3][0]
+        self.h_cp, self.h_data, self.h_status = h[4]
+        for handle in (self.h_cp, self.h_sc, self.h_time):
+            ble.gatts_set_buffer(handle, 64)
+        ble.gatts_write(self.h_feature, rsc.feature())
+        ble.gatts_write(self.h_location, bytes((rsc.LOCATION_IN_SHOE,)))
+        ble.gatts_write(self.h_rsc, self.rsc.measurement())
+        serial = ""
+        for b in app.device_id:
+            serial += "%02x" % b
+        from stridefw.config import FIRMWARE_VERSION
+
+        for handle, text in zip(
+            self.h_dis, (_MANUFACTURER, _MODEL, serial, "%d" % FIRMWARE_VERSION)
+        ):
+            ble.gatts_write(handle, text.encode())
+        self.update_battery()
+        self.update_status()
+        self.advertise()
+
+    # ------------------------------------------------------------ advertising
+    def adv_payloads(self):
+        """(adv data, scan response) as syncproto documents them."""
+        pct = self._batt_pct if self._batt_pct >= 0 else 255
+        adv = (
+            _ad(0x01, b"\x06")
+            + _ad(0x19, struct.pack("<H", P.APPEARANCE_RUNNING_IN_SHOE))
+            + _ad(0x03, struct.pack("<H", P.RSC_SERVICE))
+            + _ad(0x09, self.name.encode())
+        )
+        u = bytes(self.bt.UUID(P.SERVICE_UUID))
+        resp = _ad(0x07, u) + _ad(
+            0xFF, struct.pack("<H", P.MANUF_COMPANY) + P.encode_manuf(self.app.foot, pct)
+        )
+        return adv, resp
+
+    def advertise(self):
+        if len(self.conns) >= MAX_CONNECTIONS:
+            self.ble.gap_advertise(None)
+            return
+        adv, resp = self.adv_payloads()
+        self.ble.gap_advertise(_ADV_INTERVAL_US, adv_data=adv, resp_data=resp)
+
+    # ------------------------------------------------------------ pairing window
+    def open_window(self):
+        """Accept a new bond for PAIR_WINDOW_MS; returns the window in seconds."""
+        clock = self.app.clock
+        self.window_open = True
+        self.window_until_ms = clock.ticks_add(clock.ticks_ms(), PAIR_WINDOW_MS)
+        self.ble.config(bond=True)
+        return PAIR_WINDOW_MS // 1000
+
+    def close_window(self):
+        self.window_open = False
+        self.ble.config(bond=False)
+
+    def _load_secrets(self):
+        if self.fs is None:
+            return
+        try:
+            f = self.fs.open(_SECRETS_PATH, "rb")
+            try:
+                data = f.read()
+            finally:
+                f.close()
+        except OSError:
+            return
+        # [sec_type u8][klen u8][vlen u16][key][value] ...
+        o = 0
+        n = len(data)
+        while o + 4 <= n:
+            t = data[o]
+            kl = data[o + 1]
+            vl = data[o + 2] | (data[o + 3] << 8)
+            o += 4
+            if o + kl + vl > n:
+                break  # torn tail: the complete entries before it stay
+            self.secrets[(t, bytes(data[o : o + kl]))] = bytes(data[o + kl : o + kl + vl])
+            o += kl + vl
+
+    def _save_secrets(self):
+        if self.fs is None:
+            return
+        out = bytearray()
+        for (t, k), v in self.secrets.items():
+            out += bytes((t, len(k), len(v) & 0xFF, len(v) >> 8)) + k + v
+        try:
+            f = self.fs.open(_SECRETS_PATH + ".tmp", "wb")
+            try:
+                f.write(out)
+            finally:
+                f.close()
+            self.fs.rename(_SECRETS_PATH + ".tmp", _SECRETS_PATH)
+        except OSError:
+            pass  # kept in RAM; the bond holds until power off
+
+    # ------------------------------------------------------------ IRQ (records only)
+    def _irq(self, event, data):
+        if event == _IRQ_CENTRAL_CONNECT:
+            conn = data[0]
+            self.conns[conn] = [P.ATT_MTU_MIN, False, False, False]
+            self._inds[conn] = []
+            self._ind_busy[conn] = False
+            self.advertise()
+        elif event == _IRQ_CENTRAL_DISCONNECT:
+            conn = data[0]
+            self.conns.pop(conn, None)
+            self._inds.pop(conn, None)
+            self._ind_busy.pop(conn, None)
+            if self._xfer is not None and self._xfer.conn == conn:
+                self._xfer = None
+            i = 0
+            while i < len(self._reqs):
+                if self._reqs[i][0] == conn:
+                    self._reqs.pop(i)
+                else:
+                    i += 1
+            self.advertise()
+        elif event == _IRQ_GATTS_WRITE:
+            conn, handle = data[0], data[1]
+            if handle in (self.h_cp, self.h_sc, self.h_time):
+                if len(self._reqs) >= _REQ_QUEUE:
+                    self.dropped_requests += 1
+                    return
+                self._reqs.append((conn, handle, bytes(self.ble.gatts_read(handle))))
+        elif event == _IRQ_GATTS_INDICATE_DONE:
+            conn = data[0]
+            if conn in self._ind_busy:
+                self._ind_busy[conn] = False
+        elif event == _IRQ_MTU_EXCHANGED:
+            c = self.conns.get(data[0])
+            if c is not None:
+                c[0] = data[1]
+        elif event == _IRQ_ENCRYPTION_UPDATE:
+            conn, encrypted, _auth, bonded = data[0], data[1], data[2], data[3]
+            c = self.conns.get(conn)
+            if c is not None:
+                c[1] = bool(encrypted)
+                c[2] = bool(bonded)
+                if encrypted and not bonded:
+                    # encrypted but no stored bond: not allowed near the Stride service
+                    self.refused_bonds += 1
+                    try:
+                        self.ble.gap_disconnect(conn)
+                    except OSError:
+                        pass
+        elif event == _IRQ_GET_SECRET:
+            sec_type, index, key = data
+            if key is None:
+                i = 0
+                for (t, _k), v in self.secrets.items():
+                    if t == sec_type:
+                        if i == index:
+                            return v
+                        i += 1
+                return None
+            return self.secrets.get((sec_type, bytes(key)))
+        elif event == _IRQ_SET_SECRET:
+            sec_type, key, value = data
+            k = (sec_type, bytes(key))
+            if value is None:
+                if k in self.secrets:
+                    del self.secrets[k]
+                    self._save_secrets()
+                return True
+            if not self.window_open:
+                self.refused_bonds += 1
+                return False
+            self.secrets[k] = bytes(value)
+            self._save_secrets()
+            return True
+        elif event == _IRQ_PASSKEY_ACTION:
+            conn, action = data[0], data[1]
+            if action == _PASSKEY_ACTION_NUMERIC_COMPARISON:
+                self.ble.gap_passkey(conn, action, 1 if self.window_open else 0)
+        return None
+
+    # ------------------------------------------------------------ App hooks
+    def on_step(self, step):
+        """A Step payload from the kernel: new RSC values, notified on a later poll."""
+        stance = struct.unpack_from("<I", step, 8)[0]
+        swing = struct.unpack_from("<I", step, 12)[0]
+        if self.rsc.step(stance, swing):
+            self._rsc_due = True
+
+    def on_record(self, rtype, payload):
+        """Step/Flag records for connections with LIVE on (best effort, counted)."""
+        if not self._live_wanted():
+            return
+        need = len(payload) + records.FRAME_OVERHEAD + 4
+        if self._live_len + need > _LIVE_BYTES:
+            self.live_dropped += 1
+            return
+        self._live_len = self._enc.encode_into(
+            self._live, self._live_len, rtype, self._live_seq, payload
+        )
+        self._live_seq += 1
+
+    def _live_wanted(self):
+        for c in self.conns.values():
+            if c[3]:
+                return True
+        return False
+
+    def update_battery(self):
+        mv = self.app.battery_mv
+        pct = 255
+        if mv:
+            from stridefw.drivers.battery import soc_pct
+
+            pct = soc_pct(mv)
+        if pct != self._batt_pct:
+            self._batt_pct = pct
+            self.ble.gatts_write(self.h_battery, bytes((pct if pct <= 100 else 0,)))
+            return True
+        return False
+
+    def update_status(self):
+        app = self.app
+        st = app.store
+        self.ble.gatts_write(
+            self.h_status,
+            P.encode_status(
+                app.foot,
+                app.recording,
+                self._batt_pct if self._batt_pct >= 0 else 255,
+                app.session if app.session >= 0 else P.NO_SESSION,
+                len(st.ids),
+                app.kernel.steps,
+                st.free_bytes() // 1024,
+            ),
+        )
+
+    # ------------------------------------------------------------ poll (bounded work)
+    def poll(self):
+        """Called once per App turn; returns True if it did anything."""
+        did = False
+        if self.window_open:
+            clock = self.app.clock
+            if clock.ticks_diff(clock.ticks_ms(), self.window_until_ms) >= 0:
+                self.close_window()
+        if self._reqs:
+            conn, handle, data = self._reqs.pop(0)
+            self._handle_write(conn, handle, data)
+            did = True
+        for conn in self._inds:
+            q = self._inds[conn]
+            if q and not self._ind_busy[conn]:
+                handle, data = q[0]
+                try:
+                    self.ble.gatts_indicate(conn, handle, data)
+                    q.pop(0)
+                    self._ind_busy[conn] = True
+                    did = True
+                except OSError as e:
+                    if e.args and e.args[0] == _ENOMEM:
+                        self.enomem += 1
+                    else:
+                        q.pop(0)  # the connection is going away
+        if self._rsc_due and self.conns:
+            if self._notify_all(self.h_rsc, self.rsc.measurement()):
+                self._rsc_due = False
+            did = True
+        elif self._rsc_due:
+            self._rsc_due = False
+        if self._xfer is not None:
+            did = self._pump() or did
+        if self._live_len:
+            did = self._pump_live() or did
+        return did
+
+    def _notify_all(self, handle, data):
+        # True once every connection took it (ENOMEM: retry the whole value later;
+        # a watch getting the same RSC value twice is harmless)
+        ok = True
+        for conn in self.conns:
+            try:
+                self.ble.gatts_notify(conn, handle, data)
+                self.notifications += 1
+            except OSError as e:
+                if e.args and e.args[0] == _ENOMEM:
+                    self.enomem += 1
+                    ok = False
+        return ok
+
+    def _indicate(self, conn, handle, data):
+        q = self._inds.get(conn)
+        if q is None:
+            return
+        if len(q) >= _IND_QUEUE:
+            q.pop(0)  # a host that never confirms: oldest result goes, counted
+            self.dropped_requests += 1
+        q.append((handle, data))
+
+    def _respond(self, conn, data):
+        self._indicate(conn, self.h_cp, data)
+
+    # ------------------------------------------------------------ requests
+    def _handle_write(self, conn, handle, data):
+        if handle == self.h_sc:
+            self._indicate(conn, self.h_sc, rsc.sc_control(self.rsc, data))
+            return
+        if handle == self.h_time:
+            try:
+                epoch, frac = current_time_to_epoch(data)
+            except ValueError:
+                self.bad_requests += 1
+                return
+            self.app.set_time(epoch, frac)
+            return
+        c = self.conns.get(conn)
+        if c is None or not c[2]:
+            # the stack lets only encrypted links write here; a link that is not
+            # bonded (yet) gets NOT_ALLOWED
+            self._respond(
+                conn,
+                P.encode_response(data[0] if data else 0, P.request_id(data), P.ST_NOT_ALLOWED),
+            )
+            return
+        try:
+            op, rid, args = P.decode_request(data)
+        except ValueError:
+            self.bad_requests += 1
+            self._respond(
+                conn,
+                P.encode_response(data[0] if data else 0, P.request_id(data), P.ST_BAD_REQUEST),
+            )
+            return
+        try:
+            self._op(conn, c, op, rid, args)
+        except OSError:
+            self._respond(conn, P.encode_response(op, rid, P.ST_ERROR))
+
+    def _op(self, conn, c, op, rid, args):
+        app = self.app
+        st = app.store
+        if op == P.OP_LIST:
+            first = args[0]
+            cap = P.list_capacity(c[0])
+            entries = []
+            more = False
+            for sid in st.ids:
+                if sid < first:
+                    continue
+                if len(entries) >= cap:
+                    more = True
+                    break
+                entries.append((sid, st.sizes[sid], st.synced[sid], sid != app.session))
+            self._respond(conn, P.encode_list(rid, entries, more))
+        elif op == P.OP_READ:
+            sid, offset, credits = args
+            if sid not in st.sizes:
+                self._respond(conn, P.encode_response(op, rid, P.ST_NO_SUCH_SESSION))
+                return
+            end = st.sizes[sid]
+            if offset > end:
+                self._respond(conn, P.encode_response(op, rid, P.ST_BAD_OFFSET))
+                return
+            self._xfer = _Transfer(conn, sid, rid, offset, end, credits, c[0])
+            self._respond(conn, P.encode_ok(op, rid, end))
+            if offset == end:
+                self._done()
+        elif op == P.OP_CREDIT:
+            x = self._xfer
+            if x is not None and x.conn == conn:
+                n = x.credits + args[0]
+                x.credits = n if n < P.MAX_CREDITS else P.MAX_CREDITS
+        elif op == P.OP_ABORT:
+            x = self._xfer
+            nxt = 0
+            if x is not None and x.conn == conn:
+                nxt = x.offset
+                self._xfer = None
+            self._respond(conn, P.encode_ok(op, rid, nxt))
+        elif op == P.OP_MARK:
+            sid, up_to = args
+            if sid not in st.sizes:
+                self._respond(conn, P.encode_response(op, rid, P.ST_NO_SUCH_SESSION))
+            elif up_to > st.sizes[sid]:
+                self._respond(conn, P.encode_response(op, rid, P.ST_BAD_OFFSET))
+            else:
+                self._respond(conn, P.encode_ok(op, rid, st.ack(sid, up_to)))
+        elif op == P.OP_LIVE:
+            if args[0] > 1:
+                self._respond(conn, P.encode_response(op, rid, P.ST_BAD_REQUEST))
+                return
+            c[3] = args[0] == 1
+            if c[3]:
+                self._live_off = 0
+            self._respond(conn, P.encode_ok(op, rid))
+        elif op == P.OP_TIME:
+            epoch, frac = args
+            if frac >= 1000000:
+                self._respond(conn, P.encode_response(op, rid, P.ST_BAD_REQUEST))
+                return
+            app.set_time(epoch, frac)
+            self._respond(conn, P.encode_ok(op, rid))
+        elif op == P.OP_REC:
+            on = args[0]
+            if on > 1 or (on == 1) == bool(app.recording):
+                self._respond(conn, P.encode_response(op, rid, P.ST_NOT_ALLOWED))
+                return
+            try:
+                sid = app.rec_start() if on else app.rec_stop()
+            except (OSError, ValueError):
+                self._respond(conn, P.encode_response(op, rid, P.ST_NOT_ALLOWED))
+                return
+            self.update_status()
+            self._respond(conn, P.encode_ok(op, rid, sid))
+        else:  # decode_request already refused unknown ops
+            self._respond(conn, P.encode_response(op, rid, P.ST_BAD_REQUEST))
+
+    # ------------------------------------------------------------ transfers
+    def _done(self):
+        x = self._xfer
+        self._xfer = None
+        self._respond(x.conn, P.encode_ok(P.OP_DONE, x.req_id, x.sid, x.end, x.crc & 0xFFFFFFFF))
+
+    def _fill(self, x, n):
+        # bytes [x.offset, x.offset + n) into the frame, from the batch buffer
+        if x.batch_off < 0 or x.offset < x.batch_off or x.offset + n > x.batch_off + x.batch_len:
+            f, _size = self.app.store.open_read(x.sid)
+            try:
+                f.seek(x.offset)
+                want = x.end - x.offset
+                if want > _BATCH:
+                    want = _BATCH
+                got = f.readinto(x.batch if want == _BATCH else memoryview(x.batch)[:want])
+            finally:
+                f.close()
+            if not got or got < n:
+                raise OSError(5)
+            x.batch_off = x.offset
+            x.batch_len = got
+        o = x.offset - x.batch_off
+        x.fmv[P.DATA_HEADER : P.DATA_HEADER + n] = memoryview(x.batch)[o : o + n]
+
+    def _pump(self):
+        x = self._xfer
+        did = False
+        sent = 0
+        while x.credits > 0 and sent < _NOTIFY_PER_TURN:
+            if x.offset >= x.end:
+                self._done()
+                return True
+            if x.pending == 0:
+                n = x.end - x.offset
+                if n > x.cap:
+                    n = x.cap
+                P.pack_data_header(x.frame, x.sid, x.offset)
+                try:
+                    self._fill(x, n)
+                except (OSError, KeyError):
+                    self._xfer = None
+                    self._respond(x.conn, P.encode_response(P.OP_READ, x.req_id, P.ST_ERROR))
+                    return True
+                x.pending = n
+            try:
+                self.ble.gatts_notify(x.conn, self.h_data, x.fmv[: P.DATA_HEADER + x.pending])
+            except OSError as e:
+                if e.args and e.args[0] == _ENOMEM:
+                    self.enomem += 1  # same frame next turn
+                    return did
+                self._xfer = None  # link gone: the host resumes with a new READ
+                return True
+            self.notifications += 1
+            x.crc = binascii.crc32(x.fmv[P.DATA_HEADER : P.DATA_HEADER + x.pending], x.crc)
+            x.offset += x.pending
+            x.pending = 0
+            x.credits -= 1
+            sent += 1
+            did = True
+        if x.offset >= x.end and x.pending == 0:
+            self._done()
+            did = True
+        return did
+
+    def _pump_live(self):
+        fr = self._live_frame
+        cap = len(fr) - P.DATA_HEADER
+        n = self._live_len if self._live_len < cap else cap
+        P.pack_data_header(fr, P.LIVE_SESSION, self._live_off & 0xFFFFFFFF)
+        fr[P.DATA_HEADER : P.DATA_HEADER + n] = self._live[:n]
+        mv = memoryview(fr)[: P.DATA_HEADER + n]
+        for conn, c in self.conns.items():
+            if not c[3]:
+                continue
+            try:
+                self.ble.gatts_notify(conn, self.h_data, mv)
+            except OSError as e:
+                if e.args and e.args[0] == _ENOMEM:
+                    self.enomem += 1
+                    return False  # same bytes next turn
+        self._live[: self._live_len - n] = self._live[n : self._live_len]
+        self._live_len -= n
+        self._live_off += n
+        return True
