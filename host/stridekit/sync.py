@@ -27,7 +27,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from bleak import BleakClient
 from bleak.backends.characteristic import BleakGATTCharacteristic
@@ -85,8 +85,8 @@ class SyncStats:
     issues: list[str] = field(default_factory=list[str])
 
 
-class Progress(Protocol):
-    def __call__(self, pod: str, session_id: int, stored: int, total: int) -> None: ...
+Progress = Callable[[str, int, int, int], None]
+"""progress(pod, session_id, bytes_stored, session_size), called as bytes arrive."""
 
 
 StageHook = Callable[[str, int], Awaitable[None] | None]
