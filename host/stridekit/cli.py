@@ -123,13 +123,28 @@ def sim(
 
 @app.command()
 def replay(
-    file: Annotated[Path, typer.Argument(help="Session file (.strd).")],
+    file: Annotated[Path | None, typer.Argument(help="Session file (.strd).")] = None,
     steps: Annotated[int, typer.Option(help="Steps to list per foot (0: none, -1: all).")] = 10,
+    all_: Annotated[
+        bool, typer.Option("--all", help="Replay every library session (stridekit.batch).")
+    ] = False,
+    dask: Annotated[
+        str | None, typer.Option(help="--all on this Dask scheduler (tcp://HOST:8786).")
+    ] = None,
+    workers: Annotated[int, typer.Option(help="--all: local processes (0: one per core).")] = 0,
+    library: Annotated[Path | None, typer.Option(help="--all: the library.")] = None,
 ) -> None:
     """Re-run the firmware kernel on a session's raw samples; print steps and a per-foot summary."""
     from stridekit.replay import replay as do_replay
     from stridekit.session import read_sessions
 
+    if all_:
+        from stridekit.cli_library import replay_all
+
+        raise typer.Exit(replay_all(library, workers, dask))
+    if file is None:
+        console.print("[red]error:[/] give a session FILE, or --all for the library")
+        raise typer.Exit(2)
     try:
         sessions = read_sessions(file)
     except (OSError, StrideError) as e:

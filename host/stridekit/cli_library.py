@@ -181,3 +181,63 @@ def register(app: typer.Typer) -> None:
     app.command("sessions")(sessions)
     app.command("tag")(tag)
     app.command("runners")(runners)
+
+
+def replay_all(library: Path | None, workers: int = 0, dask: object | None = None) -> int:
+    """`stride replay --all`: the batch replay with a progress bar; exit 1 if any session differs."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from stridekit.batch import SessionCheck, replay_library
+
+    with (
+        open_library(library) as lib,
+        Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err_console,
+        ) as bar,
+    ):
+        task = bar.add_task("replaying", total=None)
+
+        def done(c: SessionCheck, n: int, total: int) -> None:
+            bar.update(task, completed=n, total=total)
+
+        res = replay_library(lib, workers=workers, dask=dask, on_done=done)
+    t = Table(title=f"replay --all: {len(res.checks)} session(s) ({res.where})")
+    for col in (
+        "id",
+        "foot",
+        "min",
+        "stored",
+        "replayed",
+        "bit-identical",
+        "spm",
+        "stance ms",
+        "peak N",
+    ):
+        t.add_column(col, justify="left" if col in ("foot", "bit-identical") else "right")
+    for c in res.checks:
+        ident = "[red]error[/]" if c.error else ("yes" if c.identical else "[red]NO[/]")
+        t.add_row(
+            str(c.id),
+            c.foot,
+            f"{c.duration_s / 60:.1f}",
+            str(c.n_stored),
+            str(c.n_replayed),
+            ident,
+            f"{c.cadence_spm:.0f}" if c.cadence_spm else "-",
+            f"{c.stance_ms:.0f}" if c.stance_ms else "-",
+            f"{c.peak_force_n:.0f}" if c.peak_force_n else "-",
+        )
+    console.print(t)
+    for c in res.checks:
+        if c.error or not c.identical:
+            console.print(f"[red]#{c.id}[/]: {c.error or c.first_difference}")
+    console.print(
+        f"{len(res.checks)} sessions in {res.wall_s:.2f} s on {res.workers if res.where == 'local' else 'dask'} "
+        f"worker(s): {res.sessions_per_s:.2f} sessions/s, {res.realtime_per_core:.0f}x real time per core"
+    )
+    bad = [c for c in res.checks if c.error or not c.identical]
+    return 1 if bad else 0
