@@ -19,7 +19,7 @@ from stridekit.analysis.steps import FootSteps, foot_steps
 from stridekit.errors import StrideError
 from stridekit.merge import MergedRun
 
-MIN_RUN_S = 120.0  # below this the report judges nothing about the run itself
+MIN_RUN_S = 90.0  # below this the report judges nothing about the run itself
 
 
 @dataclass
