@@ -33,7 +33,7 @@ export function loadCodec() {
       mp.FS.writeFile("/lib/stridefw/" + name, await fetchText("/fw/stridefw/" + name));
     }));
     mp.FS.writeFile("/lib/stride_web.py", await fetchText("/py/stride_web.py"));
-    for (const name of ["syncproto_web.py"]) {
+    for (const name of ["stride_web.py"]) {
       try { mp.FS.writeFile("/lib/" + name, await fetchText("/py/" + name)); } catch (e) { /* optional */ }
     }
     mp.runPython("import sys\nsys.path.insert(0, '/lib')\nimport stride_web");

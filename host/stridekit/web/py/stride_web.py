@@ -1,12 +1,19 @@
 # The page's Python side: runs inside the MicroPython WebAssembly interpreter in the
-# browser, on the firmware's own codec (stridefw.records) and balance rule
-# (stridefw.balance), written into the interpreter's file system by codec.js.
-# JavaScript only moves bytes: it writes them to a file here and calls a function;
-# answers go back as JSON text. Nothing about the wire format is written twice.
+# browser, on the firmware's own codec (stridefw.records), balance rule
+# (stridefw.balance) and sync protocol (stridefw.syncproto), written into the
+# interpreter's file system by codec.js. JavaScript only moves bytes: it writes them
+# to a file here and calls a function; answers go back as JSON text. Nothing about
+# the wire format is written twice.
+#
+# Sync: every control-point message is built and parsed by stridefw.syncproto (the
+# one definition the pod and `stride sync` use), and each transfer is checked here
+# (offset continuity, DONE's CRC-32 over the bytes received).
+import binascii
 import json
 import struct
 
 from stridefw import balance, records
+from stridefw import syncproto as P
 
 FOOTS = {0: "left", 1: "right"}
 
@@ -116,3 +123,115 @@ def rsc_measurement(path: str) -> str:
     if flags & 2 and len(data) >= o + 4:
         out["distance_m"] = struct.unpack_from("<I", data, o)[0] / 10
     return json.dumps(out)
+
+
+# ------------------------------------------------------------------ sync protocol
+def uuids() -> str:
+    return json.dumps(
+        {
+            "service": P.SERVICE_UUID,
+            "control": P.CONTROL_UUID,
+            "data": P.DATA_UUID,
+            "status": P.STATUS_UUID,
+            "rsc_service": P.RSC_SERVICE,
+            "rsc_measurement": P.RSC_MEASUREMENT,
+            "battery_service": P.BATTERY_SERVICE,
+            "battery_level": P.BATTERY_LEVEL,
+            "name_prefix": P.NAME_PREFIX,
+            "live_session": P.LIVE_SESSION,
+            "company": P.MANUF_COMPANY,
+        }
+    )
+
+
+def request(op_name: str, req_id: int, args: "list[int]") -> str:
+    """Control-point request bytes as hex (ValueError -> {"error"})."""
+    op = getattr(P, "OP_" + op_name)
+    try:
+        data = P.encode_request(op, req_id, *args)
+    except ValueError as e:
+        return json.dumps({"error": str(e)})
+    return json.dumps({"hex": data.hex()})
+
+
+def response(path: str) -> str:
+    """A control-point indication as {op, req_id, status, values | entries}."""
+    data = _read(path)
+    try:
+        op, rid, st, payload = P.decode_response(data)
+        out = {
+            "op": P.OP_NAMES.get(op, "?"),
+            "req_id": rid,
+            "status": P.STATUS_NAMES[st],
+        }
+        if st == P.ST_OK:
+            if op == P.OP_LIST:
+                entries, more = P.decode_list(payload)
+                out["entries"] = [[s, z, y, 1 if c else 0] for s, z, y, c in entries]
+                out["more"] = 1 if more else 0
+            else:
+                out["values"] = list(P.decode_ok(op, payload))
+    except ValueError as e:
+        return json.dumps({"error": "bad response: " + str(e)})
+    return json.dumps(out)
+
+
+def status(path: str) -> str:
+    try:
+        return json.dumps(P.decode_status(_read(path)))
+    except ValueError as e:
+        return json.dumps({"error": str(e)})
+
+
+class PodRx:
+    """What one pod sends on its data characteristic: a READ in progress, or the live stream.
+
+    A transfer is checked for offset continuity and, at DONE, the CRC-32 over the
+    bytes received; the live stream goes to the shared stride_web.Live decoder.
+    """
+
+    def __init__(self, foot: int, live: "Live") -> None:
+        self.foot = foot
+        self.live = live
+        self.start(P.NO_SESSION, 0)
+
+    def start(self, session_id: int, offset: int) -> None:
+        self.session_id = session_id
+        self.first = offset
+        self.next = offset
+        self.crc = 0
+        self.chunks = []
+
+    def data(self, path: str) -> str:
+        """Feed a data notification; {live: ...} | {ok, next} | {ignored} | {error}."""
+        try:
+            sid, off, chunk = P.decode_data(_read(path))
+        except ValueError as e:
+            return json.dumps({"error": str(e)})
+        if sid == P.LIVE_SESSION:
+            return '{"live": ' + self.live.feed(self.foot, chunk) + "}"
+        if sid != self.session_id:
+            return json.dumps({"ignored": 1, "session_id": sid})
+        if off != self.next:
+            return json.dumps({"error": f"gap: expected offset {self.next}, got {off}"})
+        self.crc = binascii.crc32(chunk, self.crc)
+        self.chunks.append(chunk)
+        self.next += len(chunk)
+        return json.dumps({"ok": 1, "next": self.next, "n": len(chunk)})
+
+    def done(self, end: int, crc: int) -> str:
+        """Check DONE against what arrived; on success the bytes go to /xfer.bin."""
+        if end != self.next:
+            return json.dumps({"error": f"DONE at {end} but received up to {self.next}"})
+        if crc != self.crc & 0xFFFFFFFF:
+            return json.dumps({"error": f"CRC-32 mismatch over [{self.first}, {end})"})
+        return self.take()
+
+    def take(self) -> str:
+        """Bytes received so far, contiguous from the READ offset, to /xfer.bin."""
+        with open("/xfer.bin", "wb") as f:
+            for c in self.chunks:
+                f.write(c)
+        n = self.next - self.first
+        self.start(self.session_id, self.next)
+        return json.dumps({"ok": 1, "bytes": n})
