@@ -123,6 +123,31 @@ BAL_N_MAX = const(256)  # EW window per foot (steps): about 2.5 min of running
 BAL_MIN_STEPS = const(30)  # per foot before judging
 BAL_PERSIST_STEPS = const(20)  # consecutive steps beyond threshold to raise
 
+# --- IMU-only gait events (imu_gait.py; the fallback without a working insole) ---
+# Mid-swing: the foot's pitch-rate peak must clear 100 deg/s. Salarian et al. 2004
+# accept mid-swing peaks above 50 deg/s (shank); at the foot, walking peaks are
+# ~300-450 deg/s and running ones higher, so 100 deg/s leaves a wide margin for slow
+# walkers while staying far above the noise of a foot at rest (a few deg/s).
+IMU_SWING_DDPS = const(1000)
+# A positive pitch-rate lobe is a swing only once it has lasted 100 ms: swing takes
+# >= ~250 ms even sprinting (Weyand et al. 2000), while the ringing after a heel
+# strike crosses zero for a few samples only.
+IMU_SWING_CONFIRM_US = const(100000)
+# Foot flat: pitch rate within +-30 deg/s (a flat foot turns by a few deg/s plus
+# MEMS gyro bias; push-off and heel-rocker lobes reach -100 to -500 deg/s). It
+# separates the heel-rocker lobe after contact from the push-off lobe.
+IMU_FLAT_DDPS = const(300)
+# Toe-off (the pitch-rate minimum) precedes the rise into swing by < ~150 ms; a
+# lobe minimum older than this before the swing lobe is not its toe-off.
+IMU_TO_MAX_US = const(400000)
+# IMU packets missing for longer than this (a third of the shortest swing) may
+# hide an event: the events around the gap are dropped, never guessed.
+IMU_GAP_MAX_US = const(100000)
+# The insole counts as silent (unplugged, or every cell open) when no cell reads
+# above the swing level for this long; the session starts silent until a cell
+# reads. While silent, steps come from the IMU (DEGRADED); any reading ends it.
+INSOLE_SILENT_US = const(2000000)
+
 # --- flag bits (session flags and per-step flags share this space) ---------------
 FLAG_UNEVEN_LOAD = const(0x0001)
 FLAG_UNSTABLE = const(0x0002)

@@ -43,6 +43,7 @@ from stridefw.config import (
     HARD_SHOCK_MG,
     IMPACT_MIN_MG,
     IMPACT_WINDOW_US,
+    INSOLE_SILENT_US,
     SATURATED_US,
     STANCE_MAX_US,
     STANCE_MIN_US,
@@ -63,6 +64,8 @@ from stridefw.config import (
     ZERO_MAX_DN,
     ZERO_SHIFT,
 )
+from stridefw.imu_gait import ImuGait
+from stridefw.layouts import LAYOUT_NONE
 
 EV_STEP = const(1)
 EV_FLAG = const(2)
@@ -168,6 +171,10 @@ class StepKernel:
         self.n_cells = n
         self.foot = foot
         self.has_imu = has_imu
+        # IMU-only fallback (stridefw.imu_gait): always without an insole, else while
+        # the insole is silent or every cell is faulty
+        self.no_insole = layout.layout_id == LAYOUT_NONE
+        self._ig = ImuGait()
         self._bw0 = bw_dn
         # own copy of the tables plus one all-zero segment for excluded cells
         self._tab = array.array("H", bytes(2 * (n + 1) * 65))
@@ -252,6 +259,13 @@ class StepKernel:
         self._imu_missing_us = 0
         self._imu_back_us = 0
         self.imu_ok = True
+        self.imu_missing = 0  # samples without an IMU packet (has_imu only)
+        # imu_mode: the insole is silent or every cell faulty, the IMU detector runs;
+        # imu_steps: steps found from the IMU since the mode began
+        self.imu_mode = False
+        self.imu_steps = 0
+        self._silent_us = INSOLE_SILENT_US  # the session starts with no insole evidence
+        self._ig.reset()
         self.steps = 0
         self.rejected = 0
         self.gaps = 0
@@ -322,6 +336,7 @@ class StepKernel:
         acc2 = 0
         if imu is None:
             if self.has_imu:
+                self.imu_missing += 1
                 self._imu_missing_us += dti
                 self._imu_back_us = 0
                 if self.imu_ok and self._imu_missing_us >= _IMU_LOST_US:
@@ -339,6 +354,9 @@ class StepKernel:
                 gyro += g if g >= 0 else -g
                 g = imu[5]
                 gyro += g if g >= 0 else -g
+
+        if self.no_insole:
+            return self._push_imu_only(dt, imu)
 
         # Auto-zero only well into swing, with the foot unloaded (and rotating,
         # when an IMU can tell): standing still never re-zeroes a loaded cell.
@@ -365,6 +383,7 @@ class StepKernel:
             csum = self._csum
             sx = 0
             sy = 0
+            self._silent_us = 0
             for i in range(self.n_cells):
                 raw = cells[i]
                 if raw > 4095:
@@ -385,6 +404,7 @@ class StepKernel:
                 self.cop_x_dmm = sx // total
                 self.cop_y_dmm = sy // total
         elif max(cells) > self._quiet_raw:
+            self._silent_us = 0
             for i in range(self.n_cells):
                 raw = cells[i]
                 if raw > 4095:
@@ -401,6 +421,8 @@ class StepKernel:
             # certainly below half the event level (bound set in _set_quiet_raw).
             for i in range(self.n_cells):
                 force[i] = 0
+            if self._silent_us < INSOLE_SILENT_US:
+                self._silent_us += dti
         if zero:
             self._auto_zero(cells)
         if total > _TOTAL_MAX_DN:
@@ -430,11 +452,27 @@ class StepKernel:
         self._f_pp = self._f_prev
         self._f_prev = total
         self._dt_prev = dti
+        # IMU fallback while the insole is silent or every cell is faulty; the
+        # insole keeps being read, and the first step it finds ends the fallback
+        if self.has_imu and (self._silent_us >= INSOLE_SILENT_US or self._n_faults == self.n_cells):
+            if not self.imu_mode:
+                self.imu_mode = True
+                self.imu_steps = 0
+                self._ig.reset()
+            if ev & EV_STEP:
+                self._ig.drop_contact()
+            elif self._ig.push(dt, imu):
+                ev |= self._imu_step()
+        elif self.imu_mode:
+            self.imu_mode = False
+            self.imu_steps = 0
 
         # session flags from cells and IMU
         fl = self.flags & ~(FLAG_SENSOR_FAULT | FLAG_DEGRADED)
         if self._n_faults or not self.imu_ok:
             fl |= FLAG_SENSOR_FAULT | FLAG_DEGRADED
+        if self.imu_steps:
+            fl |= FLAG_DEGRADED  # steps from the IMU alone (silent insole)
         self.flags = fl
         # a Flag record also when only the faulty cells or the IMU state change,
         # so which cell failed is never lost behind an already-raised bit
@@ -446,6 +484,42 @@ class StepKernel:
             self._write_flag()
             ev |= EV_FLAG
         return ev
+
+    # ------------------------------------------------------------- IMU fallback
+    def _push_imu_only(self, dt, imu):
+        # no insole at all (layout LAYOUT_NONE): the cells are not read
+        ev = 0
+        if self.has_imu and self._ig.push(dt, imu):
+            ev = self._imu_step()
+        fl = self.flags & ~(FLAG_SENSOR_FAULT | FLAG_DEGRADED)
+        fl |= FLAG_DEGRADED
+        if not self.imu_ok or not self.has_imu:
+            fl |= FLAG_SENSOR_FAULT
+        self.flags = fl
+        if fl != self._sent_flags or self.imu_ok != self._sent_imu:
+            self._write_flag()
+            ev |= EV_FLAG
+        return ev
+
+    def _imu_step(self):
+        # A Step from the IMU detector: times only; force, CoP and shares are 0.
+        g = self._ig
+        self._set_contact(g.contact_back_us)
+        self.steps += 1
+        self.imu_steps += 1
+        buf = self.step
+        for i in range(STEP_LEN):
+            buf[i] = 0
+        fl = FLAG_DEGRADED
+        if g.step_gap:
+            fl |= STEP_GAP
+        _put32(buf, 0, self.steps - 1)
+        _put_time(buf, 4, self._c_t, self._c_w)
+        _put32(buf, 8, g.stance_us)
+        _put32(buf, 12, g.swing_us)
+        _put16(buf, 46, fl | (self.flags & 0xFF))
+        _put16(buf, 48, _clamp16(self._bw))
+        return EV_STEP
 
     def _auto_zero(self, cells):
         # One cell per swing sample: drift is slow, so each baseline being

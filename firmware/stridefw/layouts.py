@@ -12,6 +12,7 @@ ZONE_MID = const(1)
 ZONE_FORE = const(2)
 
 FOOT_LENGTH_DMM = const(2700)  # EU 42 reference
+LAYOUT_NONE = const(0)
 LAYOUT_1 = const(1)
 LAYOUT_8 = const(8)
 LAYOUT_16 = const(16)
@@ -73,7 +74,12 @@ INSOLE_16 = Layout(
 # CoP is meaningless with one cell and reported as its fixed position.
 FOOTSWITCH_1 = Layout(LAYOUT_1, "footswitch-1", (0,), (1350,), (ZONE_MID,))
 
-_LAYOUTS = (INSOLE_8, INSOLE_16, FOOTSWITCH_1)
+# No insole fitted (an IMU-only pod): the kernel finds steps from the IMU alone
+# (stridefw.imu_gait) from the first sample, without waiting to find the insole
+# silent. One placeholder cell keeps the Sample format; it is never read.
+NO_INSOLE = Layout(LAYOUT_NONE, "no-insole", (0,), (1350,), (ZONE_MID,))
+
+_LAYOUTS = (INSOLE_8, INSOLE_16, FOOTSWITCH_1, NO_INSOLE)
 
 
 def by_id(layout_id):
