@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -9,7 +11,8 @@ from hypothesis import strategies as st
 
 from stridefw import records as R
 from stridekit.merge import MergeError, fit_clock, merge_run, one_foot_run, pair_sessions
-from stridekit.sim.gait import RunnerParams, simulate
+from stridekit.session import Session
+from stridekit.sim.gait import RunnerParams, SimRun, simulate
 from stridekit.sim.record import record_foot
 from tests.analysis.helpers import sessions_of
 
@@ -17,7 +20,7 @@ PPM = 50.0
 OFFSET_S = 0.3
 
 
-def _drift_run() -> tuple[list, object]:
+def _drift_run() -> tuple[list[Session], SimRun]:
     p = RunnerParams(duration_s=120, seed=3, clock_ppm=(0.0, PPM), clock_offset_s=(0.0, OFFSET_S))
     run = simulate(p)
     data = b"".join(record_foot(run, f, i + 1) for i, f in enumerate(run.feet))
@@ -39,7 +42,7 @@ def test_drift_aligned_to_truth_and_steps_alternate() -> None:
     # without alignment the right pod would be 0.3 s late: steps would not alternate
     assert m.alternation_pct > 99.0
     feet = [s.foot for s in m.steps[2:-2]]
-    assert all(a != b for a, b in zip(feet, feet[1:], strict=False))
+    assert all(a != b for a, b in itertools.pairwise(feet))
 
 
 def test_least_squares_residual_with_many_syncs() -> None:
@@ -93,7 +96,7 @@ def test_pairing_by_overlap() -> None:
             for i, f in enumerate(r.feet)
         )
     )
-    runs = pair_sessions([b[1], a[0], b[0], a[1]] + [a[0]])
+    runs = pair_sessions([b[1], a[0], b[0], a[1], a[0]])
     both = [r for r in runs if r.both_feet]
     assert len(both) == 2 and both[0].start_unix_s < both[1].start_unix_s
     assert sum(not r.both_feet for r in runs) == 1
@@ -113,6 +116,7 @@ def test_fit_clock_never_crashes(syncs: list[tuple[int, int]]) -> None:
     assert c.method in ("least-squares", "two-point", "offset-only", "header-epoch")
 
 
+_FOOT = simulate(RunnerParams(duration_s=5)).feet[0]
 _CACHE = (
     sessions_of(
         record_foot(
