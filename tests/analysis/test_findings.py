@@ -91,7 +91,7 @@ def test_training_load_jump_from_plan() -> None:
         weeks_steady=3,
         weeks_after=1,
         sessions_per_week=3,
-        week_minutes=4.0,
+        week_minutes=1.5,
         jump_pct=60.0,
     )
     runner = RunnerParams(seed=5)
