@@ -18,13 +18,13 @@ console = Console()
 
 
 def _register_plugins() -> None:
-    from stridekit import cli_device, cli_library, cli_real, cli_serve
-    from stridekit import cli_report
+    from stridekit import cli_demo, cli_device, cli_library, cli_real, cli_report, cli_serve
     from stridekit.sim import cli_sim
 
     cli_sim.register(app)
     cli_real.register(app)
     cli_device.register(app)
+    cli_demo.register(app)
     cli_serve.register(app)
     cli_library.register(app)
     cli_report.register(app)

@@ -98,8 +98,12 @@ def write_recording(
     imu: np.ndarray | None,
     imu_present: np.ndarray | None,
     out: KernelOutput,
+    raw: bool = True,
 ) -> None:
-    """Samples as a pod stores them: each Sample, then the Step/Flag its kernel emitted there."""
+    """Samples as a pod stores them: each Sample, then the Step/Flag its kernel emitted there.
+
+    raw=False writes only the Step/Flag records, as a pod does with raw capture off.
+    """
     steps = dict(zip(out.step_at, out.step_payloads, strict=True))
     flags: dict[int, list[bytes]] = {}
     for i, p in zip(out.flag_at, out.flag_payloads, strict=True):
@@ -112,8 +116,9 @@ def write_recording(
         m = None
         if imu_rows is not None and (present is None or present[i]):
             m = imu_rows[i]
-        n = R.pack_sample_into(buf, t, cell_rows[i], m)
-        w.add(R.REC_SAMPLE, buf[:n])
+        if raw:
+            n = R.pack_sample_into(buf, t, cell_rows[i], m)
+            w.add(R.REC_SAMPLE, buf[:n])
         if i in steps:
             w.add(R.REC_STEP, steps[i])
         for p in flags.get(i, ()):

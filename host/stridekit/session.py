@@ -53,7 +53,17 @@ class Session:
 
     @property
     def duration_s(self) -> float:
-        return float(self.sample_t_us[-1] / 1e6) if len(self.sample_t_us) else 0.0
+        """Last sample; without raw samples (capture off), the SessionEnd or the last step."""
+        if len(self.sample_t_us):
+            return float(self.sample_t_us[-1] / 1e6)
+        last = 0
+        if self.steps:
+            contact = unwrap_u32(np.array([s.contact_us for s in self.steps], dtype=np.int64))
+            last = int(contact[-1]) + self.steps[-1].stance_us
+        if self.end is not None:
+            end = self.end.t_us + (max(0, last - self.end.t_us) + U32 - 1) // U32 * U32
+            last = max(last, end)
+        return last / 1e6
 
     def ref_times_s(self, kind: int) -> np.ndarray:
         """Reference (ground-truth) event times of one kind, s from session start."""

@@ -51,7 +51,7 @@ POINTS_RULES: dict[str, dict[int, str]] = {
         2: "ratio above 1.3 or a week-to-week rise over 30 % (Nielsen 2014)",
         3: "ratio 1.5 or more (Gabbett 2016 danger zone)",
     },
-    "aerobic": {0: "150 min or more this week in bouts of >= 10 min", 1: "under 150 min"},
+    "aerobic": {0: "150 min or more in the last 7 days in bouts of >= 10 min", 1: "under 150 min"},
     "impact": {0: "within the pod's HARD_IMPACT limits", 1: "beyond them"},
     "fatigue": {
         0: "no clear drift",

@@ -39,8 +39,11 @@ def header_for(run: SimRun, foot: SimFoot, session_id: int) -> R.SessionHeader:
     )
 
 
-def record_foot(run: SimRun, foot: SimFoot, session_id: int) -> bytes:
-    """One pod's session file contents for one simulated foot."""
+RAW_OFF_NOTE = "raw capture off: steps only"
+
+
+def record_foot(run: SimRun, foot: SimFoot, session_id: int, raw: bool = True) -> bytes:
+    """One pod's session file contents for one simulated foot (raw=False: steps only)."""
     hdr = header_for(run, foot, session_id)
     k = kernel_for(hdr)
     out = run_kernel(k, foot.device_ticks(), foot.cells, foot.imu, foot.imu_present)
@@ -50,7 +53,9 @@ def record_foot(run: SimRun, foot: SimFoot, session_id: int) -> bytes:
     # Sync records pair device time with true (host) time: one at the start, one at
     # the end, so the merge can measure each pod's clock offset and drift.
     w.add(R.REC_SYNC, R.Sync(0, epoch_us + round(foot.clock_offset_s * 1e6), 0).to_bytes())
-    write_recording(w, foot.t_us, foot.cells, foot.imu, foot.imu_present, out)
+    if not raw:
+        w.add(R.REC_NOTE, R.Note(0, RAW_OFF_NOTE).to_bytes())
+    write_recording(w, foot.t_us, foot.cells, foot.imu, foot.imu_present, out, raw)
     # ground truth travels in the file as RefEvents (source 0: simulator), in the
     # pod's own clock like everything else in the session
     dev_contact = foot.to_device_s(foot.truth.contact_s)
@@ -80,9 +85,9 @@ def record_foot(run: SimRun, foot: SimFoot, session_id: int) -> bytes:
     return bytes(w.out)
 
 
-def write_run(run: SimRun, path: Path, truth_path: Path | None = None) -> None:
+def write_run(run: SimRun, path: Path, truth_path: Path | None = None, raw: bool = True) -> None:
     """Both feet into one file (left session, then right), ground truth beside it."""
-    data = b"".join(record_foot(run, f, session_id=i + 1) for i, f in enumerate(run.feet))
+    data = b"".join(record_foot(run, f, i + 1, raw) for i, f in enumerate(run.feet))
     path.write_bytes(data)
     if truth_path is not None:
         truth_path.write_text(json.dumps(truth_dict(run), indent=1))

@@ -1,0 +1,279 @@
+"""`stride demo`: the whole product on one machine, with no hardware.
+
+Two virtual pods (left and right shoe; the real firmware on CPython, see
+stridekit.sim.pod) record a simulated run while the host watches; afterwards the
+host syncs both pods over their consoles (a pseudo-terminal opened by pyserial,
+as a USB port would be), stores the sessions in a session library, merges the two
+feet, and writes the causes report. The runner's earlier week is simulated
+straight into session files and imported first, as if synced on earlier days.
+
+Runners:
+* ``lld-toning`` -- a 1.5 cm leg-length difference (left leg longer) running in
+  unstable "toning" shoes; two of the earlier sessions are in ordinary trainers,
+  so the report can compare the two pairs of shoes;
+* ``healthy`` -- the same runner, symmetric, in ordinary trainers (the control).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from stridekit.library import Library
+
+if TYPE_CHECKING:
+    from stridekit.analysis import Analysis
+from stridekit.sim.gait import RunnerParams, simulate
+from stridekit.sim.pod import VirtualPod, pod_pair, run_pods
+from stridekit.transport.serial import PodConsole
+
+RUNNERS = ("lld-toning", "healthy")
+TRAINERS = "daily trainer"
+TONING = "toning shoe"
+
+
+@dataclass(frozen=True)
+class EarlierRun:
+    """One session of the week before the demo run."""
+
+    days_before: int
+    minutes: float
+    speed_m_s: float
+    shoe: str
+
+
+@dataclass
+class DemoResult:
+    out_dir: Path
+    library_path: Path
+    session_ids: list[int] = field(default_factory=list)
+    today_ids: list[int] = field(default_factory=list)
+    report_path: Path | None = None
+    band: str | None = None
+    analysis: Analysis | None = None
+    findings: list[str] = field(default_factory=list)
+    timings_s: dict[str, float] = field(default_factory=dict)
+
+
+def runner_params(runner: str, seed: int) -> RunnerParams:
+    """The demo runner: 72 kg, 3.1 m/s, heel striker; with or without the problems."""
+    if runner not in RUNNERS:
+        raise ValueError(f"unknown runner {runner!r}; choose one of {', '.join(RUNNERS)}")
+    base = RunnerParams(speed_m_s=3.1, cadence_spm=168.0, mass_kg=72.0, seed=seed)
+    if runner == "healthy":
+        return base
+    return replace(base, lld_cm=1.5, lld_side="left", instability=1.0)
+
+
+def earlier_week(runner: str) -> list[EarlierRun]:
+    """Three runs in the seven days before; the toning runner wore trainers twice."""
+    shoe = TONING if runner == "lld-toning" else TRAINERS
+    return [
+        EarlierRun(6, 25.0, 3.0, TRAINERS),
+        EarlierRun(4, 30.0, 3.2, TRAINERS if runner == "lld-toning" else shoe),
+        EarlierRun(2, 35.0, 3.0, shoe),
+    ]
+
+
+def today_epoch_s() -> int:
+    """07:00 UTC today: the demo run's start (earlier runs count back from it)."""
+    d = dt.datetime.now(dt.UTC).date()
+    return int(dt.datetime(d.year, d.month, d.day, 7, tzinfo=dt.UTC).timestamp())
+
+
+def _write_earlier(params: RunnerParams, path: Path) -> Path:
+    """Simulate one earlier session into a file (runs in a worker process)."""
+    from stridekit.sim.record import write_run
+
+    # raw capture off, as a pod set to keep flash for steps: the report needs steps only
+    write_run(simulate(params), path, path.with_suffix(".truth.json"), raw=False)
+    return path
+
+
+def _earlier_params(base: RunnerParams, runner: str, start_epoch: int) -> list[RunnerParams]:
+    out: list[RunnerParams] = []
+    for i, e in enumerate(earlier_week(runner)):
+        p = replace(
+            base,
+            duration_s=e.minutes * 60,
+            speed_m_s=e.speed_m_s,
+            cadence_spm=base.cadence_spm * (e.speed_m_s / base.speed_m_s) ** 0.3,
+            seed=base.seed * 100 + i + 1,
+            start_epoch_s=start_epoch - e.days_before * 86400,
+            instability=base.instability if e.shoe == TONING else 0.0,
+        )
+        out.append(p)
+    return out
+
+
+@contextmanager
+def _serving(pods: list[VirtualPod]) -> Iterator[None]:
+    """Keep the pods' firmware running in threads while the host talks to them."""
+    stop = threading.Event()
+    threads = [threading.Thread(target=p.serve, args=(stop,), daemon=True) for p in pods]
+    for t in threads:
+        t.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(timeout=5)
+
+
+def record_today(
+    params: RunnerParams, start_epoch: int, progress: Callable[[float], None] | None = None
+) -> tuple[VirtualPod, VirtualPod]:
+    """Both pods record the run: clock set, rec start, the run, clock again, rec stop."""
+    run = simulate(params)
+    left, right, _air = pod_pair(run.feet[0], run.feet[1], start_delay_s=0.2)
+    pods = [left, right]
+    consoles = [PodConsole(p.port_path, timeout_s=10) for p in pods]
+    try:
+        with _serving(pods):
+            for c in consoles:
+                c.command(f"time {start_epoch}")
+                c.command("rec start")
+        chunk_s = 10.0
+        done = 0.0
+        while done < params.duration_s:
+            step = min(chunk_s, params.duration_s - done)
+            run_pods(pods, step)
+            done += step
+            if progress is not None:
+                progress(done)
+        with _serving(pods):
+            for c in consoles:
+                # the phone reconnects at the end: a second Sync record for the merge
+                c.command(f"time {start_epoch + round(done + 0.2)}")
+                c.command("rec stop")
+    finally:
+        for c in consoles:
+            c.close()
+    return left, right
+
+
+def sync_pods(pods: list[VirtualPod], library: Library) -> list[int]:
+    """Copy every unsynced session off each pod into the library, then ack it."""
+    ids: list[int] = []
+    consoles = [PodConsole(p.port_path, timeout_s=20) for p in pods]
+    try:
+        with _serving(pods):
+            for pod, c in zip(pods, consoles, strict=True):
+                foot = "left" if pod.foot == 0 else "right"
+                for info in c.ls():
+                    if info.recording or info.synced >= info.size:
+                        continue
+                    data = c.get(info.session, 0)
+                    res = library.import_bytes(data, f"{foot}-{info.session}.strd", source="serial")
+                    ids += res.session_ids
+                    c.ack(info.session, len(data))  # only after the library has it
+    finally:
+        for c in consoles:
+            c.close()
+    return ids
+
+
+def run_demo(
+    out_dir: Path,
+    runner: str = "lld-toning",
+    minutes: float = 20.0,
+    seed: int = 1,
+    library_path: Path | None = None,
+    console: Console | None = None,
+) -> DemoResult:
+    """Earlier week -> library; today's run on two pods -> sync -> library -> report."""
+    con = console or Console()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    lib_path = library_path or out_dir / "library.sqlite"
+    res = DemoResult(out_dir, lib_path)
+    params = replace(runner_params(runner, seed), duration_s=minutes * 60)
+    start_epoch = today_epoch_s()
+    earlier = _earlier_params(params, runner, start_epoch)
+    week = earlier_week(runner)
+    t0 = time.perf_counter()
+    library = Library(lib_path)
+    try:
+        with (
+            ProcessPoolExecutor(max_workers=2) as pool,
+            Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn("{task.completed:.0f}/{task.total:.0f} {task.fields[unit]}"),
+                TimeElapsedColumn(),
+                console=con,
+            ) as bar,
+        ):
+            sim_dir = out_dir / "earlier"
+            sim_dir.mkdir(exist_ok=True)
+            futures: list[Future[Path]] = [
+                pool.submit(_write_earlier, p, sim_dir / f"earlier-{i + 1}.strd")
+                for i, p in enumerate(earlier)
+            ]
+            t_week = bar.add_task("earlier week (simulated)", total=len(futures), unit="runs")
+            for f in futures:
+                f.add_done_callback(lambda _f: bar.advance(t_week))
+            t_run = bar.add_task(
+                f"today: two pods record {minutes:g} min", total=params.duration_s, unit="s"
+            )
+            left, right = record_today(
+                params, start_epoch, lambda s: bar.update(t_run, completed=s)
+            )
+            res.timings_s["record"] = time.perf_counter() - t0
+            for e, f in zip(week, futures, strict=True):
+                got = library.import_file(f.result())
+                library.set_shoe(got.session_ids, e.shoe)
+                res.session_ids += got.session_ids
+        t1 = time.perf_counter()
+        pods = [left, right]
+        try:
+            res.today_ids = sync_pods(pods, library)
+        finally:
+            for p in pods:
+                p.close()
+        res.timings_s["sync"] = time.perf_counter() - t1
+        library.set_shoe(res.today_ids, TONING if params.instability > 0 else TRAINERS)
+        res.session_ids += res.today_ids
+        library.set_runner(res.session_ids, f"demo {runner}")
+        con.print(
+            f"synced {len(res.today_ids)} sessions from 2 pods over the serial console; "
+            f"library {lib_path} holds {len(library.sessions())} sessions"
+        )
+        t2 = time.perf_counter()
+        _report(library, res, out_dir, runner, con)
+        res.timings_s["report"] = time.perf_counter() - t2
+    finally:
+        library.close()
+    res.timings_s["total"] = time.perf_counter() - t0
+    return res
+
+
+def _report(library: Library, res: DemoResult, out_dir: Path, runner: str, con: Console) -> None:
+    """Everything of this runner in the library -> merged runs -> the causes report."""
+    from stridekit.merge import pair_sessions
+    from stridekit.report import build_report
+
+    rows = [library.session(i) for i in res.session_ids]
+    sessions = [library.load(r.id) for r in rows]
+    shoe_of = {id(s): r.shoe for s, r in zip(sessions, rows, strict=True)}
+    runs = pair_sessions(sessions)
+    for run in runs:
+        s = run.left or run.right
+        if s is not None:
+            run.shoe = shoe_of.get(id(s)) or ""
+        run.runner = f"demo {runner}"
+    rep = build_report(runs, out_dir / "report.html", f"demo runner ({runner})", con)
+    res.report_path = rep.html_path
+    res.band = rep.band
+    res.findings = list(rep.findings)
+    res.analysis = rep.analysis

@@ -1,0 +1,59 @@
+"""`stride demo` end to end: two virtual pods -> serial sync -> library -> merge -> report.
+
+Runs shortened to 6 minutes (the README's demo is 20): long enough for the
+leg-length and footwear findings, short enough for CI. The HTML itself is checked
+in a browser by tests/report; here we check what the demo found and stored.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from stridekit.demo import DemoResult, run_demo
+from stridekit.library import Library
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def lld_demo(tmp_path_factory: pytest.TempPathFactory) -> DemoResult:
+    return run_demo(tmp_path_factory.mktemp("lld"), runner="lld-toning", minutes=6.0, seed=3)
+
+
+def test_demo_names_the_leg_length_difference_and_the_unstable_shoes(lld_demo: DemoResult) -> None:
+    res = lld_demo
+    assert res.report_path is not None and res.report_path.exists()
+    a = res.analysis
+    assert a is not None
+    lld = a.asymmetry.lld
+    assert lld is not None and lld.detected
+    assert lld.longer_side == "left"  # the demo runner's left leg is 1.5 cm longer
+    assert abs(lld.magnitude_cm - 1.5) <= 0.5
+    assert a.instability.flagged
+    assert a.shoe_ab is not None and a.shoe_ab.significant  # toning vs daily trainer
+    page = res.report_path.read_text()
+    assert "leg-length" in page.lower() and "not a diagnosis" in page.lower()
+
+
+def test_demo_synced_both_pods_into_the_library(lld_demo: DemoResult) -> None:
+    res = lld_demo
+    lib = Library(res.library_path)
+    try:
+        today = [lib.session(i) for i in res.today_ids]
+        assert sorted(r.foot for r in today) == ["left", "right"]
+        assert all(r.state == "complete" and r.name == f"{r.foot}-1.strd" for r in today)
+        assert all(r.n_steps > 400 for r in today)  # ~6 min at 84 steps/min per foot
+        assert len(lib.sessions()) == len(res.session_ids) == 8  # 3 earlier runs + today, x2
+    finally:
+        lib.close()
+
+
+def test_healthy_control_names_neither(tmp_path: Path) -> None:
+    res = run_demo(tmp_path, runner="healthy", minutes=6.0, seed=4)
+    a = res.analysis
+    assert a is not None
+    assert a.asymmetry.lld is not None and not a.asymmetry.lld.detected
+    assert not a.instability.flagged
+    assert res.band in ("Low", "Low-medium")
