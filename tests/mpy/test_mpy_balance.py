@@ -32,7 +32,8 @@ for i in range(n):
     if i == n // 2:
         print("alloc", gc.mem_alloc() - m0)
         gc.enable()
-    out.extend(struct.pack("<iiiiBb", b.si_pm[0], b.si_pm[1], b.si_pm[2], b.si_pm[3], b.uneven, b.side))
+    si = b.si_pm
+    out.extend(struct.pack("<iiiiiiBbb", si[0], si[1], si[2], si[3], si[4], b.strike_diff_pm, b.uneven, b.side, b.lld_long))
 open("/si.bin", "wb").write(out)
 """
 
@@ -58,7 +59,9 @@ def test_balance_identical_in_micropython() -> None:
     expect = bytearray()
     for i in range(0, len(blob), 51):
         b.add_step(blob[i], blob[i + 1 : i + 51])
-        expect += struct.pack("<iiiiBb", *b.si_pm, b.uneven, b.side)
+        expect += struct.pack(
+            "<iiiiiiBbb", *b.si_pm, b.strike_diff_pm, b.uneven, b.side, b.lld_long
+        )
     assert b.uneven and b.side == 1
     res = mpy.run(_SCRIPT, {"/steps.bin": bytes(blob)}, ["/si.bin"])
     assert res.outputs["/si.bin"] == bytes(expect)
