@@ -33,9 +33,9 @@ node_modules/.stamp: package.json package-lock.json .apt.stamp
 	$(PY) -m pip install --quiet --no-deps --target .typings -r requirements-typings.txt
 	@touch $@
 
+# Two virtual pods record a 20-min run, the host syncs, stores, merges and reports.
 demo: setup
-	$(STRIDE) sim --out demo-run.strd --seed 1 --minutes 2
-	$(STRIDE) replay demo-run.strd
+	$(STRIDE) demo --out demo
 
 lint: setup
 	$(VENV)/bin/ruff check .
