@@ -228,10 +228,9 @@ class BleServer:
             serial += "%02x" % b
         from stridefw.config import FIRMWARE_VERSION
 
-        for handle, text in zip(
-            self.h_dis, (_MANUFACTURER, _MODEL, serial, "%d" % FIRMWARE_VERSION)
-        ):
-            ble.gatts_write(handle, text.encode())
+        texts = (_MANUFACTURER, _MODEL, serial, "%d" % FIRMWARE_VERSION)
+        for i in range(len(texts)):
+            ble.gatts_write(self.h_dis[i], texts[i].encode())
         self.update_battery()
         self.update_status()
         self.advertise()
