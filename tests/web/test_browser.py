@@ -80,7 +80,14 @@ def test_page_decodes_with_firmware_codec_like_cpython(
 
 def test_offline_reload_from_service_worker(browser: Browser, server: LiveServer) -> None:
     page, errors = _open(browser, server)
-    page.evaluate("async () => { await navigator.serviceWorker.ready; }")
+    # the worker installs only if it could cache every file; fail, not hang, if not
+    state = page.evaluate(
+        """async () => Promise.race([
+            navigator.serviceWorker.ready.then(() => "ready"),
+            new Promise((r) => setTimeout(() => r("service worker never became ready"), 30000)),
+        ])"""
+    )
+    assert state == "ready"
     page.reload()  # now controlled by the worker, which has cached the interpreter
     page.wait_for_function("() => document.body.dataset.ready === '1'", timeout=60_000)
     assert page.evaluate("!!navigator.serviceWorker.controller")

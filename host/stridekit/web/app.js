@@ -62,6 +62,7 @@ const hooks = {
       const f = e.foot;
       if (e.type === "step") {
         live.steps[FOOT.indexOf(f)]++;
+        live.last = { ...(live.last || {}), [f]: { index: e.index, stance_us: e.stance_us, si_pm: e.impulse_si_pm } };
         $("stance-" + f).textContent = (e.stance_us / 1000).toFixed(1);
         $("steps-" + f).textContent = String(live.steps[FOOT.indexOf(f)]);
         $("flags-" + f).textContent = flagText(e.flags);
@@ -229,6 +230,9 @@ window.strideKit = {
   ready: start(),
   summarize, syncAll, uploadAll, checkFile, connectPod, setLive, pods, live, store,
   show,
+  deliver: (name, uuid, arr) => pods.get(name)?.deliver(uuid, new Uint8Array(arr)) ?? false,
+  reconnect: async (name) => { const p = pods.get(name); await p.connect(); await p.setTime(); renderPods(); return p.foot; },
+  podNames: () => [...pods.keys()],
   timing: () => ({ firstLiveMs: live.firstLiveMs }),
 };
 window.strideKit.ready.catch((e) => status("failed to start: " + (e.message || e), true));

@@ -86,6 +86,20 @@ export class Pod {
     ch.addEventListener("characteristicvaluechanged", (ev) => fn(u8(ev.target.value)));
   }
 
+  // Bytes from the pod on a characteristic, by UUID: the same path as a notification.
+  // Used by the browser tests' bridge, because Chromium's Bluetooth emulation (CDP
+  // BluetoothEmulation) answers reads/writes/subscriptions but cannot send a
+  // notification or indication on its own.
+  deliver(uuid, bytes) {
+    if (!this.connected && !this.control) return false;
+    const u = uuid.toLowerCase();
+    if (this.control?.uuid === u) this.onControl(bytes);
+    else if (this.data?.uuid === u) this.onData(bytes);
+    else if (this.rsc?.uuid === u) this.onRsc(bytes);
+    else return false;
+    return true;
+  }
+
   _lost() {
     this.connected = false;
     for (const [, w] of this.waiting) { clearTimeout(w.timer); w.reject(new Error("disconnected")); }

@@ -6,7 +6,7 @@
 const CACHE = "stridekit-v1";
 const SHELL = [
   "/", "/index.html", "/app.js", "/codec.js", "/ble.js", "/store.js", "/app.css",
-  "/manifest.webmanifest", "/icon.svg", "/py/stride_web.py", "/py/stride_web.py",
+  "/manifest.webmanifest", "/icon.svg", "/py/stride_web.py",
   "/mp/micropython.mjs", "/mp/micropython.wasm", "/fw/index.json",
 ];
 
