@@ -24,7 +24,7 @@ import binascii
 import contextlib
 import os
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -247,6 +247,19 @@ class StrideLink:
     async def set_live(self, on: bool) -> None:
         await self.request(P.OP_LIVE, 1 if on else 0)
 
+    async def set_recording(self, on: bool) -> int:
+        """Start or stop recording on the pod; the session id (NOT_ALLOWED: already so)."""
+        (sid,) = _ok(P.OP_REC, await self.request(P.OP_REC, 1 if on else 0))
+        return int(sid)
+
+    async def status(self) -> dict[str, Any]:
+        """The pod's status characteristic (syncproto.decode_status)."""
+        value = await self.client.read_gatt_char(P.STATUS_UUID)
+        try:
+            return dict(P.decode_status(value))
+        except ValueError as e:
+            raise SyncError(f"bad status value: {e}") from e
+
     async def wait_done(self, rid: int) -> tuple[int, int, int]:
         """The DONE of the READ with this req_id (older DONEs are dropped)."""
         while True:
@@ -452,12 +465,51 @@ def check_frames(path: Path) -> list[str]:
 
 @dataclass
 class PodTarget:
-    """A pod to sync: what bleak connects to, a folder name, and the backend to use."""
+    """A pod to sync: what bleak connects to, a folder name, and the backend to use.
+
+    `clock` gives the Unix time to set on the pod at each connection (default: the
+    host's `time.time`; the demo passes its simulated morning).
+    """
 
     device: BLEDevice | str
     name: str
     backend: type[Any] | None = None
     pair: bool = False
+    clock: Callable[[], float] | None = None
+
+
+@contextlib.asynccontextmanager
+async def open_link(
+    target: PodTarget, stats: SyncStats | None = None, hook: StageHook | None = None
+) -> AsyncIterator[StrideLink]:
+    """Connect (pairing if asked and not yet bonded), subscribe, set the pod's clock.
+
+    The clock is set on every connection (the pod logs a Sync record while it
+    records, so the host can align the two feet later). Disconnects on exit.
+    """
+    stats = stats if stats is not None else SyncStats()
+    box: list[StrideLink] = []
+
+    def on_disconnect(_c: BleakClient) -> None:
+        for lk in box:
+            lk.link_lost()
+
+    client = BleakClient(
+        target.device, on_disconnect, backend=target.backend, timeout=10.0, pair=target.pair
+    )
+    try:
+        await client.connect()
+        stats.connections += 1
+        link = StrideLink(client, stats)
+        box.append(link)
+        await _maybe(hook, "connected")
+        await link.start()
+        await link.set_time(target.clock() if target.clock is not None else None)
+        await _maybe(hook, "time")
+        yield link
+    finally:
+        with contextlib.suppress(BleakError):
+            await client.disconnect()
 
 
 async def sync_pod(
@@ -476,56 +528,32 @@ async def sync_pod(
     lost_at: float | None = None
     while True:
         attempts += 1
-        box: list[StrideLink] = []
-
-        def on_disconnect(_c: BleakClient, box: list[StrideLink] = box) -> None:
-            for lk in box:
-                lk.link_lost()
-
-        client = BleakClient(
-            target.device, on_disconnect, backend=target.backend, timeout=10.0, pair=target.pair
-        )
         try:
-            await client.connect()
-            stats.connections += 1
-            link = StrideLink(client, stats)
-            box.append(link)
-            await _maybe(hook, "connected")
-            await link.start()
-            await link.set_time()
-            await _maybe(hook, "time")
-            sessions = await link.list_sessions()
-            await _maybe(hook, "listed", len(sessions))
-            if lost_at is not None:
-                stats.resume_s.append(time.perf_counter() - lost_at)
-                lost_at = None
-            for s in sessions:
-                if not s.closed and not include_open:
-                    continue
-                _, complete = dest.stored(target.name, s.session_id)
-                if complete and s.synced >= s.size:
-                    continue
-                path = await transfer_session(link, dest, target.name, s, progress, hook)
-                if s.session_id not in stats.sessions_done:
-                    stats.sessions_done.append(s.session_id)
-                    stats.files.append(path)
-                    stats.issues += check_frames(path)
-            with contextlib.suppress(BleakError):
-                await client.disconnect()
+            async with open_link(target, stats, hook) as link:
+                sessions = await link.list_sessions()
+                await _maybe(hook, "listed", len(sessions))
+                if lost_at is not None:
+                    stats.resume_s.append(time.perf_counter() - lost_at)
+                    lost_at = None
+                for s in sessions:
+                    if not s.closed and not include_open:
+                        continue
+                    _, complete = dest.stored(target.name, s.session_id)
+                    if complete and s.synced >= s.size:
+                        continue
+                    path = await transfer_session(link, dest, target.name, s, progress, hook)
+                    if s.session_id not in stats.sessions_done:
+                        stats.sessions_done.append(s.session_id)
+                        stats.files.append(path)
+                        stats.issues += check_frames(path)
             return stats
         except (BleakError, LinkLost, TimeoutError) as e:
             stats.disconnects += 1
             if lost_at is None:
                 lost_at = time.perf_counter()
-            with contextlib.suppress(BleakError):
-                await client.disconnect()
             if attempts >= max_attempts:
                 raise SyncError(f"{target.name}: gave up after {attempts} attempts: {e}") from e
             await asyncio.sleep(min(0.05 * attempts, 1.0))
-        except BaseException:
-            with contextlib.suppress(BleakError):
-                await client.disconnect()
-            raise
 
 
 async def sync_pods(

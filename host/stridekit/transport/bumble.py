@@ -28,7 +28,7 @@ import contextlib
 import logging
 import struct
 import uuid as std_uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
@@ -427,7 +427,7 @@ class BumbleClient(BaseBleakClient):
         try:
             if await self._bonded():
                 await self._encrypt()
-            if pair:
+            if pair and not conn.is_encrypted:  # bonded and encrypted: nothing to pair
                 await self.pair()
             await self._guard(self._peer.request_mtu(self._host.mtu_wanted), "MTU exchange")
             self.services = await self._discover()
@@ -662,6 +662,54 @@ class BumbleClient(BaseBleakClient):
         )
 
 
+def _plain_color(s: str, *_args: Any, **_kw: Any) -> str:
+    return s
+
+
+def _type_name(packet: object) -> str:
+    return type(packet).__name__
+
+
+@contextlib.contextmanager
+def lean_logging() -> Iterator[None]:
+    """Skip Bumble's eager debug formatting of every HCI packet while DEBUG is off.
+
+    Why: Bumble 0.0.236 logs each HCI packet with an f-string
+    (`logger.debug(f"... {packet}")`), so every packet through the virtual
+    controllers is formatted with ANSI colours and all its fields even when nobody
+    logs: about 45 % of the CPU of a virtual-link sync. While the `bumble` logger is
+    not enabled for DEBUG this swaps the `__str__` of HCI commands, events and ACL
+    packets for the class name and the modules' `color` for a no-op; on exit, or
+    when DEBUG is on from the start, Bumble is exactly as shipped. Nothing the stack
+    sends or decides changes: only text nobody reads.
+    """
+    from bumble import controller as b_controller
+    from bumble import host as b_host
+
+    if logging.getLogger("bumble").isEnabledFor(logging.DEBUG):
+        yield
+        return
+    classes = (hci.HCI_Command, hci.HCI_Event, hci.HCI_AclDataPacket)
+    saved_str = [cls.__dict__.get("__str__") for cls in classes]
+    modules = (b_controller, b_host)
+    saved_color = [getattr(m, "color") for m in modules]  # noqa: B009 (not re-exported)
+    for cls in classes:
+        cls.__str__ = _type_name  # type: ignore[method-assign,assignment]
+    for m in modules:
+        setattr(m, "color", _plain_color)  # noqa: B010
+    try:
+        yield
+    finally:
+        for cls, old in zip(classes, saved_str, strict=True):
+            if old is None:
+                with contextlib.suppress(AttributeError):
+                    del cls.__str__
+            else:
+                cls.__str__ = old  # type: ignore[method-assign]
+        for m, old_color in zip(modules, saved_color, strict=True):
+            setattr(m, "color", old_color)  # noqa: B010
+
+
 @contextlib.asynccontextmanager
 async def virtual_host(link: LocalLink, address: str = HOST_ADDRESS) -> AsyncIterator[BumbleHost]:
     """A BumbleHost on `link` for the duration of a block."""
@@ -682,6 +730,7 @@ __all__ = [
     "BumbleScanner",
     "appearance_of",
     "bleak_uuid",
+    "lean_logging",
     "parse_advertisement",
     "virtual_host",
 ]
