@@ -57,6 +57,7 @@ class EmuPod:
     out: asyncio.Queue[tuple[str, bytes]] = field(default_factory=asyncio.Queue)
     delivered: dict[str, int] = field(default_factory=dict)
     subscribed: set[str] = field(default_factory=set)
+    values: dict[str, list[bytes]] = field(default_factory=dict)  # what reached the page
 
 
 class BleBridge:
@@ -245,6 +246,7 @@ class BleBridge:
             if uuid == P.DATA_UUID and self.on_data is not None:
                 self.on_data(pod, value)
             pod.delivered[uuid] = pod.delivered.get(uuid, 0) + 1
+            pod.values.setdefault(uuid, []).append(value)
             try:
                 await self.page.evaluate(
                     "([n, u, b]) => window.strideKit.deliver(n, u, b)",

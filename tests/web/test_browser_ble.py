@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from bleak import BleakScanner
+from bluetooth_sig import BluetoothSIGTranslator
 from bumble.link import LocalLink
 from playwright.async_api import Page, async_playwright
 
@@ -33,6 +34,8 @@ from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, LiveServer
 from tests.web.shots import check_shot
 
 SESSION_BYTES = 60_000
+RSC_UUID = "00002a53-0000-1000-8000-00805f9b34fb"
+SIG = BluetoothSIGTranslator()
 
 
 def fill_session(pod: VirtualPod, nbytes: int) -> tuple[int, bytes]:
@@ -168,16 +171,25 @@ def test_web_bluetooth_live_sync_resume_upload(tmp_path: Path) -> None:
                         timeout=60_000,
                     )
                     last = await page.evaluate("() => window.strideKit.live.last")
+                    rsc_shown: list[int] = []
                     for foot, name in ((0, "left"), (1, "right")):
                         got = last[name]
                         # the step the page shows is the kernel's step with that index
                         assert kernel_steps[foot].get(got["index"]) == got["stance_us"]
                         shown = await page.inner_text(f"#stance-{name}")
                         assert shown == f"{got['stance_us'] / 1000:.1f}"
+                        # RSC cadence shown = one the pod notified, decoded independently
+                        # (bluetooth-sig); in the spec's meaning: this foot's contacts/min
                         cad = int(await page.inner_text(f"#rsc-{name}"))
-                        assert abs(cad - 85) <= 6  # this foot's contacts/min at 170 steps/min
+                        sent = [
+                            int(SIG.parse_characteristic("2A53", v).instantaneous_cadence)  # type: ignore[union-attr]
+                            for v in emu[foot].values[RSC_UUID]
+                        ]
+                        assert cad in sent
+                        assert 70 <= cad <= 100  # 170 steps/min of both feet: ~85 per foot
+                        rsc_shown.append(cad)
                     both = int(await page.inner_text("#spm-both"))
-                    assert abs(both - 170) <= 12
+                    assert both == sum(rsc_shown)  # steps/min, both feet
                     assert "%" in await page.inner_text("#balance")
                     await _shot(page, "ble-live")
                     await page.click("#live-toggle")  # live off before the sync

@@ -10,9 +10,8 @@
 # (offset continuity, DONE's CRC-32 over the bytes received).
 import binascii
 import json
-import struct
 
-from stridefw import balance, records
+from stridefw import balance, records, rsc
 from stridefw import syncproto as P
 
 FOOTS = {0: "left", 1: "right"}
@@ -109,19 +108,16 @@ class Live:
 
 
 def rsc_measurement(path: str) -> str:
-    """RSC Measurement 0x2A53 (Bluetooth SIG layout): speed 1/256 m/s, cadence 1/min."""
-    data = _read(path)
-    if len(data) < 4:
-        return json.dumps({"error": "RSC Measurement shorter than 4 bytes"})
-    flags = data[0]
-    speed, cadence = struct.unpack_from("<HB", data, 1)
-    out = {"speed_mps": speed / 256, "cadence_per_min": cadence, "running": (flags >> 2) & 1}
-    o = 4
-    if flags & 1 and len(data) >= o + 2:
-        out["stride_m"] = struct.unpack_from("<H", data, o)[0] / 100
-        o += 2
-    if flags & 2 and len(data) >= o + 4:
-        out["distance_m"] = struct.unpack_from("<I", data, o)[0] / 10
+    """RSC Measurement 0x2A53, decoded by the firmware's own stridefw.rsc."""
+    try:
+        flags, speed_256, cadence, stride_cm, dist_dm = rsc.decode_measurement(_read(path))
+    except ValueError as e:
+        return json.dumps({"error": str(e)})
+    out = {"speed_mps": speed_256 / 256, "cadence_per_min": cadence, "flags": flags}
+    if stride_cm is not None:
+        out["stride_m"] = stride_cm / 100
+    if dist_dm is not None:
+        out["distance_m"] = dist_dm / 10
     return json.dumps(out)
 
 
