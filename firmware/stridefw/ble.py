@@ -480,8 +480,9 @@ class BleServer:
             did = True
         elif self._rsc_due:
             self._rsc_due = False
-        if self._xfer is not None:
-            did = self._pump() or did
+        x = self._xfer
+        if x is not None:
+            did = self._pump(x) or did
         if self._live_len:
             did = self._pump_live() or did
         return did
@@ -573,10 +574,11 @@ class BleServer:
             if offset > end:
                 self._respond(conn, P.encode_response(op, rid, P.ST_BAD_OFFSET))
                 return
-            self._xfer = _Transfer(conn, sid, rid, offset, end, credits, c[0])
+            x = _Transfer(conn, sid, rid, offset, end, credits, c[0])
+            self._xfer = x
             self._respond(conn, P.encode_ok(op, rid, end))
             if offset == end:
-                self._done()
+                self._done(x)
         elif op == P.OP_CREDIT:
             x = self._xfer
             if x is not None and x.conn == conn:
@@ -628,8 +630,7 @@ class BleServer:
             self._respond(conn, P.encode_response(op, rid, P.ST_BAD_REQUEST))
 
     # ------------------------------------------------------------ transfers
-    def _done(self):
-        x = self._xfer
+    def _done(self, x):
         self._xfer = None
         self._respond(x.conn, P.encode_ok(P.OP_DONE, x.req_id, x.sid, x.end, x.crc & 0xFFFFFFFF))
 
@@ -652,13 +653,12 @@ class BleServer:
         o = x.offset - x.batch_off
         x.fmv[P.DATA_HEADER : P.DATA_HEADER + n] = memoryview(x.batch)[o : o + n]
 
-    def _pump(self):
-        x = self._xfer
+    def _pump(self, x):
         did = False
         sent = 0
         while x.credits > 0 and sent < _NOTIFY_PER_TURN:
             if x.offset >= x.end:
-                self._done()
+                self._done(x)
                 return True
             if x.pending == 0:
                 n = x.end - x.offset
@@ -688,7 +688,7 @@ class BleServer:
             sent += 1
             did = True
         if x.offset >= x.end and x.pending == 0:
-            self._done()
+            self._done(x)
             did = True
         return did
 

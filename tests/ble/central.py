@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, cast
 
 from bumble.core import UUID
 from bumble.device import Connection, Device, Peer
@@ -20,9 +20,9 @@ async def central(link: Any, address: str = "C0:00:00:00:00:01") -> Device:
     return dev
 
 
-async def connect(dev: Device, address: str) -> tuple[Connection, Peer[Any]]:
+async def connect(dev: Device, address: str) -> tuple[Connection, Peer]:
     conn = await dev.connect(address)
-    peer: Peer[Any] = Peer(conn)
+    peer: Peer = Peer(conn)
     await peer.request_mtu(247)
     await peer.discover_services()
     for s in peer.services:
@@ -30,7 +30,7 @@ async def connect(dev: Device, address: str) -> tuple[Connection, Peer[Any]]:
     return conn, peer
 
 
-def char(peer: Peer[Any], uuid: int | str) -> Any:
+def char(peer: Peer, uuid: int | str) -> Any:
     u = UUID.from_16_bits(uuid) if isinstance(uuid, int) else UUID(uuid)
     return peer.get_characteristics_by_uuid(u)[0]
 
@@ -38,7 +38,7 @@ def char(peer: Peer[Any], uuid: int | str) -> Any:
 class Control:
     """Control point + data channel of one bonded connection."""
 
-    def __init__(self, peer: Peer[Any]) -> None:
+    def __init__(self, peer: Peer) -> None:
         self.cp = char(peer, P.CONTROL_UUID)
         self.data = char(peer, P.DATA_UUID)
         self.responses: asyncio.Queue[bytes] = asyncio.Queue()
@@ -61,7 +61,7 @@ class Control:
         self.chunks.clear()
         op, _rid, status, payload = await self.request(P.OP_READ, sid, 0, credits_per_grant)
         assert (op, status) == (P.OP_READ, P.ST_OK)
-        (end,) = P.decode_ok(P.OP_READ, payload)
+        (end,) = cast("tuple[int]", P.decode_ok(P.OP_READ, payload))
         out = bytearray()
         done: tuple[int, ...] | None = None
         while done is None:
@@ -69,7 +69,7 @@ class Control:
                 r = await asyncio.wait_for(self.responses.get(), 0.05)
                 op, _rid, status, payload = P.decode_response(r)
                 assert (op, status) == (P.OP_DONE, P.ST_OK)
-                done = P.decode_ok(P.OP_DONE, payload)
+                done = cast("tuple[int, ...]", P.decode_ok(P.OP_DONE, payload))
             except TimeoutError:
                 self.rid = (self.rid + 1) & 0xFF
                 await self.cp.write_value(
