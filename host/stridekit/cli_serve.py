@@ -46,7 +46,8 @@ def register(app: typer.Typer) -> None:
         except ServeError as e:
             console.print(f"[red]error:[/] {e}")
             raise typer.Exit(2) from e
-        shown = f"[{host}]" if ":" in host else host
+        shown = _lan_address() if host in ("0.0.0.0", "::") else host
+        shown = f"[{shown}]" if ":" in shown else shown
         url = f"http://{shown}:{port}/"
         if tok is not None:
             console.print(f"upload token (this run only): [bold]{tok}[/]")
@@ -59,3 +60,15 @@ def register(app: typer.Typer) -> None:
                 "https or localhost; on the LAN use the page for uploads, or put TLS in front"
             )
         uvicorn.run(web, host=host, port=port, log_level="warning")
+
+
+def _lan_address() -> str:
+    """This machine's address on the LAN (no packet is sent), for the URL to open on a phone."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("192.0.2.1", 9))  # TEST-NET-1: only picks the outgoing interface
+            return str(s.getsockname()[0])
+        except OSError:
+            return "127.0.0.1"

@@ -33,6 +33,7 @@ from typing import Any, Protocol
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
@@ -270,12 +271,12 @@ def create_app(cfg: ServeConfig) -> Starlette:
         return FileResponse(path, media_type="application/octet-stream", filename=path.name)
 
     async def session_report(request: Request) -> Response:
-        path = await run_in_threadpool(_session_path, library, request.path_params["sid"])
-        if path is None:
-            return _error("no such session", 404)
-        out = await run_in_threadpool(_build_report, path)
+        try:
+            out = await run_in_threadpool(_build_report, library, request.path_params["sid"])
+        except StrideError as e:
+            return _error(f"no report: {e}", 422)
         if out is None:
-            return _error("HTML reports are not available in this install (stridekit.report)", 501)
+            return _error("no such session, or no stridekit.report in this install", 404)
         return HTMLResponse(out)
 
     routes = [
@@ -297,6 +298,7 @@ def create_app(cfg: ServeConfig) -> Starlette:
     app = Starlette(routes=routes, exception_handlers={HTTPException: http_error})
     app.add_middleware(_BodyLimit, limit=cfg.max_upload_bytes)
     app.add_middleware(_SecurityHeaders)
+    app.add_middleware(GZipMiddleware, minimum_size=1024)  # the wasm goes 450 -> ~150 kB
     return app
 
 
@@ -385,18 +387,40 @@ def _report_available() -> bool:
     return True
 
 
-def _build_report(session_file: Path) -> str | None:
-    """The HTML report for one session file, or None if stridekit.report is not installed."""
+def _build_report(library: Callable[[], _Library], sid: int) -> str | None:
+    """The causes report for the run holding library session `sid` (earlier runs as history).
+
+    Sessions are paired left/right by stridekit.merge as `stride report` does. None if
+    the session does not exist or stridekit.report is not installed.
+    """
     try:
-        mod = importlib.import_module("stridekit.report")
+        report = importlib.import_module("stridekit.report")
+        merge = importlib.import_module("stridekit.merge")
     except ImportError:
         return None
     import tempfile
 
+    from stridekit.session import read_sessions
+
+    lib = library()
+    try:
+        paths = {int(r.id): lib.session_path(int(r.id)) for r in lib.sessions()}
+    finally:
+        lib.close()
+    if sid not in paths:
+        return None
+    sessions = {i: read_sessions(p)[0] for i, p in paths.items() if p.is_file()}
+    target = sessions.get(sid)
+    if target is None:
+        return None
+    runs = merge.pair_sessions(list(sessions.values()))
+    upto = [i for i, r in enumerate(runs) if target is r.left or target is r.right]
+    if not upto:
+        return None
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "report.html"
-        mod.build_report(session_file, out)
-        return out.read_text()
+        report.build_report(runs[: upto[0] + 1], out)
+        return out.read_text(encoding="utf-8")
 
 
 def _sessions_html(rows: list[dict[str, Any]], reports: bool) -> str:

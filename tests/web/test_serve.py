@@ -69,6 +69,10 @@ def test_upload_lands_in_library(tmp_path: Path, sim_file: Path) -> None:
     sid = body["session_ids"][0]
     f = c.get(f"/sessions/{sid}/file")
     assert f.status_code == 200 and f.content == lib_bytes(db, sid)
+    rep = c.get(f"/sessions/{sid}/report")
+    assert rep.status_code == 200 and "<html" in rep.text.lower() and "diagnosis" in rep.text
+    assert c.get("/sessions/99999/report").status_code == 404
+    assert c.get("/sessions/99999/file").status_code == 404
 
 
 def lib_bytes(db: Path, sid: int) -> bytes:
