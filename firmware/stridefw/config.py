@@ -49,6 +49,21 @@ DT_MAX_US = const(50000)
 # Stance force trace kept for loading-rate analysis at toe-off (samples).
 TRACE_LEN = const(400)
 
+# --- swing floor (total force with the foot in the air) ------------------------
+# An insole pressed by the shoe and its lacing reads a preload with the foot in the
+# air: PhysioNet gaitndd's footswitches read 70-130 N (nominal curve) through every
+# swing in park11, park5 and park3, more than the per-cell auto-zero may absorb
+# (ZERO_MAX_DN) and above the arm level that gates it. Events are therefore timed
+# against the swing floor: the lowest total force over the last FLOOR_BLOCKS blocks of
+# FLOOR_BLOCK_US (3-4 s: at least two strides of slow walking, ~1.1-2 s per stride,
+# Hausdorff 1997/2000), and the levels below sit that far above it. Standing is not
+# swing: a window whose lowest force exceeds 1/FLOOR_SWING_DIV of its highest holds
+# no unloaded foot (in gait, swing reads ~0 while stance reaches ~BW/2 or more), so
+# it never raises the floor. A lower reading lowers the floor at once.
+FLOOR_BLOCK_US = const(1000000)
+FLOOR_BLOCKS = const(4)
+FLOOR_SWING_DIV = const(4)
+
 # --- swing-phase auto-zero ----------------------------------------------------
 # Baselines are re-learnt only after the foot has been unloaded this long.
 ZERO_AFTER_SWING_US = const(60000)

@@ -10,8 +10,10 @@
 # of records are written byte by byte without ever forming a big int.
 #
 # Events follow force-plate practice: contact and toe-off where total vertical
-# force crosses 20 N (EVENT_LEVEL_DN), timed by linear interpolation between
-# samples; a contact counts only once force also clears an arm level relative to
+# force crosses 20 N (EVENT_LEVEL_DN) above the swing floor (the lowest total over
+# the last few strides: 0 N once auto-zero has learnt the cells, the preload of an
+# insole pressed by its shoe otherwise; config FLOOR_*), timed by linear
+# interpolation between samples; a contact counts only once force also clears an arm level relative to
 # body weight (hysteresis against noise). Body weight is estimated per stride from
 # impulse: in steady gait the vertical impulse of one foot's step equals
 # BW * stride_time / 2 (Newton's second law over a stride).
@@ -39,6 +41,9 @@ from stridefw.config import (
     FLAG_SENSOR_FAULT,
     FLAG_UNEVEN_LOAD,
     FLAG_UNSTABLE,
+    FLOOR_BLOCK_US,
+    FLOOR_BLOCKS,
+    FLOOR_SWING_DIV,
     HARD_LR_BW_S,
     HARD_SHOCK_MG,
     IMPACT_MIN_MG,
@@ -199,6 +204,8 @@ class StepKernel:
         self.cell_fault = array.array("b", bytes(n))  # 0 ok, 1 stuck, 2 saturated, 3 dead
         self._trace_f = array.array("i", bytes(4 * TRACE_LEN))
         self._trace_t = array.array("i", bytes(4 * TRACE_LEN))
+        self._fl_lo_r = array.array("i", bytes(4 * FLOOR_BLOCKS))  # block minima of total
+        self._fl_hi_r = array.array("i", bytes(4 * FLOOR_BLOCKS))  # block maxima
         self._st_n = array.array("i", bytes(4 * _N_STATS))
         self._st_mean = array.array("i", bytes(4 * _N_STATS))
         self._st_var = array.array("i", bytes(4 * _N_STATS))
@@ -231,6 +238,14 @@ class StepKernel:
             self._st_n[s] = 0
             self._st_mean[s] = 0
             self._st_var[s] = 0
+        for i in range(FLOOR_BLOCKS):
+            self._fl_lo_r[i] = _TOTAL_MAX_DN
+            self._fl_hi_r[i] = 0
+        self._fl_i = 0
+        self._fl_t = 0
+        self._fl_lo = _TOTAL_MAX_DN
+        self._fl_hi = 0
+        self.floor_dn = 0  # swing floor (config FLOOR_*): levels are relative to it
         self._started = False
         self._tick = 0
         self.t = 0  # session time, us mod 2**30
@@ -428,6 +443,19 @@ class StepKernel:
         if total > _TOTAL_MAX_DN:
             total = _TOTAL_MAX_DN
         self.total_dn = total
+        # swing floor: events see the force above it (0 for an insole auto-zero has
+        # already taken to ~0 in swing, so then nothing changes)
+        if total < self._fl_lo:
+            self._fl_lo = total
+            if total < self.floor_dn:
+                self.floor_dn = total
+        if total > self._fl_hi:
+            self._fl_hi = total
+        self._fl_t += dti
+        if self._fl_t >= FLOOR_BLOCK_US:
+            self._floor_block()
+        if self.floor_dn:
+            total = total - self.floor_dn if total > self.floor_dn else 0
         d = total - self._f_prev
         if d > _MOTION_DN or d < -_MOTION_DN:
             self._motion = (self._motion + 1) & _MASK
@@ -539,6 +567,27 @@ class StepKernel:
         if b > ZERO_MAX_DN:
             b = ZERO_MAX_DN
         self._base[i] = b
+
+    def _floor_block(self):
+        # close a block of the swing-floor window (see config FLOOR_*)
+        i = self._fl_i
+        lo_r = self._fl_lo_r
+        hi_r = self._fl_hi_r
+        lo_r[i] = self._fl_lo
+        hi_r[i] = self._fl_hi
+        self._fl_i = i + 1 if i + 1 < FLOOR_BLOCKS else 0
+        self._fl_t = 0
+        self._fl_lo = _TOTAL_MAX_DN
+        self._fl_hi = 0
+        lo = _TOTAL_MAX_DN
+        hi = 0
+        for j in range(FLOOR_BLOCKS):
+            if lo_r[j] < lo:
+                lo = lo_r[j]
+            if hi_r[j] > hi:
+                hi = hi_r[j]
+        if lo * FLOOR_SWING_DIV <= hi or lo < self.floor_dn:
+            self.floor_dn = lo
 
     def _set_quiet_raw(self):
         # Largest raw reading at which every cell's table force is at most

@@ -118,9 +118,12 @@ def test_gaitndd_stride_time_median_goal(gaitndd_dir: Path, share_dir: str) -> N
 
 
 @pytest.mark.xfail(
-    reason="at the pod's 100 Hz: slow pre-contact loading (als3 L, als5 L, hunt13/15/19) moves "
-    "the 20 N crossing 25-65 ms off the authors' edge, mid-stance dips split stances (hunt1 R, "
-    "control5 R): p95 24.0 ms (16.4 ms at the native 300 Hz before the swing-only auto-zero change)",
+    reason="at the pod's 100 Hz the kernel dates contact where force rises 20 N above the "
+    "swing floor (force-plate practice); on these uncalibrated footswitches a slow or "
+    "bumpy pre-contact loading of 20-100 N nominal (hunt15 R, als5 L, als3 L, hunt19, "
+    "hunt13, control5) comes 25-120 ms before the main loading edge the authors' times "
+    "follow: p95 23.4 ms (median 2.2 ms). Matching them needs a level chosen from these "
+    "data, which would be fitting",
     strict=False,
 )
 def test_gaitndd_stride_time_p95_goal(gaitndd_dir: Path, share_dir: str) -> None:
@@ -128,11 +131,6 @@ def test_gaitndd_stride_time_p95_goal(gaitndd_dir: Path, share_dir: str) -> None
     assert abs_ms(s.errors_s, 95) <= 20.0
 
 
-@pytest.mark.xfail(
-    reason="insoles preloaded above 20 N in swing (park11 L/R, park5 L, park3 R): the "
-    "kernel never sees the foot unloaded and auto-zero is capped/blocked: recall 95.8 %",
-    strict=False,
-)
 def test_gaitndd_step_recall_goal(gaitndd_dir: Path, share_dir: str) -> None:
     c = pooled(results(gaitndd_dir, "gaitndd", share_dir), "contact")
     assert c.tp / c.n_ref >= 0.99
