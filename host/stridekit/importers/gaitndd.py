@@ -15,7 +15,8 @@ Mapping:
   ADC count, offset to unsigned (count = sample + 2048, 0..4095; higher = more load),
   and the pod's nominal calibration turns it into force. Nothing is scaled or fitted
   per record: the data are uncalibrated ("roughly proportional to force"), so forces
-  are nominal, and the kernel's auto-zero must cope with each insole's preload;
+  are nominal, and the kernel copes with each insole's preload itself (swing-phase
+  auto-zero, and events timed above the swing floor: config FLOOR_*);
 * rate: by default every third sample, 100 Hz, which is what the pod's 100 Hz
   sampler would have read (the kernel's device rate); `keep_rate=True` keeps 300 Hz;
 * invalid samples (-2048) carry no reading: they are not written (the kernel sees a
