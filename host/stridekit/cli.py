@@ -18,7 +18,15 @@ console = Console()
 
 
 def _register_plugins() -> None:
-    from stridekit import cli_demo, cli_device, cli_library, cli_real, cli_report, cli_serve
+    from stridekit import (
+        cli_ble,
+        cli_demo,
+        cli_device,
+        cli_library,
+        cli_real,
+        cli_report,
+        cli_serve,
+    )
     from stridekit.sim import cli_sim
 
     cli_sim.register(app)
@@ -28,6 +36,7 @@ def _register_plugins() -> None:
     cli_serve.register(app)
     cli_library.register(app)
     cli_report.register(app)
+    cli_ble.register(app)
 
 
 _register_plugins()

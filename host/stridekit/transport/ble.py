@@ -1,0 +1,239 @@
+"""Which BLE stack the host talks through, chosen once per command.
+
+* ``native`` (default on real hardware): bleak's own backend for the OS (BlueZ,
+  CoreBluetooth, WinRT); `BleakScanner` / `BleakClient` without `backend=`.
+* ``hci`` (`--hci usb:0`, `--hci serial:/dev/ttyACM0,1000000`): Bumble's whole BLE
+  host stack on a controller reached through a Bumble transport, for a USB dongle
+  without BlueZ (stridekit.transport.bumble).
+* ``virtual`` (`--virtual`): Bumble's in-process virtual link with two virtual pods
+  (the real firmware, stridefw.ble on the Bumble `bluetooth` shim) that have
+  already recorded a short simulated run and keep running it, so a user without
+  hardware can try every BLE command. Their pairing windows are open, as if the
+  runner had pressed each pod's button.
+
+Commands use `open_stack(...)` and then only `stack.target(...)` /
+`stack.scanner` / `stack.client`, so the code above this module never knows which
+stack it runs on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from bleak import BleakClient, BleakScanner
+from bleak.backends.device import BLEDevice
+from bleak.backends.scanner import AdvertisementData
+from bleak.exc import BleakError
+
+from stridefw import syncproto as P
+from stridekit.errors import StrideError
+from stridekit.sync import PodTarget
+
+Kind = Literal["native", "hci", "virtual"]
+BATTERY_LEVEL_UUID = "00002a19-0000-1000-8000-00805f9b34fb"
+
+
+class NoBluetooth(StrideError, RuntimeError):
+    """The chosen BLE stack could not be opened (no adapter, no dongle, no permission)."""
+
+
+@dataclass
+class VirtualRun:
+    """What the two virtual pods of `--virtual` have done and will do.
+
+    recorded_s: a closed session of this many seconds on each pod (to sync).
+    live_s: simulated running after that (for `stride record --virtual`).
+    """
+
+    recorded_s: float = 60.0
+    live_s: float = 600.0
+    seed: int = 7
+    speed_m_s: float = 3.1
+    cadence_spm: float = 168.0
+    lld_cm: float = 0.0
+
+
+@dataclass
+class FoundPod:
+    """One StrideKit pod seen while scanning."""
+
+    device: BLEDevice
+    name: str
+    address: str
+    foot: int  # 0 left, 1 right, -1 unknown
+    battery_pct: int | None  # None: not advertised (and not read)
+    rssi: int | None
+
+    @property
+    def foot_name(self) -> str:
+        return {0: "left", 1: "right"}.get(self.foot, "?")
+
+
+@dataclass
+class BleStack:
+    """The open stack: bleak backend classes (None = bleak's native) and, when
+    virtual, the pods behind it."""
+
+    kind: Kind
+    scanner: type[Any] | None = None
+    client: type[Any] | None = None
+    host: Any = None  # stridekit.transport.bumble.BumbleHost (hci, virtual)
+    pods: Any = None  # stridekit.sim.pod.BlePods (virtual)
+    pod_time: Any = None  # stridekit.transport.podtime.PodTime (virtual)
+    notes: list[str] = field(default_factory=list[str])
+
+    def describe(self) -> str:
+        return {
+            "native": "bleak's native backend",
+            "hci": "Bumble on an HCI transport",
+            "virtual": "Bumble virtual link with two virtual pods",
+        }[self.kind]
+
+    def target(self, pod: FoundPod, pair: bool = True) -> PodTarget:
+        """What stridekit.sync connects to for this pod (folder name = its GAP name)."""
+        return PodTarget(pod.device, pod.name, self.client, pair=pair)
+
+    async def scan(
+        self, seconds: float = 5.0, want: int = 0, read_battery: bool = True
+    ) -> list[FoundPod]:
+        """StrideKit pods advertising nearby, left first.
+
+        Stops early once `want` pods were seen (0: scan the whole time). Foot and
+        battery come from the scan response's manufacturer data when it arrives;
+        otherwise foot from the name and, with read_battery, battery from the open
+        Battery Level characteristic (a short connection).
+        """
+        seen: dict[str, tuple[BLEDevice, AdvertisementData]] = {}
+        enough = asyncio.Event()
+
+        def on_adv(d: BLEDevice, adv: AdvertisementData) -> None:
+            if P.foot_from_name(adv.local_name) < 0 and not _manuf(adv):
+                return
+            seen[d.address] = (d, adv)
+            if want and len(seen) >= want:
+                enough.set()
+
+        try:
+            async with BleakScanner(on_adv, backend=self.scanner):
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(enough.wait(), seconds)
+        except BleakError as e:
+            raise NoBluetooth(f"scanning failed ({self.describe()}): {e}") from e
+        pods: list[FoundPod] = []
+        for d, adv in seen.values():
+            foot, battery = P.foot_from_name(adv.local_name), None
+            m = _manuf(adv)
+            if m is not None:
+                with contextlib.suppress(ValueError):
+                    foot, pct = P.decode_manuf(m)
+                    battery = None if pct > 100 else pct
+            name = adv.local_name or d.name or d.address
+            pods.append(FoundPod(d, name, d.address, foot, battery, adv.rssi))
+        if read_battery:
+            for p in pods:
+                if p.battery_pct is None:
+                    p.battery_pct = await self._read_battery(p.device)
+        pods.sort(key=lambda p: (p.foot if p.foot >= 0 else 9, p.name))
+        return pods
+
+    async def _read_battery(self, device: BLEDevice) -> int | None:
+        try:
+            async with BleakClient(device, backend=self.client, timeout=10.0) as c:
+                value = await c.read_gatt_char(BATTERY_LEVEL_UUID)
+        except (BleakError, TimeoutError):
+            return None
+        return value[0] if value and value[0] <= 100 else None
+
+
+def _manuf(adv: AdvertisementData) -> bytes | None:
+    data = adv.manufacturer_data.get(P.MANUF_COMPANY)
+    return data if data is not None and data[:2] == P.MANUF_MAGIC else None
+
+
+@contextlib.asynccontextmanager
+async def open_stack(
+    hci: str | None = None, virtual: bool = False, run: VirtualRun | None = None
+) -> AsyncIterator[BleStack]:
+    """The BLE stack for a command: `virtual`, else `hci` if given, else native."""
+    if virtual and hci:
+        raise NoBluetooth("choose --virtual or --hci, not both")
+    if virtual:
+        async with _virtual_stack(run or VirtualRun()) as stack:
+            yield stack
+        return
+    if hci:
+        from stridekit.transport.bumble import BumbleHost
+
+        try:
+            host = await BumbleHost.open_hci(hci)
+        except Exception as e:  # any transport failure: no such device, permission, ...
+            raise NoBluetooth(f"cannot open HCI transport {hci!r}: {e}") from e
+        try:
+            yield BleStack("hci", host.scanner, host.client, host=host)
+        finally:
+            await host.close()
+        return
+    yield BleStack("native")
+
+
+async def settle_pods(pods: Any, timeout_s: float = 2.0) -> None:
+    """Let the pods' advertising restarts (after the host left) finish before power off.
+
+    A pod restarts advertising when a central disconnects; powering its Bumble
+    device off while that HCI command is in flight makes Bumble log an
+    InvalidStateError. Waiting for the shim's advertising task avoids it.
+    """
+    tasks = [t for b in pods.bles if (t := getattr(b, "_adv_task", None)) is not None]
+    if tasks:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), timeout_s)
+    await asyncio.sleep(0.01)
+
+
+@contextlib.asynccontextmanager
+async def _virtual_stack(run: VirtualRun) -> AsyncIterator[BleStack]:
+    from bumble.link import LocalLink
+
+    from stridekit.sim.gait import RunnerParams, simulate
+    from stridekit.sim.pod import BlePods
+    from stridekit.sim.shims.espnow import Air
+    from stridekit.transport.bumble import BumbleHost, lean_logging
+    from stridekit.transport.podtime import PodTime
+
+    params = RunnerParams(
+        speed_m_s=run.speed_m_s,
+        cadence_spm=run.cadence_spm,
+        duration_s=max(run.recorded_s + run.live_s, 1.0),
+        lld_cm=run.lld_cm,
+        seed=run.seed,
+    )
+    sim = simulate(params)
+    link = LocalLink()
+    with lean_logging():
+        async with (
+            BlePods(link, [sim.feet[0], sim.feet[1]], air=Air(), start_delay_s=0.2) as pods,
+            PodTime(pods, "frozen") as pod_time,
+        ):
+            notes: list[str] = []
+            if run.recorded_s > 0:
+                start = time.time() - run.recorded_s
+                for p in pods.pods:
+                    p.app.set_time(int(start), int(start % 1 * 1e6))
+                    p.app.rec_start()
+                pod_time.run_blocking(run.recorded_s)
+                for p in pods.pods:
+                    p.app.rec_stop()
+                notes.append(f"each virtual pod holds a {run.recorded_s:g} s session")
+            for p in pods.pods:
+                p.app.pair_window()  # the runner pressed the button on each pod
+            host = await BumbleHost.open_virtual(link)
+            try:
+                yield BleStack("virtual", host.scanner, host.client, host, pods, pod_time, notes)
+            finally:
+                await host.close()  # before the pods power off (Bumble needs that order)
+                await settle_pods(pods)
