@@ -164,7 +164,13 @@ def test_default_path_follows_the_environment(
     assert L.default_path().name == "library.sqlite" and "stridekit" in str(L.default_path())
 
 
-def test_cli_import_sessions_tag(tmp_path: Path, run_file: Path) -> None:
+def test_cli_import_sessions_tag(
+    tmp_path: Path, run_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from stridekit import cli_library
+
+    # the console was sized at import (80 columns when not on a terminal, as in CI)
+    monkeypatch.setattr(cli_library.console, "width", 200)
     libdir = tmp_path / "cli"
     env = {"COLUMNS": "200"}
     res = runner.invoke(app, ["import", str(run_file), "--library", str(libdir)], env=env)
