@@ -82,7 +82,7 @@ def _run(main: Callable[[], Coroutine[Any, Any, _T]]) -> _T:
 def _virtual_run(virtual: bool, live_s: float = 0.0) -> Any:
     from stridekit.transport.ble import VirtualRun
 
-    return VirtualRun(recorded_s=60.0, live_s=live_s) if virtual else None
+    return VirtualRun(recorded_s=20.0, live_s=live_s) if virtual else None
 
 
 def _pick(pods: list[FoundPod], wanted: list[str]) -> list[FoundPod]:

@@ -82,6 +82,7 @@ class SyncStats:
     resume_s: list[float] = field(default_factory=list[float])
     sessions_done: list[int] = field(default_factory=list[int])
     files: list[Path] = field(default_factory=list[Path])
+    library_ids: list[int] = field(default_factory=list[int])  # library session ids stored
     issues: list[str] = field(default_factory=list[str])
 
 
@@ -451,6 +452,7 @@ async def transfer_session(
         data = final.read_bytes()
         result = dest.library.import_bytes(data, f"{pod}-session-{s.session_id:05d}", "ble")
         link.stats.issues += [f"library: {i}" for i in result.issues]
+        link.stats.library_ids += [i for i in result.session_ids if i not in link.stats.library_ids]
     if s.synced < s.size:
         await link.mark(s.session_id, s.size)
         await _maybe(hook, "marked", s.session_id)

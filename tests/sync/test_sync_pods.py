@@ -9,42 +9,26 @@ from pathlib import Path
 from bleak import BleakClient, BleakScanner
 from bumble.link import LocalLink
 
-from stridefw import records as R
 from stridefw import syncproto as P
-from stridekit.sim.pod import BlePods, VirtualPod
+from stridekit.bench.ble import fill_session
+from stridekit.sim.pod import BlePods
 from stridekit.sync import Destination, PodTarget, SyncStats, sync_pods
 from stridekit.transport.bumble import BumbleHost, appearance_of
+from stridekit.transport.podtime import PodTime
 
 BATTERY_LEVEL = "00002a19-0000-1000-8000-00805f9b34fb"
-
-
-def fill_session(pod: VirtualPod, nbytes: int) -> tuple[int, bytes]:
-    """Write Step records straight into the pod's LittleFS store (no hour of running)."""
-    st = pod.app.store
-    sid = st.begin(R.SessionHeader(foot=pod.foot).to_bytes(), 8, 10_000)
-    i = 0
-    while pod.fs.size(st.path(sid)) < nbytes:
-        for _ in range(500):
-            st.add(R.REC_STEP, R.Step(index=i, stance_us=200_000 + i % 977).to_bytes())
-            i += 1
-        st.commit()
-    st.end()
-    f = pod.fs.open(st.path(sid), "rb")
-    try:
-        return sid, bytes(f.read())
-    finally:
-        f.close()
 
 
 def test_two_pods_scan_and_sync_1mb_byte_identical(tmp_path: Path) -> None:
     async def body() -> None:
         link = LocalLink()
-        async with BlePods(link, [None, None], auto_start=False) as pods:
+        # pod time frozen: the firmware answers BLE but samples nothing (faster)
+        async with BlePods(link, [None, None], auto_start=False) as pods, PodTime(pods):
             left = fill_session(pods[0], 1_000_000)
             right = fill_session(pods[1], 150_000)
             host = await BumbleHost.open_virtual(link)
             try:
-                seen = await BleakScanner.discover(1.0, return_adv=True, backend=host.scanner)
+                seen = await BleakScanner.discover(0.6, return_adv=True, backend=host.scanner)
                 found: dict[int, tuple[str, int]] = {}
                 # Bumble's virtual controller answers a scan request with the advertising
                 # data again (not the scan response), so the manufacturer data (foot,
@@ -76,6 +60,7 @@ def test_two_pods_scan_and_sync_1mb_byte_identical(tmp_path: Path) -> None:
                     entries = p.app.store.ids
                     assert sid in entries
                     assert p.app.store._read_marker(sid, len(data)) == len(data)  # pyright: ignore[reportPrivateUsage]
+                    assert p.app.store.synced[sid] == len(data)
             finally:
                 await host.close()
 

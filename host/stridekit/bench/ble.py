@@ -98,6 +98,7 @@ async def _one_run(mb: float, root: Path, drop_halfway: bool) -> BleBench:
     from bleak.backends.device import BLEDevice
     from bumble.link import LocalLink
 
+    from stridekit.transport.ble import settle_pods
     from stridekit.transport.bumble import BumbleHost
     from stridekit.transport.podtime import PodTime
 
@@ -163,6 +164,7 @@ async def _one_run(mb: float, root: Path, drop_halfway: bool) -> BleBench:
             )
         finally:
             await host.close()
+            await settle_pods(pods)
     return res
 
 
