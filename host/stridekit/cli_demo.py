@@ -31,13 +31,31 @@ def register(app: typer.Typer) -> None:
             Path | None, typer.Option(help="Session library (default: OUT/library.sqlite).")
         ] = None,
         seed: Annotated[int, typer.Option(help="Random seed; same seed, same run.")] = 1,
+        transport: Annotated[
+            str,
+            typer.Option(
+                help="ble: the host bonds, sets the clocks and syncs over Bumble's virtual "
+                "BLE link (bleak on Bumble); serial: over the pods' consoles on a pty."
+            ),
+        ] = "ble",
     ) -> None:
         """Two virtual pods record a run, the host syncs and stores it, and writes the report."""
-        from stridekit.demo import RUNNERS, run_demo
+        from stridekit.demo import RUNNERS, TRANSPORTS, run_demo
 
         if runner not in RUNNERS:
             raise typer.BadParameter(f"choose one of {', '.join(RUNNERS)}", param_hint="--runner")
-        res = run_demo(out, runner=runner, minutes=minutes, seed=seed, library_path=library)
+        if transport not in TRANSPORTS:
+            raise typer.BadParameter(
+                f"choose one of {', '.join(TRANSPORTS)}", param_hint="--transport"
+            )
+        res = run_demo(
+            out,
+            runner=runner,
+            minutes=minutes,
+            seed=seed,
+            library_path=library,
+            transport=transport,
+        )
         t = res.timings_s
         console.print(
             f"done in {t['total']:.0f} s (record {t.get('record', 0):.0f} s, "

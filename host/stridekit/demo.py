@@ -1,11 +1,22 @@
 """`stride demo`: the whole product on one machine, with no hardware.
 
 Two virtual pods (left and right shoe; the real firmware on CPython, see
-stridekit.sim.pod) record a simulated run while the host watches; afterwards the
-host syncs both pods over their consoles (a pseudo-terminal opened by pyserial,
-as a USB port would be), stores the sessions in a session library, merges the two
-feet, and writes the causes report. The runner's earlier week is simulated
-straight into session files and imported first, as if synced on earlier days.
+stridekit.sim.pod) record a simulated run; afterwards the host syncs both pods,
+stores the sessions in a session library, merges the two feet, and writes the
+causes report. The runner's earlier week is simulated straight into session files
+and imported first, as if synced on earlier days.
+
+Transports (`--transport`):
+* ``ble`` (default) -- the pods' firmware BLE layer runs on Bumble's virtual link
+  (stridekit.sim.pod.BlePods); the host finds them by scanning, bonds (the runner
+  pressed each pod's button: pairing window open), sets each pod's clock and
+  starts recording over the Stride service, lets the run happen, reconnects (clock
+  again: the second Sync record the merge uses), stops recording and syncs both
+  pods at once with stridekit.sync (credit-pipelined, CRC-checked, MARKed synced
+  only after the library stored each session). Pod time stands still while the
+  host talks to them (stridekit.transport.podtime) and runs flat out during the run.
+* ``serial`` -- the same over each pod's console on a pseudo-terminal opened by
+  pyserial, as a USB cable would be.
 
 Runners:
 * ``lld-toning`` -- a 1.5 cm leg-length difference (left leg longer) running in
@@ -16,6 +27,7 @@ Runners:
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import threading
 import time
@@ -27,7 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from stridekit.library import Library
 
@@ -38,6 +50,7 @@ from stridekit.sim.pod import VirtualPod, pod_pair, run_pods
 from stridekit.transport.serial import PodConsole
 
 RUNNERS = ("lld-toning", "healthy")
+TRANSPORTS = ("ble", "serial")
 TRAINERS = "daily trainer"
 TONING = "toning shoe"
 
@@ -63,6 +76,9 @@ class DemoResult:
     analysis: Analysis | None = None
     findings: list[str] = field(default_factory=list)
     timings_s: dict[str, float] = field(default_factory=dict)
+    transport: str = "ble"
+    # pod name -> [(pod session id, size, synced marker)] read off the pods after the sync
+    pod_markers: dict[str, list[tuple[int, int, int]]] = field(default_factory=dict)
 
 
 def runner_params(runner: str, seed: int) -> RunnerParams:
@@ -184,6 +200,96 @@ def sync_pods(pods: list[VirtualPod], library: Library) -> list[int]:
     return ids
 
 
+@dataclass
+class _BleOutcome:
+    ids: list[int]
+    markers: dict[str, list[tuple[int, int, int]]]
+    record_s: float
+    sync_s: float
+    issues: list[str]
+
+
+async def _ble_record_and_sync(
+    params: RunnerParams,
+    start_epoch: int,
+    library: Library,
+    dest: Path,
+    progress: Callable[[float], None] | None = None,
+    sync_progress: Callable[[str, int, int, int], None] | None = None,
+) -> _BleOutcome:
+    """Both pods on the BLE virtual link: bond, clock, REC on; run; clock, REC off; sync."""
+    from bumble.link import LocalLink
+
+    from stridekit.sim.pod import BlePods
+    from stridekit.sim.shims.espnow import Air
+    from stridekit.sync import Destination, SyncStats, open_link, sync_pods
+    from stridekit.transport.ble import BleStack, settle_pods
+    from stridekit.transport.bumble import BumbleHost
+    from stridekit.transport.podtime import PodTime
+
+    t0 = time.perf_counter()
+    run = simulate(params)
+    link = LocalLink()
+    async with (
+        BlePods(link, [run.feet[0], run.feet[1]], air=Air(), start_delay_s=0.2) as pods,
+        PodTime(pods, "frozen") as pod_time,
+    ):
+        t0_us = pods.clock.now_us()
+
+        def host_clock() -> float:  # the phone's clock: this morning, as the run goes
+            return start_epoch + (pods.clock.now_us() - t0_us) / 1e6
+
+        host = await BumbleHost.open_virtual(link)
+        try:
+            stack = BleStack("virtual", host.scanner, host.client, host, pods, pod_time)
+            found = await stack.scan(10.0, want=2, read_battery=False)
+            feet = {p.foot: p for p in found}
+            if set(feet) != {0, 1}:
+                raise RuntimeError(f"the scan found {[p.name for p in found]}, not both pods")
+            for p in pods.pods:
+                p.app.pair_window()  # the runner presses the button on each pod
+            targets = []
+            for foot in (0, 1):
+                t = stack.target(feet[foot])
+                t.name, t.clock = ("left", "right")[foot], host_clock
+                targets.append(t)
+            async with open_link(targets[0]) as a, open_link(targets[1]) as b:
+                for lk in (a, b):
+                    await lk.set_recording(True)
+            done = 0.0
+            while done < params.duration_s:  # the run: nobody connected, pods flat out
+                step = min(10.0, params.duration_s - done)
+                pod_time.run_blocking(step)
+                done += step
+                if progress is not None:
+                    progress(done)
+                await asyncio.sleep(0)
+            async with open_link(targets[0]) as a, open_link(targets[1]) as b:
+                for lk in (a, b):  # the clock was set again on connecting: a second Sync
+                    await lk.set_recording(False)
+            record_s = time.perf_counter() - t0
+            t1 = time.perf_counter()
+            results = await sync_pods(targets, Destination(dest, library), sync_progress)
+            sync_s = time.perf_counter() - t1
+        finally:
+            await host.close()
+            await settle_pods(pods)
+        ids: list[int] = []
+        issues: list[str] = []
+        for t, r in zip(targets, results, strict=True):
+            if not isinstance(r, SyncStats):
+                raise RuntimeError(f"BLE sync of the {t.name} pod failed: {r}")
+            issues += [f"{t.name}: {i}" for i in r.issues]
+            ids += r.library_ids
+        markers = {
+            t.name: [
+                (sid, p.app.store.sizes[sid], p.app.store.synced[sid]) for sid in p.app.store.ids
+            ]
+            for t, p in zip(targets, pods.pods, strict=True)
+        }
+    return _BleOutcome(ids, markers, record_s, sync_s, issues)
+
+
 def run_demo(
     out_dir: Path,
     runner: str = "lld-toning",
@@ -191,12 +297,15 @@ def run_demo(
     seed: int = 1,
     library_path: Path | None = None,
     console: Console | None = None,
+    transport: str = "ble",
 ) -> DemoResult:
     """Earlier week -> library; today's run on two pods -> sync -> library -> report."""
+    if transport not in TRANSPORTS:
+        raise ValueError(f"unknown transport {transport!r}; choose {' or '.join(TRANSPORTS)}")
     con = console or Console()
     out_dir.mkdir(parents=True, exist_ok=True)
     lib_path = library_path or out_dir / "library.sqlite"
-    res = DemoResult(out_dir, lib_path)
+    res = DemoResult(out_dir, lib_path, transport=transport)
     params = replace(runner_params(runner, seed), duration_s=minutes * 60)
     start_epoch = today_epoch_s()
     earlier = _earlier_params(params, runner, start_epoch)
@@ -226,27 +335,58 @@ def run_demo(
             t_run = bar.add_task(
                 f"today: two pods record {minutes:g} min", total=params.duration_s, unit="s"
             )
-            left, right = record_today(
-                params, start_epoch, lambda s: bar.update(t_run, completed=s)
-            )
-            res.timings_s["record"] = time.perf_counter() - t0
+            pods: list[VirtualPod] = []
+            if transport == "ble":
+                from stridekit.transport.bumble import lean_logging
+
+                ble_tasks: dict[str, TaskID] = {}
+
+                def sync_progress(pod: str, _sid: int, stored: int, size: int) -> None:
+                    if pod not in ble_tasks:
+                        ble_tasks[pod] = bar.add_task(f"BLE sync: {pod} pod", total=size, unit="B")
+                    bar.update(ble_tasks[pod], completed=stored, total=size)
+
+                with lean_logging():
+                    ble = asyncio.run(
+                        _ble_record_and_sync(
+                            params,
+                            start_epoch,
+                            library,
+                            out_dir / "ble-sync",
+                            lambda s: bar.update(t_run, completed=s),
+                            sync_progress,
+                        )
+                    )
+                res.timings_s["record"] = ble.record_s
+                res.timings_s["sync"] = ble.sync_s
+                res.today_ids = ble.ids
+                res.pod_markers = ble.markers
+                for issue in ble.issues:
+                    con.print(f"[yellow]sync:[/] {issue}")
+            else:
+                left, right = record_today(
+                    params, start_epoch, lambda s: bar.update(t_run, completed=s)
+                )
+                pods = [left, right]
+                res.timings_s["record"] = time.perf_counter() - t0
             for e, f in zip(week, futures, strict=True):
                 got = library.import_file(f.result())
                 library.set_shoe(got.session_ids, e.shoe)
                 res.session_ids += got.session_ids
-        t1 = time.perf_counter()
-        pods = [left, right]
-        try:
-            res.today_ids = sync_pods(pods, library)
-        finally:
-            for p in pods:
-                p.close()
-        res.timings_s["sync"] = time.perf_counter() - t1
+        if pods:
+            t1 = time.perf_counter()
+            try:
+                res.today_ids = sync_pods(pods, library)
+            finally:
+                for p in pods:
+                    p.close()
+            res.timings_s["sync"] = time.perf_counter() - t1
         library.set_shoe(res.today_ids, TONING if params.instability > 0 else TRAINERS)
         res.session_ids += res.today_ids
         library.set_runner(res.session_ids, f"demo {runner}")
+        how = "BLE (Bumble virtual link)" if transport == "ble" else "the serial console"
         con.print(
-            f"synced {len(res.today_ids)} sessions from 2 pods over the serial console; "
+            f"synced {len(res.today_ids)} sessions from 2 pods over {how}; "
             f"library {lib_path} holds {len(library.sessions())} sessions"
         )
         t2 = time.perf_counter()

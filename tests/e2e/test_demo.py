@@ -1,4 +1,5 @@
-"""`stride demo` end to end: two virtual pods -> serial sync -> library -> merge -> report.
+"""`stride demo` end to end: two virtual pods -> BLE sync (Bumble virtual link; the serial
+console in the healthy control) -> library -> merge -> report.
 
 Runs shortened to 6 minutes (the README's demo is 20): long enough for the
 leg-length and footwear findings, short enough for CI. The HTML itself is checked
@@ -39,11 +40,24 @@ def test_demo_names_the_leg_length_difference_and_the_unstable_shoes(lld_demo: D
 
 def test_demo_synced_both_pods_into_the_library(lld_demo: DemoResult) -> None:
     res = lld_demo
+    assert res.transport == "ble"
     lib = Library(res.library_path)
     try:
         today = [lib.session(i) for i in res.today_ids]
         assert sorted(r.foot for r in today) == ["left", "right"]
-        assert all(r.state == "complete" and r.name == f"{r.foot}-1.strd" for r in today)
+        assert all(r.state == "complete" and r.name == f"{r.foot}-session-00001" for r in today)
+        sources = {
+            row[0]
+            for i in res.today_ids
+            for row in lib.db.execute("SELECT source FROM sessions WHERE id = ?", (i,))
+        }
+        assert sources == {"ble"}  # the sessions came over BLE
+        # each pod marked its session synced up to the size the library holds
+        assert sorted(res.pod_markers) == ["left", "right"]
+        for r in today:
+            (sid, size, synced), *more = res.pod_markers[r.foot]
+            assert not more and sid == 1
+            assert synced == size == lib.session_path(r.id).stat().st_size
         assert all(r.n_steps > 400 for r in today)  # ~6 min at 84 steps/min per foot
         assert len(lib.sessions()) == len(res.session_ids) == 8  # 3 earlier runs + today, x2
     finally:
@@ -51,7 +65,14 @@ def test_demo_synced_both_pods_into_the_library(lld_demo: DemoResult) -> None:
 
 
 def test_healthy_control_names_neither(tmp_path: Path) -> None:
-    res = run_demo(tmp_path, runner="healthy", minutes=6.0, seed=4)
+    # over the serial consoles: the other transport stays exercised end to end
+    res = run_demo(tmp_path, runner="healthy", minutes=6.0, seed=4, transport="serial")
+    lib = Library(res.library_path)
+    try:
+        today = [lib.session(i) for i in res.today_ids]
+        assert all(r.name == f"{r.foot}-1.strd" for r in today) and len(today) == 2
+    finally:
+        lib.close()
     a = res.analysis
     assert a is not None
     assert a.asymmetry.lld is not None and not a.asymmetry.lld.detected
