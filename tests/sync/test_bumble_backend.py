@@ -56,7 +56,7 @@ def test_scan_reports_name_uuids_manufacturer_appearance() -> None:
         await start_peripheral(link, "D0:11:22:33:44:01", "PeriOne")
         await start_peripheral(link, "D0:11:22:33:44:02", "PeriTwo")
         host = await BumbleHost.open_virtual(link)
-        seen = await BleakScanner.discover(1.0, return_adv=True, backend=host.scanner)
+        seen = await BleakScanner.discover(0.5, return_adv=True, backend=host.scanner)
         by_name = {adv.local_name: (d, adv) for d, adv in seen.values()}
         assert set(by_name) == {"PeriOne", "PeriTwo"}
         d, adv = by_name["PeriTwo"]

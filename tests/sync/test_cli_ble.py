@@ -44,7 +44,7 @@ def test_sync_stores_both_pods_sessions_in_the_library(tmp_path: Path) -> None:
 
 
 def test_record_shows_both_feet_labelled(tmp_path: Path) -> None:
-    args = ["record", "--virtual", "--seconds", "4", "--scan-seconds", "2"]
+    args = ["record", "--virtual", "--seconds", "3", "--scan-seconds", "2"]
     r = runner.invoke(app, args, terminal_width=200)
     assert r.exit_code == 0, r.output
     out = r.output

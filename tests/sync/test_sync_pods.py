@@ -25,7 +25,7 @@ def test_two_pods_scan_and_sync_1mb_byte_identical(tmp_path: Path) -> None:
         # pod time frozen: the firmware answers BLE but samples nothing (faster)
         async with BlePods(link, [None, None], auto_start=False) as pods, PodTime(pods):
             left = fill_session(pods[0], 1_000_000)
-            right = fill_session(pods[1], 150_000)
+            right = fill_session(pods[1], 40_000)
             host = await BumbleHost.open_virtual(link)
             try:
                 seen = await BleakScanner.discover(0.6, return_adv=True, backend=host.scanner)
