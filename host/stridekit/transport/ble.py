@@ -122,8 +122,11 @@ class BleStack:
             async with BleakScanner(on_adv, backend=self.scanner):
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(enough.wait(), seconds)
-        except BleakError as e:
-            raise NoBluetooth(f"scanning failed ({self.describe()}): {e}") from e
+        except (BleakError, OSError) as e:  # no adapter, no BlueZ/D-Bus socket, no permission
+            raise NoBluetooth(
+                f"scanning failed ({self.describe()}): {e or type(e).__name__}; "
+                "--hci usb:0 uses a USB dongle through Bumble, --virtual needs no hardware"
+            ) from e
         pods: list[FoundPod] = []
         for d, adv in seen.values():
             foot, battery = P.foot_from_name(adv.local_name), None
