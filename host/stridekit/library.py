@@ -182,6 +182,12 @@ def split_sessions(data: bytes) -> list[bytes]:
     return [data[a:b] for a, b in itertools.pairwise(cuts)]
 
 
+# Notes a pod (stridefw.app: "raw capture stopped: flash full") or the simulator
+# (sim.record.RAW_OFF_NOTE: "raw capture off: steps only") writes when it keeps steps
+# but not raw samples.
+RAW_OFF_PREFIX = "raw capture"
+
+
 def decode_session(data: bytes) -> _Decoded | None:
     """Decode one session's bytes with the firmware codec and judge its state; None if no header."""
     recs, issues, skipped = iter_records(data)
@@ -206,7 +212,15 @@ def decode_session(data: bytes) -> _Decoded | None:
         if s.end.steps != len(s.steps):
             damaged = True
             text.append(f"SessionEnd counts {s.end.steps} steps, {len(s.steps)} are intact")
-        if s.end.samples and s.end.samples != len(s.sample_t_us):
+        raw_off = [n.text for n in s.notes if n.text.startswith(RAW_OFF_PREFIX)]
+        if raw_off and s.end.samples > len(s.sample_t_us):
+            # the pod stopped raw capture on purpose (flash full, or capture off) and
+            # said so in a Note; its steps go on, so nothing is damaged
+            text.append(
+                f"{raw_off[0]}: {len(s.sample_t_us)} of {s.end.samples} raw samples kept, "
+                "steps complete"
+            )
+        elif s.end.samples and s.end.samples != len(s.sample_t_us):
             damaged = True
             text.append(
                 f"SessionEnd counts {s.end.samples} samples, {len(s.sample_t_us)} are intact"

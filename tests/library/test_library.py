@@ -195,3 +195,30 @@ def test_cli_import_sessions_tag(
     # the dataset importers keep their --format contract
     res = runner.invoke(app, ["import", "--format", "gaitpdb", str(bad), str(bad)])
     assert res.exit_code != 0 and "one dataset folder" in res.output
+
+
+def test_raw_capture_off_is_complete_but_missing_samples_without_a_note_is_damaged(
+    lib: Library, tmp_path: Path
+) -> None:
+    """A pod that keeps steps but stops raw samples says so in a Note; that is no damage."""
+    from stridefw import records as R
+    from stridekit.sim.record import record_foot
+
+    run = sim(seed=12, duration_s=20.0, jitter_us=0.0)
+    steps_only = record_foot(run, run.feet[0], 1, raw=False)
+    row = lib.session(lib.import_bytes(steps_only, "steps-only.strd").session_ids[0])
+    assert row.state == "complete" and row.n_samples == 0 and row.n_steps > 10
+    assert any("raw samples kept" in i for i in row.issues)
+    # the same file without its Note: the SessionEnd's sample count is not met
+    recs, _ = R.decode_all(steps_only)
+    w = bytearray()
+    enc = R.Encoder()
+    for r in recs:
+        if r.rtype != R.REC_NOTE:
+            w += enc.encode(r.rtype, r.seq, r.payload)
+    other = Library(tmp_path / "other" / "library.sqlite")
+    try:
+        row = other.session(other.import_bytes(bytes(w), "no-note.strd").session_ids[0])
+        assert row.state == "damaged"
+    finally:
+        other.close()
