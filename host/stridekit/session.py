@@ -53,13 +53,15 @@ class Session:
 
     @property
     def duration_s(self) -> float:
-        """Last sample; without raw samples (capture off), the SessionEnd or the last step."""
-        if len(self.sample_t_us):
-            return float(self.sample_t_us[-1] / 1e6)
-        last = 0
+        """Last sample, SessionEnd or last step, whichever is latest.
+
+        A pod whose raw capture stopped (flash full, or capture off) keeps recording
+        steps, so the samples alone can end early.
+        """
+        last = int(self.sample_t_us[-1]) if len(self.sample_t_us) else 0
         if self.steps:
             contact = unwrap_u32(np.array([s.contact_us for s in self.steps], dtype=np.int64))
-            last = int(contact[-1]) + self.steps[-1].stance_us
+            last = max(last, int(contact[-1]) + self.steps[-1].stance_us)
         if self.end is not None:
             end = self.end.t_us + (max(0, last - self.end.t_us) + U32 - 1) // U32 * U32
             last = max(last, end)

@@ -208,6 +208,7 @@ def test_raw_capture_off_is_complete_but_missing_samples_without_a_note_is_damag
     steps_only = record_foot(run, run.feet[0], 1, raw=False)
     row = lib.session(lib.import_bytes(steps_only, "steps-only.strd").session_ids[0])
     assert row.state == "complete" and row.n_samples == 0 and row.n_steps > 10
+    assert abs(row.duration_s - 20.0) < 0.1  # from the SessionEnd, not the (absent) samples
     assert any("raw samples kept" in i for i in row.issues)
     # the same file without its Note: the SessionEnd's sample count is not met
     recs, _ = R.decode_all(steps_only)
