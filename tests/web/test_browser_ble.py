@@ -25,9 +25,10 @@ from playwright.async_api import Page, async_playwright
 
 from stridefw import records as R
 from stridefw import syncproto as P
+from stridekit.bench.ble import fill_session
 from stridekit.library import Library
 from stridekit.sim.gait import RunnerParams, simulate
-from stridekit.sim.pod import BlePods, VirtualPod
+from stridekit.sim.pod import BlePods
 from stridekit.transport.bumble import BumbleHost
 from tests.web.bleemu import BleBridge, EmuPod, answer_chooser
 from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, LiveServer
@@ -36,24 +37,6 @@ from tests.web.shots import check_shot
 SESSION_BYTES = 60_000
 RSC_UUID = "00002a53-0000-1000-8000-00805f9b34fb"
 SIG = BluetoothSIGTranslator()
-
-
-def fill_session(pod: VirtualPod, nbytes: int) -> tuple[int, bytes]:
-    """Write Step records straight into the pod's LittleFS store (a closed session)."""
-    st = pod.app.store
-    sid = st.begin(R.SessionHeader(foot=pod.foot, session_id=0).to_bytes(), 8, 10_000)
-    i = 0
-    while pod.fs.size(st.path(sid)) < nbytes:
-        for _ in range(200):
-            st.add(R.REC_STEP, R.Step(index=i, stance_us=200_000 + 37 * i).to_bytes())
-            i += 1
-        st.commit()
-    st.end()
-    f = pod.fs.open(st.path(sid), "rb")
-    try:
-        return sid, bytes(f.read())
-    finally:
-        f.close()
 
 
 async def _wait(page: Page, bridge: BleBridge, js: str, **kw: Any) -> None:
