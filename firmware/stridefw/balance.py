@@ -78,7 +78,7 @@ class Balance:
             self.si_pm[i] = 0
         self.steps = 0  # steps seen from both feet together
         self._beyond = 0  # consecutive steps with SI beyond threshold
-        self._long = 0
+        self._long = 0  # the longer side the pattern pointed at on the previous step
         self._pattern = 0  # consecutive steps showing the leg-length pattern
         self.uneven = False
         self.side = 0  # +1: left loaded more, -1: right, 0: none
@@ -131,7 +131,7 @@ class Balance:
             long = 1
         elif si_s <= -LLD_STANCE_SI_PM and d >= LLD_STRIKE_PM:
             long = -1
-        if long != 0 and long == self.lld_long_candidate():
+        if long != 0 and long == self._long:
             if self._pattern < BAL_PERSIST_STEPS:
                 self._pattern += 1
         else:
@@ -153,7 +153,3 @@ class Balance:
         else:
             self.side = 0
         return self.uneven != was
-
-    def lld_long_candidate(self):
-        """The longer side the pattern pointed at on the previous step (0: none)."""
-        return self._long
