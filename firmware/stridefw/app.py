@@ -57,7 +57,6 @@ AUTO_STOP_MS = const(60000)  # an auto-started session ends after a minute witho
 IDLE_SLEEP_MS = const(300000)  # deep sleep after 5 min without steps or console input
 _JIT_BUCKETS = const(5)  # lateness histogram: <100 us, <500 us, <1 ms, <5 ms, >= 5 ms
 CAL_PATH = "/cal.bin"
-_NOTE_RAW_OFF = "raw capture stopped: flash full"
 
 
 class App:
@@ -369,7 +368,7 @@ class App:
                 self.store.commit()
                 if self.store.raw_note:
                     self.store.raw_note = False
-                    self.note(_NOTE_RAW_OFF)
+                    self.note(S.NOTE_RAW_STOPPED)
             if self.auto and clock.ticks_diff(now, self._last_step_ms) >= AUTO_STOP_MS:
                 self.rec_stop()
         if (
@@ -470,7 +469,7 @@ class App:
             self._sync_record()
         if self.store.raw_note:
             self.store.raw_note = False
-            self.note(_NOTE_RAW_OFF)
+            self.note(S.NOTE_RAW_STOPPED)
         return sid
 
     def rec_stop(self):

@@ -58,6 +58,11 @@ _DT_MAX = const(65535)  # a larger gap starts a new block (keeps varints small i
 # (copy-on-write); a delete on a completely full LittleFS can itself fail.
 RAW_FLOOR = const(64 * 1024)
 STEP_FLOOR = const(16 * 1024)
+# Raw capture can stop while steps go on (flash below RAW_FLOOR, or capture off);
+# the session then says so in a Note starting with NOTE_RAW_PREFIX, which tells a
+# host that the missing raw samples are on purpose, not damage.
+NOTE_RAW_PREFIX = "raw capture"
+NOTE_RAW_STOPPED = NOTE_RAW_PREFIX + " stopped: flash full"
 COMMIT_MS = const(1000)  # at most this much recording is lost at a power cut
 _FREE_RECHECK = const(16 * 1024)  # re-read statvfs after this many bytes written
 _TAIL_WINDOW = 2 * records.MAX_ENCODED

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from stridefw import records as R
+from stridefw import store as fw_store
 from stridekit.errors import BadSessionFile, StrideError
 from stridekit.session import Session, iter_records, read_sessions, sessions_from_records
 
@@ -182,12 +183,6 @@ def split_sessions(data: bytes) -> list[bytes]:
     return [data[a:b] for a, b in itertools.pairwise(cuts)]
 
 
-# Notes a pod (stridefw.app: "raw capture stopped: flash full") or the simulator
-# (sim.record.RAW_OFF_NOTE: "raw capture off: steps only") writes when it keeps steps
-# but not raw samples.
-RAW_OFF_PREFIX = "raw capture"
-
-
 def decode_session(data: bytes) -> _Decoded | None:
     """Decode one session's bytes with the firmware codec and judge its state; None if no header."""
     recs, issues, skipped = iter_records(data)
@@ -212,7 +207,7 @@ def decode_session(data: bytes) -> _Decoded | None:
         if s.end.steps != len(s.steps):
             damaged = True
             text.append(f"SessionEnd counts {s.end.steps} steps, {len(s.steps)} are intact")
-        raw_off = [n.text for n in s.notes if n.text.startswith(RAW_OFF_PREFIX)]
+        raw_off = [n.text for n in s.notes if n.text.startswith(fw_store.NOTE_RAW_PREFIX)]
         if raw_off and s.end.samples > len(s.sample_t_us):
             # the pod stopped raw capture on purpose (flash full, or capture off) and
             # said so in a Note; its steps go on, so nothing is damaged

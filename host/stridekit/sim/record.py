@@ -15,6 +15,7 @@ import numpy as np
 from stridefw import calib as fw_calib
 from stridefw import config as fw_config
 from stridefw import records as R
+from stridefw import store as S
 from stridekit.replay import kernel_for, run_kernel, write_recording
 from stridekit.session import SessionWriter
 from stridekit.sim.gait import SimFoot, SimRun
@@ -39,7 +40,7 @@ def header_for(run: SimRun, foot: SimFoot, session_id: int) -> R.SessionHeader:
     )
 
 
-RAW_OFF_NOTE = "raw capture off: steps only"
+RAW_OFF_NOTE = S.NOTE_RAW_PREFIX + " off: steps only"
 
 
 def record_foot(run: SimRun, foot: SimFoot, session_id: int, raw: bool = True) -> bytes:
