@@ -46,6 +46,7 @@ from stridekit.library import Library
 if TYPE_CHECKING:
     from stridekit.analysis import Analysis
 from stridekit.sim.gait import RunnerParams, simulate
+from stridekit.sim.plan import cadence_at
 from stridekit.sim.pod import VirtualPod, pod_pair, run_pods
 from stridekit.transport.serial import PodConsole
 
@@ -123,7 +124,7 @@ def _earlier_params(base: RunnerParams, runner: str, start_epoch: int) -> list[R
             base,
             duration_s=e.minutes * 60,
             speed_m_s=e.speed_m_s,
-            cadence_spm=base.cadence_spm * (e.speed_m_s / base.speed_m_s) ** 0.3,
+            cadence_spm=cadence_at(base, e.speed_m_s),
             seed=base.seed * 100 + i + 1,
             start_epoch_s=start_epoch - e.days_before * 86400,
             instability=base.instability if e.shoe == TONING else 0.0,

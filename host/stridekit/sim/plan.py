@@ -137,6 +137,12 @@ def weekly_load(plan: list[PlannedSession], weeks_steady: int | None = None) -> 
     return out
 
 
+def cadence_at(runner: RunnerParams, speed_m_s: float) -> float:
+    """The runner's cadence at another speed: stride length carries most of a speed
+    change, so cadence follows speed by the runner's own ratio to the 0.3 (ASSUMED)."""
+    return runner.cadence_spm * (speed_m_s / runner.speed_m_s) ** 0.3
+
+
 def session_params(
     plan: list[PlannedSession], runner: RunnerParams, sim_minutes: float | None = None
 ) -> list[RunnerParams]:
@@ -149,7 +155,7 @@ def session_params(
     out: list[RunnerParams] = []
     for s in plan:
         minutes = s.minutes if sim_minutes is None else min(s.minutes, sim_minutes)
-        cadence = runner.cadence_spm * (s.speed_m_s / runner.speed_m_s) ** 0.3
+        cadence = cadence_at(runner, s.speed_m_s)
         out.append(
             replace(
                 runner,
