@@ -85,6 +85,7 @@
 # Back-pressure: gatts_notify raising OSError(ENOMEM) keeps the same chunk for a
 # later turn; nothing is skipped. Decoders raise ValueError with a short message on
 # anything malformed; nothing here raises anything else on bytes input.
+import binascii
 import struct
 
 from stridefw.compat import const
@@ -347,6 +348,46 @@ def decode_data(data):
         raise ValueError("data notification of %d bytes" % len(data))
     sid, offset = struct.unpack_from("<HI", bytes(data[:DATA_HEADER]), 0)
     return sid, offset, bytes(data[DATA_HEADER:])
+
+
+# Verdicts of Receiver.accept on one data chunk
+CHUNK_OK = const(0)  # the next bytes: taken
+CHUNK_REPEAT = const(1)  # bytes already received (a resent chunk)
+CHUNK_GAP = const(2)  # a hole before this chunk: READ again from `next`
+CHUNK_OTHER = const(3)  # another session's chunk (a stale transfer's tail)
+
+
+class Receiver:
+    """The host's check of one READ: chunks in order from the READ offset, and DONE's
+    CRC-32 over exactly those bytes. One piece for `stride sync` (CPython) and the web
+    app (MicroPython in the browser); each decides what to do with a verdict."""
+
+    def __init__(self):
+        self.start(NO_SESSION, 0)
+
+    def start(self, session_id, offset):
+        self.session_id = session_id
+        self.first = offset
+        self.next = offset
+        self.crc = 0
+
+    def accept(self, session_id, offset, chunk):
+        """CHUNK_OK (counted in `next` and the CRC) or why the chunk was not taken."""
+        if session_id != self.session_id:
+            return CHUNK_OTHER
+        if offset != self.next:
+            return CHUNK_REPEAT if offset + len(chunk) <= self.next else CHUNK_GAP
+        self.crc = binascii.crc32(chunk, self.crc)
+        self.next += len(chunk)
+        return CHUNK_OK
+
+    def done_error(self, end, crc):
+        """ "" when DONE (end offset, CRC-32) matches what arrived, else why not."""
+        if end != self.next:
+            return "DONE at %d but received up to %d" % (end, self.next)
+        if crc != self.crc & 0xFFFFFFFF:
+            return "CRC-32 mismatch over [%d, %d)" % (self.first, end)
+        return ""
 
 
 # ------------------------------------------------------------------ status

@@ -20,7 +20,6 @@ again and READ from the stored length, so nothing is lost or duplicated.
 from __future__ import annotations
 
 import asyncio
-import binascii
 import contextlib
 import os
 import time
@@ -303,9 +302,8 @@ class _Transfer:
     def __init__(self, link: StrideLink, part: Path, session_id: int, start: int) -> None:
         self.link = link
         self.session_id = session_id
-        self.start = start
-        self.expected = start
-        self.crc = 0
+        self.rx = P.Receiver()  # order and CRC checks, shared with the web app
+        self.rx.start(session_id, start)
         self.file = part.open("r+b" if part.exists() else "w+b")
         self.file.truncate(start)
         self.file.seek(start)
@@ -315,18 +313,22 @@ class _Transfer:
         self.unflushed = 0
         self.on_bytes: Callable[[int], None] | None = None
 
+    @property
+    def start(self) -> int:
+        return self.rx.first
+
+    @property
+    def expected(self) -> int:
+        return self.rx.next
+
     def on_data(self, sid: int, offset: int, chunk: bytes) -> None:
-        if sid != self.session_id:
-            return  # a stale transfer's tail
-        if offset != self.expected:
-            if offset + len(chunk) <= self.expected:
-                return  # a repeat of bytes we have
+        verdict = self.rx.accept(sid, offset, chunk)
+        if verdict == P.CHUNK_GAP:
             self.link.stats.gaps += 1
             self.gap.set()  # a hole: stop, READ again from what is stored
-            return
+        if verdict != P.CHUNK_OK:
+            return  # a stale transfer's tail, or a repeat of bytes we have
         self.file.write(chunk)
-        self.crc = binascii.crc32(chunk, self.crc)
-        self.expected += len(chunk)
         self.unflushed += len(chunk)
         self.link.stats.bytes_received += len(chunk)
         self.to_credit += 1
@@ -357,8 +359,7 @@ class _Transfer:
         self.unflushed = 0
         self.file.truncate(self.start)
         self.file.seek(self.start)
-        self.expected = self.start
-        self.crc = 0
+        self.rx.start(self.session_id, self.start)
 
     def close(self) -> None:
         with contextlib.suppress(OSError):
@@ -425,11 +426,11 @@ async def transfer_session(
                     continue
                 raise LinkLost("link lost during transfer")
             sid, end, crc = done.result()
-            if sid != s.session_id or end != tr.expected or crc != tr.crc & 0xFFFFFFFF:
+            if sid != s.session_id or tr.rx.done_error(end, crc):
                 link.stats.crc_retries += 1
                 link.stats.issues.append(
                     f"session {s.session_id}: DONE end {end} crc {crc:08x}, "
-                    f"got {tr.expected} crc {tr.crc & 0xFFFFFFFF:08x}; reading again"
+                    f"got {tr.expected} crc {tr.rx.crc & 0xFFFFFFFF:08x}; reading again"
                 )
                 tr.rewind()
                 have = tr.durable()

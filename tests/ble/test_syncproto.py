@@ -173,3 +173,26 @@ def test_uuids_are_distinct_and_share_the_base() -> None:
     uuids = {P.SERVICE_UUID, P.CONTROL_UUID, P.DATA_UUID, P.STATUS_UUID}
     assert len(uuids) == 4
     assert all(u[:-4] == P.SERVICE_UUID[:-4] for u in uuids)
+
+
+@given(st.binary(min_size=1, max_size=2000), st.lists(st.integers(1, 300), max_size=20))
+def test_receiver_takes_chunks_in_order_and_checks_done(data: bytes, cuts: list[int]) -> None:
+    import binascii
+
+    rx = P.Receiver()
+    rx.start(7, 100)
+    off = 0
+    for n in [*cuts, len(data)]:
+        chunk = data[off : off + n]
+        if not chunk:
+            break
+        assert rx.accept(3, 100 + off, chunk) == P.CHUNK_OTHER  # another session
+        assert rx.accept(7, 100 + off, chunk) == P.CHUNK_OK
+        assert rx.accept(7, 100 + off, chunk) == P.CHUNK_REPEAT  # resent
+        off += len(chunk)
+    assert rx.next == 100 + len(data)
+    assert rx.accept(7, rx.next + 1, b"x") == P.CHUNK_GAP
+    crc = binascii.crc32(data) & 0xFFFFFFFF
+    assert rx.done_error(rx.next, crc) == ""
+    assert "CRC-32" in rx.done_error(rx.next, crc ^ 1)
+    assert "received up to" in rx.done_error(rx.next + 1, crc)

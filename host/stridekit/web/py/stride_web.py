@@ -8,7 +8,6 @@
 # Sync: every control-point message is built and parsed by stridefw.syncproto (the
 # one definition the pod and `stride sync` use), and each transfer is checked here
 # (offset continuity, DONE's CRC-32 over the bytes received).
-import binascii
 import json
 
 from stridefw import balance, records, rsc
@@ -179,11 +178,12 @@ def status(path: str) -> str:
         return json.dumps({"error": str(e)})
 
 
-class PodRx:
+class PodRx(P.Receiver):
     """What one pod sends on its data characteristic: a READ in progress, or the live stream.
 
-    A transfer is checked for offset continuity and, at DONE, the CRC-32 over the
-    bytes received; the live stream goes to the shared stride_web.Live decoder.
+    A transfer is checked by syncproto.Receiver (the same checks as `stride sync`):
+    offset continuity and, at DONE, the CRC-32 over the bytes received. Here any chunk
+    out of order is an error; the live stream goes to the shared stride_web.Live decoder.
     """
 
     def __init__(self, foot: int, live: "Live") -> None:
@@ -192,10 +192,7 @@ class PodRx:
         self.start(P.NO_SESSION, 0)
 
     def start(self, session_id: int, offset: int) -> None:
-        self.session_id = session_id
-        self.first = offset
-        self.next = offset
-        self.crc = 0
+        super().start(session_id, offset)
         self.chunks = []
 
     def data(self, path: str) -> str:
@@ -206,21 +203,20 @@ class PodRx:
             return json.dumps({"error": str(e)})
         if sid == P.LIVE_SESSION:
             return '{"live": ' + self.live.feed(self.foot, chunk) + "}"
-        if sid != self.session_id:
+        expected = self.next
+        verdict = self.accept(sid, off, chunk)
+        if verdict == P.CHUNK_OTHER:
             return json.dumps({"ignored": 1, "session_id": sid})
-        if off != self.next:
-            return json.dumps({"error": f"gap: expected offset {self.next}, got {off}"})
-        self.crc = binascii.crc32(chunk, self.crc)
+        if verdict != P.CHUNK_OK:
+            return json.dumps({"error": f"gap: expected offset {expected}, got {off}"})
         self.chunks.append(chunk)
-        self.next += len(chunk)
         return json.dumps({"ok": 1, "next": self.next, "n": len(chunk)})
 
     def done(self, end: int, crc: int) -> str:
         """Check DONE against what arrived; on success the bytes go to /xfer.bin."""
-        if end != self.next:
-            return json.dumps({"error": f"DONE at {end} but received up to {self.next}"})
-        if crc != self.crc & 0xFFFFFFFF:
-            return json.dumps({"error": f"CRC-32 mismatch over [{self.first}, {end})"})
+        why = self.done_error(end, crc)
+        if why:
+            return json.dumps({"error": why})
         return self.take()
 
     def take(self) -> str:
