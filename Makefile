@@ -6,17 +6,21 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STRIDE := $(VENV)/bin/stride
 PYTHON ?= python3
-APT_PACKAGES := nodejs npm python3-venv chromium
 
 .PHONY: setup demo test lint typecheck bench clean lock hardware
 
 setup: $(VENV)/.stamp node_modules/.stamp .typings/.stamp
 
-# Debian packages (node + npm run the MicroPython WebAssembly interpreter).
+# Debian packages (node + npm run the MicroPython WebAssembly interpreter, chromium the
+# web app's browser tests). Only what is missing is installed: a NodeSource nodejs
+# already carries npm and conflicts with Debian's npm package.
 .apt.stamp:
-	@if ! command -v node >/dev/null || ! command -v npm >/dev/null || ! command -v chromium >/dev/null \
-	    || ! $(PYTHON) -c 'import ensurepip, venv' 2>/dev/null; then \
-	    apt-get update && apt-get install -y --no-install-recommends $(APT_PACKAGES); fi
+	@missing=""; \
+	command -v node >/dev/null || missing="$$missing nodejs"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || missing="$$missing python3-venv"; \
+	if [ -n "$$missing" ]; then apt-get update && apt-get install -y --no-install-recommends $$missing; fi
 	@touch $@
 
 $(VENV)/.stamp: pyproject.toml requirements.lock .apt.stamp
