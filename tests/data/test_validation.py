@@ -118,17 +118,32 @@ def test_gaitndd_stride_time_median_goal(gaitndd_dir: Path, share_dir: str) -> N
 
 
 @pytest.mark.xfail(
-    reason="at the pod's 100 Hz the kernel dates contact where force rises 20 N above the "
-    "swing floor (force-plate practice); on these uncalibrated footswitches a slow or "
-    "bumpy pre-contact loading of 20-100 N nominal (hunt15 R, als5 L, als3 L, hunt19, "
-    "hunt13, control5) comes 25-120 ms before the main loading edge the authors' times "
-    "follow: p95 23.4 ms (median 2.2 ms). Matching them needs a level chosen from these "
-    "data, which would be fitting",
+    reason="at the pod's 100 Hz: p95 23.4 ms (825 of 15,095 strides beyond 20 ms, 755 "
+    "allowed). On these uncalibrated footswitches a slow or bumpy pre-contact loading "
+    "(hunt15 R, als5 L, als3 L, park11 L, control5, hunt19, hunt13) puts the 20 N "
+    "crossing 25-120 ms from the edge the authors' times follow. The same kernel on "
+    "every 300 Hz source sample meets the goal (19.0 ms, next test). Matching at 100 Hz "
+    "needs a level chosen from these data: fitting",
     strict=False,
 )
 def test_gaitndd_stride_time_p95_goal(gaitndd_dir: Path, share_dir: str) -> None:
     s = pooled(results(gaitndd_dir, "gaitndd", share_dir), "stride")
     assert abs_ms(s.errors_s, 95) <= 20.0
+
+
+def test_gaitndd_stride_time_goals_at_the_source_rate(gaitndd_dir: Path, share_dir: str) -> None:
+    """The same kernel on every 300 Hz sample the authors had: both stride goals hold, and
+    the pod-rate pass is no better (the difference is what 100 Hz sampling costs)."""
+    src = results(gaitndd_dir, "gaitndd@source", share_dir)
+    pod = results(gaitndd_dir, "gaitndd", share_dir)
+    assert {r.n_samples for r in src} != {r.n_samples for r in pod}
+    s = pooled(src, "stride")
+    assert s.tp > 13000
+    assert abs_ms(s.errors_s, 50) <= 5.0
+    assert abs_ms(s.errors_s, 95) <= 20.0
+    assert abs_ms(s.errors_s, 95) <= abs_ms(pooled(pod, "stride").errors_s, 95)
+    c = pooled(src, "contact")
+    assert c.tp / c.n_ref >= 0.99 and c.tp / c.n_found >= 0.99
 
 
 def test_gaitndd_step_recall_goal(gaitndd_dir: Path, share_dir: str) -> None:
@@ -158,7 +173,10 @@ def test_gaitndd_invalid_samples_flagged_never_steps(gaitndd_dir: Path, share_di
             "ipol",
             marks=pytest.mark.xfail(
                 reason="IMU-only contact vs ipol's manual annotation: median 28.3 ms (goal "
-                "20 ms); SOURCE.md puts the annotations ~0.1 s off the gyro activity",
+                "20 ms), a bias (kernel 28 ms early; toe-off 35 ms early too): the "
+                "annotations mark contact between the pitch-rate sign change and the "
+                "heel-rocker minimum, where gaitmap's first mocap subject has it at the "
+                "sign change (5 ms) and its second at the impact (60-80 ms later)",
                 strict=False,
             ),
         ),
@@ -200,10 +218,22 @@ def test_eval_real_prints_one_table_per_dataset_naming_its_reference(gaitmap_dir
     from stridekit.validate import eval_real
 
     con = Console(record=True, width=200)
-    rep = eval_real(gaitmap_dir.parent, con, workers=1, datasets=["gaitmap"], mpy_records=0)
+    rep = eval_real(
+        gaitmap_dir.parent,
+        con,
+        workers=1,
+        datasets=["gaitmap", "gaitmap@source"],
+        mpy_records=0,
+    )
     text = con.export_text()
     assert (
         "gaitmap: IMU-only events (kernel fallback, no insole) vs motion capture (source 3)" in text
     )
     assert "Goals (issue 8)" in text and rep.missing == []
+    # the source-rate pass runs every 204.8 Hz sample and has its own rows
+    assert "Sampling rate" in text and "204.8 Hz, the source's rate" in text
+    assert sum(r.n_samples for r in rep.results["gaitmap@source"]) > sum(
+        r.n_samples for r in rep.results["gaitmap"]
+    )
+    assert [g.dataset for g in rep.goals] == ["gaitmap", "gaitmap@source"]
     assert run_eval_real(gaitmap_dir / "no-such-folder") == 2
