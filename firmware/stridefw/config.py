@@ -67,8 +67,14 @@ FLOOR_SWING_DIV = const(4)
 # --- swing-phase auto-zero ----------------------------------------------------
 # Baselines are re-learnt only after the foot has been unloaded this long.
 ZERO_AFTER_SWING_US = const(60000)
-# EW update shift: baseline += (x - baseline) >> ZERO_SHIFT per swing sample.
+# EW update shift: baseline += (x - baseline) >> ZERO_SHIFT per update.
 ZERO_SHIFT = const(3)
+# One cell's baseline is updated per ZERO_PERIOD_US of swing (every sample at 100 Hz),
+# so a baseline's time constant, n_cells * 2**ZERO_SHIFT * ZERO_PERIOD_US (80 ms for a
+# footswitch, 640 ms for 8 cells), is the same at every sample rate. Per sample, a
+# 300 Hz footswitch would re-zero 3x faster and absorb slow first loading into the
+# baseline (PhysioNet gaitndd moved contacts by up to ~100 ms between 100 and 300 Hz).
+ZERO_PERIOD_US = const(10000)
 # Larger per-cell baseline than this is not drift but a stuck/loaded cell.
 ZERO_MAX_DN = const(1500)
 # If an IMU is present, swing must also show foot rotation (deg/s * 10).

@@ -67,6 +67,7 @@ from stridefw.config import (
     UNSTABLE_SD_DMM,
     ZERO_AFTER_SWING_US,
     ZERO_MAX_DN,
+    ZERO_PERIOD_US,
     ZERO_SHIFT,
 )
 from stridefw.imu_gait import ImuGait
@@ -233,6 +234,7 @@ class StepKernel:
         self._sent_flags = 0
         self._rr = 0
         self._zr = 0
+        self._zero_acc = 0  # us of swing owed to auto-zero (ZERO_PERIOD_US per cell)
         self._odd = False
         for s in range(_N_STATS):
             self._st_n[s] = 0
@@ -439,7 +441,15 @@ class StepKernel:
             if self._silent_us < INSOLE_SILENT_US:
                 self._silent_us += dti
         if zero:
-            self._auto_zero(cells)
+            # one cell per ZERO_PERIOD_US on average, whatever the rate (a sample
+            # up to 1/8 period early still counts: pod timing jitters)
+            acc = self._zero_acc + dti
+            if acc >= ZERO_PERIOD_US - (ZERO_PERIOD_US >> 3):
+                acc -= ZERO_PERIOD_US
+                self._auto_zero(cells)
+            self._zero_acc = acc if acc < ZERO_PERIOD_US else ZERO_PERIOD_US
+        else:
+            self._zero_acc = 0
         if total > _TOTAL_MAX_DN:
             total = _TOTAL_MAX_DN
         self.total_dn = total

@@ -26,8 +26,9 @@ dataset, each naming its reference:
 gaitndd (300 Hz) and gaitmap (204.8 Hz) are recorded faster than the pod's 100 Hz,
 so they run twice: as the pod would read them (every third or second sample), and on
 every source sample (results key `NAME@source`). The pod-rate figures say what a pod
-would measure; the source-rate ones are the kernel's own accuracy on the data the
-reference was made from; the sampling-rate table sets them side by side.
+would measure; the source-rate pass shows what the pod's rate costs, and that the
+kernel behaves the same at another rate (it found auto-zero learning per sample, not
+per unit of time: config ZERO_PERIOD_US); the sampling-rate table sets them side by side.
 
 Matching is one-to-one, nearest first, within a tolerance per reference chosen from
 how exact that reference is (not from the results): gaitpdb 100 ms (the same force

@@ -117,31 +117,33 @@ def test_gaitndd_stride_time_median_goal(gaitndd_dir: Path, share_dir: str) -> N
     assert abs_ms(s.errors_s, 50) <= 5.0
 
 
+@pytest.mark.parametrize("dataset", ["gaitndd", "gaitndd@source"])
 @pytest.mark.xfail(
-    reason="at the pod's 100 Hz: p95 23.4 ms (825 of 15,095 strides beyond 20 ms, 755 "
-    "allowed). On these uncalibrated footswitches a slow or bumpy pre-contact loading "
-    "(hunt15 R, als5 L, als3 L, park11 L, control5, hunt19, hunt13) puts the 20 N "
-    "crossing 25-120 ms from the edge the authors' times follow. The same kernel on "
-    "every 300 Hz source sample meets the goal (19.0 ms, next test). Matching at 100 Hz "
-    "needs a level chosen from these data: fitting",
+    reason="p95 23.4 ms at the pod's 100 Hz, 24.6 ms on every 300 Hz sample (825 of "
+    "15,095 strides beyond 20 ms at 100 Hz, 755 allowed). On these uncalibrated "
+    "footswitches a slow or bumpy first loading (hunt15 R, als5 L, als3 L, park11 L, "
+    "control5, hunt19, hunt13) puts the 20 N crossing 25-120 ms before the edge the "
+    "authors' times follow; matching them needs a level chosen from these data: fitting",
     strict=False,
 )
-def test_gaitndd_stride_time_p95_goal(gaitndd_dir: Path, share_dir: str) -> None:
-    s = pooled(results(gaitndd_dir, "gaitndd", share_dir), "stride")
+def test_gaitndd_stride_time_p95_goal(gaitndd_dir: Path, share_dir: str, dataset: str) -> None:
+    s = pooled(results(gaitndd_dir, dataset, share_dir), "stride")
     assert abs_ms(s.errors_s, 95) <= 20.0
 
 
-def test_gaitndd_stride_time_goals_at_the_source_rate(gaitndd_dir: Path, share_dir: str) -> None:
-    """The same kernel on every 300 Hz sample the authors had: both stride goals hold, and
-    the pod-rate pass is no better (the difference is what 100 Hz sampling costs)."""
+def test_gaitndd_at_the_source_rate_gives_the_same_figures(
+    gaitndd_dir: Path, share_dir: str
+) -> None:
+    """The same kernel on every 300 Hz sample: the goals met at 100 Hz hold, and the
+    p95 moves by little -- before auto-zero learnt per unit of time it learnt 3x faster
+    at 300 Hz, absorbed slow first loading and gave 19.0 ms against 23.4."""
     src = results(gaitndd_dir, "gaitndd@source", share_dir)
     pod = results(gaitndd_dir, "gaitndd", share_dir)
-    assert {r.n_samples for r in src} != {r.n_samples for r in pod}
+    assert sum(r.n_samples for r in src) > 2.9 * sum(r.n_samples for r in pod)
     s = pooled(src, "stride")
     assert s.tp > 13000
     assert abs_ms(s.errors_s, 50) <= 5.0
-    assert abs_ms(s.errors_s, 95) <= 20.0
-    assert abs_ms(s.errors_s, 95) <= abs_ms(pooled(pod, "stride").errors_s, 95)
+    assert abs(abs_ms(s.errors_s, 95) - abs_ms(pooled(pod, "stride").errors_s, 95)) <= 2.5
     c = pooled(src, "contact")
     assert c.tp / c.n_ref >= 0.99 and c.tp / c.n_found >= 0.99
 

@@ -257,3 +257,36 @@ def test_set_uneven_is_reported_on_the_next_push() -> None:
     k.set_uneven(False)
     assert k.push(30_000, z, None) & kernel.EV_FLAG
     assert not R.Flag.from_bytes(k.flag).flags & config.FLAG_UNEVEN_LOAD
+
+
+def _footswitch_walk(rate_hz: int, n_strides: int = 12) -> tuple[np.ndarray, np.ndarray]:
+    """(t_us, one-cell counts) of a walk whose every contact starts with a slow first
+    loading, 0 -> 60 N in 120 ms, then the heel's steep edge to 700 N (as on PhysioNet
+    gaitndd's footswitches); contacts at k * 1.1 s + 0.6 s."""
+    t = np.arange(int((n_strides * 1.1 + 0.6) * rate_hz)) / rate_hz
+    ph = (t - 0.6) % 1.1
+    f = np.where(ph < 0.12, 500 * ph, 0.0)  # the slow first loading
+    f = np.where((ph >= 0.12) & (ph < 0.15), 60 + 640 * (ph - 0.12) / 0.03, f)
+    f = np.where((ph >= 0.15) & (ph < 0.65), 700.0, f)
+    f[t < 0.6] = 0.0
+    # N -> counts through the pod's nominal FSR curve, inverted by table
+    table = np.array([calib.nominal_force_dn(r) for r in range(4096)]) / 10
+    counts = np.searchsorted(table, f).clip(0, 4095).astype(np.uint16)
+    return np.rint(t * 1e6).astype(np.int64), counts.reshape(-1, 1)
+
+
+def test_auto_zero_and_contacts_do_not_depend_on_the_sample_rate() -> None:
+    """Auto-zero learns per unit of swing time, not per sample: at 300 Hz a per-sample
+    update re-zeroed 3x faster, followed the slow first loading and dated contact at the
+    steep edge, ~100 ms later than at 100 Hz on the same force."""
+    contacts = {}
+    for rate in (100, 200, 300):
+        t, counts = _footswitch_walk(rate)
+        k = kernel.StepKernel(layouts.FOOTSWITCH_1, calib.nominal(1))
+        steps = _push_all(k, t, counts, None)
+        contacts[rate] = np.array([s.contact_us for s in steps]) / 1e6
+        assert len(steps) >= 10
+    for rate in (200, 300):
+        assert len(contacts[rate]) == len(contacts[100])
+        # within a sample of 100 Hz (per-sample auto-zero: 69 ms apart at 300 Hz)
+        assert np.max(np.abs(contacts[rate] - contacts[100])) < 0.010, rate
