@@ -147,7 +147,8 @@ class ImuGait:
             y0 = self._lm_y0
             y1 = self._lmin
             den = 2 * (y0 - 2 * y1 + x)
-            if den > 0 and dtv == self._lm_dt:
+            dd = dtv - self._lm_dt  # equal spacing, give or take tick rounding
+            if den > 0 and -(dtv >> 4) <= dd <= (dtv >> 4):
                 self._lm_off = _scaled(dtv, y0 - x, den)
         if st == _SWING:
             if x < 0:

@@ -86,8 +86,9 @@ _TOTAL_MAX_DN = const(40000)  # 4 kN per foot: arithmetic clamp (> 5 BW for 70 k
 _IMP_BASE = const(20971520)  # 20 * 2**20: impulse accumulator carry (see _integrate)
 _IMU_LOST_US = const(500000)
 _IMU_BACK_US = const(1000000)
-_MOTION_MIN = const(20)  # samples with movement before "stuck" counts
-_MOTION_DN = const(500)  # total-force change per sample that counts as movement (50 N)
+_MOTION_MIN_US = const(200000)  # time with movement before "stuck" counts
+_MOTION_DN = const(500)  # total-force change per 10 ms that counts as movement (5 kN/s)
+_CHECK_US = const(20000)  # one cell's fault check per 20 ms (every other sample at 100 Hz)
 
 # Step record payload (little endian), STEP_LEN bytes:
 #  0 index u32 | 4 contact_us u32 | 8 stance_us u32 | 12 swing_us u32
@@ -235,7 +236,7 @@ class StepKernel:
         self._rr = 0
         self._zr = 0
         self._zero_acc = 0  # us of swing owed to auto-zero (ZERO_PERIOD_US per cell)
-        self._odd = False
+        self._check_acc = _CHECK_US >> 1  # the first sample checks a cell
         for s in range(_N_STATS):
             self._st_n[s] = 0
             self._st_mean[s] = 0
@@ -444,10 +445,10 @@ class StepKernel:
             # one cell per ZERO_PERIOD_US on average, whatever the rate (a sample
             # up to 1/8 period early still counts: pod timing jitters)
             acc = self._zero_acc + dti
-            if acc >= ZERO_PERIOD_US - (ZERO_PERIOD_US >> 3):
-                acc -= ZERO_PERIOD_US
+            while acc >= ZERO_PERIOD_US - (ZERO_PERIOD_US >> 3):
+                acc -= ZERO_PERIOD_US  # below 100 Hz: more than one cell per sample
                 self._auto_zero(cells)
-            self._zero_acc = acc if acc < ZERO_PERIOD_US else ZERO_PERIOD_US
+            self._zero_acc = acc
         else:
             self._zero_acc = 0
         if total > _TOTAL_MAX_DN:
@@ -466,14 +467,20 @@ class StepKernel:
             self._floor_block()
         if self.floor_dn:
             total = total - self.floor_dn if total > self.floor_dn else 0
-        d = total - self._f_prev
-        if d > _MOTION_DN or d < -_MOTION_DN:
-            self._motion = (self._motion + 1) & _MASK
-        # fault checks on every other sample: the rules are time-based (>= 0.5 s),
-        # so this only halves their cost
-        self._odd = not self._odd
-        if self._odd:
+        # movement: the total changing faster than 5 kN/s (rate, not per sample, so
+        # it means the same at any sample rate); _motion counts its us
+        d = (total - self._f_prev) * 10000
+        lim = _MOTION_DN * dti
+        if d > lim or d < -lim:
+            self._motion = (self._motion + dti) & _MASK
+        # fault checks on one cell per _CHECK_US: the rules are time-based (>= 0.5 s),
+        # so this only spreads their cost; visiting per unit of time, not per sample,
+        # keeps how often a cell is seen the same at every rate
+        acc = self._check_acc + dti
+        while acc >= _CHECK_US - (_CHECK_US >> 3):
+            acc -= _CHECK_US
             self._check_cell(cells)
+        self._check_acc = acc
         if imu is not None and (total > EVENT_LEVEL_DN or self._state != _SWING):
             # shock only matters around and during stance; halving each axis
             # keeps the sum of squares below 2**30 for any int16 input
@@ -560,8 +567,8 @@ class StepKernel:
         return EV_STEP
 
     def _auto_zero(self, cells):
-        # One cell per swing sample: drift is slow, so each baseline being
-        # revisited every n_cells samples is plenty. Excluded cells are skipped.
+        # One cell per ZERO_PERIOD_US of swing: drift is slow, so each baseline
+        # being revisited every n_cells periods is plenty. Excluded cells are skipped.
         i = self._zr
         self._zr = i + 1 if i + 1 < self.n_cells else 0
         if self.cell_fault[i] == 1 or self.cell_fault[i] == 2:
@@ -617,7 +624,7 @@ class StepKernel:
         self._quiet_raw = q
 
     def _check_cell(self, cells):
-        # One cell per sample: stuck (no change while the foot works) and
+        # One cell per visit (_CHECK_US): stuck (no change while the foot works) and
         # saturated (pinned at full scale). Elapsed times come from session time,
         # so the slower visiting rate does not change the thresholds.
         i = self._rr
@@ -642,7 +649,7 @@ class StepKernel:
                 fault[i] == 0
                 and raw > DEAD_RAW
                 and ((self.t - self._stuck_t0[i]) & _MASK) >= STUCK_US
-                and ((self._motion - self._stuck_motion[i]) & _MASK) >= _MOTION_MIN
+                and ((self._motion - self._stuck_motion[i]) & _MASK) >= _MOTION_MIN_US
             ):
                 fault[i] = 1
         else:
@@ -842,7 +849,8 @@ class StepKernel:
     def _integrate(self, fp, f, dti):
         # trapezoid in dn * 0.1 ms * 2 (<= 80000 * 500 per sample); carried into
         # _imp_hi every _IMP_BASE so the sum never leaves small-int range.
-        v = (fp + f) * (dti // 100)
+        s = fp + f
+        v = s * (dti // 100) + (s * (dti % 100)) // 100  # exact at rates not dividing 10 kHz
         lo = self._imp_lo + v
         while lo >= _IMP_BASE:
             lo -= _IMP_BASE
@@ -855,7 +863,7 @@ class StepKernel:
         if since_c <= IMPACT_WINDOW_US and acc2 > self._impact2:
             self._impact2 = acc2
 
-    def _loading_rate(self):
+    def _loading_rate(self, stance_us):
         # Average loading rate 20-80 % of the impact peak (first local maximum in
         # the first 30 % of stance above BW/2), or of the force at 13 % of stance
         # when there is none (Ueda et al. 2016 practice). N/s.
@@ -864,7 +872,9 @@ class StepKernel:
             return 0
         tf = self._trace_f
         tt = self._trace_t
-        limit_t = tt[n - 1] * 3 // 10
+        # the stance's span, also when a fast rate filled the trace before toe-off
+        span = tt[n - 1] if n < TRACE_LEN else stance_us
+        limit_t = span * 3 // 10
         ref = 0
         for i in range(1, n - 1):
             if tt[i] > limit_t:
@@ -873,7 +883,7 @@ class StepKernel:
                 ref = tf[i]
                 break
         if ref == 0:
-            t13 = tt[n - 1] * 13 // 100
+            t13 = span * 13 // 100
             for i in range(1, n):
                 if tt[i] >= t13:
                     ref = tf[i]
@@ -927,7 +937,7 @@ class StepKernel:
                     self._arm_dn = self._arm_level()
         self._pc_t = self._c_t
         self._have_pc = True
-        lr = self._loading_rate()
+        lr = self._loading_rate(stance_us)
         fl = self._sflags
         shock = 0
         if self.imu_ok and self.has_imu and self._shock2 > 0:
