@@ -88,7 +88,10 @@ _IMU_LOST_US = const(500000)
 _IMU_BACK_US = const(1000000)
 _MOTION_MIN_US = const(200000)  # time with movement before "stuck" counts
 _MOTION_DN = const(500)  # total-force change per 10 ms that counts as movement (5 kN/s)
-_CHECK_US = const(20000)  # one cell's fault check per 20 ms (every other sample at 100 Hz)
+_CHECK_US = const(20000)
+# The impact peak is a maximum over at least 10 ms (one sample at 100 Hz): at faster
+# rates a one-sample bump of noise on the rising edge is not the impact peak.
+_PEAK_HOLD_US = const(10000)  # one cell's fault check per 20 ms (every other sample at 100 Hz)
 
 # Step record payload (little endian), STEP_LEN bytes:
 #  0 index u32 | 4 contact_us u32 | 8 stance_us u32 | 12 swing_us u32
@@ -879,9 +882,14 @@ class StepKernel:
         for i in range(1, n - 1):
             if tt[i] > limit_t:
                 break
-            if tf[i] >= tf[i - 1] and tf[i] > tf[i + 1] and tf[i] >= self._bw // 2:
-                ref = tf[i]
-                break
+            fi = tf[i]
+            if fi >= tf[i - 1] and fi > tf[i + 1] and fi >= self._bw // 2:
+                j = i + 2
+                while j < n and tt[j] - tt[i] < _PEAK_HOLD_US and tf[j] < fi:
+                    j += 1
+                if j >= n or tt[j] - tt[i] >= _PEAK_HOLD_US:
+                    ref = fi
+                    break
         if ref == 0:
             t13 = span * 13 // 100
             for i in range(1, n):

@@ -298,3 +298,34 @@ def test_auto_zero_and_contacts_do_not_depend_on_the_sample_rate() -> None:
         assert len(contacts[rate]) == len(contacts[100])
         # within a sample of 100 Hz (per-sample auto-zero: 69 ms apart at 300 Hz)
         assert np.max(np.abs(contacts[rate] - contacts[100])) < 0.010, rate
+
+
+def _rippled_strides(rate_hz: int, n_strides: int = 10) -> tuple[np.ndarray, np.ndarray]:
+    """(t_us, one-cell counts): stances with a curved impact edge (800 N at 120 ms, a
+    quarter sine), then 700 N to toe-off at 0.6 s, with a +-15 N ripple alternating
+    every sample (ADC noise); strides of 1.1 s."""
+    t = np.arange(int((n_strides * 1.1 + 0.6) * rate_hz)) / rate_hz
+    ph = (t - 0.6) % 1.1
+    f = np.where(ph < 0.12, 800 * np.sin(np.pi / 2 * ph / 0.12), 0.0)
+    f = np.where((ph >= 0.12) & (ph < 0.6), 700.0, f)
+    f[t < 0.6] = 0.0
+    f = np.where(f > 0, f + 15.0 * (-1.0) ** np.arange(len(t)), 0.0)
+    table = np.array([calib.nominal_force_dn(r) for r in range(4096)]) / 10
+    counts = np.searchsorted(table, f).clip(0, 4095).astype(np.uint16)
+    return np.rint(t * 1e6).astype(np.int64), counts.reshape(-1, 1)
+
+
+def test_loading_rate_ignores_one_sample_bumps_at_fast_rates() -> None:
+    """The impact peak must hold 10 ms (one sample at 100 Hz): at 300 Hz a noise bump on
+    the rising edge above BW/2 was taken for it, and the loading rate came from the
+    steep start of the curved edge instead."""
+    lr = {}
+    for rate in (100, 300):
+        t, counts = _rippled_strides(rate)
+        steps = _push_all(
+            kernel.StepKernel(layouts.FOOTSWITCH_1, calib.nominal(1)), t, counts, None
+        )
+        assert len(steps) >= 8
+        lr[rate] = float(np.median([s.loading_rate_n_s for s in steps[2:]]))
+    assert lr[100] > 0
+    assert abs(lr[300] / lr[100] - 1) < 0.10, lr
