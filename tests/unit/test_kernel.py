@@ -267,6 +267,13 @@ def test_set_uneven_is_reported_on_the_next_push() -> None:
     assert not R.Flag.from_bytes(k.flag).flags & config.FLAG_UNEVEN_LOAD
 
 
+def _footswitch_counts(t_s: np.ndarray, force_n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(t_us, one-cell counts): newtons through the pod's nominal FSR curve, inverted."""
+    table = np.array([calib.nominal_force_dn(r) for r in range(4096)]) / 10
+    counts = np.searchsorted(table, force_n).clip(0, 4095).astype(np.uint16)
+    return np.rint(t_s * 1e6).astype(np.int64), counts.reshape(-1, 1)
+
+
 def _footswitch_walk(rate_hz: int, n_strides: int = 12) -> tuple[np.ndarray, np.ndarray]:
     """(t_us, one-cell counts) of a walk whose every contact starts with a slow first
     loading, 0 -> 60 N in 120 ms, then the heel's steep edge to 700 N (as on PhysioNet
@@ -277,10 +284,7 @@ def _footswitch_walk(rate_hz: int, n_strides: int = 12) -> tuple[np.ndarray, np.
     f = np.where((ph >= 0.12) & (ph < 0.15), 60 + 640 * (ph - 0.12) / 0.03, f)
     f = np.where((ph >= 0.15) & (ph < 0.65), 700.0, f)
     f[t < 0.6] = 0.0
-    # N -> counts through the pod's nominal FSR curve, inverted by table
-    table = np.array([calib.nominal_force_dn(r) for r in range(4096)]) / 10
-    counts = np.searchsorted(table, f).clip(0, 4095).astype(np.uint16)
-    return np.rint(t * 1e6).astype(np.int64), counts.reshape(-1, 1)
+    return _footswitch_counts(t, f)
 
 
 def test_auto_zero_and_contacts_do_not_depend_on_the_sample_rate() -> None:
@@ -310,9 +314,7 @@ def _rippled_strides(rate_hz: int, n_strides: int = 10) -> tuple[np.ndarray, np.
     f = np.where((ph >= 0.12) & (ph < 0.6), 700.0, f)
     f[t < 0.6] = 0.0
     f = np.where(f > 0, f + 15.0 * (-1.0) ** np.arange(len(t)), 0.0)
-    table = np.array([calib.nominal_force_dn(r) for r in range(4096)]) / 10
-    counts = np.searchsorted(table, f).clip(0, 4095).astype(np.uint16)
-    return np.rint(t * 1e6).astype(np.int64), counts.reshape(-1, 1)
+    return _footswitch_counts(t, f)
 
 
 def test_loading_rate_ignores_one_sample_bumps_at_fast_rates() -> None:
