@@ -726,6 +726,7 @@ def print_report(rep: RealReport, console: Console) -> None:
     _table_rates(console, rep)
     _table_mpy(console, rep)
     _table_goals(console, rep.goals)
+    _bias_spread(console, rep)
 
 
 def _table_mpy(console: Console, rep: RealReport) -> None:
@@ -1057,6 +1058,24 @@ def _table_rates(console: Console, rep: RealReport) -> None:
                 _pct(c.tp, c.n_ref),
             )
     console.print(t)
+
+
+def _bias_spread(console: Console, rep: RealReport) -> None:
+    """A pooled median can hide a recording whose reference marks contact elsewhere."""
+    for ds in ("ipol", "gaitmap"):
+        biases = [
+            (bias_ms(r.contact.errors_s), r.record, FOOT[r.foot])
+            for r in rep.results.get(ds, [])
+            if r.contact is not None and r.contact.errors_s
+        ]
+        if len(biases) < 2:
+            continue
+        lo, hi = min(biases), max(biases)
+        console.print(
+            f"{ds}: IMU-only contact bias per recording and foot from {lo[0]:+.1f} ms "
+            f"({lo[1]} {lo[2]}) to {hi[0]:+.1f} ms ({hi[1]} {hi[2]}): not one constant "
+            "offset, which the pooled median above does not show"
+        )
 
 
 def _table_goals(console: Console, gl: list[Goal]) -> None:

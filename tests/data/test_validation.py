@@ -234,6 +234,8 @@ def test_eval_real_prints_one_table_per_dataset_naming_its_reference(gaitmap_dir
     assert "Goals (issue 8)" in text and rep.missing == []
     # the source-rate pass runs every 204.8 Hz sample and has its own rows
     assert "Sampling rate" in text and "204.8 Hz, the source's rate" in text
+    # the second mocap recording's bias (-60..-80 ms) is named under the pooled goal
+    assert "gaitmap: IMU-only contact bias per recording and foot from -" in text
     assert sum(r.n_samples for r in rep.results["gaitmap@source"]) > sum(
         r.n_samples for r in rep.results["gaitmap"]
     )
