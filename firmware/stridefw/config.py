@@ -93,7 +93,8 @@ STUCK_BAND = const(2)
 STUCK_US = const(1500000)
 # Saturated continuously for longer than any heel impact plateau.
 SATURATED_US = const(500000)
-# A stuck cell must read above DEAD_RAW counts (a cell stuck at ~0 is "dead").
+# A stuck cell must read above DEAD_RAW counts and carry more than DEAD_DN above its
+# swing baseline (a cell stuck at ~0 or at its unloaded reading is "dead").
 DEAD_RAW = const(20)
 # Open/dead: the cell's mean force over a stance stays below DEAD_DN (2 N) for
 # DEAD_STEPS consecutive steps of that foot whose CoP path passed over it

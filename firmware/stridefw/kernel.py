@@ -630,6 +630,12 @@ class StepKernel:
         # One cell per visit (_CHECK_US): stuck (no change while the foot works) and
         # saturated (pinned at full scale). Elapsed times come from session time,
         # so the slower visiting rate does not change the thresholds.
+        # Stuck needs the cell to read load (above its swing baseline) when it is
+        # flagged: a healthy cell also sits still at its unloaded reading, and with
+        # a visit every n_cells * 20 ms (320 ms for 16 cells: ~5 in STUCK_US) a cell
+        # loaded for ~100 ms of a 700 ms running stride is often never seen loaded,
+        # so it was called stuck (simulated corpus: 7 of 51 healthy runners). A cell
+        # constant at no load is the dead rule's case.
         i = self._rr
         self._rr = i + 1 if i + 1 < self.n_cells else 0
         raw = cells[i]
@@ -651,6 +657,7 @@ class StepKernel:
             if (
                 fault[i] == 0
                 and raw > DEAD_RAW
+                and self.force[i] > DEAD_DN
                 and ((self.t - self._stuck_t0[i]) & _MASK) >= STUCK_US
                 and ((self._motion - self._stuck_motion[i]) & _MASK) >= _MOTION_MIN_US
             ):
