@@ -14,7 +14,8 @@ dataset, each naming its reference:
   the one whose heel strike falls inside that left stride -- the alignment the data
   show: 1-2 ms median |error| against 15-290 ms for the next stride), step recall
   and precision, and left contact/toe-off offsets against columns 1 and 1 - 4;
-* ipol (manual annotation, source 1) and gaitmap (motion capture, source 3) -- the
+* ipol (events of two published IMU detectors, Barrois 2017 and Voisard 2023, each
+  checked by hand: source 1) and gaitmap (motion capture, source 3) -- the
   kernel's IMU-only fallback (stridefw.imu_gait; these recordings have no insole, so
   the kernel finds it silent and steps come from the foot's pitch rate, DEGRADED):
   contact/toe-off |error|, recall and precision, IMU packets missing. Only stretches
@@ -73,7 +74,7 @@ TOL_S = {"gaitpdb": 0.10, "gaitndd": 0.20, "ipol": 0.15, "gaitmap": 0.10}
 REFERENCE = {
     "gaitpdb": "offline reference detector (stridekit.refdetect, source 4)",
     "gaitndd": "dataset authors' .ts stride times (source 2)",
-    "ipol": "manual annotation (source 1)",
+    "ipol": "published IMU detectors' events, checked by hand (source 1)",
     "gaitmap": "motion capture (source 3)",
 }
 IMU_NOT_AVAILABLE = "not available: the kernel found no IMU-only steps"

@@ -174,8 +174,8 @@ def test_gaitndd_invalid_samples_flagged_never_steps(gaitndd_dir: Path, share_di
         pytest.param(
             "ipol",
             marks=pytest.mark.xfail(
-                reason="IMU-only contact vs ipol's manual annotation: median 28.3 ms (goal "
-                "20 ms), a bias (kernel 28 ms early; toe-off 35 ms early too): the "
+                reason="IMU-only contact vs ipol's hand-checked IMU-detector events: median "
+                "28.3 ms (goal 20 ms), a bias (kernel 28 ms early; toe-off 35 ms early too): the "
                 "annotations mark contact between the pitch-rate sign change and the "
                 "heel-rocker minimum, where gaitmap's first mocap subject has it at the "
                 "sign change (5 ms) and its second at the impact (60-80 ms later)",
