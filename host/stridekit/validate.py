@@ -83,6 +83,9 @@ IMU_NOT_AVAILABLE = "not available: the kernel found no IMU-only steps"
 # the pod's sampling rate costs, the source-rate pass is the kernel's own accuracy.
 SOURCE = "@source"
 SOURCE_RATE_HZ = {"gaitndd": 300.0, "gaitmap": 204.8}
+# gaitmap's second recording (imu_sample_ic_stride) is 102.4 Hz at the source: both
+# passes read the same samples of it, so its share of the pool does not change
+SOURCE_RATE_NOTE = {"gaitmap": " (imu_sample_ic_stride: 102.4 Hz, the same in both passes)"}
 # A stretch between two reference contacts of one foot longer than this is not
 # annotated walking (a stride of slow healthy walking takes ~1.4 s, of very slow
 # pathological walking up to ~2 s): the kernel's steps there are not scored.
@@ -436,7 +439,8 @@ def base_name(key: str) -> str:
 
 def rate_label(key: str) -> str:
     if key.endswith(SOURCE):
-        return f"{SOURCE_RATE_HZ[base_name(key)]:g} Hz, the source's rate"
+        ds = base_name(key)
+        return f"{SOURCE_RATE_HZ[ds]:g} Hz, the source's rate{SOURCE_RATE_NOTE.get(ds, '')}"
     return "100 Hz, the pod's rate"
 
 

@@ -70,7 +70,6 @@ def _py_fixed(foot: SimFoot, run_hdr: object) -> float:
 def _py_float(foot: SimFoot, layout: fw_layouts.Layout) -> float:
     from stridekit.bench.float_kernel import FloatKernel
 
-    fk = FloatKernel([x / 10 for x in layout.x_dmm], [y / 10 for y in layout.y_dmm], layout.zone)
     n_cells = foot.cells.shape[1]
     cbuf = array.array("H", bytes(2 * n_cells))
     ibuf = array.array("h", bytes(12))
@@ -79,6 +78,11 @@ def _py_float(foot: SimFoot, layout: fw_layouts.Layout) -> float:
     ticks = foot.t_us.tolist()
 
     def one_pass() -> None:
+        # a fresh kernel per pass, as for the fixed-point one: a reused kernel would
+        # start with a backwards time step and its baselines already learnt
+        fk = FloatKernel(
+            [x / 10 for x in layout.x_dmm], [y / 10 for y in layout.y_dmm], layout.zone
+        )
         for i, tick in enumerate(ticks):
             row = rows[i]
             for c in range(n_cells):
