@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, settings
 
 from stridefw import records as R
 from stridekit.events import match_events as _match
@@ -20,6 +21,12 @@ from stridekit.sim.record import header_for
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO.parent / "shared" / "data"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+# No test may depend on the machine's speed: hypothesis gets no deadline and no
+# too-slow health check anywhere (a busy 2-core CI machine failed test_codec with
+# DeadlineExceeded). Tests may still set their own max_examples.
+settings.register_profile("stridekit", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("stridekit")
 
 
 @functools.cache
