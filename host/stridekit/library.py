@@ -18,6 +18,13 @@ A file with no intact SessionHeader is refused with BadSessionFile.
 
 Importing the same bytes twice changes nothing. Files are written atomically
 (tmp + fsync + rename) before the row that names them is committed.
+
+Concurrent imports (threads of `stride serve`, several `stride import`/`stride sync`
+processes) are safe: every import writes its own file under a name no other import
+uses (content hash + a random part), and decides inside one BEGIN IMMEDIATE
+transaction whether that file becomes a row's file. A file is unlinked only by the
+import that wrote it (when its row was not needed) or after the commit that made
+its row point elsewhere, so no row can ever name a file that is gone.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ import hashlib
 import itertools
 import json
 import os
+import secrets
 import sqlite3
 import time
 from collections.abc import Iterator, Sequence
@@ -159,12 +167,18 @@ def resolve_path(path: Path | None) -> Path:
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write data so that `path` is either absent, the old file or the whole new one."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    # unique per call: two threads of one process may write the same path at once
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(6)}.tmp")
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
     with contextlib.suppress(OSError):  # directory fsync: not on every platform
         fd = os.open(path.parent, os.O_RDONLY)
         try:
@@ -292,11 +306,14 @@ class Library:
             )
         if version < SCHEMA_VERSION:
             with self._tx() as db:
-                for v in range(version, SCHEMA_VERSION):
-                    for stmt in MIGRATIONS[v].split(";"):
-                        if stmt.strip():
-                            db.execute(stmt)
-                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                # read again under the write lock: another process may have just migrated
+                version = self.schema_version()
+                if version < SCHEMA_VERSION:
+                    for v in range(version, SCHEMA_VERSION):
+                        for stmt in MIGRATIONS[v].split(";"):
+                            if stmt.strip():
+                                db.execute(stmt)
+                    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     # ------------------------------------------------------------ import
     def import_file(self, path: Path) -> ImportResult:
@@ -329,83 +346,112 @@ class Library:
         sha = hashlib.sha256(d.data).hexdigest()
         hdr = s.header
         dev = bytes(hdr.device_id).hex()
-        where = f"{name} ({s.foot}, device {dev}, session {hdr.session_id})"
         dup = self.db.execute("SELECT id FROM sessions WHERE sha256 = ?", (sha,)).fetchone()
-        if dup is not None:
+        if dup is not None:  # the common case, without writing a file
             res.session_ids.append(dup["id"])
             res.unchanged.append(dup["id"])
             return
-        res.issues.extend(f"{where}: {t}" for t in d.issues)
-        fname = f"{dev}-{hdr.session_id}-{sha[:16]}.strd"
+        # A name no other import uses: a concurrent import of the same bytes writes its
+        # own file, so neither can unlink the other's.
+        fname = f"{dev}-{hdr.session_id}-{sha[:16]}-{secrets.token_hex(4)}.strd"
         write_atomic(self.files / fname, d.data)
+        keep = False  # does a committed row name fname?
         old_file: str | None = None
-        with self._tx() as db:
-            pod_id = self._pod(db, dev, hdr.foot)
-            same = db.execute(
-                "SELECT id, state, file, bytes_synced FROM sessions "
-                "WHERE pod_id = ? AND device_session_id = ? AND header_epoch_s = ? "
-                "ORDER BY id",
-                (pod_id, hdr.session_id, hdr.epoch_s),
-            ).fetchall()
-            target: int | None = None
-            for row in same:
-                stored = self._read(row["file"])
-                if stored is not None and stored.startswith(d.data):
-                    # an earlier, shorter copy of a session we already hold
-                    res.session_ids.append(row["id"])
-                    res.unchanged.append(row["id"])
-                    res.issues.append(f"{where}: a prefix of stored session #{row['id']}; kept it")
-                    target = -1
-                    break
-                extends = stored is not None and d.data.startswith(stored)
-                if row["state"] != "complete" and (extends or d.state == "complete"):
-                    target = row["id"]
-                    old_file = row["file"]
-                    break
-            if target == -1:
+        notes: list[str] = []
+        try:
+            with self._tx() as db:
+                keep, old_file, notes = self._store_row(db, d, fname, sha, name, source, res)
+        finally:
+            if not keep:
                 (self.files / fname).unlink(missing_ok=True)
-                return
-            vals = {
-                "pod_id": pod_id,
-                "device_session_id": hdr.session_id,
-                "foot": hdr.foot,
-                "file": fname,
-                "sha256": sha,
-                "name": name,
-                "source": source,
-                "header_epoch_s": hdr.epoch_s,
-                "started_at": started_at(s),
-                "duration_s": s.duration_s,
-                "n_samples": len(s.sample_t_us),
-                "n_steps": len(s.steps),
-                "state": d.state,
-                "issues": json.dumps(d.issues),
-                "bytes_synced": len(d.data),
-                "synced_up_to_us": int(s.sample_t_us[-1]) if len(s.sample_t_us) else 0,
-                "imported_at": time.time(),
-            }
-            if target is None:
-                if same:
-                    res.issues.append(
-                        f"{where}: differs from stored session(s) "
-                        f"{', '.join('#' + str(r['id']) for r in same)} with the same device, "
-                        "session id and start; kept both"
-                    )
-                cols = ", ".join(vals)
-                marks = ", ".join("?" for _ in vals)
-                cur = db.execute(
-                    f"INSERT INTO sessions ({cols}) VALUES ({marks})", tuple(vals.values())
-                )
-                sid = int(cur.lastrowid or 0)
-                res.added.append(sid)
-            else:
-                sets = ", ".join(f"{k} = ?" for k in vals)
-                db.execute(f"UPDATE sessions SET {sets} WHERE id = ?", (*vals.values(), target))
-                sid = target
-                res.replaced.append(sid)
-            res.session_ids.append(sid)
+        res.issues.extend(notes)
         if old_file and old_file != fname:
+            # the row that named it was committed with fname: nobody names it now
             (self.files / old_file).unlink(missing_ok=True)
+
+    def _store_row(
+        self,
+        db: sqlite3.Connection,
+        d: _Decoded,
+        fname: str,
+        sha: str,
+        name: str,
+        source: str,
+        res: ImportResult,
+    ) -> tuple[bool, str | None, list[str]]:
+        """Inside the write transaction: (fname now named by a row, file it replaced, notes)."""
+        s = d.session
+        hdr = s.header
+        dev = bytes(hdr.device_id).hex()
+        where = f"{name} ({s.foot}, device {dev}, session {hdr.session_id})"
+        dup = db.execute("SELECT id FROM sessions WHERE sha256 = ?", (sha,)).fetchone()
+        if dup is not None:  # imported by someone else since the check above
+            res.session_ids.append(dup["id"])
+            res.unchanged.append(dup["id"])
+            return False, None, []
+        notes = [f"{where}: {t}" for t in d.issues]
+        pod_id = self._pod(db, dev, hdr.foot)
+        same = db.execute(
+            "SELECT id, state, file, bytes_synced FROM sessions "
+            "WHERE pod_id = ? AND device_session_id = ? AND header_epoch_s = ? "
+            "ORDER BY id",
+            (pod_id, hdr.session_id, hdr.epoch_s),
+        ).fetchall()
+        target: int | None = None
+        old_file: str | None = None
+        for row in same:
+            stored = self._read(row["file"])
+            if stored is not None and stored.startswith(d.data):
+                # an earlier, shorter copy of a session we already hold
+                res.session_ids.append(row["id"])
+                res.unchanged.append(row["id"])
+                notes.append(f"{where}: a prefix of stored session #{row['id']}; kept it")
+                return False, None, notes
+            extends = stored is not None and d.data.startswith(stored)
+            if row["state"] != "complete" and (extends or d.state == "complete"):
+                target = row["id"]
+                old_file = row["file"]
+                break
+        vals = {
+            "pod_id": pod_id,
+            "device_session_id": hdr.session_id,
+            "foot": hdr.foot,
+            "file": fname,
+            "sha256": sha,
+            "name": name,
+            "source": source,
+            "header_epoch_s": hdr.epoch_s,
+            "started_at": started_at(s),
+            "duration_s": s.duration_s,
+            "n_samples": len(s.sample_t_us),
+            "n_steps": len(s.steps),
+            "state": d.state,
+            "issues": json.dumps(d.issues),
+            "bytes_synced": len(d.data),
+            "synced_up_to_us": int(s.sample_t_us[-1]) if len(s.sample_t_us) else 0,
+            "imported_at": time.time(),
+        }
+        if target is None:
+            if same:
+                notes.append(
+                    f"{where}: differs from stored session(s) "
+                    f"{', '.join('#' + str(r['id']) for r in same)} with the same device, "
+                    "session id and start; kept both"
+                )
+            cols = ", ".join(vals)
+            marks = ", ".join("?" for _ in vals)
+            cur = db.execute(
+                f"INSERT INTO sessions ({cols}) VALUES ({marks})", tuple(vals.values())
+            )
+            sid = int(cur.lastrowid or 0)
+            res.added.append(sid)
+        else:
+            sets = ", ".join(f"{k} = ?" for k in vals)
+            db.execute(f"UPDATE sessions SET {sets} WHERE id = ?", (*vals.values(), target))
+            sid = target
+            res.replaced.append(sid)
+        res.session_ids.append(sid)
+        return True, old_file, notes
 
     @staticmethod
     def _pod(db: sqlite3.Connection, dev: str, foot: int) -> int:
