@@ -56,6 +56,12 @@ test: lint typecheck
 hardware: $(VENV)/.stamp
 	$(PY) hardware/build.py
 
+# Rewrite the kernel's golden Step/Flag files (tests/golden/files) after an intended
+# behaviour change; say so in the commit message. Normal test runs never write them.
+.PHONY: golden
+golden: $(VENV)/.stamp
+	STRIDE_UPDATE_GOLDEN=1 $(VENV)/bin/pytest -n 0 -q tests/golden
+
 bench: setup
 	$(STRIDE) bench
 
