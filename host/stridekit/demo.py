@@ -73,7 +73,7 @@ class DemoResult:
     session_ids: list[int] = field(default_factory=list)
     today_ids: list[int] = field(default_factory=list)
     report_path: Path | None = None
-    band: str | None = None
+    level: str | None = None  # the count of risk factors seen, "none seen" at the lowest
     analysis: Analysis | None = None
     findings: list[str] = field(default_factory=list)
     timings_s: dict[str, float] = field(default_factory=dict)
@@ -415,6 +415,6 @@ def _report(library: Library, res: DemoResult, out_dir: Path, runner: str, con: 
         run.runner = f"demo {runner}"
     rep = build_report(runs, out_dir / "report.html", f"demo runner ({runner})", con)
     res.report_path = rep.html_path
-    res.band = rep.band
+    res.level = rep.level
     res.findings = list(rep.findings)
     res.analysis = rep.analysis

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from stridekit.analysis import analyse
-from stridekit.analysis import asymmetry as A
-from stridekit.analysis.load import RunLoad, weekly
+from stridekit.analysis.load import RunLoad, windows
 from stridekit.merge import one_foot_run, pair_sessions
-from stridekit.sim import conditions as SC
 from stridekit.sim.gait import RunnerParams
 from stridekit.sim.plan import session_params, session_plan
 from tests.analysis.helpers import merged, recorded, sessions_of
@@ -44,14 +43,15 @@ def test_lld_side_and_magnitude(
     f = a.asymmetry.lld
     assert f is not None
     print(
-        f"\nLLD {lld} cm {side} seed {seed}: found {f.detected} {f.longer_side} {f.magnitude_cm:.2f} cm z {f.z:.1f}"
+        f"\nLLD {lld} cm {side} seed {seed}: found {f.detected} {f.longer_side} {f.magnitude_cm:.2f} cm"
     )
     assert f.detected and f.longer_side == side
-    assert abs(f.magnitude_cm - lld) <= 0.5
+    if math.isfinite(f.magnitude_cm):  # a size only where the evidence supports one
+        assert abs(f.magnitude_cm - lld) <= 0.5
     lld_cause = next(c for c in a.causes if c.key == "lld")
-    assert lld_cause.points >= 1 and side in lld_cause.finding
+    assert lld_cause.seen and side in lld_cause.finding
     shoes = next(c for c in a.causes if c.key == "shoes")
-    assert (shoes.points > 0) == toning
+    assert shoes.seen == toning
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -59,17 +59,8 @@ def test_healthy_runner_names_neither(seed: int) -> None:
     a = analyse([merged(duration_s=180, seed=seed)])
     assert a.asymmetry.lld is not None and not a.asymmetry.lld.detected
     assert not a.instability.flagged
-    assert all(c.points == 0 for c in a.causes if c.key in ("lld", "shoes"))
-    assert a.band in ("Low", "Low-medium")
-
-
-def test_lld_mapping_is_the_simulators() -> None:
-    """The documented mapping and the simulator's model state the same relation."""
-    assert A.LLD_ANCHOR_CM == SC.LLD_ANCHOR_CM and A.LLD_EXPONENT == SC.LLD_EXPONENT
-    assert A.LLD_ANCHOR_SI_PCT["loading_rate_n_s"] == -100 * SC.LLD_LR_DIFF
-    assert A.LLD_ANCHOR_SI_PCT["stance_us"] == 100 * SC.LLD_STANCE_DIFF
-    for cm in (0.5, 1.0, 1.5, 2.0, 3.0):
-        assert A.lld_cm_from_scale(SC.lld_scale(cm)) == pytest.approx(cm)
+    assert not any(c.seen for c in a.causes if c.key in ("lld", "shoes"))
+    assert a.gait_mode is not None and a.gait_mode.mode == "running"
 
 
 def test_shoe_ab_names_the_toning_shoe() -> None:
@@ -82,7 +73,7 @@ def test_shoe_ab_names_the_toning_shoe() -> None:
         a_run.shoe = b_run.shoe = ""
     assert res.shoe_ab is not None and res.shoe_ab.significant and res.shoe_ab.ratio > 1
     shoes = next(c for c in res.causes if c.key == "shoes")
-    assert shoes.points == 3 and "toning" in shoes.finding
+    assert shoes.seen and "toning" in shoes.finding
 
 
 def test_training_load_jump_from_plan() -> None:
@@ -100,12 +91,16 @@ def test_training_load_jump_from_plan() -> None:
         runs += pair_sessions(sessions_of(recorded(p)))
     a = analyse(runs)
     assert a.load.jump
-    assert a.load.jump_week == dt.date(2026, 3, 23)
+    # the last 7 days (23-29 March, the jump week) against the 7 before them; 27 days of
+    # history: the ratio needs 28 and is not judged
+    assert a.load.windows[-1].first == dt.date(2026, 3, 23)
+    assert a.load.change_judged and a.load.change_pct > 30
+    assert not a.load.acwr_judged and "span 27 days" in a.load.acwr_reason
     load_cause = next(c for c in a.causes if c.key == "load")
-    assert load_cause.points >= 2 and "jump" in load_cause.finding
+    assert load_cause.seen and "jump" in load_cause.finding
 
 
-def test_weekly_load_and_guideline() -> None:
+def test_rolling_windows_and_guideline() -> None:
     monday = dt.datetime(2026, 3, 2, 7, tzinfo=dt.UTC).timestamp()
     loads = [
         RunLoad(monday + 86400 * 7 * w + 3600 * d, 40.0, [40.0], 100, 170.0)
@@ -113,10 +108,18 @@ def test_weekly_load_and_guideline() -> None:
         for d in range(4)
     ]
     loads.append(RunLoad(monday + 86400 * 29, 80.0, [5.0, 75.0], 100, 170.0))
-    weeks = weekly(loads)
-    assert [round(w.minutes) for w in weeks] == [160, 160, 160, 160, 80]
-    assert weeks[3].acwr == pytest.approx(1.0)
-    assert weeks[4].guideline_minutes == 75.0  # the 5-min bout does not count
+    ws = windows(loads, dt.date(2026, 3, 31))
+    # 7-day spans ending on Tuesday 31 March, not calendar weeks
+    assert [(w.first, w.last) for w in ws[-2:]] == [
+        (dt.date(2026, 3, 18), dt.date(2026, 3, 24)),
+        (dt.date(2026, 3, 25), dt.date(2026, 3, 31)),
+    ]
+    assert [round(w.minutes) for w in ws] == [160, 160, 160, 160, 80]
+    assert [w.covered for w in ws] == [False, True, True, True, True]
+    assert ws[-1].guideline_minutes == 75.0  # the 5-min bout does not count
+    # 80 min over the weekly mean of the 28 days (160 + 160 + 160 + 80) / 4
+    assert ws[-1].acwr == pytest.approx(80 / 140)
+    assert math.isnan(ws[0].acwr)
 
 
 def test_could_not_judge_one_foot_short_and_damaged() -> None:
@@ -147,4 +150,5 @@ def test_corrupt_files_never_crash(at: int, n: int, byte: int) -> None:
     if not ss:
         return
     a = analyse(pair_sessions(ss))
-    assert a.band in ("Low", "Low-medium", "Medium", "Medium-high", "High")
+    assert 0 <= a.factors_seen <= a.factors_measurable
+    assert (a.level == "none seen") == (a.factors_seen == 0)

@@ -6,16 +6,21 @@ earlier ones are history for the training load and the A/B shoe comparison.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import inspect
+import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from stridekit.analysis import causes as C
 from stridekit.analysis.asymmetry import Asymmetry, symmetry
 from stridekit.analysis.fatigue import Fatigue, fatigue
+from stridekit.analysis.gait_mode import GaitMode, gait_mode
 from stridekit.analysis.impact import Impact, impact
 from stridekit.analysis.instability import Instability, ShoeComparison, compare_shoes, instability
-from stridekit.analysis.load import Load, load
-from stridekit.analysis.steps import FootSteps, foot_steps
+from stridekit.analysis.load import Load, dedupe_runs, load, run_key
+from stridekit.analysis.steps import FootSteps, body_weight_n, foot_steps
 from stridekit.errors import StrideError
 from stridekit.merge import MergedRun
 
@@ -32,11 +37,69 @@ class Analysis:
     load: Load
     impact: Impact
     fatigue: Fatigue
+    gait_mode: GaitMode | None = None
+    duration_s: float = float("nan")  # the run's length (see run_duration_s)
     causes: list[C.Cause] = field(default_factory=list)
-    points: int = 0
-    band: str = "Low"
     not_judged: list[str] = field(default_factory=list)  # plain sentences for the report
     notes: list[str] = field(default_factory=list)  # data quality notes
+
+    @property
+    def risk_factors(self) -> list[C.Cause]:
+        """The causes counted on the scale (measurable risk factors), in report order."""
+        return [c for c in self.causes if c.risk_factor]
+
+    @property
+    def factors_seen(self) -> int:
+        return sum(c.seen for c in self.risk_factors)
+
+    @property
+    def factors_judged(self) -> int:
+        return sum(c.status == C.MEASURED for c in self.risk_factors)
+
+    @property
+    def factors_measurable(self) -> int:
+        return len(C.FACTOR_RULES)
+
+    @property
+    def level(self) -> str:
+        return C.level(self.factors_seen)
+
+    @property
+    def scale_text(self) -> str:
+        """The count in one sentence, e.g. "Risk factors seen by the pods: none seen (...)"."""
+        return (
+            f"{C.SCALE_NAME}: {self.level} ({self.factors_seen} of the "
+            f"{self.factors_measurable} they can measure; "
+            f"{self.factors_judged} of {self.factors_measurable} judged in this run)"
+        )
+
+
+def run_duration_s(run: MergedRun) -> float:
+    """The run's length: the latest of last sample, last step and SessionEnd over both pods.
+
+    `MergedRun.duration_s` spans the raw samples, which stop early when a pod's raw
+    capture stopped (flash full); the pod keeps recording steps, and
+    `Session.duration_s` knows it.
+    """
+    ends = [run.duration_s]
+    for s, c in ((run.left, run.left_clock), (run.right, run.right_clock)):
+        if s is None or c is None:
+            continue
+        end_us = float(c.host_us(np.array([s.duration_s * 1e6]))[0])
+        ends.append(end_us / 1e6 - run.start_unix_s)
+    if run.steps:
+        last = run.steps[-1]
+        ends.append(last.t_s + last.step.stance_us / 1e6)
+    return max(ends)
+
+
+def _symmetry(ls: FootSteps, rs: FootSteps, mode: GaitMode) -> Asymmetry:
+    # asymmetry.symmetry takes the gait mode once it judges each mode on its own
+    # healthy baseline; until then it takes the two feet only.
+    fn: Callable[..., Asymmetry] = symmetry
+    if len(inspect.signature(fn).parameters) >= 3:
+        return fn(ls, rs, mode.main)
+    return fn(ls, rs)
 
 
 def analyse(runs: Sequence[MergedRun]) -> Analysis:
@@ -44,12 +107,16 @@ def analyse(runs: Sequence[MergedRun]) -> Analysis:
     if not runs:
         raise StrideError("no runs to analyse")
     run = runs[-1]
+    # the same sessions given twice (two copies of a file) count once
+    runs = [*(r for r in dedupe_runs(runs[:-1]) if run_key(r) != run_key(run)), run]
     feet = [foot_steps(run, f) for f in (0, 1) if (run.left, run.right)[f] is not None]
     notes = list(run.issues)
-    too_short = run.duration_s < MIN_RUN_S
+    duration_s = run_duration_s(run)
+    mode = gait_mode(feet)
+    too_short = duration_s < MIN_RUN_S
     if too_short:
         short_reason = (
-            f"run too short to judge ({run.duration_s:.0f} s; need {MIN_RUN_S / 60:.0f} min)"
+            f"run too short to judge ({duration_s:.0f} s; need at least {MIN_RUN_S:.0f} s)"
         )
         asym = Asymmetry(False, short_reason)
         inst = Instability(False, short_reason)
@@ -57,7 +124,7 @@ def analyse(runs: Sequence[MergedRun]) -> Analysis:
         fat = Fatigue(False, short_reason)
     else:
         if run.both_feet:
-            asym = symmetry(feet[0], feet[1])
+            asym = _symmetry(feet[0], feet[1], mode)
         else:
             present = "left" if run.left is not None else "right"
             asym = Asymmetry(
@@ -65,10 +132,10 @@ def analyse(runs: Sequence[MergedRun]) -> Analysis:
             )
         inst = instability(feet)
         imp = impact(feet)
-        fat = fatigue(feet, run.duration_s)
+        fat = fatigue(feet, duration_s)
     ab = _shoe_ab(runs)
     ld = load(runs)
-    a = Analysis(run, feet, asym, inst, ab, ld, imp, fat, notes=notes)
+    a = Analysis(run, feet, asym, inst, ab, ld, imp, fat, mode, duration_s, notes=notes)
     _judge(a)
     return a
 
@@ -92,204 +159,269 @@ def _shoe_ab(runs: Sequence[MergedRun]) -> ShoeComparison | None:
     return compare_shoes((other.shoe, feet_of(other)), (run.shoe, feet_of(run)))
 
 
-def _judge(a: Analysis) -> None:
-    causes: list[C.Cause] = []
-    nj: list[str] = []
+def num(x: float) -> float | None:
+    """A float for JSON: None for NaN or infinity."""
+    return float(x) if math.isfinite(x) else None
 
-    # leg-length difference / unequal limb loading
+
+def _lld_cause(a: Analysis, nj: list[str]) -> C.Cause:
+    name = "Leg-length difference (unequal stress through the limbs)"
     asym = a.asymmetry
-    if asym.judged and asym.lld is not None:
-        lld = asym.lld
-        pts = 0
-        persistent = [
-            m for m in asym.metrics if m.side and m.field in ("impulse_dnms", "peak_force_dn")
-        ]
-        if lld.detected:
-            pts = 3 if lld.magnitude_cm >= 2.0 else 2 if lld.magnitude_cm >= 1.0 else 1
-        elif persistent:
-            pts = 1
-        ev = [
-            f"{m.label}: L {m.left_mean:.1f} / R {m.right_mean:.1f} {m.unit}, SI {m.si_pct:+.1f} % "
-            f"(95 % CI {m.ci_low:+.1f} to {m.ci_high:+.1f})"
-            + (f", larger on the {m.side}" if m.side else "")
-            for m in asym.metrics
-        ]
-        ev.append(f"strike point L - R {asym.strike_diff_pct:+.2f} % of foot length")
-        finding = (
-            lld.text
-            if lld.detected
-            else (
-                "unequal loading: "
-                + ", ".join(f"{m.label} larger on the {m.side}" for m in persistent)
-                + "; "
-                + lld.text
-                if persistent
-                else "left and right load evenly; " + lld.text
-            )
-        )
-        causes.append(
-            C.Cause(
-                "lld",
-                "Leg-length difference (unequal stress through the limbs)",
-                C.MEASURED,
-                finding,
-                ev,
-                pts,
-                "steps",
-            )
-        )
-    else:
-        causes.append(
-            C.Cause(
-                "lld",
-                "Leg-length difference (unequal stress through the limbs)",
-                C.NOT_JUDGED,
-                asym.reason,
-            )
-        )
+    if not (asym.judged and asym.lld is not None):
         nj.append(f"Leg-length difference / left-right loading: {asym.reason}")
+        return C.Cause("lld", name, C.NOT_JUDGED, asym.reason)
+    lld = asym.lld
+    uneven = bool(getattr(asym, "uneven", False))
+    uneven_text = str(getattr(asym, "uneven_text", ""))
+    category = str(getattr(lld, "category", "likely" if lld.detected else "none"))
+    seen = bool(lld.detected or uneven)
+    # one unit for loading rate in the whole report: body weights per second
+    bw = float(np.mean([body_weight_n(f) for f in a.feet])) if a.feet else float("nan")
+    ev: list[str] = []
+    metrics: dict[str, object] = {}
+    for m in asym.metrics:
+        lm, rm, unit = m.left_mean, m.right_mean, m.unit
+        if m.field == "loading_rate_n_s" and bw > 0:
+            lm, rm, unit = lm / bw, rm / bw, "BW/s"
+        ev.append(
+            f"{m.label}: L {lm:.1f} / R {rm:.1f} {unit}, SI {m.si_pct:+.1f} % "
+            f"(95 % CI {m.ci_low:+.1f} to {m.ci_high:+.1f})"
+        )
+        metrics[m.field] = {
+            "label": m.label,
+            "unit": unit,
+            "left_mean": num(lm),
+            "right_mean": num(rm),
+            "si_pct": num(m.si_pct),
+            "si_ci95_pct": [num(m.ci_low), num(m.ci_high)],
+            "n_left": m.n_left,
+            "n_right": m.n_right,
+        }
+    ev.append(f"strike point L - R {asym.strike_diff_pct:+.2f} % of foot length")
+    if lld.detected:
+        finding = lld.text
+    elif uneven:
+        finding = uneven_text + "; " + lld.text if uneven_text else lld.text
+    else:
+        finding = (uneven_text + "; " if uneven_text else "") + lld.text
+    mag = num(lld.magnitude_cm)
+    values: dict[str, object] = {
+        "category": category,
+        "detected": bool(lld.detected),
+        "uneven": uneven,
+        "longer_side": lld.longer_side or None,
+        "shorter_side": lld.shorter_side or None,
+        "magnitude_cm": mag,
+        "evidence_z": num(float(getattr(lld, "z", float("nan")))),
+        "strike_diff_pct": num(asym.strike_diff_pct),
+        "metrics": metrics,
+    }
+    unc: dict[str, object] = {
+        "magnitude_ci95_cm": [num(lld.ci_cm[0]), num(lld.ci_cm[1])],
+        "si_ci95_pct": {m.field: [num(m.ci_low), num(m.ci_high)] for m in asym.metrics},
+    }
+    return C.Cause("lld", name, C.MEASURED, finding, ev, seen, "steps", "", values, unc)
 
-    # toning / unstable shoes
+
+def _shoes_cause(a: Analysis, nj: list[str]) -> C.Cause:
+    name = "Toning / unstable-sole shoes"
     inst = a.instability
     ab = a.shoe_ab
-    if inst.judged or (ab is not None and ab.significant):
-        pts = 0
-        ab_worse = ab is not None and ab.significant and ab.ratio > 1
-        if inst.flagged and ab_worse:
-            pts = 3
-        elif inst.flagged or ab_worse:
-            pts = 2
-        ev = [
-            f"CoP medial-lateral SD {inst.cop_ml_sd_mm:.2f} mm (provisional reference 1.2 mm)",
-            f"within-step / cycle variability {inst.within_cycle_ratio:.2f} (provisional reference 1.5)",
-        ]
-        if ab is not None:
-            ev.append("A/B: " + ab.text)
-        finding = inst.text if inst.judged else "A/B only: " + (ab.text if ab else "")
-        if ab is not None and ab.significant:
-            finding += "; A/B: " + ab.text
-        causes.append(
-            C.Cause("shoes", "Toning / unstable-sole shoes", C.MEASURED, finding, ev, pts, "cop")
-        )
-    else:
-        causes.append(C.Cause("shoes", "Toning / unstable-sole shoes", C.NOT_JUDGED, inst.reason))
+    if not (inst.judged or (ab is not None and ab.significant)):
         nj.append(f"Footwear instability: {inst.reason}")
-
-    # training load
-    ld = a.load
-    if ld.weeks and (ld.acwr_judged or len(ld.weeks) >= 2):
-        pts = 3 if ld.danger else 2 if ld.jump else 0
-        ev = [
-            f"week of {w.monday}: {w.minutes:.0f} min, {w.runs} run(s)"
-            + (f", {w.change_pct:+.0f} % vs previous" if w.change_pct == w.change_pct else "")
-            + (f", ACWR {w.acwr:.2f}" if w.acwr == w.acwr else "")
-            for w in ld.weeks[-6:]
+        return C.Cause("shoes", name, C.NOT_JUDGED, inst.reason)
+    # the A/B comparison puts the current run's shoe second: ratio > 1 is this shoe less stable
+    ab_worse = ab is not None and ab.significant and ab.ratio > 1
+    seen = bool(inst.flagged or ab_worse)
+    ev: list[str] = []
+    if inst.judged:
+        ev += [
+            f"CoP medial-lateral SD {inst.cop_ml_sd_mm:.2f} mm",
+            f"within-step / cycle variability {inst.within_cycle_ratio:.2f}",
         ]
-        causes.append(
+    if ab is not None:
+        ev.append("A/B: " + ab.text)
+    finding = inst.text if inst.judged else "A/B only: " + (ab.text if ab else "")
+    if ab is not None and ab.significant:
+        finding += "; A/B: " + ab.text
+    values: dict[str, object] = {
+        "flagged": bool(inst.flagged),
+        "cop_ml_sd_mm": num(inst.cop_ml_sd_mm),
+        "within_cycle_ratio": num(inst.within_cycle_ratio),
+        "ab": None
+        if ab is None
+        else {
+            "shoe_other": ab.shoe_a,
+            "shoe_this": ab.shoe_b,
+            "sd_other_mm": num(ab.sd_a_mm),
+            "sd_this_mm": num(ab.sd_b_mm),
+            "ratio": num(ab.ratio),
+            "z": num(ab.z),
+            "significant": bool(ab.significant),
+            "this_shoe_less_stable": bool(ab_worse),
+        },
+    }
+    return C.Cause("shoes", name, C.MEASURED, finding, ev, seen, "cop", "", values)
+
+
+def _load_values(ld: Load) -> dict[str, object]:
+    return {
+        "date_known": ld.dated,
+        "day": ld.day.isoformat() if ld.day else None,
+        "history_days": ld.history_days,
+        "undated_runs": ld.undated_runs,
+        "acute_7d_min": num(ld.acute_min),
+        "previous_7d_min": num(ld.previous_min),
+        "change_pct": num(ld.change_pct),
+        "chronic_28d_weekly_min": num(ld.chronic_weekly_min),
+        "acwr": num(ld.acwr),
+        "acwr_judged": ld.acwr_judged,
+        "change_judged": ld.change_judged,
+        "guideline_7d_min": num(ld.guideline_min),
+        "guideline_met": ld.guideline_met if ld.guideline_judged else None,
+        "windows": [
+            {
+                "first": w.first.isoformat(),
+                "last": w.last.isoformat(),
+                "minutes": num(w.minutes),
+                "guideline_minutes": num(w.guideline_minutes),
+                "runs": w.runs,
+                "covered": w.covered,
+                "acwr": num(w.acwr),
+            }
+            for w in ld.windows
+        ],
+    }
+
+
+def _window_lines(ld: Load, guideline: bool) -> list[str]:
+    out: list[str] = []
+    for w in ld.windows[-6:]:
+        part = "" if w.covered else " (before the first recorded run: partly covered)"
+        if guideline:
+            out.append(
+                f"{w.first} to {w.last}: {w.guideline_minutes:.0f} of {w.minutes:.0f} min "
+                f"in bouts >= 10 min{part}"
+            )
+        else:
+            out.append(
+                f"{w.first} to {w.last}: {w.minutes:.0f} min, {C.plural(w.runs, 'run')}"
+                + (f", acute:chronic {w.acwr:.2f}" if math.isfinite(w.acwr) else "")
+                + part
+            )
+    return out
+
+
+def _load_causes(a: Analysis, nj: list[str]) -> list[C.Cause]:
+    ld = a.load
+    out: list[C.Cause] = []
+    name = "Overtraining or a drastic change in training"
+    vals = _load_values(ld)
+    unc: dict[str, object] = {}
+    if ld.judged:
+        out.append(
             C.Cause(
                 "load",
-                "Overtraining or a drastic change in training",
+                name,
                 C.MEASURED,
                 ld.text,
-                ev,
-                pts,
+                _window_lines(ld, False),
+                ld.jump,
                 "load",
+                "",
+                vals,
+                unc,
             )
         )
         if not ld.acwr_judged:
-            nj.append(f"Acute:chronic workload ratio: {ld.reason}")
+            nj.append(f"Acute:chronic workload ratio: {ld.acwr_reason}")
+        if not ld.change_judged:
+            nj.append(f"Week-to-week change: {ld.change_reason}")
     else:
-        reason = ld.reason or "only one week of sessions"
-        causes.append(
-            C.Cause("load", "Overtraining or a drastic change in training", C.NOT_JUDGED, reason)
+        out.append(
+            C.Cause("load", name, C.NOT_JUDGED, ld.text, _window_lines(ld, False), values=vals)
         )
-        nj.append(f"Training-load change: {reason}")
-
-    # aerobic guideline
-    if ld.weeks:
-        cur = ld.weeks[-1]
-        causes.append(
+        nj.append(f"Training-load change: {ld.text.removeprefix('could not judge: ')}")
+    name = "150 minutes of aerobic activity a week in bouts of >= 10 minutes"
+    if ld.guideline_judged:
+        finding = (
+            ld.guideline_text
+            + (": guideline met" if ld.guideline_met else ": below the guideline")
+            + " (shown for information, not counted as a risk factor)"
+        )
+        out.append(
             C.Cause(
                 "aerobic",
-                "150 minutes of aerobic activity a week in bouts of >= 10 minutes",
+                name,
                 C.MEASURED,
-                ld.guideline_text
-                + (": guideline met" if ld.guideline_met else ": below the guideline"),
-                [
-                    f"week of {w.monday}: {w.guideline_minutes:.0f} of {w.minutes:.0f} min in bouts >= 10 min"
-                    for w in ld.weeks[-6:]
-                ],
-                0 if ld.guideline_met else 1,
+                finding,
+                _window_lines(ld, True),
+                False,
                 "minutes",
+                "",
+                vals,
             )
         )
-        if cur.runs and cur.minutes == 0:
-            nj.append("Aerobic minutes: no stepping found in this week's runs")
     else:
-        causes.append(
-            C.Cause(
-                "aerobic",
-                "150 minutes of aerobic activity a week in bouts of >= 10 minutes",
-                C.NOT_JUDGED,
-                "no runs",
-            )
-        )
+        out.append(C.Cause("aerobic", name, C.NOT_JUDGED, ld.guideline_text, values=vals))
+        nj.append(f"Aerobic minutes: {ld.guideline_text.removeprefix('could not judge: ')}")
+    return out
 
-    # impact (not in the article's list; the DESIGN report adds it as a loading cause)
+
+def _impact_cause(a: Analysis, nj: list[str]) -> C.Cause:
+    name = "Impact loading (loading rate, shock, heel striking)"
     imp = a.impact
-    if imp.judged:
-        ev = [
-            f"{'left' if f.foot == 0 else 'right'}: loading rate {f.loading_rate_bw_s:.0f} BW/s, "
-            f"shock {f.shock_g:.1f} g, strike index {f.strike_pct:.0f} % ({f.pattern})"
-            for f in imp.feet
-        ]
-        causes.append(
-            C.Cause(
-                "impact",
-                "Impact loading (loading rate, shock, heel striking)",
-                C.MEASURED,
-                imp.text,
-                ev,
-                1 if imp.hard else 0,
-                "impact",
-            )
-        )
-    else:
-        causes.append(
-            C.Cause(
-                "impact",
-                "Impact loading (loading rate, shock, heel striking)",
-                C.NOT_JUDGED,
-                imp.reason,
-            )
-        )
+    if not imp.judged:
         nj.append(f"Impact: {imp.reason}")
+        return C.Cause("impact", name, C.NOT_JUDGED, imp.reason)
+    ev = [
+        f"{'left' if f.foot == 0 else 'right'}: loading rate {f.loading_rate_bw_s:.0f} BW/s, "
+        + (f"shock {f.shock_g:.1f} g, " if math.isfinite(f.shock_g) else "no IMU shock, ")
+        + f"strike index {f.strike_pct:.0f} % ({f.pattern})"
+        for f in imp.feet
+    ]
+    values: dict[str, object] = {
+        "hard": bool(imp.hard),
+        "feet": [
+            {
+                "foot": "left" if f.foot == 0 else "right",
+                "loading_rate_bw_s": num(f.loading_rate_bw_s),
+                "shock_g": num(f.shock_g),
+                "strike_pct": num(f.strike_pct),
+                "pattern": f.pattern,
+                "hard": bool(f.hard),
+            }
+            for f in imp.feet
+        ],
+    }
+    return C.Cause("impact", name, C.MEASURED, imp.text, ev, bool(imp.hard), "impact", "", values)
 
+
+def _fatigue_cause(a: Analysis, nj: list[str]) -> C.Cause:
+    name = "Fatigue drift within the run (lower-limb endurance)"
     fat = a.fatigue
-    if fat.judged:
-        ev = [f"{d.name}: {d.change_pct:+.1f} % (SE {d.se_pct:.1f})" for d in fat.drifts]
-        causes.append(
-            C.Cause(
-                "fatigue",
-                "Fatigue drift within the run (lower-limb endurance)",
-                C.MEASURED,
-                fat.text,
-                ev,
-                1 if fat.drifting else 0,
-                "fatigue",
-            )
-        )
-    else:
-        causes.append(
-            C.Cause(
-                "fatigue",
-                "Fatigue drift within the run (lower-limb endurance)",
-                C.NOT_JUDGED,
-                fat.reason,
-            )
-        )
+    if not fat.judged:
         nj.append(f"Fatigue drift: {fat.reason}")
+        return C.Cause("fatigue", name, C.NOT_JUDGED, fat.reason)
+    ev = [f"{d.name}: {d.change_pct:+.1f} % (SE {d.se_pct:.1f})" for d in fat.drifts]
+    values: dict[str, object] = {
+        "drifting": bool(fat.drifting),
+        "drifts": {
+            d.name: {"change_pct": num(d.change_pct), "fatigued": bool(d.fatigued)}
+            for d in fat.drifts
+        },
+    }
+    unc: dict[str, object] = {"se_pct": {d.name: num(d.se_pct) for d in fat.drifts}}
+    return C.Cause(
+        "fatigue", name, C.MEASURED, fat.text, ev, bool(fat.drifting), "fatigue", "", values, unc
+    )
 
+
+def _judge(a: Analysis) -> None:
+    nj: list[str] = []
+    causes = [_lld_cause(a, nj), _shoes_cause(a, nj)]
+    causes += _load_causes(a, nj)
+    causes += [_impact_cause(a, nj), _fatigue_cause(a, nj)]
     causes += C.not_measurable()
     if a.run.damaged:
         nj.append(
@@ -300,6 +432,4 @@ def _judge(a: Analysis) -> None:
             + ")"
         )
     a.causes = causes
-    a.points = sum(c.points for c in causes)
-    a.band = C.band_for(a.points)
     a.not_judged = nj

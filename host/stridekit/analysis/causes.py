@@ -1,4 +1,4 @@
-"""Every cause of back pain in the article, judged or listed, and the overall risk band.
+"""Every cause of back pain in the article, judged or listed, and the count of risk factors seen.
 
 The article (the product's brief) names: reduced thoracic mobility; muscle
 imbalance and anterior pelvic tilt; overtraining or a drastic change in
@@ -10,9 +10,12 @@ aerobic activity in bouts of >= 10 minutes. A shoe sensor measures some of these
 measurable"). A measurable cause the data could not settle is "could not judge",
 with the reason.
 
-Scoring, transparent: each measured cause gives the points in POINTS_RULES (no
-other weights); the sum maps to a band by BANDS. Causes not measured or not
-judged give 0 points, and the report says the band may then be too low.
+The summary is a count, not a grade: how many of the risk factors the pods can
+measure were seen in this run (FACTOR_RULES says when each counts as seen), on a
+scale named for what it is (SCALE_NAME). The article's five categories (Low ...
+High) are levels of medical urgency (its High means intensive care); they are
+shown only as the article's guide to symptoms and what to do (URGENCY_GUIDE),
+never assigned from gait data.
 """
 
 from __future__ import annotations
@@ -20,50 +23,93 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 MEASURED = "measured"
-NOT_MEASURABLE = "not measurable by a shoe sensor"
+NOT_MEASURABLE = "not measurable"
 NOT_JUDGED = "could not judge"
-
-BAND_NAMES = ("Low", "Low-medium", "Medium", "Medium-high", "High")
-# (lowest sum of points, band)
-BANDS: tuple[tuple[int, str], ...] = (
-    (0, "Low"),
-    (2, "Low-medium"),
-    (4, "Medium"),
-    (6, "Medium-high"),
-    (8, "High"),
-)
-
-# cause key -> rule text per points value, shown verbatim in the report
-POINTS_RULES: dict[str, dict[int, str]] = {
-    "lld": {
-        0: "no persistent left/right difference",
-        1: "persistent asymmetry without a leg-length pattern, or a pattern under 1 cm",
-        2: "leg-length pattern of 1-2 cm",
-        3: "leg-length pattern of 2 cm or more",
-    },
-    "shoes": {
-        0: "no instability pattern",
-        2: "instability pattern in this session, or this shoe less stable than another in A/B",
-        3: "instability pattern confirmed by the A/B comparison",
-    },
-    "load": {
-        0: "acute:chronic ratio within 0.8-1.3, no week-to-week rise over 30 %",
-        2: "ratio above 1.3 or a week-to-week rise over 30 % (Nielsen 2014)",
-        3: "ratio 1.5 or more (Gabbett 2016 danger zone)",
-    },
-    "aerobic": {0: "150 min or more in the last 7 days in bouts of >= 10 min", 1: "under 150 min"},
-    "impact": {0: "within the pod's HARD_IMPACT limits", 1: "beyond them"},
-    "fatigue": {
-        0: "no clear drift",
-        1: "stance, cadence, loading or shock drift in the fatigued direction",
-    },
+STATUS_TEXT = {
+    MEASURED: "measured",
+    NOT_MEASURABLE: "not measurable by a shoe sensor",
+    NOT_JUDGED: "could not judge",
 }
 
+SCALE_NAME = "Risk factors seen by the pods"
+NONE_SEEN = "none seen"
+
+# cause key -> when it counts as a risk factor seen (shown verbatim in the report).
+# Only these causes are counted; the order is the report's.
+FACTOR_RULES: dict[str, str] = {
+    "lld": (
+        "a leg-length loading pattern, or left/right loading more unequal than in healthy people"
+    ),
+    "shoes": (
+        "the footwear instability pattern in this run, or this shoe less stable than another "
+        "shoe of the same runner (A/B comparison)"
+    ),
+    "load": (
+        "acute:chronic ratio above 1.3 over 28 days of history (Gabbett 2016), or more than "
+        "30 % more running in the last 7 days than in the 7 before (Nielsen 2014)"
+    ),
+    "impact": "loading rate or shoe shock beyond the pod's HARD_IMPACT limits",
+    "fatigue": "two or more of stance, cadence, loading rate and shock drift the fatigued way",
+}
+# Shown, never counted: the pods see recorded runs only, so fewer minutes there is
+# no evidence of too little activity.
+INFO_RULES: dict[str, str] = {
+    "aerobic": (
+        "shown for information, not counted: the pods see recorded runs only, not other activity"
+    ),
+}
+
+NOT_A_DIAGNOSIS = "Not a diagnosis."
 CLINICIAN = (
-    "This is not a diagnosis. It shows how you load your feet while running, and which "
-    "known risk factors for back pain it can see. See a doctor or physiotherapist if you "
-    "have back stiffness, a dull or shooting pain, or pain radiating to the legs, and "
-    "straight away if pain comes with numbness, weakness, fever, or bladder or bowel changes."
+    "This report shows how you load your feet while running, and which known risk factors "
+    "for back pain the shoe pods can see. See a doctor or physiotherapist if you have back "
+    "stiffness, a dull or shooting pain, or pain radiating to the legs."
+)
+RED_FLAGS = (
+    "Get medical help straight away if back pain comes with numbness, weakness, fever, "
+    "or bladder or bowel changes."
+)
+
+# The article's five categories, in our words: (category, what it means, example
+# symptoms, what to do). Levels of medical urgency, from symptoms, never from gait.
+URGENCY_GUIDE: tuple[tuple[str, str, str, str], ...] = (
+    (
+        "Low",
+        "managed by avoiding the movement or load that brings it on, or with "
+        "over-the-counter pain relief",
+        "stiffness or a dull ache after running that eases with rest",
+        "ease off the stressor (volume, shoes, the movement); see a physiotherapist if it "
+        "keeps coming back",
+    ),
+    (
+        "Low-medium",
+        "usually managed by a doctor as an outpatient, sometimes with prescription medication",
+        "pain that returns or worsens with running, lifting or bending; muscle aches",
+        "see a doctor or physiotherapist; switch to lower-impact exercise meanwhile",
+    ),
+    (
+        "Medium",
+        "may need a doctor's visit or a hospital stay; prescription medication possible",
+        "severe or constant pain; shooting pain radiating to the thigh, knee, calf or toes",
+        "see a doctor soon and stop running through the pain",
+    ),
+    (
+        "Medium-high",
+        "hospital care or urgent intervention: not life-threatening, but get help now",
+        "pain with numbness or weakness in a leg, or with fever",
+        "get medical help straight away",
+    ),
+    (
+        "High",
+        "serious, potentially lethal complications: emergency care, often intensive care",
+        "loss of bladder or bowel control, numbness between the legs, weakness in both legs",
+        "emergency: call the emergency number or go to an emergency department now",
+    ),
+)
+URGENCY_NOTE = (
+    "The article sorts back problems into five categories by how urgent their care is. "
+    "Shoe pods cannot place you in any of them: they see how you load your feet, not your "
+    "symptoms. Use the table with your symptoms."
 )
 
 
@@ -73,18 +119,26 @@ class Cause:
     name: str  # the article's wording
     status: str  # MEASURED / NOT_MEASURABLE / NOT_JUDGED
     finding: str  # what we found, or why not judged
-    evidence: list[str] = field(default_factory=list)  # numbers
-    points: int = 0
+    evidence: list[str] = field(default_factory=list)  # the numbers as text lines
+    seen: bool = False  # the risk factor was seen in this run (FACTOR_RULES)
     chart: str = ""  # chart id in the report
     would_show: str = ""  # for NOT_MEASURABLE: what would show it
+    values: dict[str, object] = field(default_factory=dict)  # the numbers as fields
+    uncertainty: dict[str, object] = field(default_factory=dict)  # e.g. 95 % intervals
+
+    @property
+    def risk_factor(self) -> bool:
+        """Counted on the scale (a measurable risk factor), as opposed to shown for information."""
+        return self.key in FACTOR_RULES
 
 
-def band_for(points: int) -> str:
-    band = BANDS[0][1]
-    for lo, name in BANDS:
-        if points >= lo:
-            band = name
-    return band
+def level(seen: int) -> str:
+    """The scale's level for a count of risk factors seen ("none seen" is the lowest)."""
+    return NONE_SEEN if seen == 0 else f"{seen} seen"
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 NOT_MEASURABLE_CAUSES: tuple[tuple[str, str, str], ...] = (
@@ -109,7 +163,7 @@ NOT_MEASURABLE_CAUSES: tuple[tuple[str, str, str], ...] = (
         "strength",
         "Lack of lower-limb strength",
         "dynamometry or functional tests (single-leg squat, hop tests); the fatigue drift "
-        "below is a hint, not a strength measure",
+        "above is a hint, not a strength measure",
     ),
     (
         "posture",

@@ -67,6 +67,6 @@ def impact(feet: list[FootSteps]) -> Impact:
     lr = np.mean([f.loading_rate_bw_s for f in out])
     pat = out[0].pattern
     text = f"loading rate {lr:.0f} BW/s, {pat} strike" + (
-        ", HIGH impact loading (beyond the pod's HARD_IMPACT limits)" if hard else ", within limits"
+        ", hard impact loading (beyond the pod's HARD_IMPACT limits)" if hard else ", within limits"
     )
     return Impact(True, "", out, hard, text)

@@ -1,8 +1,8 @@
-"""The causes report: HTML file and terminal summary from merged runs.
+"""The causes report: HTML file, terminal summary and JSON from merged runs.
 
 from stridekit.report import build_report
 res = build_report(runs, Path("report.html"), runner="Alex")   # current run LAST
-res.html_path, res.band, res.findings
+res.html_path, res.level, res.factors_seen, res.findings
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from stridekit.merge import MergedRun
 @dataclass
 class ReportResult:
     html_path: Path
-    band: str
-    points: int
-    findings: list[str]  # one line per measured cause with points > 0
+    level: str  # the count's level, "none seen" at the lowest
+    factors_seen: int
+    findings: list[str]  # one line per risk factor seen
     not_judged: list[str] = field(default_factory=list)
     analysis: Analysis | None = None
     build_s: float = 0.0
@@ -53,9 +53,9 @@ def build_report(
     page = render(a, runner, dt.datetime.now(dt.UTC))
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(page, encoding="utf-8")
-    findings = [f"{c.name}: {c.finding}" for c in a.causes if c.points > 0]
+    findings = [f"{c.name}: {c.finding}" for c in a.causes if c.seen]
     res = ReportResult(
-        out, a.band, a.points, findings, list(a.not_judged), a, time.perf_counter() - t0
+        out, a.level, a.factors_seen, findings, list(a.not_judged), a, time.perf_counter() - t0
     )
     if console is not None:
         print_summary(a, res, console)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
@@ -11,7 +12,6 @@ import numpy as np
 
 LEFT_COLOUR = "#2b6cb0"
 RIGHT_COLOUR = "#dd6b20"
-BAND_COLOURS = ("#38a169", "#9ac44a", "#ecc94b", "#ed8936", "#e53e3e")
 W, H = 640, 240
 PAD_L, PAD_R, PAD_T, PAD_B = 56, 16, 28, 40
 
@@ -54,11 +54,34 @@ class _Frame:
         return H - PAD_B - (y - self.y0) / (self.y1 - self.y0) * (H - PAD_T - PAD_B)
 
 
-def _axes(f: _Frame, title: str, xlabel: str, ylabel: str) -> list[str]:
+TITLE_PX = 14  # .ct font size
+CHAR_EM = 0.6  # mean glyph width of the sans-serif UI fonts, in em (generous)
+TICK_CHAR_PX = 11 * CHAR_EM  # .tl labels
+
+
+def text_px(text: str, size_px: float) -> float:
+    """Estimated width of text in the report's sans-serif font."""
+    return len(text) * size_px * CHAR_EM
+
+
+def title_text(title: str, x: float, avail_px: float) -> str:
+    """A chart title that fits avail_px: the font shrinks (to 10 px) and then squeezes."""
+    size = min(TITLE_PX, max(10.0, avail_px / max(len(title), 1) / CHAR_EM))
+    fit = ""
+    if text_px(title, size) > avail_px:
+        fit = f' textLength="{avail_px:.0f}" lengthAdjust="spacingAndGlyphs"'
+    return f'<text x="{x}" y="18" class="ct" style="font-size:{size:.1f}px"{fit}>{escape(title)}</text>'
+
+
+def _legend_px(names: Sequence[str]) -> float:
+    return sum(8 + 7 * len(n) + 14 for n in names) + 8
+
+
+def _axes(f: _Frame, title: str, xlabel: str, ylabel: str, legend_px: float = 0.0) -> list[str]:
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" class="chart" role="img" '
         f'aria-label="{escape(title)}">',
-        f'<text x="{PAD_L}" y="18" class="ct">{escape(title)}</text>',
+        title_text(title, PAD_L, W - PAD_R - PAD_L - legend_px),
     ]
     for t in _ticks(f.y0, f.y1):
         y = f.py(t)
@@ -114,7 +137,7 @@ def xy_chart(
     y1 = float(max(y.max() for y in ys if len(y)))
     pad = (y1 - y0) * 0.08 or 1.0
     f = _Frame(x0, x1, y0 - pad, y1 + pad)
-    out = _axes(f, title, xlabel, ylabel)
+    out = _axes(f, title, xlabel, ylabel, _legend_px([s.name for s in series]))
     for v, label in hlines:
         y = f.py(v)
         out.append(f'<line x1="{PAD_L}" x2="{W - PAD_R}" y1="{y:.1f}" y2="{y:.1f}" class="ref"/>')
@@ -144,59 +167,82 @@ def bar_chart(
     labels: Sequence[str],
     values: Sequence[float],
     ylabel: str,
+    xlabel: str,
     colour: str = LEFT_COLOUR,
-    line: Sequence[float] | None = None,
-    line_name: str = "",
-    line_max: float = 2.0,
     hlines: Sequence[tuple[float, str]] = (),
-    line_hlines: Sequence[tuple[float, str]] = (),
+    faint: Sequence[bool] = (),
 ) -> str:
-    """Bars (e.g. minutes per week) with an optional second-axis line (e.g. ACWR)."""
+    """Bars (e.g. minutes per 7 days) with labelled horizontal lines; faint bars are partial."""
     if not values:
         return empty_chart(title, "no data")
-    top = max([*values, *(v for v, _ in hlines), 1.0]) * 1.1
+    top = max([*values, *(v for v, _ in hlines), 1.0]) * 1.15
     f = _Frame(-0.5, len(values) - 0.5, 0, top)
-    out = _axes(f, title, "week starting", ylabel)
+    out = _drop_x_ticks(_axes(f, title, xlabel, ylabel))
     bw = (W - PAD_L - PAD_R) / len(values) * 0.6
     for i, v in enumerate(values):
         x = f.px(i)
+        op = "0.3" if i < len(faint) and faint[i] else "0.8"
         out.append(
             f'<rect x="{x - bw / 2:.1f}" y="{f.py(v):.1f}" width="{bw:.1f}" '
-            f'height="{f.py(0) - f.py(v):.1f}" fill="{colour}" fill-opacity="0.8"/>'
+            f'height="{f.py(0) - f.py(v):.1f}" fill="{colour}" fill-opacity="{op}"/>'
         )
         out.append(
             f'<text x="{x:.1f}" y="{f.py(v) - 4:.1f}" class="tl" text-anchor="middle">{v:.0f}</text>'
         )
-    # replace the numeric x tick labels by the week labels
-    out = [o for o in out if not (o.startswith("<text") and f'y="{H - PAD_B + 16}"' in o)]
-    for i, lab in enumerate(labels):
-        out.append(
-            f'<text x="{f.px(i):.1f}" y="{H - PAD_B + 16}" class="tl" text-anchor="middle">{escape(lab)}</text>'
-        )
+    out += _label_ticks(f, labels)
     for v, label in hlines:
         y = f.py(v)
         out.append(f'<line x1="{PAD_L}" x2="{W - PAD_R}" y1="{y:.1f}" y2="{y:.1f}" class="ref"/>')
         out.append(f'<text x="{PAD_L + 4}" y="{y - 4:.1f}" class="tl">{escape(label)}</text>')
-    if line is not None:
-        g = _Frame(-0.5, len(values) - 0.5, 0, line_max)
-        for v, label in line_hlines:
-            y = g.py(v)
-            out.append(
-                f'<line x1="{PAD_L}" x2="{W - PAD_R}" y1="{y:.1f}" y2="{y:.1f}" class="ref2"/>'
-            )
-            out.append(
-                f'<text x="{W - PAD_R - 4}" y="{y - 3:.1f}" class="tl" text-anchor="end">{escape(label)}</text>'
-            )
-        pts = [(g.px(i), g.py(min(v, line_max))) for i, v in enumerate(line) if math.isfinite(v)]
-        if len(pts) > 1:
-            d = " ".join(f"{a:.1f},{b:.1f}" for a, b in pts)
-            out.append(
-                f'<polyline points="{d}" fill="none" stroke="{RIGHT_COLOUR}" stroke-width="2.5"/>'
-            )
-        for (a, b), v in zip(pts, [v for v in line if math.isfinite(v)], strict=True):
-            out.append(f'<circle cx="{a:.1f}" cy="{b:.1f}" r="4" fill="{RIGHT_COLOUR}"/>')
-            out.append(f'<text x="{a + 6:.1f}" y="{b - 6:.1f}" class="tl">{v:.2f}</text>')
-        out += _legend([(ylabel, colour), (line_name, RIGHT_COLOUR)])
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def _label_ticks(f: _Frame, labels: Sequence[str]) -> list[str]:
+    """Category labels under the x axis (replacing the numeric ticks _axes drew)."""
+    return [
+        f'<text x="{f.px(i):.1f}" y="{H - PAD_B + 16}" class="tl" text-anchor="middle">'
+        f"{escape(lab)}</text>"
+        for i, lab in enumerate(labels)
+    ]
+
+
+def _drop_x_ticks(out: list[str]) -> list[str]:
+    return [o for o in out if not (o.startswith("<text") and f'y="{H - PAD_B + 16}"' in o)]
+
+
+def ratio_chart(
+    title: str,
+    labels: Sequence[str],
+    values: Sequence[float],
+    ylabel: str,
+    xlabel: str,
+    hlines: Sequence[tuple[float, str]] = (),
+    y_max: float = 2.0,
+    empty: str = "no data",
+) -> str:
+    """A ratio per category on its own axis (0..y_max), points joined, NaN left out."""
+    if not any(math.isfinite(v) for v in values):
+        return empty_chart(title, empty)
+    top = max([y_max, *(v for v in values if math.isfinite(v))]) * 1.05
+    f = _Frame(-0.5, len(values) - 0.5, 0, top)
+    out = _drop_x_ticks(_axes(f, title, xlabel, ylabel)) + _label_ticks(f, labels)
+    for v, label in hlines:
+        y = f.py(v)
+        out.append(f'<line x1="{PAD_L}" x2="{W - PAD_R}" y1="{y:.1f}" y2="{y:.1f}" class="ref2"/>')
+        out.append(
+            f'<text x="{W - PAD_R - 4}" y="{y - 3:.1f}" class="tl" text-anchor="end">'
+            f"{escape(label)}</text>"
+        )
+    pts = [(f.px(i), f.py(v), v) for i, v in enumerate(values) if math.isfinite(v)]
+    if len(pts) > 1:
+        d = " ".join(f"{a:.1f},{b:.1f}" for a, b, _ in pts)
+        out.append(
+            f'<polyline points="{d}" fill="none" stroke="{RIGHT_COLOUR}" stroke-width="2.5"/>'
+        )
+    for a, b, v in pts:
+        out.append(f'<circle cx="{a:.1f}" cy="{b:.1f}" r="4" fill="{RIGHT_COLOUR}"/>')
+        out.append(f'<text x="{a + 6:.1f}" y="{b - 6:.1f}" class="tl">{v:.2f}</text>')
     out.append("</svg>")
     return "\n".join(out)
 
@@ -215,7 +261,7 @@ def forest(title: str, rows: Sequence[tuple[str, float, float, float]], unit: st
 
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {h}" class="chart" role="img" aria-label="{escape(title)}">',
-        f'<text x="{PAD_L}" y="18" class="ct">{escape(title)}</text>',
+        title_text(title, PAD_L, W - PAD_R - PAD_L),
         f'<line x1="{px(0):.1f}" x2="{px(0):.1f}" y1="{PAD_T}" y2="{h - PAD_B}" class="ref"/>',
         f'<text x="{x0}" y="{h - 12}" class="tl">right larger</text>',
         f'<text x="{x1}" y="{h - 12}" class="tl" text-anchor="end">left larger</text>',
@@ -239,52 +285,19 @@ def forest(title: str, rows: Sequence[tuple[str, float, float, float]], unit: st
     return "\n".join(out)
 
 
-def gauge(band_index: int, points: int, names: Sequence[str]) -> str:
-    """Five-segment band gauge with a needle on the current band."""
-    cx, cy, r = 220, 190, 150
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 440 230" class="gauge" role="img" '
-        f'aria-label="risk band {escape(names[band_index])}">'
-    ]
-    n = len(names)
-    for i, name in enumerate(names):
-        a0 = math.pi * (1 - i / n)
-        a1 = math.pi * (1 - (i + 1) / n)
-        p0 = (cx + r * math.cos(a0), cy - r * math.sin(a0))
-        p1 = (cx + r * math.cos(a1), cy - r * math.sin(a1))
-        ri = r - 46
-        q1 = (cx + ri * math.cos(a1), cy - ri * math.sin(a1))
-        q0 = (cx + ri * math.cos(a0), cy - ri * math.sin(a0))
-        op = "1" if i == band_index else "0.35"
-        out.append(
-            f'<path d="M{p0[0]:.1f},{p0[1]:.1f} A{r},{r} 0 0 1 {p1[0]:.1f},{p1[1]:.1f} '
-            f'L{q1[0]:.1f},{q1[1]:.1f} A{ri},{ri} 0 0 0 {q0[0]:.1f},{q0[1]:.1f} Z" '
-            f'fill="{BAND_COLOURS[i]}" fill-opacity="{op}" stroke="#fff" stroke-width="2"/>'
-        )
-        am = (a0 + a1) / 2
-        lx, ly = cx + (r + 14) * math.cos(am), cy - (r + 14) * math.sin(am)
-        anchor = "end" if math.cos(am) < -0.2 else "start" if math.cos(am) > 0.2 else "middle"
-        out.append(
-            f'<text x="{lx:.1f}" y="{ly:.1f}" class="tl" text-anchor="{anchor}">{escape(name)}</text>'
-        )
-    am = math.pi * (1 - (band_index + 0.5) / n)
-    nx, ny = cx + (r - 56) * math.cos(am), cy - (r - 56) * math.sin(am)
-    out.append(
-        f'<line x1="{cx}" y1="{cy}" x2="{nx:.1f}" y2="{ny:.1f}" stroke="#222" stroke-width="5" stroke-linecap="round"/>'
-    )
-    out.append(f'<circle cx="{cx}" cy="{cy}" r="9" fill="#222"/>')
-    out.append(
-        f'<text x="{cx}" y="{cy + 34}" class="big" text-anchor="middle">{escape(names[band_index])} ({points} points)</text>'
-    )
-    out.append("</svg>")
-    return "\n".join(out)
-
-
 def empty_chart(title: str, why: str) -> str:
+    """A chart frame with only a title and why there is nothing to draw (wrapped to fit)."""
+    lines = textwrap.wrap(why, int((W - PAD_R - PAD_L) / TICK_CHAR_PX)) or [""]
+    h = 40 + 16 * len(lines)
+    body = "".join(
+        f'<text x="{PAD_L}" y="{44 + 16 * i}" class="tl">{escape(ln)}</text>'
+        for i, ln in enumerate(lines)
+    )
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} 80" class="chart" role="img">'
-        f'<text x="{PAD_L}" y="18" class="ct">{escape(title)}</text>'
-        f'<text x="{PAD_L}" y="50" class="tl">{escape(why)}</text></svg>'
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {h}" class="chart" role="img">'
+        + title_text(title, PAD_L, W - PAD_R - PAD_L)
+        + body
+        + "</svg>"
     )
 
 
