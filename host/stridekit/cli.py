@@ -305,10 +305,28 @@ def eval_cmd(
     json_out: Annotated[
         Path | None, typer.Option("--json", help="Corpus figures also as JSON.")
     ] = None,
+    findings: Annotated[
+        bool,
+        typer.Option(
+            "--findings",
+            help="Evaluate the report's findings (leg length, footwear): false positives on "
+            "real healthy walks (--real) and sensitivity on a simulated CORPUS.",
+        ),
+    ] = False,
+    write_baseline: Annotated[
+        bool,
+        typer.Option(
+            help="With --findings --real: write the healthy baseline fitted on the fit half."
+        ),
+    ] = False,
 ) -> None:
     """Validate the kernel and flags: a simulated CORPUS, or real recordings with --real."""
     import json
 
+    if findings:
+        from stridekit.cli_findings import run_eval_findings
+
+        raise typer.Exit(run_eval_findings(corpus, real, workers, write_baseline, console))
     if real is not None:
         from stridekit.cli_real import run_eval_real
 

@@ -8,6 +8,7 @@ records bit for bit, and the benchmarks time it.
 from __future__ import annotations
 
 import array
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -35,8 +36,13 @@ class KernelOutput:
     rejected: int = 0
 
 
-def kernel_for(header: R.SessionHeader) -> fw_kernel.StepKernel:
-    """A StepKernel configured exactly as the header says the pod's was."""
+def kernel_for(header: R.SessionHeader, notes: Sequence[str] = ()) -> fw_kernel.StepKernel:
+    """A StepKernel configured exactly as the header (and the session's notes) say the pod's was.
+
+    notes: the session's Note texts; the pod writes the runner's UNSTABLE reference
+    as one at the session start (`stridefw.kernel.UNSTABLE_REF_NOTE`) and judged the
+    session against it, so a replay must too.
+    """
     layout = fw_layouts.by_id(header.layout_id)
     if layout.n_cells != header.n_cells:
         raise BadSessionFile(
@@ -47,9 +53,13 @@ def kernel_for(header: R.SessionHeader) -> fw_kernel.StepKernel:
         if header.calib
         else fw_calib.nominal(header.n_cells)
     )
-    return fw_kernel.StepKernel(
+    k = fw_kernel.StepKernel(
         layout, cal, foot=header.foot, has_imu=bool(header.has_imu), bw_dn=header.bw_dn
     )
+    for text in notes:
+        if k.set_reference_note(text):
+            break
+    return k
 
 
 def run_kernel(
@@ -137,7 +147,7 @@ class ReplayResult:
 
 def replay(session: Session) -> ReplayResult:
     """Re-run the kernel on the session's raw samples and compare with what the pod stored."""
-    k = kernel_for(session.header)
+    k = kernel_for(session.header, [n.text for n in session.notes])
     out = run_kernel(k, session.sample_t_us, session.cells, session.imu, session.imu_present)
     steps = [R.Step.from_bytes(p) for p in out.step_payloads]
     diff = None

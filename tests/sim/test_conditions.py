@@ -41,11 +41,11 @@ def test_leg_length_difference_loads_the_short_limb_and_scales_with_size(long_si
         d_lr = sign * (_si(run, "loading_rate_n_s") - _si(base, "loading_rate_n_s"))
         d_ip = sign * (_si(run, "impact_peak_n") - _si(base, "impact_peak_n"))
         d_st = sign * (_si(run, "stance_s") - _si(base, "stance_s"))
-        m = C.lld_scale(cm)
+        m = C.lld_scale(cm, "run")
         # long limb: lower loading rate and impact peak, longer stance (documented direction)
-        assert d_lr == pytest.approx(-100 * C.LLD_LR_DIFF * m, rel=0.25)
-        assert d_ip == pytest.approx(-100 * C.LLD_IMPACT_DIFF * m, rel=0.25)
-        assert d_st == pytest.approx(100 * C.LLD_STANCE_DIFF * m, rel=0.25)
+        assert d_lr == pytest.approx(-100 * C.LLD_WALK_LR_PER_CM * m, rel=0.25)
+        assert d_ip == pytest.approx(-100 * C.LLD_WALK_IMPACT_PER_CM * m, rel=0.25)
+        assert d_st == pytest.approx(100 * C.LLD_WALK_STANCE_PER_CM * m, rel=0.25)
         assert -d_lr > prev_lr  # grows with the difference
         prev_lr = -d_lr
         short = 1 if long_side == "left" else 0
@@ -62,10 +62,12 @@ def test_leg_length_difference_loads_the_short_limb_and_scales_with_size(long_si
 
 
 def test_small_leg_length_difference_is_smaller_than_healthy_asymmetry() -> None:
-    """At 0.5-1 cm the imposed loading-rate difference is below one SD of healthy runners'."""
-    for cm in (0.5, 1.0):
-        assert C.LLD_LR_DIFF * C.lld_scale(cm) < C.NATURAL_ASYM_SD["loading_rate"]
-    assert C.lld_scale(0.0) == 0.0 and C.lld_scale(2.0) == 1.0
+    """Up to 3 cm the imposed loading-rate difference is below one SD of healthy runners'."""
+    for cm in (0.5, 1.0, 2.0, 3.0):
+        assert C.LLD_WALK_LR_PER_CM * C.lld_scale(cm, "run") < C.NATURAL_ASYM_SD["loading_rate"]
+    # running shows half the walking effect per cm (Korontzi 2023: 2 cm vs 1 cm thresholds)
+    assert C.lld_scale(0.0) == 0.0
+    assert C.lld_scale(2.0, "run") == pytest.approx(C.lld_scale(1.0, "walk"))
 
 
 def test_toning_sole_raises_within_step_variability_and_lowers_cadence() -> None:

@@ -4,5 +4,7 @@ from hypothesis import HealthCheck, settings
 
 
 def test_hypothesis_has_no_deadline_and_no_too_slow_check() -> None:
-    assert settings.default.deadline is None
-    assert HealthCheck.too_slow in settings.default.suppress_health_check
+    current = settings.default
+    assert current is not None
+    assert current.deadline is None
+    assert HealthCheck.too_slow in current.suppress_health_check

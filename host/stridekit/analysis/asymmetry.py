@@ -1,31 +1,33 @@
-"""Left/right symmetry with confidence intervals, the persistent side, and the leg-length finding.
+"""Left/right symmetry with confidence intervals, unequal loading, and the leg-length finding.
 
 Symmetry index (Robinson et al. 1987, J Manipulative Physiol Ther 10:172):
 SI = (L - R) / ((L + R) / 2); positive: the left value is larger. The point value
 is computed by `stridefw.balance.symmetry_pm`, the same integer code the pods run,
-so device and host agree to the per mille. The 95 % interval is t-based (normal
-approximation, >= MIN_STEPS_PER_FOOT steps per foot) by the delta method on the
-two per-foot means. A side is *persistent* when the interval excludes 0 and at
-least PERSIST_SHARE of the run's blocks (consecutive time slices) agree in sign.
+so device and host agree to the per mille. The 95 % interval is the run's own
+sampling interval (delta method on the two per-foot means).
 
-Leg-length difference (LLD). Literature: the SHORT limb takes the larger
-weight-acceptance force and loading rate; the LONG limb stays longer on the ground
-(White, Gilchrist & Wilk 2004, Clin Orthop Relat Res 421:287; Azizan et al. 2018,
-J Healthc Eng 2018:7815451); in running the changes become apparent only from
-~2 cm (Korontzi, Kafetzakis & Mandalidis 2023, Sensors 23:9695). Physics: with the
-same vertical impulse per step (body weight x step time), a shorter stance needs
-a higher force: peak ~ impulse / stance, so the active-peak SI is minus the
-stance SI. We take the between-limb differences at a 2 cm anchor
-(LLD_ANCHOR_SI_PCT) and let them grow as (LLD / 2 cm)^1.5 (faster than linear:
-nothing apparent at 1 cm, apparent at 2 cm, Korontzi 2023). Every number is an
-assumption consistent with those papers, stated once here, used unchanged for
-every record (no per-record fitting); tests/analysis checks that it is the same
-relation the simulator (stridekit/sim/conditions.py, MODEL.md) uses.
+A finding needs more than a confident SI: healthy people are not symmetric, and a
+long run makes any small difference "significant". Every finding is judged against
+how asymmetric real healthy people are (`stridekit.analysis.baseline`, measured on
+real control walks): it fires only where a healthy person would land less than
+about 3 times in 1,000 (|z| >= 3 under the healthy spread plus this run's noise).
 
-Estimate: with the measured SIs d (stance, peak force, loading rate) and the
-anchor pattern a, the signed scale s (+ = left limb longer) is the generalised
-least-squares fit d = a * s with the covariance of the per-foot means (the three
-metrics share steps, so they are not independent). LLD = 2 cm * |s|^(1/1.5).
+* Unequal loading: impulse or peak force further from even than healthy people go.
+* Leg-length pattern. What the literature agrees on is a direction, not a size: the
+  SHORT limb takes the larger weight-acceptance force and loading rate (White,
+  Gilchrist & Wilk 2004, Clin Orthop Relat Res 421:287; Azizan et al. 2018, J Healthc
+  Eng 2018:7815451), the LONG limb stays longer on the ground (Pereiro-Buceta et al.
+  2021, Healthcare 9:932: +3.5 % stance on the long limb with a 2 cm lift), and the
+  short limb lands further forward with more forefoot load (a plantar-pressure study
+  of anatomic LLD; direction only). The score is the matched filter of the run's
+  left-minus-right features along that direction, each feature weighted by the
+  healthy spread (no size from any paper or from the simulator is used), so a
+  healthy person scores N(0, 1). Changes become apparent from ~1 cm walking and only
+  from ~2 cm running (Korontzi, Kafetzakis & Mandalidis 2023, Sensors 23:9695;
+  Kaufman, Miller & Sutherland 1996, J Pediatr Orthop 16:144: beyond the normal range
+  above 2 cm), and no study gives a size per cm that would let gait data measure
+  centimetres, so the finding is a category (none / possible / likely) with the
+  side, never a size. A clinician measures the size.
 """
 
 from __future__ import annotations
@@ -37,9 +39,18 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from stridefw.balance import symmetry_pm
+from stridekit.analysis.baseline import (
+    FEATURES,
+    Baseline,
+    features,
+    healthy,
+    pattern_score,
+    z_scores,
+)
+from stridekit.analysis.gait_mode import RUNNING, WALKING, gait_mode, running_steps
 from stridekit.analysis.steps import FootSteps
 
-MIN_STEPS_PER_FOOT = 60  # below this a per-foot mean is too noisy to compare
+MIN_STEPS_PER_FOOT = 40  # below this a per-foot mean is too noisy to compare
 N_BLOCKS = 6  # time slices for the persistence check
 PERSIST_SHARE = 0.8
 Z95 = 1.96
@@ -53,26 +64,22 @@ METRICS: tuple[tuple[str, str, str, float], ...] = (
     ("cop_path_dmm", "CoP path", "mm", 0.1),
 )
 
-# --- leg-length mapping ----------------------------------------------------------
-LLD_ANCHOR_CM = 2.0
-LLD_EXPONENT = 1.5
-# SI (L - R, %) when the LEFT limb is longer by 2 cm (negate for the right).
-# loading rate: short - long +10 % (White 2004 direction; magnitude ASSUMED within
-# Korontzi 2023's "apparent at 2 cm"); stance: long - short +3 % (ASSUMED: the long
-# limb stays longer on the ground); peak force: -3 % (physics: same impulse over
-# a 3 % shorter stance).
-LLD_ANCHOR_SI_PCT: dict[str, float] = {
-    "stance_us": +3.0,
-    "peak_force_dn": -3.0,
-    "loading_rate_n_s": -10.0,
+# A finding fires at |z| >= FINDING_Z under "healthy" (Gaussian: 0.27 % two-sided per
+# test); "likely" at LIKELY_Z (6 in 100,000). Round values chosen before the held-out
+# half of the real healthy walks was scored; `stride eval --findings` prints the rates.
+FINDING_Z = 3.0
+LIKELY_Z = 4.0
+# Leg-length direction, + = LEFT limb longer, on baseline.FEATURES
+# (stance, peak, loading rate, impulse, strike): the long limb's stance is longer, the
+# short limb's peak force and loading rate are higher, and it strikes further forward.
+LLD_SIGNS: dict[str, float] = {
+    "stance": +1.0,
+    "peak": -1.0,
+    "loading_rate": -1.0,
+    "impulse": 0.0,
+    "strike": -1.0,
 }
-# A finding needs the combined evidence beyond this many standard errors: three
-# metrics tested at once, and a false "leg-length difference" worries people.
-LLD_MIN_Z = 3.0
-# Below this the estimate is reported as "no meaningful difference" (Knutson 2005,
-# Chiropr Osteopat 13:11: anatomic differences up to ~1-1.5 cm are common and
-# usually of no clinical consequence; our resolution at short runs is ~0.3 cm).
-LLD_MIN_CM = 0.5
+UNEVEN_FEATURES = ("impulse", "peak")
 
 
 @dataclass
@@ -83,25 +90,25 @@ class MetricSI:
     left_mean: float  # display unit
     right_mean: float
     si_pct: float  # from stridefw.balance.symmetry_pm (per mille / 10)
-    ci_low: float
+    ci_low: float  # the run's own 95 % sampling interval
     ci_high: float
     se_pct: float
     n_left: int
     n_right: int
     block_agree: float  # share of time blocks with the same sign as the whole run
-    side: str  # "left", "right" (larger on that side, persistent) or "" (none)
+    side: str  # "left"/"right": larger there AND beyond the healthy range; else ""
+    z_healthy: float = float("nan")  # SDs of healthy people (plus run noise) from even
 
 
 @dataclass
 class LLDFinding:
-    detected: bool
-    longer_side: str  # "left" / "right" / ""
+    detected: bool  # category is "possible" or "likely"
+    category: str  # "none", "possible" or "likely"
+    longer_side: str  # "left" / "right" / "" (only when detected)
     shorter_side: str
-    magnitude_cm: float
+    magnitude_cm: float  # NaN: gait data cannot give a size (see the module docstring)
     ci_cm: tuple[float, float]
-    z: float  # combined evidence, standard errors from no difference
-    scale: float  # signed fit of the anchor pattern (+ left longer)
-    scale_se: float
+    z: float  # signed pattern score (+ left longer), SDs of healthy people
     text: str
 
 
@@ -112,6 +119,9 @@ class Asymmetry:
     metrics: list[MetricSI] = field(default_factory=list)
     lld: LLDFinding | None = None
     strike_diff_pct: float = float("nan")  # strike point L - R, % of foot length
+    mode: str = ""  # gait mode whose steps were compared
+    uneven: bool = False  # impulse or peak force beyond the healthy range
+    uneven_text: str = ""
 
 
 def _si_pct(lm: float, rm: float) -> float:
@@ -145,15 +155,43 @@ def _gradient(lm: float, rm: float) -> tuple[float, float]:
     return 400.0 * rm / s, -400.0 * lm / s
 
 
-def symmetry(ls: FootSteps, rs: FootSteps) -> Asymmetry:
-    """Symmetry indices of the step metrics, with 95 % intervals and the persistent side."""
+def mode_steps(fs: FootSteps, mode: str) -> FootSteps:
+    """The steps of one foot taken in `mode` (RUNNING or WALKING); all steps for UNKNOWN."""
+    if mode not in (RUNNING, WALKING):
+        return fs
+    keep = running_steps(fs, mode)
+    return FootSteps(
+        fs.foot,
+        fs.t_s[keep],
+        {k: v[keep] for k, v in fs.f.items()},
+        fs.n_dropped + int(np.count_nonzero(~keep)),
+    )
+
+
+def symmetry(
+    ls: FootSteps, rs: FootSteps, mode: str = "", base: Baseline | None = None
+) -> Asymmetry:
+    """Symmetry of the steps taken in `mode` (default: the run's main gait mode),
+    judged against the healthy baseline."""
+    mode = mode or gait_mode([ls, rs]).main
+    ls, rs = mode_steps(ls, mode), mode_steps(rs, mode)
     if len(ls) < MIN_STEPS_PER_FOOT or len(rs) < MIN_STEPS_PER_FOOT:
         return Asymmetry(
             False,
-            f"too few usable steps to compare feet ({len(ls)} left, {len(rs)} right; "
-            f"need {MIN_STEPS_PER_FOOT} each, about a minute of running)",
+            f"too few usable {mode} steps to compare feet ({len(ls)} left, {len(rs)} right; "
+            f"need {MIN_STEPS_PER_FOOT} each, about half a minute)",
+            mode=mode,
         )
-    out = Asymmetry(True, "")
+    base = base or healthy()
+    x, w = features(ls, rs)
+    z = dict(zip(FEATURES, z_scores(x, w, base), strict=True))
+    metric_z = {
+        "impulse_dnms": z["impulse"],
+        "peak_force_dn": z["peak"],
+        "loading_rate_n_s": z["loading_rate"],
+        "stance_us": z["stance"],
+    }
+    out = Asymmetry(True, "", mode=mode)
     for name, label, unit, scale in METRICS:
         lv, rv = ls[name], rs[name]
         lm, rm = float(lv.mean()), float(rv.mean())
@@ -164,9 +202,9 @@ def symmetry(ls: FootSteps, rs: FootSteps) -> Asymmetry:
         si = _si_pct(lm, rm)
         sign = float(np.sign(si)) if si != 0 else 0.0
         agree = _block_agree(ls, rs, name, sign) if sign else 0.0
-        lo, hi = si - Z95 * se, si + Z95 * se
-        persistent = (lo > 0 or hi < 0) and agree >= PERSIST_SHARE
-        side = ("left" if si > 0 else "right") if persistent else ""
+        zh = float(metric_z.get(name, float("nan")))
+        beyond = abs(zh) >= FINDING_Z and agree >= PERSIST_SHARE
+        side = ("left" if si > 0 else "right") if beyond else ""
         out.metrics.append(
             MetricSI(
                 name,
@@ -175,61 +213,50 @@ def symmetry(ls: FootSteps, rs: FootSteps) -> Asymmetry:
                 lm * scale,
                 rm * scale,
                 si,
-                lo,
-                hi,
+                si - Z95 * se,
+                si + Z95 * se,
                 se,
                 len(lv),
                 len(rv),
                 agree,
                 side,
+                zh,
             )
         )
-    out.strike_diff_pct = float(ls["strike_pm"].mean() - rs["strike_pm"].mean()) / 10
-    out.lld = leg_length(ls, rs)
+    out.strike_diff_pct = float(x[FEATURES.index("strike")])
+    uneven = [m for m in out.metrics if m.side and m.field in ("impulse_dnms", "peak_force_dn")]
+    out.uneven = bool(uneven)
+    if uneven:
+        out.uneven_text = "unequal loading beyond healthy people's range: " + ", ".join(
+            f"{m.label} {abs(m.si_pct):.1f} % higher on the {m.side} "
+            f"({abs(m.z_healthy):.1f} SD of healthy people)"
+            for m in uneven
+        )
+    out.lld = leg_length(x, w, base)
     return out
 
 
-def lld_cm_from_scale(scale: float) -> float:
-    """The documented mapping: effect scale (share of the 2 cm anchor) -> centimetres."""
-    return LLD_ANCHOR_CM * abs(scale) ** (1 / LLD_EXPONENT)
-
-
-def leg_length(ls: FootSteps, rs: FootSteps) -> LLDFinding:
-    """GLS fit of the leg-length loading pattern to the measured symmetry indices."""
-    names = list(LLD_ANCHOR_SI_PCT)
-    a = np.array([LLD_ANCHOR_SI_PCT[n] for n in names])
-    lm = np.array([ls[n].mean() for n in names])
-    rm = np.array([rs[n].mean() for n in names])
-    d = np.array([_si_float(float(x), float(y)) for x, y in zip(lm, rm, strict=True)])
-    # covariance of the SIs: J_L C_L J_L^T / n_L + J_R C_R J_R^T / n_R (delta method)
-    gl = np.array([_gradient(float(x), float(y))[0] for x, y in zip(lm, rm, strict=True)])
-    gr = np.array([_gradient(float(x), float(y))[1] for x, y in zip(lm, rm, strict=True)])
-    cl = np.cov(np.stack([ls[n] for n in names]))
-    cr = np.cov(np.stack([rs[n] for n in names]))
-    cov = np.outer(gl, gl) * cl / len(ls) + np.outer(gr, gr) * cr / len(rs)
-    w = np.linalg.pinv(cov)
-    info = float(a @ w @ a)
-    s = float(a @ w @ d) / info
-    se = 1.0 / math.sqrt(info)
-    z = abs(s) / se
-    cm = lld_cm_from_scale(s)
-    lo_s = max(abs(s) - Z95 * se, 0.0)
-    hi_s = abs(s) + Z95 * se
-    ci = (lld_cm_from_scale(lo_s), lld_cm_from_scale(hi_s))
-    longer = "left" if s > 0 else "right"
-    shorter = "right" if s > 0 else "left"
-    detected = z >= LLD_MIN_Z and cm >= LLD_MIN_CM
-    if detected:
+def leg_length(x: np.ndarray, w: np.ndarray, base: Baseline) -> LLDFinding:
+    """The leg-length pattern score of features x (noise w) against the healthy baseline."""
+    direction = np.array([LLD_SIGNS[f] for f in FEATURES]) * base.sd
+    score, _ = pattern_score(x, w, base, direction)
+    a = abs(score)
+    category = "likely" if a >= LIKELY_Z else "possible" if a >= FINDING_Z else "none"
+    longer = "left" if score > 0 else "right"
+    shorter = "right" if score > 0 else "left"
+    nan = float("nan")
+    if category == "none":
         text = (
-            f"loading pattern of a leg-length difference: the {longer} leg appears longer by "
-            f"about {cm:.1f} cm (95 % CI {ci[0]:.1f}-{ci[1]:.1f} cm); the {shorter} leg "
-            f"lands harder (higher loading rate and peak force, shorter stance)"
+            f"no leg-length loading pattern beyond healthy people's range (pattern score "
+            f"{score:+.1f}; healthy people stay within +-{FINDING_Z:.0f})"
         )
-    else:
-        text = (
-            f"no leg-length loading pattern (evidence {z:.1f} standard errors, "
-            f"estimate {cm:.1f} cm, below the {LLD_MIN_Z:.0f}-SE / {LLD_MIN_CM} cm bar)"
-        )
-    return LLDFinding(
-        detected, longer if detected else "", shorter if detected else "", cm, ci, z, s, se, text
+        return LLDFinding(False, "none", "", "", nan, (nan, nan), score, text)
+    word = "likely" if category == "likely" else "possible"
+    text = (
+        f"{word} leg-length difference: the loading pattern of a longer {longer} leg "
+        f"(the {shorter} leg lands harder and further forward, the {longer} stays longer "
+        f"on the ground), {a:.1f} SD beyond healthy people (pattern score {score:+.1f}). "
+        "Studies see this pattern from about 1 cm walking and 2 cm running; gait data "
+        "cannot tell the size: a clinician can measure it"
     )
+    return LLDFinding(True, category, longer, shorter, nan, (nan, nan), score, text)

@@ -7,6 +7,7 @@ RunnerParams with `params_from_options(...)` (the option list is in its docstrin
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -129,6 +130,14 @@ def corpus(
         bool, typer.Option(help="Ideal FSRs and clocks (no spread, drift, jitter).")
     ] = False,
     cells: Annotated[int, typer.Option(help="8 or 16 cells; 0: each runner at random.")] = 0,
+    findings: Annotated[
+        bool,
+        typer.Option(
+            "--findings",
+            help="The findings mix for `stride eval --findings`: 35 % controls, 40 % "
+            "leg-length differences of 1, 2 and 3 cm, 25 % toning soles, no sensor faults.",
+        ),
+    ] = False,
 ) -> None:
     """Simulate a corpus of runners (controls, leg-length differences, toning shoes, sensor faults)."""
     from stridekit.sim.corpus import CorpusSpec, generate_corpus
@@ -141,6 +150,8 @@ def corpus(
         realistic_sensors=not ideal_sensors,
         cells=cells,
     )
+    if findings:
+        spec = replace(spec, **FINDINGS_MIX)  # type: ignore[arg-type]
     with Progress(
         TextColumn("simulating runners"),
         BarColumn(),
@@ -237,3 +248,12 @@ def register(app: typer.Typer) -> None:
     """Add `stride corpus` and `stride plan` to the stride command."""
     app.command(name="corpus")(corpus)
     app.command(name="plan")(plan)
+
+
+# `stride corpus --findings`: groups large enough for 95 % intervals per finding
+FINDINGS_MIX: dict[str, object] = {
+    "frac_lld": 0.40,
+    "lld_levels_cm": (1.0, 2.0, 3.0),
+    "frac_toning": 0.25,
+    "frac_fault": 0.0,
+}

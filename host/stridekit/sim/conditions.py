@@ -50,46 +50,59 @@ class Effect:
 NONE = Effect()
 
 # --- leg-length difference (LLD) -----------------------------------------------
-# Between-limb differences at the 2 cm anchor, as fractions of the two-limb mean:
-# short limb minus long limb for loading, long minus short for stance time.
-# Direction: the short limb takes the larger weight-acceptance peak and loading
-# rate (White, Gilchrist & Wilk 2004, Clin Orthop Relat Res 421:287-292, walking,
-# simulated 1.31 cm and anatomic 1-3 cm; Azizan et al. 2018, J Healthc Eng
-# 2018:7815451, walking, 0.5-4 cm lifts). Magnitude: ASSUMED, small enough that
-# running effects only become apparent from ~2 cm (Korontzi, Kafetzakis &
-# Mandalidis 2023, Sensors 23:9695: running at 8.1 km/h, 1/2/3 cm lifts).
-LLD_ANCHOR_CM = 2.0
-LLD_EXPONENT = 1.5  # ASSUMED: effects grow faster than linearly (none below ~1 cm)
-LLD_LR_DIFF = 0.10  # short - long average loading rate at 2 cm
-LLD_IMPACT_DIFF = 0.06  # short - long impact peak at 2 cm
-LLD_STANCE_DIFF = 0.03  # long - short stance time at 2 cm (at equal step times)
-LLD_STRIKE_DY = 0.02  # short limb's CoP at contact moves forward (fraction of foot length)
+# Between-limb differences per cm of LLD while WALKING, as fractions of the two-limb
+# mean, linear in size (the lift studies below step through 0.5-2 cm):
+# * stance, long - short: +3.51 % at a 20 mm lift, the short limb's stance unchanged
+#   (Pereiro-Buceta et al. 2021, Healthcare 9:932; 37 healthy adults, 5-20 mm lifts,
+#   pressure platform) -> 1.75 % per cm.
+# * weight-acceptance (impact) peak, short - long: the short limb takes the larger
+#   weight-acceptance force (White, Gilchrist & Wilk 2004, Clin Orthop Relat Res
+#   421:287, simulated 1.31 cm and anatomic 1-3 cm; Azizan et al. 2018, J Healthc Eng
+#   2018:7815451, 0.5-4 cm lifts). Size: mean plantar pressure short +1.23 %, long
+#   -5.89 % at 20 mm (Pereiro-Buceta 2021): ~7 % at 2 cm -> 3.5 % per cm. ASSUMED:
+#   force follows pressure (the lift material may lower the long limb's pressure).
+# * loading rate, short - long: higher on the short limb (White 2004); its size is
+#   not reported: ASSUMED equal to the weight-acceptance peak's, 3.5 % per cm.
+# * strike point: the short limb has a shorter heel contact and more forefoot
+#   pressure (plantar-pressure study of 1.5-3 cm anatomic LLD, Tehran; authors not
+#   verified): ASSUMED 1 % of foot length further forward per cm.
+# RUNNING: changes became apparent from >= 1 cm walking but only from >= 2 cm running
+# (Korontzi, Kafetzakis & Mandalidis 2023, Sensors 23:9695; 26 adults, 1/2/3 cm
+# lifts, 5.6 km/h walking, 8.1 km/h running); no running magnitudes were found, so
+# running effects are ASSUMED to be half the walking ones per cm (2 cm running looks
+# like 1 cm walking). Kaufman, Miller & Sutherland 1996 (J Pediatr Orthop 16:144):
+# asymmetry beyond the normal range above 2 cm (3.7 % of leg length), walking.
+LLD_WALK_STANCE_PER_CM = 0.0175
+LLD_WALK_IMPACT_PER_CM = 0.035
+LLD_WALK_LR_PER_CM = 0.035
+LLD_WALK_STRIKE_DY_PER_CM = 0.01
+LLD_RUN_FACTOR = 0.5
 
 
-def lld_scale(lld_cm: float) -> float:
-    """How much of the 2 cm anchor effect a difference of lld_cm produces."""
+def lld_scale(lld_cm: float, gait: str = "run") -> float:
+    """Centimetres of walking-equivalent effect a difference of lld_cm produces."""
     if lld_cm <= 0:
         return 0.0
-    return (lld_cm / LLD_ANCHOR_CM) ** LLD_EXPONENT
+    return lld_cm * (LLD_RUN_FACTOR if gait == "run" else 1.0)
 
 
-def lld_effects(lld_cm: float, long_side: str) -> tuple[Effect, Effect]:
+def lld_effects(lld_cm: float, long_side: str, gait: str = "run") -> tuple[Effect, Effect]:
     """(left, right) effects of a leg-length difference; long_side is 'left' or 'right'."""
     if long_side not in SIDES:
         raise ValueError(f"lld_side must be 'left' or 'right', not {long_side!r}")
-    m = lld_scale(lld_cm)
+    m = lld_scale(lld_cm, gait)
     if m == 0.0:
         return NONE, NONE
     short = Effect(
-        stance=1 - LLD_STANCE_DIFF * m / 2,
-        impact=1 + LLD_IMPACT_DIFF * m / 2,
-        loading_rate=1 + LLD_LR_DIFF * m / 2,
-        strike_dy=LLD_STRIKE_DY * m,
+        stance=1 - LLD_WALK_STANCE_PER_CM * m / 2,
+        impact=1 + LLD_WALK_IMPACT_PER_CM * m / 2,
+        loading_rate=1 + LLD_WALK_LR_PER_CM * m / 2,
+        strike_dy=LLD_WALK_STRIKE_DY_PER_CM * m,
     )
     long = Effect(
-        stance=1 + LLD_STANCE_DIFF * m / 2,
-        impact=1 - LLD_IMPACT_DIFF * m / 2,
-        loading_rate=1 - LLD_LR_DIFF * m / 2,
+        stance=1 + LLD_WALK_STANCE_PER_CM * m / 2,
+        impact=1 - LLD_WALK_IMPACT_PER_CM * m / 2,
+        loading_rate=1 - LLD_WALK_LR_PER_CM * m / 2,
     )
     return (long, short) if long_side == "left" else (short, long)
 

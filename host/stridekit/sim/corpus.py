@@ -354,13 +354,13 @@ def generate_corpus(
         "natural_asym_sd": C.NATURAL_ASYM_SD,
         "lld_definition": {
             "lld_long_side": "the LONGER limb",
-            "effect_at_2cm": {
-                "loading_rate_short_minus_long": C.LLD_LR_DIFF,
-                "impact_peak_short_minus_long": C.LLD_IMPACT_DIFF,
-                "stance_long_minus_short": C.LLD_STANCE_DIFF,
-                "strike_forward_short": C.LLD_STRIKE_DY,
+            "effect_per_cm_walking": {
+                "loading_rate_short_minus_long": C.LLD_WALK_LR_PER_CM,
+                "impact_peak_short_minus_long": C.LLD_WALK_IMPACT_PER_CM,
+                "stance_long_minus_short": C.LLD_WALK_STANCE_PER_CM,
+                "strike_forward_short": C.LLD_WALK_STRIKE_DY_PER_CM,
             },
-            "scaling": f"(lld_cm / {C.LLD_ANCHOR_CM}) ** {C.LLD_EXPONENT}",
+            "running": f"{C.LLD_RUN_FACTOR} x the walking effect per cm",
         },
         "symmetry_index": "100 (left - right) / mean(left, right) of the true per-foot means",
         "time": "true session seconds; device time = (true - offset_s) * (1 + ppm 1e-6)",

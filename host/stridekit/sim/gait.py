@@ -280,7 +280,7 @@ def _step_sequence(p: RunnerParams, t_end: float, bw: float, foot_len_mm: float)
     limb = [
         a * b
         for a, b in zip(
-            C.lld_effects(p.lld_cm, p.lld_side),
+            C.lld_effects(p.lld_cm, p.lld_side, p.gait),
             C.natural_asym_effects(p.asym_stance, p.asym_step, p.asym_loading_rate),
             strict=True,
         )

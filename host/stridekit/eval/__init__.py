@@ -1,0 +1,1 @@
+"""Evaluation: how far the pods' and the report's outputs can be trusted, with intervals."""
