@@ -112,10 +112,30 @@ COVER_DMM = const(600)
 STAT_N_MAX = const(64)
 # Steps needed before a statistical flag may be raised.
 STAT_MIN_STEPS = const(20)
-# UNSTABLE: step-to-step SD of the stance-mean CoP medial-lateral position above
-# this (dmm). Stable shod running shows ~2-3 mm (Nigg et al. 2006 report 2-3x more
-# ML CoP movement on unstable MBT soles than on control shoes).
+# UNSTABLE, absolute backstop: step-to-step SD of the stance-mean CoP medial-lateral
+# position above this (dmm), whatever the runner's own level. Stable shod running
+# shows ~2-3 mm (Nigg et al. 2006 report 2-3x more ML CoP movement on unstable MBT
+# soles than on control shoes); healthy people differ too much for a level between
+# to separate shoes, so this catches only gross instability.
 UNSTABLE_SD_DMM = const(60)
+# UNSTABLE against the runner's own reference (kernel.set_reference, learnt by the pod
+# from earlier sessions): unstable (MBT-like) soles raise the step-to-step variability
+# of within-step variables by 35 % (SD 10 %) at first use while cycle-level variables
+# (cycle rate, impulse) do not change (Stoggl et al. 2010, Clin Biomech 25:816). The
+# within-step measures are the stance-mean CoP x (dmm) and the stance time, the
+# cycle measure is the stride time (contact to contact of the same foot). Each is a
+# robust scale: an exponentially weighted mean absolute deviation from an EW mean,
+# over UNSTABLE_N_MAX steps, each deviation clamped at UNSTABLE_CLAMP of them (~3 SD:
+# a turn, a stop or a missed step counts as a large deviation, not an unbounded one),
+# times relative to their mean. The flag needs the mean rise of the two within-step
+# scales over the reference AND that rise minus the stride scale's rise (Stoggl's
+# pattern: within-step up, cycle not) to exceed +17 %, half of Stoggl's +35 %.
+# Logs are log2 in Q8 (256 = a factor of 2): log2(1.17) * 256 = 58.
+UNSTABLE_RISE_L2Q8 = const(58)
+UNSTABLE_N_MAX = const(256)
+UNSTABLE_MIN_STEPS = const(60)  # per foot before judging (~45 s running, ~1 min walking)
+UNSTABLE_CLAMP = const(4)  # mean absolute deviations (1.25 of them ~ 1 SD)
+UNSTABLE_WARM = const(8)  # steps before the clamp applies (deviations cut at 50 % till then)
 # HARD_IMPACT: mean peak shoe shock above 10 g or mean loading rate above 100 BW/s
 # (Milner 2006: injured runners ~ 80-100 BW/s vertical instantaneous loading rate).
 HARD_SHOCK_MG = const(10000)

@@ -64,7 +64,12 @@ from stridefw.config import (
     SWING_GYRO_MIN,
     SWING_MAX_US,
     TRACE_LEN,
+    UNSTABLE_CLAMP,
+    UNSTABLE_MIN_STEPS,
+    UNSTABLE_N_MAX,
+    UNSTABLE_RISE_L2Q8,
     UNSTABLE_SD_DMM,
+    UNSTABLE_WARM,
     ZERO_AFTER_SWING_US,
     ZERO_MAX_DN,
     ZERO_PERIOD_US,
@@ -109,6 +114,20 @@ _ST_COPX = const(0)  # per-step mean CoP x, mean Q4 and variance Q8 (dmm)
 _ST_SHOCK = const(1)  # peak shock mg, mean Q4
 _ST_LR = const(2)  # loading rate BW/s, mean Q4
 _N_STATS = const(3)
+# Robust scales for UNSTABLE (config UNSTABLE_*): EW mean and EW mean absolute
+# deviation, both Q10, of the stance-mean CoP x (dmm), the stance time and the stride
+# time (0.1 ms; stride <= 3 s is < 2**25 in Q10). Q10, with rounded division: over a
+# 256-step window the floor of d // n would pull a Q4 mean down by ~1 unit per step.
+_RS_COP = const(0)
+_RS_STANCE = const(1)
+_RS_STRIDE = const(2)
+_N_RS = const(3)
+
+# The runner's reference travels in the session as a Note (app.py writes it at the
+# session start, stridekit.replay reads it back): UNSTABLE_REF_NOTE, a version, then
+# the three log2 Q8 scales (CoP, stance, stride).
+UNSTABLE_REF_NOTE = "unstable ref"
+_REF_VERSION = const(1)
 
 
 def _put16(buf, off, v):
@@ -171,6 +190,23 @@ def _ext_us(dt, num, den, cap):
     return cap if v > cap else v
 
 
+def log2_q8(x):
+    """log2(x) in Q8 (256 per doubling) for x >= 1 (0 for x < 1), within 0.01.
+
+    The mantissa f in [0, 1) uses log2(1 + f) ~ f + 0.3466 f (1 - f) (max error ~0.008).
+    """
+    if x < 1:
+        return 0
+    b = 0
+    while (x >> b) > 1:
+        b += 1
+    if b >= 8:
+        f = (x >> (b - 8)) - 256
+    else:
+        f = (x << (8 - b)) - 256
+    return (b << 8) + f + ((f * (256 - f) * 89) >> 16)
+
+
 class StepKernel:
     """Finds steps in one foot's samples and summarises each as a Step payload."""
 
@@ -214,6 +250,13 @@ class StepKernel:
         self._st_n = array.array("i", bytes(4 * _N_STATS))
         self._st_mean = array.array("i", bytes(4 * _N_STATS))
         self._st_var = array.array("i", bytes(4 * _N_STATS))
+        self._rs_n = array.array("i", bytes(4 * _N_RS))
+        self._rs_m = array.array("i", bytes(4 * _N_RS))
+        self._rs_a = array.array("i", bytes(4 * _N_RS))
+        # the runner's reference (log2 Q8 scales) survives reset(): it belongs to
+        # the runner, not to a session; has_ref False until set_reference()
+        self._ref = array.array("i", bytes(4 * _N_RS))
+        self.has_ref = False
         self.step = bytearray(STEP_LEN)
         self.flag = bytearray(FLAG_LEN)
         self.reset()
@@ -246,6 +289,10 @@ class StepKernel:
             self._st_n[s] = 0
             self._st_mean[s] = 0
             self._st_var[s] = 0
+        for s in range(_N_RS):
+            self._rs_n[s] = 0
+            self._rs_m[s] = 0
+            self._rs_a[s] = 0
         for i in range(FLOOR_BLOCKS):
             self._fl_lo_r[i] = _TOTAL_MAX_DN
             self._fl_hi_r[i] = 0
@@ -942,6 +989,113 @@ class StepKernel:
             v = self._st_var[s]
             self._st_var[s] = v + (d * (xq - m) - v) // n
 
+    def _rstat(self, s, xq, rel):
+        # one robust-scale update (config UNSTABLE_*); xq Q10, |xq| < 2**25
+        n = self._rs_n[s]
+        if n == 0:
+            self._rs_n[s] = 1
+            self._rs_m[s] = xq
+            self._rs_a[s] = 0
+            return
+        if n < UNSTABLE_N_MAX:
+            n += 1
+            self._rs_n[s] = n
+        m = self._rs_m[s]
+        a = self._rs_a[s]
+        d = xq - m
+        if n > UNSTABLE_WARM:
+            lim = UNSTABLE_CLAMP * a + 1024  # + 1 unit: a steady value is not stuck
+        elif rel:
+            lim = m >> 1
+        else:
+            lim = 1024000  # 100 mm in Q10 dmm
+        if d > lim:
+            d = lim
+        elif d < -lim:
+            d = -lim
+        h = n >> 1
+        self._rs_m[s] = m + (d + h) // n
+        if d < 0:
+            d = -d
+        self._rs_a[s] = a + (d - a + h) // n
+
+    def _rscale_l2(self, s, rel):
+        # log2 Q8 of a robust scale: CoP in Q10 dmm, times relative to their mean
+        # (Q14: 16384 a / m; a <= the largest value < 2**25, so a << 4 < 2**29)
+        a = self._rs_a[s]
+        if rel:
+            m = self._rs_m[s] >> 10
+            a = (a << 4) // m if m > 0 else 0
+        return log2_q8(a)
+
+    def set_reference(self, l_cop, l_stance, l_stride):
+        """The runner's own UNSTABLE reference (log2 Q8 scales, see reference())."""
+        self._ref[_RS_COP] = l_cop
+        self._ref[_RS_STANCE] = l_stance
+        self._ref[_RS_STRIDE] = l_stride
+        self.has_ref = True
+
+    def clear_reference(self):
+        self.has_ref = False
+
+    def set_reference_note(self, text):
+        """Set the reference from a Note's text (reference_note()); False if it is not one."""
+        if not text.startswith(UNSTABLE_REF_NOTE):
+            return False
+        f = text[len(UNSTABLE_REF_NOTE) :].split()
+        if len(f) != 4:
+            return False
+        try:
+            v = int(f[0])
+            l_cop = int(f[1])
+            l_st = int(f[2])
+            l_sr = int(f[3])
+        except ValueError:
+            return False
+        if v != _REF_VERSION:
+            return False
+        self.set_reference(l_cop, l_st, l_sr)
+        return True
+
+    def reference_note(self):
+        """The reference in use as a Note text (the pod writes it at the session start)."""
+        r = self._ref
+        return "%s %d %d %d %d" % (UNSTABLE_REF_NOTE, _REF_VERSION, r[0], r[1], r[2])
+
+    def judged_unstable(self):
+        """True once this session has enough steps for the UNSTABLE scales."""
+        return self._rs_n[_RS_STRIDE] >= UNSTABLE_MIN_STEPS and self._rs_n[_RS_COP] > 0
+
+    def session_scale(self, i):
+        """This session's robust scale i (0 CoP, 1 stance, 2 stride) as log2 Q8."""
+        return self._rscale_l2(i, i != _RS_COP)
+
+    def learn_reference(self):
+        """At a session's end: fold this session into the reference (the mean of the
+        logs with the old reference, or the first reference) when it was long enough
+        and not UNSTABLE. Returns True if the reference changed."""
+        if not self.judged_unstable() or self.flags & FLAG_UNSTABLE:
+            return False
+        for i in range(_N_RS):
+            v = self.session_scale(i)
+            self._ref[i] = (self._ref[i] + v) // 2 if self.has_ref else v
+        self.has_ref = True
+        return True
+
+    def _unstable_rule(self, was):
+        # UNSTABLE against the reference (config UNSTABLE_RISE_L2Q8); was: the flag
+        # is up, and stays while both rises exceed 3/4 of the threshold
+        if not self.has_ref or not self.judged_unstable():
+            return False
+        r = self._ref
+        w2 = self._rscale_l2(_RS_COP, False) - r[_RS_COP]
+        w2 += self._rscale_l2(_RS_STANCE, True) - r[_RS_STANCE]
+        c2 = 2 * (self._rscale_l2(_RS_STRIDE, True) - r[_RS_STRIDE])
+        lim2 = 2 * UNSTABLE_RISE_L2Q8
+        if was:
+            lim2 = lim2 * 3 // 4
+        return w2 > lim2 and w2 - c2 > lim2
+
     def _finish_step(self, stance_us):
         buf = self.step
         self.steps += 1
@@ -950,6 +1104,7 @@ class StepKernel:
         if self._have_pc:
             stride_ms = ((self._c_t - self._pc_t) & _MASK) // 1000
             if 200 <= stride_ms <= 3000:
+                self._rstat(_RS_STRIDE, (((self._c_t - self._pc_t) & _MASK) // 100) << 10, True)
                 bw = (2 * imp) // stride_ms
                 if BW_MIN_DN <= bw <= BW_MAX_DN:
                     self._bw += (bw - self._bw) >> 3
@@ -1020,6 +1175,9 @@ class StepKernel:
         # running statistics -> UNSTABLE, HARD_IMPACT
         if self._cx_n > 0:
             self._stat(_ST_COPX, cx_mean, True)
+            self._rstat(_RS_COP, cx_mean << 10, False)
+        if stance_us <= STANCE_MAX_US:
+            self._rstat(_RS_STANCE, (stance_us // 100) << 10, True)
         if shock > 0:
             self._stat(_ST_SHOCK, shock, False)
         lr_bw = (lr * 10) // self._bw if self._bw > 0 else 0
@@ -1028,7 +1186,8 @@ class StepKernel:
         if self.steps >= STAT_MIN_STEPS:
             sd_q4 = isqrt(self._st_var[_ST_COPX])  # sqrt(Q8) = Q4
             lim_q4 = UNSTABLE_SD_DMM << 4
-            if sd_q4 > lim_q4 or (self.flags & FLAG_UNSTABLE and 4 * sd_q4 > 3 * lim_q4):
+            was = self.flags & FLAG_UNSTABLE
+            if sd_q4 > lim_q4 or (was and 4 * sd_q4 > 3 * lim_q4) or self._unstable_rule(was):
                 fl_s |= FLAG_UNSTABLE
             if (
                 self._st_mean[_ST_SHOCK] > HARD_SHOCK_MG << 4

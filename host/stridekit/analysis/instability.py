@@ -1,23 +1,21 @@
-"""Footwear instability: step-to-step medial-lateral CoP variability, and A/B shoe comparison.
+"""Footwear instability: the pod's UNSTABLE flag (one session), and A/B shoe comparison.
 
 Unstable ("toning", rocker-sole) shoes raise the step-to-step variability of
-within-step variables (peak foot force, joint angles) by ~35 % at first use while
-cycle-level variables (cycle rate, impulse) stay the same (Stöggl et al. 2010,
-Clin Biomech 25:816); standing studies show more CoP motion on them (Plom, Strike
-& Taylor 2014, Gait Posture). We measure both sides of that:
+within-step variables by ~35 % at first use while cycle-level variables (cycle
+rate, impulse) stay the same (Stöggl et al. 2010, Clin Biomech 25:816). Healthy
+people differ far more than that in their own variability, so one session is
+judged against the same runner's reference: the pod learns it from earlier sessions
+(stridefw.kernel: robust step-to-step scales of the stance-mean CoP x, the stance
+time and the stride time), writes the reference in use as a Note at the session
+start, and raises UNSTABLE when the within-step scales rose by more than 17 % over
+it and by more than the stride scale did (config UNSTABLE_*). Without a reference
+only gross instability (CoP ML SD above config UNSTABLE_SD_DMM) is flagged.
 
-* `cop_ml_sd_mm`: SD over steps of the stance-mean CoP x (kernel Step field);
-* `within_cycle_ratio`: stance-time CV / stride-time CV (within-step over cycle
-  variability; Stöggl's pattern raises it, a runner who is simply irregular
-  raises both and not the ratio).
-
-Single session: both must exceed their reference levels (REF_*) by the factor
-FLAG_FACTOR. The references are the healthy level of this kernel on the 8-cell
-insole (no published step-to-step in-shoe ML CoP SD for running exists; see
-stridekit/sim/MODEL.md); PROVISIONAL and marked as such in the report. Runners
-differ, so the decisive test is A/B: the same runner's sessions in two shoes,
-compared with a variance-ratio test (log variance ratio, SE sqrt(2/(n1-1) +
-2/(n2-1))).
+The single-session finding here IS the pod's flag, read from the Step records (each
+carries the session flags at that step), so the report and the pod agree on every
+session; `stride replay` re-runs the kernel with the recorded reference. The figures
+shown beside it (CoP ML SD, stance CV / stride CV) are for the reader, not the rule.
+The A/B comparison of two shoes of the same runner is a separate, host-only test.
 """
 
 from __future__ import annotations
@@ -27,12 +25,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from stridefw import config as fw_config
 from stridekit.analysis.steps import FootSteps
 
-MIN_STEPS = 60
-REF_COP_ML_SD_MM = 1.2  # PROVISIONAL healthy level (8-cell kernel, stable shoe)
-REF_WITHIN_CYCLE = 1.5  # PROVISIONAL: stance CV 3 % over stride CV 2 %
-FLAG_FACTOR = 1.17  # half of Stöggl's +35 % on each measure, both needed
+MIN_STEPS = fw_config.UNSTABLE_MIN_STEPS
 AB_MIN_RATIO = 1.15  # SD ratio worth naming between two shoes
 AB_MIN_Z = 3.0
 
@@ -59,26 +55,31 @@ def _foot_measures(fs: FootSteps) -> tuple[float, float]:
     return sd, cv_st / cv_sr if cv_sr > 0 else float("nan")
 
 
+def pod_unstable(fs: FootSteps) -> bool:
+    """The pod's UNSTABLE flag at this foot's last usable step."""
+    return bool(len(fs)) and bool(int(fs["flags"][-1]) & fw_config.FLAG_UNSTABLE)
+
+
 def instability(feet: list[FootSteps]) -> Instability:
-    """Single-session instability from the feet available (one or two)."""
+    """Single-session instability: the pods' UNSTABLE flag (either foot) at the session's end."""
     feet = [f for f in feet if len(f) >= MIN_STEPS]
     if not feet:
         return Instability(False, f"too few usable steps (need {MIN_STEPS} on a foot)")
     m = [_foot_measures(f) for f in feet]
     sd = float(np.mean([x[0] for x in m]))
     ratio = float(np.mean([x[1] for x in m]))
-    flagged = sd > REF_COP_ML_SD_MM * FLAG_FACTOR and ratio > REF_WITHIN_CYCLE * FLAG_FACTOR
+    flagged = any(pod_unstable(f) for f in feet)
+    figures = f"CoP medial-lateral SD {sd:.2f} mm, stance CV / stride CV {ratio:.2f}"
     if flagged:
         text = (
-            f"unstable footwear pattern: CoP medial-lateral SD {sd:.2f} mm "
-            f"({sd / REF_COP_ML_SD_MM - 1:+.0%} vs reference) with within-step variability "
-            f"{ratio:.2f}x cycle variability ({ratio / REF_WITHIN_CYCLE - 1:+.0%}): within-step "
-            f"wobble rose while the stride rhythm did not, as on toning/rocker soles"
+            f"unstable footwear pattern (the pod's UNSTABLE flag; {figures}): within-step "
+            f"variability rose over this runner's own reference while the stride rhythm "
+            f"did not, as on toning/rocker soles"
         )
     else:
         text = (
-            f"no footwear instability pattern (CoP ML SD {sd:.2f} mm, "
-            f"within/cycle variability {ratio:.2f})"
+            f"no footwear instability pattern ({figures}); judged against the runner's "
+            f"reference from earlier sessions when the pod has one"
         )
     return Instability(True, "", sd, ratio, flagged, tuple(x[0] for x in m), text)
 
