@@ -339,14 +339,28 @@ def _load_causes(a: Analysis, nj: list[str]) -> list[C.Cause]:
             nj.append(f"Week-to-week change: {ld.change_reason}")
     else:
         out.append(
-            C.Cause("load", name, C.NOT_JUDGED, ld.text, _window_lines(ld, False), values=vals)
+            C.Cause(
+                "load",
+                name,
+                C.NOT_JUDGED,
+                ld.text,
+                _window_lines(ld, False),
+                False,
+                "load",
+                values=vals,
+            )
         )
-        nj.append(f"Training-load change: {ld.text.removeprefix('could not judge: ')}")
+        why = (
+            ld.change_reason
+            if ld.change_reason == ld.acwr_reason
+            else (f"week-to-week change {ld.change_reason}; acute:chronic ratio {ld.acwr_reason}")
+        )
+        nj.append(f"Training-load change: {why}")
     name = "150 minutes of aerobic activity a week in bouts of >= 10 minutes"
     if ld.guideline_judged:
         finding = (
-            ld.guideline_text
-            + (": guideline met" if ld.guideline_met else ": below the guideline")
+            ("guideline met: " if ld.guideline_met else "below the guideline: ")
+            + ld.guideline_text
             + " (shown for information, not counted as a risk factor)"
         )
         out.append(

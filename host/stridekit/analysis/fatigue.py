@@ -51,6 +51,9 @@ def _values(fs: FootSteps, key: str) -> tuple[np.ndarray, np.ndarray]:
         ok = dt < 2 * np.median(dt)
         # steps/min of both feet = 2 x this foot's contacts per minute
         return fs.t_s[1:][ok], 120.0 / dt[ok]
+    if key == "loading_rate_n_s":
+        ok = fs[key] > 0  # 0: the kernel found no usable rise in that step, not a rate
+        return fs.t_s[ok], fs[key][ok]
     return fs.t_s, fs[key]
 
 

@@ -53,11 +53,13 @@ def impact(feet: list[FootSteps]) -> Impact:
         if len(fs) < MIN_STEPS:
             continue
         bw = body_weight_n(fs)
-        lr = float(np.mean(fs["loading_rate_n_s"])) / bw if bw > 0 else float("nan")
+        # the kernel writes 0 when a step's force trace had no usable rise: not a rate
+        rates = fs["loading_rate_n_s"][fs["loading_rate_n_s"] > 0]
+        lr = float(np.mean(rates)) / bw if bw > 0 and len(rates) else float("nan")
         sh = fs["shock_mg"]
         shock = float(np.mean(sh)) / 1000 if np.any(sh > 0) else float("nan")
         strike = float(np.mean(fs["strike_pm"])) / 10
-        hard = lr > fw_config.HARD_LR_BW_S or (
+        hard = (lr == lr and lr > fw_config.HARD_LR_BW_S) or (
             shock == shock and shock * 1000 > fw_config.HARD_SHOCK_MG
         )
         out.append(FootImpact(fs.foot, lr, shock, strike, strike_pattern(strike), hard))

@@ -126,10 +126,12 @@ def charts(a: Analysis) -> dict[str, str]:
     for fs in feet:
         n, c = names[fs.foot]
         bw = float(np.median(fs["bw_dn"])) / 10 or 1.0
-        lr = fs["loading_rate_n_s"] / bw
+        ok = fs["loading_rate_n_s"] > 0  # 0: no usable rise in that step (kernel)
+        lr = fs["loading_rate_n_s"][ok] / bw
+        t_min = fs.t_s[ok] / 60
         imp_s += [
-            Series(n, fs.t_s / 60, lr, c),
-            Series(f"{n} trend", fs.t_s / 60, svg.rolling_mean(lr, 21), c, "line"),
+            Series(n, t_min, lr, c),
+            Series(f"{n} trend", t_min, svg.rolling_mean(lr, 21), c, "line"),
         ]
     out["impact"] = svg.xy_chart(
         "Loading rate per step", "minutes into the run", "body weights per second", imp_s
@@ -158,8 +160,8 @@ def _cause_card(c: C.Cause, ch: dict[str, str]) -> str:
         "minutes": ("minutes",),
         "impact": ("impact",),
     }
-    if c.status == C.MEASURED:
-        for cid in chart_ids.get(c.chart, ()):
+    if c.status == C.MEASURED or c.key == "load":  # the minutes are there even unjudged
+        for cid in chart_ids.get(c.chart or c.key, ()):
             if cid in ch:
                 parts.append(ch[cid])
     parts.append("</section>")
@@ -266,9 +268,10 @@ def render(a: Analysis, runner: str | None, generated: dt.datetime) -> str:
         f"{escape(C.CLINICIAN)} {escape(C.RED_FLAGS)}</div>",
         f'<h2>{escape(C.SCALE_NAME)}</h2><div class="card" id="risk-factor-count">',
         f'<p class="count">{escape(a.level)}</p>',
-        f"<p>{escape(a.scale_text)}"
+        f"<p>{a.factors_seen} of the {a.factors_measurable} risk factors the pods can measure"
         + (": " + escape("; ".join(c.name for c in seen)) if seen else "")
-        + ". How it was reached:</p>",
+        + f". {a.factors_judged} of {a.factors_measurable} could be judged in this run. "
+        "How it was reached:</p>",
         _count_table(a),
         "</div>",
     ]
@@ -291,7 +294,7 @@ def render(a: Analysis, runner: str | None, generated: dt.datetime) -> str:
         '<h2>Method</h2><div class="card"><p>Symmetry index (L - R) / mean (Robinson 1987), '
         "computed with the pods' own integer code, 95 % intervals by the delta method. "
         "Leg-length pattern: the short limb lands harder, the long limb stays longer on the ground "
-        "(White 2004; Korontzi 2023), sized at a 2 cm anchor and growing as (cm/2)^1.5. "
+        "(White 2004; Korontzi 2023); the finding says how far its size is supported. "
         "Footwear instability: within-step variability up at unchanged stride rhythm (Stöggl 2010); "
         "the single-session references are provisional, an A/B comparison of two shoes is the stronger test. "
         "Training load in rolling days ending with this run, never calendar weeks: the last 7 "
