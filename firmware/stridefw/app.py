@@ -57,6 +57,8 @@ AUTO_STOP_MS = const(60000)  # an auto-started session ends after a minute witho
 IDLE_SLEEP_MS = const(300000)  # deep sleep after 5 min without steps or console input
 _JIT_BUCKETS = const(5)  # lateness histogram: <100 us, <500 us, <1 ms, <5 ms, >= 5 ms
 CAL_PATH = "/cal.bin"
+# The runner's UNSTABLE reference (kernel.learn_reference), kept between sessions
+REF_PATH = "/unstable_ref.txt"
 
 
 class App:
@@ -470,7 +472,37 @@ class App:
         if self.store.raw_note:
             self.store.raw_note = False
             self.note(S.NOTE_RAW_STOPPED)
+        self._load_reference()
         return sid
+
+    def _load_reference(self):
+        # The runner's UNSTABLE reference from earlier sessions, recorded as a Note so
+        # that replay judges the session against the same one.
+        k = self.kernel
+        try:
+            f = self.fs.open(REF_PATH, "r")
+            try:
+                k.set_reference_note(f.read())
+            finally:
+                f.close()
+        except OSError:
+            pass
+        if k.has_ref:
+            self.note(k.reference_note())
+
+    def _save_reference(self):
+        # A long enough session without UNSTABLE updates the reference (kernel).
+        if not self.kernel.learn_reference():
+            return
+        try:
+            f = self.fs.open(REF_PATH + ".tmp", "w")
+            try:
+                f.write(self.kernel.reference_note())
+            finally:
+                f.close()
+            self.fs.rename(REF_PATH + ".tmp", REF_PATH)
+        except OSError:
+            pass  # kept in RAM for this power cycle; steps matter more than this file
 
     def rec_stop(self):
         """End the session with a SessionEnd record. Returns its id."""
@@ -478,6 +510,7 @@ class App:
             raise ValueError("not recording")
         k = self.kernel
         end = records.SessionEnd(self._t_u32(), k.steps, self.samples, self.missed, k.gaps, k.flags)
+        self._save_reference()
         sid = self.store.end(end.to_bytes())
         self.recording = False
         self.auto = False
