@@ -175,6 +175,10 @@ def run_load(run: MergedRun) -> RunLoad:
     return RunLoad(run.start_unix_s, minutes, bouts, len(t), cad)
 
 
+def _min(v: float) -> str:
+    return f"{v:.0f} min" if v >= 10 else f"{v:.1f} min"
+
+
 def _days(n: int) -> str:
     return f"{n} day{'s' if n != 1 else ''}"
 
@@ -289,19 +293,19 @@ def load(runs: Sequence[MergedRun]) -> Load:
     parts: list[str] = []
     if out.change_judged:
         parts.append(
-            f"{acute.minutes:.0f} min in {last7}, {out.change_pct:+.0f} % on the "
-            f"{out.previous_min:.0f} min of the 7 days before"
+            f"{_min(acute.minutes)} in {last7}, {out.change_pct:+.0f} % on the "
+            f"{_min(out.previous_min)} of the 7 days before"
             + (f" (more than +{WEEK_JUMP_PCT:.0f} %)" if hi_change else "")
         )
     else:
         parts.append(
-            f"{acute.minutes:.0f} min in {last7}; week-to-week change not judged: "
+            f"{_min(acute.minutes)} in {last7}; week-to-week change not judged: "
             + out.change_reason
         )
     if out.acwr_judged:
         parts.append(
-            f"acute:chronic ratio {out.acwr:.2f} ({acute.minutes:.0f} min over a "
-            f"{out.chronic_weekly_min:.0f} min weekly average of the last {CHRONIC_DAYS} days; "
+            f"acute:chronic ratio {out.acwr:.2f} ({_min(acute.minutes)} over a "
+            f"{_min(out.chronic_weekly_min)} weekly average of the last {CHRONIC_DAYS} days; "
             + (
                 f">= {ACWR_DANGER}: danger zone)"
                 if out.danger

@@ -187,7 +187,7 @@ def bar_chart(
             f'height="{f.py(0) - f.py(v):.1f}" fill="{colour}" fill-opacity="{op}"/>'
         )
         out.append(
-            f'<text x="{x:.1f}" y="{f.py(v) - 4:.1f}" class="tl" text-anchor="middle">{v:.0f}</text>'
+            f'<text x="{x:.1f}" y="{f.py(v) - 4:.1f}" class="tl" text-anchor="middle">{_fmt(v)}</text>'
         )
     out += _label_ticks(f, labels)
     for v, label in hlines:
@@ -230,10 +230,8 @@ def ratio_chart(
     for v, label in hlines:
         y = f.py(v)
         out.append(f'<line x1="{PAD_L}" x2="{W - PAD_R}" y1="{y:.1f}" y2="{y:.1f}" class="ref2"/>')
-        out.append(
-            f'<text x="{W - PAD_R - 4}" y="{y - 3:.1f}" class="tl" text-anchor="end">'
-            f"{escape(label)}</text>"
-        )
+        # labelled at the left: the latest points (and their labels) sit at the right
+        out.append(f'<text x="{PAD_L + 4}" y="{y - 3:.1f}" class="tl">{escape(label)}</text>')
     pts = [(f.px(i), f.py(v), v) for i, v in enumerate(values) if math.isfinite(v)]
     if len(pts) > 1:
         d = " ".join(f"{a:.1f},{b:.1f}" for a, b, _ in pts)
@@ -242,7 +240,9 @@ def ratio_chart(
         )
     for a, b, v in pts:
         out.append(f'<circle cx="{a:.1f}" cy="{b:.1f}" r="4" fill="{RIGHT_COLOUR}"/>')
-        out.append(f'<text x="{a + 6:.1f}" y="{b - 6:.1f}" class="tl">{v:.2f}</text>')
+        out.append(
+            f'<text x="{a:.1f}" y="{b - 9:.1f}" class="tl" text-anchor="middle">{v:.2f}</text>'
+        )
     out.append("</svg>")
     return "\n".join(out)
 
