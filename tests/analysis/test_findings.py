@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stridekit.analysis import analyse
+from stridekit.analysis import MIN_RUN_S, analyse
 from stridekit.analysis.load import RunLoad, windows
 from stridekit.merge import one_foot_run, pair_sessions
 from stridekit.sim.gait import RunnerParams
@@ -129,7 +129,8 @@ def test_could_not_judge_one_foot_short_and_damaged() -> None:
     assert any("one foot only" in x for x in a.not_judged)
     short = merged(duration_s=40, seed=9)
     a = analyse([short])
-    assert any("too short" in x for x in a.not_judged)
+    # the limit is MIN_RUN_S, said in seconds as the constant has it
+    assert any("too short" in x and f"need at least {MIN_RUN_S:.0f} s" in x for x in a.not_judged)
     data = bytearray(recorded(RunnerParams(duration_s=150, seed=9)))
     mid = len(data) // 4
     data[mid : mid + 4000] = bytes(4000)  # a damaged span in the left session
