@@ -404,7 +404,8 @@ class BleServer:
         """Step/Flag records for connections with LIVE on (best effort, counted)."""
         if not self._live_wanted():
             return
-        need = len(payload) + records.FRAME_OVERHEAD + 4
+        # COBS overhead and the delimiters (a leading 0x00 only at the buffer start)
+        need = len(payload) + records.FRAME_OVERHEAD + len(payload) // 254 + 4
         if self._live_len + need > _LIVE_BYTES:
             self.live_dropped += 1
             return

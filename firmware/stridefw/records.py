@@ -4,6 +4,18 @@
 # (binascii.crc32, the zlib polynomial) over type..payload, COBS-encoded
 # (Cheshire & Baker 1999) and terminated by 0x00. COBS leaves no 0x00 inside a
 # frame, so a reader that starts anywhere resynchronises at the next 0x00.
+# The encoder also puts a 0x00 *before* a frame unless the byte before it in the
+# same buffer already is one (the previous frame's end): junk left in front of a
+# frame (a torn write, line noise, bytes appended to a damaged file) is then cut
+# off at that delimiter and cannot swallow the frame. Decoders take the extra
+# 0x00 for an empty frame, which every version of this decoder ignores, so old
+# readers read new files and new readers old ones.
+# For streams written without it (older files), the decoder resynchronises
+# inside a bad frame too: when type..crc fails, it looks for an intact frame
+# that ends the span (a suffix whose COBS code chain ends exactly at the
+# delimiter, with a known type and version and a matching CRC), keeps it, and
+# reports the junk before it. An overlong span keeps its last MAX_ENCODED
+# bytes for the same search.
 # The decoder is an I/O-free push parser: feed(bytes) -> records, the same on
 # the device and the host (pyserial's Packetizer pattern).
 import binascii
@@ -50,8 +62,9 @@ NAMES = {
 
 FRAME_OVERHEAD = const(10)  # type, version, seq, crc
 MAX_PAYLOAD = const(4096)
-# COBS adds one byte per 254 plus one, and the delimiter.
-MAX_ENCODED = const(MAX_PAYLOAD + FRAME_OVERHEAD + MAX_PAYLOAD // 254 + 3)
+# COBS adds one byte per 254 plus one; then the delimiters before and after.
+MAX_ENCODED = const(MAX_PAYLOAD + FRAME_OVERHEAD + MAX_PAYLOAD // 254 + 4)
+_RESYNC_TRIES = const(8)  # CRC checks per bad span when looking for a frame at its end
 
 
 def cobs_encode_into(src, n, out, off):
@@ -109,7 +122,10 @@ class Encoder:
         self._mv = memoryview(self._raw)
 
     def encode_into(self, out, off, rtype, seq, payload, plen=-1, version=0):
-        """Frame payload[:plen] as a record; returns the offset after the 0x00."""
+        """Frame payload[:plen] as a record; returns the offset after the 0x00.
+
+        A leading 0x00 goes first unless out[off - 1] already is 0x00.
+        """
         if plen < 0:
             plen = len(payload)
         if plen > self.max_payload:
@@ -122,11 +138,14 @@ class Encoder:
         n = 6 + plen
         crc = binascii.crc32(self._mv[:n]) & 0xFFFFFFFF
         struct.pack_into("<I", raw, n, crc)
+        if off == 0 or out[off - 1] != 0:
+            out[off] = 0
+            off += 1
         return cobs_encode_into(raw, n + 4, out, off)
 
     def encode(self, rtype, seq, payload, version=0):
-        """Convenience for non-hot paths: returns the encoded frame as bytes."""
-        out = bytearray(len(payload) + FRAME_OVERHEAD + len(payload) // 254 + 3)
+        """Convenience for non-hot paths: the encoded frame as bytes (with its leading 0x00)."""
+        out = bytearray(len(payload) + FRAME_OVERHEAD + len(payload) // 254 + 4)
         end = self.encode_into(out, 0, rtype, seq, payload, -1, version)
         return bytes(out[:end])
 
@@ -149,11 +168,13 @@ class FrameDecoder:
     """Push parser: feed() bytes from any transport, get whole, CRC-checked records.
 
     Garbage, torn frames and bad CRCs are dropped at the next 0x00 and reported in
-    `errors` as (stream_offset, reason); unknown types and newer versions are
-    skipped and counted in `skipped` (by type) so nothing passes silently.
+    `errors` as (stream_offset, reason), except an intact frame at the end of such a
+    span, which is kept (`n_resynced` counts them); unknown types and newer versions
+    are skipped and counted in `skipped` (by type) so nothing passes silently. With
+    track_skipped=True, `skipped_at` lists (offset, seq) of every skipped frame.
     """
 
-    def __init__(self, max_encoded=MAX_ENCODED, keep_errors=64):
+    def __init__(self, max_encoded=MAX_ENCODED, keep_errors=64, track_skipped=False):
         self._buf = bytearray()
         self._start = 0  # stream offset of _buf[0]
         self._pos = 0  # stream offset of the next byte fed
@@ -165,6 +186,8 @@ class FrameDecoder:
         self.skipped = {}
         self.n_skipped = 0
         self.n_records = 0
+        self.n_resynced = 0
+        self.skipped_at = [] if track_skipped else None
 
     def _error(self, offset, reason):
         self.n_errors += 1
@@ -177,30 +200,37 @@ class FrameDecoder:
             data = bytes(data)
         out = []
         buf = self._buf
+        lim = self.max_encoded
         n = len(data)
         pos = 0
         while pos < n:
             z = data.find(b"\x00", pos)
             end = n if z < 0 else z
             if end > pos:  # bytes of a frame
-                if not self._overlong:
-                    if not buf:
-                        self._start = self._pos + pos
-                    if len(buf) + end - pos > self.max_encoded:
-                        self._error(self._start, "frame longer than %d bytes" % self.max_encoded)
+                if not buf:
+                    self._start = self._pos + pos
+                take = pos
+                if len(buf) + end - pos > lim:
+                    # too long for one frame; only its last `lim` bytes can still
+                    # hold one (junk in front of a frame), so keep just those
+                    if not self._overlong:
+                        self._error(self._start, "frame longer than %d bytes" % lim)
                         self._overlong = True
+                    if end - pos >= lim:
                         buf[:] = b""
+                        take = end - lim
                     else:
-                        buf.extend(data[pos:end])
+                        buf[:] = buf[len(buf) + end - pos - lim :]
+                buf.extend(data[take:end])
+                self._start = self._pos + end - len(buf)
             if z < 0:
                 break
-            # delimiter
-            if self._overlong:
-                self._overlong = False
-            elif buf:
-                rec = self._frame(bytes(buf), self._start)
+            # delimiter (an empty frame, e.g. a leading 0x00, is nothing)
+            if buf:
+                rec = self._frame(bytes(buf), self._start, self._overlong)
                 if rec is not None:
                     out.append(rec)
+            self._overlong = False
             buf[:] = b""
             pos = z + 1
             self._start = self._pos + pos
@@ -218,20 +248,72 @@ class FrameDecoder:
         self._buf[:] = b""
         self._overlong = False
 
-    def _frame(self, enc, offset):
-        try:
-            raw = cobs_decode(enc)
-        except ValueError as e:
-            self._error(offset, "bad COBS: %s" % e)
+    def _frame(self, enc, offset, overlong=False):
+        why = None
+        raw = None
+        if not overlong:
+            try:
+                raw = cobs_decode(enc)
+            except ValueError as e:
+                why = "bad COBS: %s" % e
+            if raw is not None:
+                if len(raw) < FRAME_OVERHEAD:
+                    why = "frame too short: %d bytes" % len(raw)
+                else:
+                    n = len(raw) - 4
+                    if binascii.crc32(raw[:n]) & 0xFFFFFFFF != struct.unpack_from("<I", raw, n)[0]:
+                        why = "CRC mismatch"
+            if why is None:
+                return self._record(raw, offset)
+        found = self._resync(enc)
+        if found is None:
+            if why is not None:
+                self._error(offset, why)
             return None
-        if len(raw) < FRAME_OVERHEAD:
-            self._error(offset, "frame too short: %d bytes" % len(raw))
+        k, raw = found
+        self.n_resynced += 1
+        if why is not None:
+            self._error(offset, "%d bytes of junk before an intact frame (%s)" % (k, why))
+        return self._record(raw, offset + k)
+
+    def _resync(self, enc):
+        # (k, raw) of an intact frame of a known type that is enc[k:], k > 0; None
+        n = len(enc)
+        if n < FRAME_OVERHEAD + 2:
             return None
+        ends = bytearray(n + 1)  # ends[i]: the COBS code chain from i ends at n
+        ends[n] = 1
+        i = n - 1
+        while i > 0:
+            c = enc[i]
+            if i + c <= n and ends[i + c]:
+                ends[i] = 1
+            i -= 1
+        tries = 0
+        k = 1
+        while k < n - FRAME_OVERHEAD:
+            # first block holds type and version, both non-zero
+            if ends[k] and enc[k] >= 3:
+                known = VERSIONS.get(enc[k + 1])
+                if known is not None and 1 <= enc[k + 2] <= known:
+                    tries += 1
+                    raw = None
+                    try:
+                        raw = cobs_decode(enc[k:])
+                    except ValueError:
+                        pass
+                    if raw is not None and len(raw) >= FRAME_OVERHEAD:
+                        m = len(raw) - 4
+                        crc = struct.unpack_from("<I", raw, m)[0]
+                        if binascii.crc32(raw[:m]) & 0xFFFFFFFF == crc:
+                            return k, raw
+                    if tries >= _RESYNC_TRIES:
+                        return None
+            k += 1
+        return None
+
+    def _record(self, raw, offset):
         n = len(raw) - 4
-        crc = struct.unpack_from("<I", raw, n)[0]
-        if binascii.crc32(raw[:n]) & 0xFFFFFFFF != crc:
-            self._error(offset, "CRC mismatch")
-            return None
         rtype = raw[0]
         version = raw[1]
         seq = struct.unpack_from("<I", raw, 2)[0]
@@ -240,6 +322,8 @@ class FrameDecoder:
             self.n_skipped += 1
             key = (rtype, version)
             self.skipped[key] = self.skipped.get(key, 0) + 1
+            if self.skipped_at is not None:
+                self.skipped_at.append((offset, seq))
             return None
         self.n_records += 1
         return Record(rtype, version, seq, raw[6:n], offset)

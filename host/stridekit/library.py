@@ -12,9 +12,13 @@ States:
   partial   no SessionEnd (a half-synced or still-recording session); a later
             import of the same session (same device, session id and start)
             that extends it or is complete replaces it, keeping its tags;
-  damaged   frames lost to corruption (CRC, COBS, bad payloads) or counts that
-            disagree with the SessionEnd; every intact record is still kept.
-A file with no intact SessionHeader is refused with BadSessionFile.
+  damaged   frames lost to corruption (CRC, COBS, bad payloads), sequence numbers
+            missing, out of order or repeated, samples no ADC reads, or counts
+            that disagree with the SessionEnd; every intact record is still kept.
+Records whose SessionHeader was lost (a corrupt header frame, a stream that
+began after it) are kept too, as a damaged session of their own under the
+unknown pod 000000000000 (foot "unknown"), never folded into a neighbour.
+A file with no intact record at all is refused with BadSessionFile.
 
 Importing the same bytes twice changes nothing. Files are written atomically
 (tmp + fsync + rename) before the row that names them is committed.
@@ -41,10 +45,15 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from stridefw import records as R
 from stridefw import store as fw_store
 from stridekit.errors import BadSessionFile, StrideError
-from stridekit.session import Session, iter_records, read_sessions, sessions_from_records
+from stridekit.session import (
+    FOOT_UNKNOWN,
+    Session,
+    decode_bytes,
+    read_sessions,
+    sessions_from_records,
+)
 
 ENV_VAR = "STRIDEKIT_LIBRARY"
 DB_NAME = "library.sqlite"
@@ -188,19 +197,28 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def split_sessions(data: bytes) -> list[bytes]:
-    """Cut a byte stream into one chunk per SessionHeader (bytes before the first go with it)."""
-    recs, _, _ = iter_records(data)
-    starts = [r.offset for r in recs if r.rtype == R.REC_HEADER]
+    """Cut a byte stream into one chunk per session (bytes before the first go with it).
+
+    A session starts at its SessionHeader, or where records of a session whose header
+    was lost begin; a cut goes before the frame's leading 0x00.
+    """
+    d = decode_bytes(data)
+    sessions = sessions_from_records(d.records, None, True, d.skipped_at)
+    starts = [s.offset for s in sessions]
     if not starts:
         return [data]
-    cuts = [0, *starts[1:], len(data)]
+    cuts = [0]
+    for off in starts[1:]:
+        cuts.append(off - 1 if off > 0 and data[off - 1] == 0 else off)
+    cuts.append(len(data))
     return [data[a:b] for a, b in itertools.pairwise(cuts)]
 
 
 def decode_session(data: bytes) -> _Decoded | None:
-    """Decode one session's bytes with the firmware codec and judge its state; None if no header."""
-    recs, issues, skipped = iter_records(data)
-    sessions = sessions_from_records(recs, list(issues))
+    """Decode one session's bytes with the firmware codec and judge its state; None if no record."""
+    d = decode_bytes(data)
+    skipped = d.skipped
+    sessions = sessions_from_records(d.records, list(d.issues), True, d.skipped_at)
     if not sessions:
         return None
     s = sessions[0]
@@ -216,7 +234,7 @@ def decode_session(data: bytes) -> _Decoded | None:
     text = [f"byte {i.offset}: {i.reason}" if i.offset >= 0 else i.reason for i in s.issues]
     if len(sessions) > 1:
         damaged = True
-        text.append(f"{len(sessions) - 1} further session header(s) inside the session")
+        text.append(f"{len(sessions) - 1} further session(s) inside the session")
     if s.end is not None:
         if s.end.steps != len(s.steps):
             damaged = True
@@ -328,13 +346,12 @@ class Library:
         """Store each session in `data`; BadSessionFile if there is no intact SessionHeader."""
         decoded = [d for d in (decode_session(c) for c in split_sessions(bytes(data))) if d]
         if not decoded:
-            recs, issues, _ = iter_records(bytes(data))
+            issues = decode_bytes(bytes(data)).issues
             detail = (
                 f"; first problem at byte {issues[0].offset}: {issues[0].reason}" if issues else ""
             )
             raise BadSessionFile(
-                f"{name}: no intact session header in {len(data)} bytes "
-                f"({len(recs)} intact records){detail}"
+                f"{name}: no intact record in {len(data)} bytes, so no session to keep{detail}"
             )
         res = ImportResult()
         for d in decoded:
@@ -397,6 +414,8 @@ class Library:
             "ORDER BY id",
             (pod_id, hdr.session_id, hdr.epoch_s),
         ).fetchall()
+        if s.header_lost:
+            same = []  # no key to match: each such session is its own row
         target: int | None = None
         old_file: str | None = None
         for row in same:
@@ -524,7 +543,9 @@ class Library:
             id=r["id"],
             runner=r["runner"],
             shoe=r["shoe"],
-            foot={0: "left", 1: "right"}.get(r["foot"], f"foot{r['foot']}"),
+            foot={0: "left", 1: "right", FOOT_UNKNOWN: "unknown"}.get(
+                r["foot"], f"foot{r['foot']}"
+            ),
             device_id=r["device_id"],
             device_session_id=r["device_session_id"],
             started_at=r["started_at"],
@@ -544,8 +565,11 @@ class Library:
         return self.files / self._row(session_id)["file"]
 
     def load(self, session_id: int) -> Session:
-        """The stored session decoded with the firmware codec (stridekit.session.read_sessions)."""
-        return read_sessions(self.session_path(session_id))[0]
+        """The stored session decoded with the firmware codec (stridekit.session.read_sessions).
+
+        A session whose header was lost comes back with Session.header_lost set.
+        """
+        return read_sessions(self.session_path(session_id), keep_orphans=True)[0]
 
     def runners(self) -> list[tuple[str, list[str], int]]:
         """(runner, their shoes, session count) for every runner."""

@@ -18,7 +18,7 @@ from stridefw import kernel as fw_kernel
 from stridefw import layouts as fw_layouts
 from stridefw import records as R
 from stridekit.errors import BadSessionFile
-from stridekit.session import Session, SessionWriter
+from stridekit.session import ADC_MAX, Session, SessionWriter
 
 _TICK_MASK = (1 << 30) - 1
 
@@ -42,17 +42,31 @@ def kernel_for(header: R.SessionHeader, notes: Sequence[str] = ()) -> fw_kernel.
     notes: the session's Note texts; the pod writes the runner's UNSTABLE reference
     as one at the session start (`stridefw.kernel.UNSTABLE_REF_NOTE`) and judged the
     session against it, so a replay must too.
+
+    BadSessionFile for a header no pod writes (unknown layout, a calibration that
+    does not parse or is for another cell count, a body weight outside the kernel's
+    range): the kernel is only ever given what a pod could have given it.
     """
-    layout = fw_layouts.by_id(header.layout_id)
+    try:
+        layout = fw_layouts.by_id(header.layout_id)
+    except ValueError as e:
+        raise BadSessionFile(f"SessionHeader: {e}") from e
     if layout.n_cells != header.n_cells:
         raise BadSessionFile(
             f"layout {header.layout_id} has {layout.n_cells} cells, header says {header.n_cells}"
         )
-    cal = (
-        fw_calib.Calibration.from_bytes(header.calib)
-        if header.calib
-        else fw_calib.nominal(header.n_cells)
-    )
+    try:
+        cal = (
+            fw_calib.Calibration.from_bytes(header.calib)
+            if header.calib
+            else fw_calib.nominal(header.n_cells)
+        )
+    except ValueError as e:
+        raise BadSessionFile(f"SessionHeader: {e}") from e
+    if cal.n_cells != header.n_cells:
+        raise BadSessionFile(
+            f"SessionHeader: calibration for {cal.n_cells} cells, header says {header.n_cells}"
+        )
     k = fw_kernel.StepKernel(
         layout, cal, foot=header.foot, has_imu=bool(header.has_imu), bw_dn=header.bw_dn
     )
@@ -62,6 +76,19 @@ def kernel_for(header: R.SessionHeader, notes: Sequence[str] = ()) -> fw_kernel.
     return k
 
 
+def check_samples(cells: np.ndarray, imu: np.ndarray | None = None) -> None:
+    """BadSessionFile unless every raw cell is a 12-bit ADC count and every IMU value an int16.
+
+    The kernel keeps raw counts in 16-bit arrays and assumes 0..4095; a CRC-valid
+    record with other values (a bad converter, a fuzzer) must stop here, not in it.
+    """
+    if cells.size and (int(cells.min()) < 0 or int(cells.max()) > ADC_MAX):
+        bad = int(np.count_nonzero((cells < 0) | (cells > ADC_MAX)))
+        raise BadSessionFile(f"{bad} raw cell values outside 0..{ADC_MAX} (the 12-bit ADC)")
+    if imu is not None and imu.size and (int(imu.min()) < -32768 or int(imu.max()) > 32767):
+        raise BadSessionFile("IMU values outside int16")
+
+
 def run_kernel(
     k: fw_kernel.StepKernel,
     t_us: np.ndarray,
@@ -69,7 +96,11 @@ def run_kernel(
     imu: np.ndarray | None,
     imu_present: np.ndarray | None = None,
 ) -> KernelOutput:
-    """Push every sample; t_us are session microseconds (only differences matter)."""
+    """Push every sample; t_us are session microseconds (only differences matter).
+
+    BadSessionFile if a cell is outside 0..ADC_MAX or an IMU value outside int16.
+    """
+    check_samples(cells, imu)
     out = KernelOutput()
     n_cells = cells.shape[1]
     cbuf = array.array("H", bytes(2 * n_cells))

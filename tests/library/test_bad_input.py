@@ -50,7 +50,7 @@ def test_corrupt_or_cut_files_are_stored_marked_or_refused(
         try:
             res = lib.import_bytes(data, "fuzz.strd")
         except BadSessionFile as e:
-            assert "fuzz.strd: no intact session header" in str(e)
+            assert "fuzz.strd: no intact record" in str(e)
             assert lib.sessions() == []
             return
         rows = lib.sessions()

@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from stridefw import records as R
 from stridekit import library as L
 from stridekit.cli import app
 from stridekit.errors import BadSessionFile
 from stridekit.library import Library
-from stridekit.session import read_sessions
+from stridekit.session import Session, iter_records, read_sessions, sessions_from_records
 from stridekit.sim.record import write_run
 from tests.conftest import sim
 
@@ -111,13 +112,50 @@ def test_corrupt_frame_marks_the_session_damaged_and_keeps_the_rest(
 
 
 def test_no_header_is_refused_with_a_clear_message(lib: Library, run_file: Path) -> None:
-    data = L.split_sessions(run_file.read_bytes())[0]
-    first_frame_end = data.index(b"\x00") + 1
-    with pytest.raises(BadSessionFile, match=r"no\.strd: no intact session header in \d+ bytes"):
-        lib.import_bytes(data[first_frame_end:], "no.strd")
+    """Bytes with no intact record are refused; the library holds nothing afterwards."""
+    with pytest.raises(BadSessionFile, match=r"no\.strd: no intact record in \d+ bytes"):
+        lib.import_bytes(b"\x05not a session\x00" * 10, "no.strd")
     with pytest.raises(BadSessionFile, match="No such file"):
         lib.import_file(lib.root / "missing.strd")
     assert lib.sessions() == []
+
+
+def test_records_of_a_lost_header_are_kept_flagged(lib: Library, run_file: Path) -> None:
+    """A session without its SessionHeader is kept, damaged, under the unknown pod.
+
+    The old library refused such a file (nothing kept) and, when the lost header was
+    the right foot's in a two-foot file, read the right foot's records as more of the
+    left session.
+    """
+    data = run_file.read_bytes()
+    left, right = L.split_sessions(data)
+    recs, _ = R.decode_all(right)
+    hdr_end = recs[1].offset - 1  # the header frame and its 0x00, and the next 0x00
+    cut_right = right[:1] + right[hdr_end:]  # the header frame removed
+    for blob in (cut_right, left + cut_right):
+        with Library(lib.root / f"l{len(blob)}") as other:
+            res = other.import_bytes(blob, "lost.strd")
+            rows = {r.foot: r for r in other.sessions()}
+            assert set(rows) == ({"unknown"} if blob is cut_right else {"left", "unknown"})
+            lost = rows["unknown"]
+            assert lost.state == "damaged" and lost.device_id == "000000000000"
+            assert any("SessionHeader lost" in i for i in lost.issues)
+            s = other.load(lost.id)
+            want = other_session(right)
+            assert s.header_lost and s.step_payloads == want.step_payloads
+            assert (s.cells == want.cells).all() and s.header.n_cells == want.header.n_cells
+            if "left" in rows:  # the left session is whole and complete, nothing added to it
+                assert rows["left"].state == "complete"
+                assert (
+                    other.load(rows["left"].id).step_payloads == other_session(left).step_payloads
+                )
+            assert len(res.session_ids) == len(rows)
+
+
+def other_session(data: bytes) -> Session:
+    recs, issues, _ = iter_records(data)
+    (s,) = sessions_from_records(recs, issues)
+    return s
 
 
 def test_tags_filter_and_shoes_belong_to_a_runner(lib: Library, run_file: Path) -> None:
@@ -189,7 +227,7 @@ def test_cli_import_sessions_tag(
     bad = tmp_path / "bad.strd"
     bad.write_bytes(b"\x01\x02\x03garbage\x00" * 10)
     res = runner.invoke(app, ["import", str(bad), str(run_file), "--library", str(libdir)], env=env)
-    assert res.exit_code == 2 and "bad.strd: no intact session header" in res.output
+    assert res.exit_code == 2 and "bad.strd: no intact record" in res.output
     res = runner.invoke(app, ["tag", "1", "--library", str(libdir)])
     assert res.exit_code == 2 and "--runner" in res.output
     # the dataset importers keep their --format contract

@@ -22,10 +22,17 @@ def decode(data: bytes) -> tuple[list[R.Record], R.FrameDecoder]:
     return R.decode_all(data)
 
 
+def old_frame(rtype: int, seq: int, payload: bytes, version: int = 0) -> bytes:
+    """A frame as encoders before issue 18 wrote it: no leading 0x00."""
+    enc = frame(rtype, seq, payload, version)
+    assert enc[0] == 0
+    return enc[1:]
+
+
 def test_frame_layout_is_type_version_seq_payload_crc() -> None:
     enc = frame(R.REC_NOTE, 0x01020304, b"\x00hi")
-    assert enc[-1] == 0 and 0 not in enc[:-1]
-    raw = R.cobs_decode(enc[:-1])
+    assert enc[0] == 0 and enc[-1] == 0 and 0 not in enc[1:-1]
+    raw = R.cobs_decode(enc[1:-1])
     assert raw[0] == R.REC_NOTE and raw[1] == 1
     assert struct.unpack_from("<I", raw, 2)[0] == 0x01020304
     assert raw[6:-4] == b"\x00hi"
@@ -121,7 +128,7 @@ def test_truncated_tail_and_corrupt_frame_report_offsets() -> None:
     recs, dec = decode(data)
     assert [r.seq for r in recs] == [1]
     offsets = [off for off, _ in dec.errors]
-    assert offsets == [len(a), len(a) + len(b)]
+    assert offsets == [len(a) + 1, len(a) + len(b) + 1]  # after each leading 0x00
     assert "CRC" in dec.errors[0][1] and "truncated" in dec.errors[1][1]
 
 
@@ -129,6 +136,106 @@ def test_overlong_frame_is_dropped_and_stream_recovers() -> None:
     dec = R.FrameDecoder(max_encoded=64)
     recs = dec.feed(b"\x01" * 500 + b"\x00" + frame(R.REC_NOTE, 5, b"fine"))
     assert [r.seq for r in recs] == [5] and dec.n_errors == 1
+
+
+# ------------------------------------------------ junk in front of a frame (issue 18 item 6)
+nonzero = st.binary(max_size=600).map(lambda b: bytes(x or 1 for x in b))
+header = R.SessionHeader(session_id=3, device_id=b"abcdef", calib=bytes(range(1, 40)))
+
+
+@settings(max_examples=300)
+@given(junk=nonzero, pieces=st.integers(1, 40))
+def test_junk_cannot_swallow_an_old_style_header(junk: bytes, pieces: int) -> None:
+    """Bytes without 0x00 right before a frame written without its leading 0x00.
+
+    The old decoder took junk + header for one frame, failed its CRC and lost the
+    header, and with it the session. Now the header comes out, the junk is reported
+    at its own offset, however the stream is split.
+    """
+    hdr = old_frame(R.REC_HEADER, 0, header.to_bytes())
+    step = old_frame(R.REC_STEP, 1, bytes(50))
+    data = junk + hdr + step
+    dec = R.FrameDecoder()
+    recs: list[R.Record] = []
+    for i in range(0, len(data), pieces):
+        recs += dec.feed(data[i : i + pieces])
+    dec.close()
+    assert [(r.rtype, r.seq, r.offset) for r in recs] == [
+        (R.REC_HEADER, 0, len(junk)),
+        (R.REC_STEP, 1, len(junk) + len(hdr)),
+    ]
+    assert R.SessionHeader.from_bytes(recs[0].payload) == header
+    if junk:
+        assert dec.errors and dec.errors[0][0] == 0 and "junk" in dec.errors[0][1]
+    else:
+        assert dec.n_errors == 0
+
+
+def test_overlong_junk_cannot_swallow_a_frame() -> None:
+    """More junk than any frame can hold: the frame at its end still comes out."""
+    junk = bytes(range(1, 256)) * 40  # 10 kB, no 0x00
+    for tail in (old_frame(R.REC_HEADER, 0, header.to_bytes()), frame(R.REC_NOTE, 1, b"x")):
+        recs, dec = decode(junk + tail)
+        assert len(recs) == 1 and recs[0].offset == len(junk) + (tail[0] == 0)
+        assert dec.n_errors == 1 and dec.errors[0][0] == 0
+
+
+def test_a_leading_zero_protects_a_frame_from_any_junk() -> None:
+    """New frames start with 0x00: junk ending in anything, even a torn frame, stays apart."""
+    torn = frame(R.REC_STEP, 9, bytes(50))[:-20]
+    for junk in (b"\x05\x01\x01", torn, torn + b"\xff" * 3):
+        recs, _ = decode(junk + frame(R.REC_HEADER, 0, header.to_bytes()))
+        assert [r.rtype for r in recs] == [R.REC_HEADER]
+
+
+def test_old_and_new_streams_read_the_same() -> None:
+    """Empty frames (runs of 0x00) are nothing: old files read as before, and the
+    extra 0x00 a new encoder writes is nothing to a reader that predates it."""
+    items = [(R.REC_NOTE, i, bytes([i]) * i) for i in range(1, 30)]
+    old = b"".join(old_frame(*it) for it in items)
+    new = b"".join(frame(*it) for it in items)
+    for data in (old, new, b"\x00\x00" + old + b"\x00" * 5):
+        recs, dec = decode(data)
+        assert [(r.rtype, r.seq, r.payload) for r in recs] == items
+        assert dec.n_errors == 0 and dec.n_skipped == 0
+
+
+def test_encode_into_adds_the_leading_zero_only_where_needed() -> None:
+    enc = R.Encoder()
+    buf = bytearray(200)
+    end = enc.encode_into(buf, 0, R.REC_NOTE, 1, b"a")
+    assert buf[0] == 0
+    end2 = enc.encode_into(buf, end, R.REC_NOTE, 2, b"b")  # right after a frame's 0x00
+    assert buf[end] != 0 and end2 - end == end - 1
+    buf[end2] = 7  # something else before it: the leading 0x00 goes in
+    end3 = enc.encode_into(buf, end2 + 1, R.REC_NOTE, 3, b"c")
+    assert buf[end2 + 1] == 0 and end3 - end2 - 1 == end
+    recs, _ = decode(bytes(buf[:end3]))
+    assert [r.seq for r in recs] == [1, 2, 3]
+
+
+def test_max_encoded_holds_the_worst_frame() -> None:
+    enc = R.Encoder()
+    out = bytearray(R.MAX_ENCODED)
+    for fill in (b"\x01", b"\x00"):
+        end = enc.encode_into(out, 0, R.REC_NOTE, 0xFFFFFFFF, fill * R.MAX_PAYLOAD)
+        assert end <= R.MAX_ENCODED
+
+
+def test_resync_tries_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A span built so that every position looks like a frame start: a few decodes only."""
+    calls = [0]
+    real = R.cobs_decode
+
+    def counting(src: bytes) -> bytes:
+        calls[0] += 1
+        return real(src)
+
+    monkeypatch.setattr(R, "cobs_decode", counting)
+    junk = b"\x03\x01\x01" * 1300  # each 0x03 chains to the end with type 1 version 1
+    recs, dec = decode(junk + b"\x00")
+    assert recs == [] and dec.n_errors == 1
+    assert calls[0] <= 1 + R._RESYNC_TRIES
 
 
 @given(
