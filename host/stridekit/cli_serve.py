@@ -26,35 +26,50 @@ def register(app: typer.Typer) -> None:
         ] = None,
         token: Annotated[
             bool,
-            typer.Option(help="Require the printed one-time upload token even on localhost."),
+            typer.Option(help="Require the printed one-time token even on localhost."),
         ] = False,
+        allow_host: Annotated[
+            list[str] | None,
+            typer.Option(
+                help="A host name the browser may use for this server (e.g. mybox.local); "
+                "IP addresses and localhost always work."
+            ),
+        ] = None,
     ) -> None:
         """Serve the web app (Web Bluetooth sync in the browser), take uploads into the library."""
         import uvicorn
 
         from stridekit.serve import (
-            LOCAL_HOSTS,
             MAX_UPLOAD_BYTES,
+            TOKEN_QUERY,
             ServeConfig,
             ServeError,
             create_app,
+            is_loopback,
         )
 
-        tok = secrets.token_urlsafe(18) if (token or host not in LOCAL_HOSTS) else None
+        local = is_loopback(host)
+        tok = secrets.token_urlsafe(18) if (token or not local) else None
+        cfg = ServeConfig(
+            library_path=library, token=tok, host=host, allowed_hosts=tuple(allow_host or ())
+        )
         try:
-            web = create_app(ServeConfig(library_path=library, token=tok))
+            web = create_app(cfg)
         except ServeError as e:
             console.print(f"[red]error:[/] {e}")
             raise typer.Exit(2) from e
         shown = _lan_address() if host in ("0.0.0.0", "::") else host
         shown = f"[{shown}]" if ":" in shown else shown
         url = f"http://{shown}:{port}/"
+        base = url
         if tok is not None:
-            console.print(f"upload token (this run only): [bold]{tok}[/]")
-            url += f"#token={tok}"
-        console.print(f"StrideKit web app: [bold]{url}[/]  (sessions: {url.split('#')[0]}sessions)")
+            console.print(f"token (this run only, every page and upload needs it): [bold]{tok}[/]")
+            # ?token= sets the cookie every request then carries; #token= is what the
+            # page keeps for its upload header
+            url += f"?{TOKEN_QUERY}={tok}#token={tok}"
+        console.print(f"StrideKit web app: [bold]{url}[/]  (sessions: {base}sessions)")
         console.print(f"uploads capped at {MAX_UPLOAD_BYTES:,} bytes; Ctrl-C stops")
-        if host not in LOCAL_HOSTS:
+        if not local:
             console.print(
                 "[yellow]note:[/] browsers allow Web Bluetooth and service workers only on "
                 "https or localhost; on the LAN use the page for uploads, or put TLS in front"

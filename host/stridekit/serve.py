@@ -12,30 +12,57 @@ A Starlette app run by uvicorn. It serves
 - `/sessions` (HTML), `/api/sessions` (JSON), `/sessions/{id}/file` and
   `/sessions/{id}/report` (the HTML report when stridekit.report is installed).
 
-Uploads are refused unless they carry the one-time token (header `X-Stride-Token`)
-when one is set (always when serving beyond localhost), are capped at
-MAX_UPLOAD_BYTES (413), and are decoded with the firmware codec before anything is
-stored: a damaged frame, an unknown record type or version, a payload that does not
-parse, or no session header is a 400 with the reason and nothing stored.
+Every request, whatever the route:
+- must name this server in its Host header: an IP address, `localhost`, or a name
+  given with ServeConfig.allowed_hosts (`stride serve --allow-host`); another name
+  is a 400, so a web page cannot reach the server through DNS rebinding;
+- if it carries an Origin, that origin must be this server (same host and port);
+  a cross-origin request is a 403, so another site cannot drive the API from the
+  user's browser (CSRF);
+- needs the one-time token when one is set, which is always when the server binds
+  beyond loopback (create_app refuses to build such an app without one): header
+  `X-Stride-Token`, or the `stride_token` cookie, which a GET with `?token=` sets
+  (HttpOnly, SameSite=Strict) before redirecting to the same URL without it; the
+  URL `stride serve` prints does that. Missing: 401; wrong: 403.
+
+Uploads are capped at MAX_UPLOAD_BYTES (413) and at MAX_SAMPLES_PER_BYTE decoded
+raw samples per uploaded byte (a compressed SampleBlock cannot be a decompression
+bomb: checked from the block headers before anything is decoded), and are decoded
+with the firmware codec before anything is stored: a damaged frame, an unknown
+record type or version, a payload that does not parse, a sequence gap, a lost
+header, an impossible value, or no session header is a 400 with the reason and
+nothing stored. Decoding and storing run in worker threads (at most
+UPLOAD_WORKERS at once), never on the event loop, so a large upload does not
+stall other requests.
 """
 
 from __future__ import annotations
 
 import html
 import importlib
+import ipaddress
 import re
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import urlencode, urlsplit
 
+import anyio
+import anyio.to_thread
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from starlette.responses import (
+    FileResponse,
+    HTMLResponse,
+    JSONResponse,
+    RedirectResponse,
+    Response,
+)
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -46,8 +73,14 @@ from stridekit.errors import StrideError
 # session file is never bigger; 8 MiB leaves room for a file holding both feet.
 MAX_UPLOAD_BYTES = 8 * 1024 * 1024
 TOKEN_HEADER = "x-stride-token"
+TOKEN_COOKIE = "stride_token"
+TOKEN_QUERY = "token"
+# The densest real raw data: a SampleBlock sample of 8 cells without IMU takes at
+# least 9 bytes (one varint per channel and one for the time), so 1 sample per 8
+# bytes is more than any pod writes; more is refused before decoding.
+MAX_SAMPLES_PER_BYTE = 1 / 8
+UPLOAD_WORKERS = 2  # uploads decoded and stored at once; more wait (off the event loop)
 NPM_PACKAGE = "@micropython/micropython-webassembly-pyscript"
-LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 HERE = Path(__file__).resolve().parent
 WEB_DIR = HERE / "web"
@@ -98,17 +131,76 @@ def safe_name(name: str) -> str:
     return base or "upload.strd"
 
 
+def is_loopback(host: str) -> bool:
+    """Does binding `host` keep the server on this machine (127.0.0.0/8, ::1, localhost)?"""
+    if host.lower() in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _host_name(value: str) -> str | None:
+    """The host part of a Host header (no port, no brackets), lower case; None if malformed."""
+    try:
+        parts = urlsplit("//" + value)
+        name = parts.hostname
+        _ = parts.port  # ValueError for a port that is not a number
+    except ValueError:
+        return None
+    if not name or any(c in value for c in "/?#@ \\"):
+        return None
+    return name.lower()
+
+
+def host_allowed(value: str, allowed: Sequence[str] = ()) -> bool:
+    """An IP literal, localhost, or a name in `allowed` (names from DNS can be rebound)."""
+    name = _host_name(value)
+    if name is None:
+        return False
+    if name in ("localhost", *(a.lower() for a in allowed)):
+        return True
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
+def declared_samples(recs: Sequence[Any]) -> int:
+    """Raw samples the records would decode to, read from Sample records and SampleBlock heads."""
+    from stridefw import records as R
+    from stridefw import store
+
+    n = 0
+    for r in recs:
+        if r.rtype == R.REC_SAMPLE:
+            n += 1
+        elif r.rtype == store.REC_SAMPLE_BLOCK and len(r.payload) >= 8:
+            n += r.payload[7]
+    return n
+
+
 def validate_session_bytes(data: bytes) -> list[str]:
     """Decode with the firmware codec; returns one line per session, raises UploadRejected.
 
     Strict on purpose: the phone has already CRC-checked every frame during the BLE
-    sync, so anything damaged here means the upload itself went wrong.
+    sync, so anything damaged here means the upload itself went wrong. Slow for big
+    files: call it from a worker thread.
     """
     from stridekit.session import iter_records, sessions_from_records
 
     if not data:
         raise UploadRejected("empty upload: no session file in the request body; nothing stored")
     recs, issues, skipped = iter_records(data)
+    n = declared_samples(recs)
+    if n > len(data) * MAX_SAMPLES_PER_BYTE:
+        raise UploadRejected(
+            f"{n} raw samples declared in {len(data)} bytes, more than "
+            f"{MAX_SAMPLES_PER_BYTE:g} per byte: not a pod's session file; nothing stored",
+            413,
+        )
     if issues:
         first = issues[0]
         more = f" (and {len(issues) - 1} more)" if len(issues) > 1 else ""
@@ -145,8 +237,10 @@ def open_library(path: Path | None) -> _Library:
 @dataclass
 class ServeConfig:
     library_path: Path | None = None
-    token: str | None = None
+    token: str | None = None  # required on every route when set
     max_upload_bytes: int = MAX_UPLOAD_BYTES
+    host: str = "127.0.0.1"  # the address uvicorn binds; beyond loopback needs a token
+    allowed_hosts: tuple[str, ...] = ()  # Host header names besides IPs and localhost
     web_dir: Path = WEB_DIR
     npm_dir: Path | None = None
     firmware_dir: Path = FIRMWARE_DIR
@@ -200,7 +294,14 @@ def _error(message: str, status: int) -> JSONResponse:
 
 
 def create_app(cfg: ServeConfig) -> Starlette:
-    """The Starlette app; raises ServeError when the web app or the interpreter is missing."""
+    """The Starlette app; raises ServeError when the web app or the interpreter is missing,
+    or when it would bind beyond loopback without a token."""
+    if cfg.token is None and not is_loopback(cfg.host):
+        raise ServeError(
+            f"serving on {cfg.host} (beyond this machine) needs a token; `stride serve` makes one"
+        )
+    if cfg.token is not None and not cfg.token:
+        raise ServeError("an empty token would let anyone in")
     npm = cfg.npm_dir or find_npm_package()
     if npm is None:
         raise ServeError(
@@ -225,23 +326,18 @@ def create_app(cfg: ServeConfig) -> Starlette:
             return _error("no such firmware file", 404)
         return FileResponse(p, media_type="text/x-python")
 
+    uploads = anyio.CapacityLimiter(UPLOAD_WORKERS)
+
     async def upload(request: Request) -> Response:
-        if cfg.token is not None:
-            given = request.headers.get(TOKEN_HEADER, "")
-            if not given:
-                return _error(
-                    f"upload needs the token printed by `stride serve` ({TOKEN_HEADER})", 401
-                )
-            if not secrets.compare_digest(given.encode(), cfg.token.encode()):
-                return _error("wrong upload token", 403)
         data = await request.body()
         if len(data) > cfg.max_upload_bytes:
             return _too_large(cfg.max_upload_bytes)
         name = safe_name(request.query_params.get("name", ""))
         source = safe_name(request.query_params.get("source", "web"))
         try:
-            summary = validate_session_bytes(data)
-            res = await run_in_threadpool(_import, library, data, name, source)
+            summary, res = await anyio.to_thread.run_sync(
+                _validate_and_import, library, data, name, source, limiter=uploads
+            )
         except UploadRejected as e:
             return _error(str(e), e.status)
         except StrideError as e:  # BadSessionFile from the library: nothing usable
@@ -297,9 +393,72 @@ def create_app(cfg: ServeConfig) -> Starlette:
 
     app = Starlette(routes=routes, exception_handlers={HTTPException: http_error})
     app.add_middleware(_BodyLimit, limit=cfg.max_upload_bytes)
+    app.add_middleware(_Guard, token=cfg.token, allowed_hosts=cfg.allowed_hosts)
     app.add_middleware(_SecurityHeaders)
     app.add_middleware(GZipMiddleware, minimum_size=1024)  # the wasm goes 450 -> ~150 kB
     return app
+
+
+class _Guard:
+    """ASGI middleware: Host, Origin and token checks on every request (module docstring)."""
+
+    def __init__(self, app: ASGIApp, token: str | None, allowed_hosts: Sequence[str]) -> None:
+        self.app = app
+        self.token = token
+        self.allowed = tuple(allowed_hosts)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        host = request.headers.get("host", "")
+        if not host_allowed(host, self.allowed):
+            names = ", ".join(("an IP address", "localhost", *self.allowed))
+            await _error(
+                f"Host {host!r} is not this server ({names}); "
+                "`stride serve --allow-host NAME` adds a name",
+                400,
+            )(scope, receive, send)
+            return
+        origin = request.headers.get("origin")
+        if origin is not None:
+            o = urlsplit(origin)
+            if o.scheme not in ("http", "https") or o.netloc.lower() != host.lower():
+                await _error(f"cross-origin request from {origin!r} refused", 403)(
+                    scope, receive, send
+                )
+                return
+        if self.token is not None:
+            want = self.token.encode()
+            given = request.query_params.get(TOKEN_QUERY)
+            if given is not None and scope.get("method") in ("GET", "HEAD"):
+                if not secrets.compare_digest(given.encode(), want):
+                    await _error("wrong token", 403)(scope, receive, send)
+                    return
+                # remember it in a cookie, and take it out of the address bar and history
+                query = urlencode(
+                    [(k, v) for k, v in request.query_params.multi_items() if k != TOKEN_QUERY]
+                )
+                path = "/" + str(scope["path"]).lstrip("/")  # never //other.host
+                resp = RedirectResponse(path + ("?" + query if query else ""), 303)
+                resp.set_cookie(
+                    TOKEN_COOKIE, self.token, httponly=True, samesite="strict", path="/"
+                )
+                await resp(scope, receive, send)
+                return
+            given = request.headers.get(TOKEN_HEADER) or request.cookies.get(TOKEN_COOKIE)
+            if not given:
+                await _error(
+                    f"needs the token printed by `stride serve` (open the URL it printed, "
+                    f"or send {TOKEN_HEADER})",
+                    401,
+                )(scope, receive, send)
+                return
+            if not secrets.compare_digest(given.encode(), want):
+                await _error("wrong token", 403)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 class _SecurityHeaders:
@@ -329,10 +488,13 @@ class _SecurityHeaders:
 
 # One Library per call, opened and closed in the worker thread (sqlite3 connections
 # belong to the thread that made them).
-def _import(library: Callable[[], _Library], data: bytes, name: str, source: str) -> Any:
+def _validate_and_import(
+    library: Callable[[], _Library], data: bytes, name: str, source: str
+) -> tuple[list[str], Any]:
+    summary = validate_session_bytes(data)
     lib = library()
     try:
-        return lib.import_bytes(data, name, source)
+        return summary, lib.import_bytes(data, name, source)
     finally:
         lib.close()
 

@@ -1,11 +1,14 @@
-"""`stride serve`: uploads into the real SQLite library, token, size cap, validation.
+"""`stride serve`: uploads into the real SQLite library, token, Host and Origin checks,
+size and sample caps, validation off the event loop.
 
-Runs the Starlette app in-process with starlette's TestClient (httpx); the library is
-the real stridekit.library.Library on a temporary database.
+Runs the Starlette app in-process with starlette's TestClient (httpx), addressed as
+http://127.0.0.1:8765 (a Host the server accepts); the library is the real
+stridekit.library.Library on a temporary database. One test runs it under uvicorn.
 """
 
 from __future__ import annotations
 
+import threading
 import warnings
 from pathlib import Path
 
@@ -14,15 +17,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from stridefw import records as R
+from stridefw import store as S
 from stridekit.library import Library
 from stridekit.serve import (
+    MAX_SAMPLES_PER_BYTE,
+    TOKEN_COOKIE,
     TOKEN_HEADER,
     ServeConfig,
     ServeError,
     create_app,
     find_npm_package,
+    host_allowed,
     safe_name,
 )
+from stridekit.session import SessionWriter
 
 with warnings.catch_warnings():
     # starlette 1.10 prefers the httpx2 fork; httpx 0.28.1 is what the project pins
@@ -30,12 +38,15 @@ with warnings.catch_warnings():
     from starlette.testclient import TestClient
 
 TOKEN = "test-token-123"
+BASE = "http://127.0.0.1:8765"
 
 
-def _client(tmp: Path, token: str | None = None, cap: int = 8 << 20) -> tuple[TestClient, Path]:
+def _client(
+    tmp: Path, token: str | None = None, cap: int = 8 << 20, **kw: object
+) -> tuple[TestClient, Path]:
     db = tmp / "lib" / "library.sqlite"
-    app = create_app(ServeConfig(library_path=db, token=token, max_upload_bytes=cap))
-    return TestClient(app), db
+    app = create_app(ServeConfig(library_path=db, token=token, max_upload_bytes=cap, **kw))  # type: ignore[arg-type]
+    return TestClient(app, base_url=BASE), db
 
 
 def _stored(db: Path) -> int:
@@ -111,6 +122,195 @@ def test_token_required_when_set(tmp_path: Path, sim_file: Path) -> None:
     r = c.post("/api/upload", content=data, headers={TOKEN_HEADER: TOKEN})
     assert r.status_code == 201
     assert _stored(db) == 2
+
+
+ROUTES = (
+    "/",
+    "/index.html",
+    "/app.js",
+    "/mp/micropython.mjs",
+    "/fw/index.json",
+    "/fw/stridefw/records.py",
+    "/api/sessions",
+    "/sessions",
+    "/sessions/1/file",
+    "/sessions/1/report",
+)
+
+
+def test_every_route_needs_the_token_when_set(tmp_path: Path, sim_file: Path) -> None:
+    """Issue 18 item 4: the old server guarded only the upload; the session list, the
+    session files and the reports were open to anyone on the network."""
+    c, _ = _client(tmp_path, token=TOKEN)
+    assert c.post("/api/upload", content=sim_file.read_bytes(), headers={TOKEN_HEADER: TOKEN})
+    for path in ROUTES:
+        assert c.get(path).status_code == 401, path
+        assert c.get(path, headers={TOKEN_HEADER: "wrong"}).status_code == 403, path
+        assert c.get(path, headers={"cookie": f"{TOKEN_COOKIE}=wrong"}).status_code == 403, path
+        assert c.get(path, headers={TOKEN_HEADER: TOKEN}).status_code == 200, path
+    assert c.post("/api/upload", content=b"x").status_code == 401
+    # the URL `stride serve` prints: ?token= sets the cookie and leaves the address bar
+    assert c.get("/?token=wrong", follow_redirects=False).status_code == 403
+    r = c.get("/sessions?token=" + TOKEN + "&x=a%20b", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/sessions?x=a+b"
+    cookie = r.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie and "path=/" in cookie
+    for path in ROUTES:  # the client keeps the cookie, like the browser
+        assert c.get(path).status_code == 200, path
+    r = c.get("/%2Fevil.example/?token=" + TOKEN, follow_redirects=False)
+    assert r.headers["location"] == "/evil.example/"  # never a redirect off this server
+
+
+def test_serving_beyond_loopback_needs_a_token(tmp_path: Path) -> None:
+    for host in ("0.0.0.0", "::", "192.168.1.20", "myhost"):
+        with pytest.raises(ServeError, match="needs a token"):
+            create_app(ServeConfig(library_path=tmp_path / "l.sqlite", host=host))
+        create_app(ServeConfig(library_path=tmp_path / "l.sqlite", host=host, token=TOKEN))
+    for host in ("127.0.0.1", "127.0.0.2", "localhost", "::1"):
+        create_app(ServeConfig(library_path=tmp_path / "l.sqlite", host=host))
+
+
+def test_cli_beyond_loopback_prints_a_token_url_and_guards_every_route(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import re
+
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from stridekit.cli import app as cli
+
+    got: dict[str, object] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda web, **kw: got.update(web=web, **kw))
+    r = CliRunner().invoke(cli, ["serve", "--host", "0.0.0.0", "--library", str(tmp_path)])
+    assert r.exit_code == 0, r.output
+    assert got["host"] == "0.0.0.0"
+    m = re.search(r"/\?token=([A-Za-z0-9_-]+)#token=\1", r.output.replace("\n", ""))
+    assert m, r.output
+    c = TestClient(got["web"], base_url="http://192.168.1.20:8765")  # type: ignore[arg-type]
+    for path in ROUTES[:4]:
+        assert c.get(path).status_code == 401
+    assert c.get("/?token=" + m.group(1)).status_code == 200  # redirected, with the cookie
+
+
+def test_host_header_must_name_this_server(tmp_path: Path) -> None:
+    """DNS rebinding: a page on evil.example whose name now points at this machine."""
+    c, _ = _client(tmp_path)
+    for path in ("/", "/api/sessions", "/fw/index.json"):
+        for host in ("evil.example", "evil.example:8765", "127.0.0.1.evil.example", "", "a b"):
+            r = c.get(path, headers={"host": host})
+            assert r.status_code == 400 and "Host" in r.json()["error"], (path, host)
+        for host in ("127.0.0.1:8765", "localhost:8765", "[::1]:8765", "192.168.1.20"):
+            assert c.get(path, headers={"host": host}).status_code == 200, (path, host)
+    r = c.post("/api/upload", content=b"x", headers={"host": "evil.example"})
+    assert r.status_code == 400
+    c2, _ = _client(tmp_path, allowed_hosts=("mybox.local",))
+    assert c2.get("/", headers={"host": "MyBox.local:8765"}).status_code == 200
+    assert c2.get("/", headers={"host": "other.local"}).status_code == 400
+
+
+@given(st.text(max_size=80))
+def test_host_allowed_never_raises_and_admits_no_other_name(value: str) -> None:
+    ok = host_allowed(value, ("mybox.local",))
+    if ok:
+        import ipaddress
+        from urllib.parse import urlsplit
+
+        name = urlsplit("//" + value).hostname
+        assert name is not None
+        if name not in ("localhost", "mybox.local"):
+            ipaddress.ip_address(name)
+
+
+def test_cross_origin_requests_are_refused(tmp_path: Path, sim_file: Path) -> None:
+    """CSRF: another site's page posting into the library through the user's browser."""
+    c, db = _client(tmp_path)
+    data = sim_file.read_bytes()
+    for origin in ("http://evil.example", "http://127.0.0.1:9999", "null", "file://"):
+        r = c.post("/api/upload", content=data, headers={"origin": origin})
+        assert r.status_code == 403 and "cross-origin" in r.json()["error"], origin
+        assert c.get("/api/sessions", headers={"origin": origin}).status_code == 403
+    assert _stored(db) == 0 and _files(db) == []
+    r = c.post("/api/upload", content=data, headers={"origin": BASE})
+    assert r.status_code == 201
+    assert c.get("/api/sessions", headers={"origin": BASE}).status_code == 200
+
+
+def test_upload_is_decoded_off_the_event_loop(
+    tmp_path: Path, sim_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 18 item 5: while one upload is being decoded, other requests are answered.
+
+    The decoder is held until the test has had an answer to another request. The old
+    server decoded on the event loop: nothing else was answered until the decoder let
+    go (here after a 60 s safety timeout, which a passing run never waits for).
+    """
+    import httpx
+
+    import stridekit.serve as serve
+    from tests.web.conftest import LiveServer
+
+    real = serve.validate_session_bytes
+    entered, release = threading.Event(), threading.Event()
+    state = {"done": False}
+
+    def held(data: bytes) -> list[str]:
+        entered.set()
+        release.wait(60)
+        state["done"] = True
+        return real(data)
+
+    monkeypatch.setattr(serve, "validate_session_bytes", held)
+    with LiveServer(tmp_path / "lib" / "library.sqlite") as server:
+        result: dict[str, int] = {}
+
+        def upload() -> None:
+            r = httpx.post(server.url + "/api/upload", content=sim_file.read_bytes(), timeout=120)
+            result["status"] = r.status_code
+
+        t = threading.Thread(target=upload)
+        t.start()
+        try:
+            assert entered.wait(60)
+            r = httpx.get(server.url + "/api/sessions", timeout=120)
+            answered_while_decoding = not state["done"]
+        finally:
+            release.set()
+            t.join(120)
+        assert r.status_code == 200 and answered_while_decoding
+        assert result["status"] == 201
+
+
+def _bomb(blocks: int) -> bytes:
+    """A valid header, then SampleBlocks of 255 cell-less samples: ~1 sample per byte."""
+    w = SessionWriter()
+    w.add(R.REC_HEADER, R.SessionHeader(n_cells=8, layout_id=8).to_bytes())
+    payload = bytes([0, 0, 0, 0, 0x10, 0x27, 0, 255]) + bytes(255)
+    for _ in range(blocks):
+        w.add(S.REC_SAMPLE_BLOCK, payload)
+    return bytes(w.out)
+
+
+def test_upload_samples_per_byte_are_capped_before_decoding(
+    tmp_path: Path, sim_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A small upload must not decode into an unbounded number of samples."""
+    calls = [0]
+    real = S.decode_sample_block
+
+    def counting(payload: bytes) -> object:
+        calls[0] += 1
+        return real(payload)
+
+    monkeypatch.setattr(S, "decode_sample_block", counting)
+    c, db = _client(tmp_path)
+    data = _bomb(200)
+    r = c.post("/api/upload", content=data)
+    assert r.status_code == 413 and "per byte" in r.json()["error"]
+    assert calls[0] == 0 and _stored(db) == 0 and _files(db) == []
+    # the real thing is far below the cap
+    assert c.post("/api/upload", content=sim_file.read_bytes()).status_code == 201
+    assert MAX_SAMPLES_PER_BYTE <= 1 / 8
 
 
 def test_oversize_is_413_and_nothing_stored(tmp_path: Path, sim_file: Path) -> None:
@@ -212,3 +412,4 @@ def test_cli_help_lists_serve() -> None:
 
     r = CliRunner().invoke(app, ["serve", "--help"])
     assert r.exit_code == 0 and "--host" in r.output and "--library" in r.output
+    assert "--allow-host" in r.output
