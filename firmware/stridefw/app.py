@@ -434,6 +434,8 @@ class App:
                 self.epoch_s
                 + self.clock.ticks_diff(self.clock.ticks_ms(), self.epoch_tick_ms) // 1000
             )
+            if epoch < 0 or epoch > 0xFFFFFFFF:
+                epoch = 0  # not a u32: unknown (a SessionHeader that packs, never a crash)
         return records.SessionHeader(
             session_id=sid,
             device_id=self.device_id,
@@ -534,7 +536,12 @@ class App:
             self.store.add(records.REC_NOTE, records.Note(self._t_u32(), text).to_bytes())
 
     def set_time(self, epoch_s, frac_us=0):
-        """Host wall clock now (console `time`, BLE Current Time): logs a Sync record."""
+        """Host wall clock now (console `time`, BLE Current Time): logs a Sync record.
+
+        ValueError for an epoch a SessionHeader cannot hold (u32) or a fraction of 1 s or more.
+        """
+        if epoch_s < 0 or epoch_s > 0xFFFFFFFF or frac_us < 0 or frac_us >= 1000000:
+            raise ValueError("time out of range")
         self.epoch_s = epoch_s
         self.epoch_frac_us = frac_us
         self.epoch_tick_ms = self.clock.ticks_ms()
@@ -622,6 +629,8 @@ class App:
             ("batt_mv", self.battery_mv),
             ("paired", 1 if self.pairing is not None and self.pairing.peer is not None else 0),
             ("uneven", 1 if self.balance.uneven else 0),
+            ("console_internal", self.console.internal),
+            ("ble_internal", self.ble.internal_errors if self.ble is not None else 0),
         )
 
 

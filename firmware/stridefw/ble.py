@@ -152,6 +152,7 @@ class BleServer:
         self.refused_bonds = 0
         self.enomem = 0
         self.bad_requests = 0
+        self.internal_errors = 0  # requests that raised something unforeseen (ST_ERROR)
         self.dropped_requests = 0
         self.live_dropped = 0
         self.notifications = 0
@@ -522,10 +523,11 @@ class BleServer:
         if handle == self.h_time:
             try:
                 epoch, frac = current_time_to_epoch(data)
+                self.app.set_time(epoch, frac)
             except ValueError:
                 self.bad_requests += 1
-                return
-            self.app.set_time(epoch, frac)
+            except OSError:
+                self.internal_errors += 1
             return
         c = self.conns.get(conn)
         if c is None or not c[2]:
@@ -548,6 +550,9 @@ class BleServer:
         try:
             self._op(conn, c, op, rid, args)
         except OSError:
+            self._respond(conn, P.encode_response(op, rid, P.ST_ERROR))
+        except Exception:  # a request must never stop the pod: answered, counted
+            self.internal_errors += 1
             self._respond(conn, P.encode_response(op, rid, P.ST_ERROR))
 
     def _op(self, conn, c, op, rid, args):

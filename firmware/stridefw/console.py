@@ -14,6 +14,10 @@
 #
 # Commands: help, status, ls, get <session> [offset], ack <session> <offset>,
 # rec start|stop, cal zero, time <epoch>[.<fraction>], live on|off, pair, repl.
+# Arguments are checked against what the records can hold (an epoch is a u32 in
+# the SessionHeader). Should a command still raise something unforeseen, the
+# request gets `ERR 9 internal ...` (counted in `internal`) and sampling goes on:
+# nothing a host sends can stop the pod.
 from stridefw.compat import const
 
 MAX_LINE = const(96)
@@ -29,6 +33,8 @@ E_STATE = const(5)
 E_SESSION = const(6)
 E_STORAGE = const(7)
 E_UNAVAILABLE = const(8)
+E_INTERNAL = const(9)
+_EPOCH_MAX = 0xFFFFFFFF  # SessionHeader.epoch_s is a u32 (2106-02-07)
 
 COMMANDS = ("ack", "cal", "get", "help", "live", "ls", "pair", "rec", "repl", "status", "time")
 
@@ -68,6 +74,7 @@ class Console:
         self._chunk_len = 0
         self.requests = 0
         self.errors = 0
+        self.internal = 0  # commands that raised something unforeseen (ERR 9)
         self.events_dropped = 0
 
     # ------------------------------------------------------------ I/O
@@ -197,6 +204,9 @@ class Console:
             self._command(args)
         except ValueError as e:
             self._err(E_ARG, "bad argument: %s" % (e.args[0] if e.args else text.strip()))
+        except Exception as e:  # the console must never stop the pod
+            self.internal += 1
+            self._err(E_INTERNAL, "internal: %s %s" % (type(e).__name__, e))
 
     def _err(self, code, msg):
         self.errors += 1
@@ -275,6 +285,8 @@ class Console:
             epoch = _uint(s, 10)
             if epoch < 1000000000:
                 raise ValueError("epoch before 2001")
+            if epoch > _EPOCH_MAX:
+                raise ValueError("epoch after 2106 (a u32 in the session header)")
             try:
                 app.set_time(epoch, frac_us)
             except OSError as e:
@@ -349,8 +361,12 @@ class Console:
         if sid not in st.sizes:
             self._err(E_SESSION, "no session %d" % sid)
             return
-        if sid == st.current:
-            st.commit()  # serve everything recorded so far
+        try:
+            if sid == st.current:
+                st.commit()  # serve everything recorded so far
+        except OSError as e:
+            self._err(E_STORAGE, "cannot commit session: %s" % e)
+            return
         size = st.sizes[sid]
         if off > size:
             raise ValueError("offset %d beyond %d bytes" % (off, size))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -178,10 +179,62 @@ def test_get_streams_in_bounded_chunks_while_sampling() -> None:
     assert turns > size // fw_console.CHUNK  # it really was spread over many turns
 
 
+def test_time_beyond_a_u32_is_refused_and_recording_still_starts() -> None:
+    """Issue 18 item 3: `time 9999999999` was accepted, and the next `rec start` raised
+    struct.error packing the SessionHeader (epoch_s is a u32): the pod's main loop died."""
+    pod = _pod(3.0)
+    assert talk(pod, "time 9999999999").startswith("ERR 4 ")
+    assert talk(pod, "time 4294967296").startswith("ERR 4 ")
+    assert talk(pod, "time 4294967295") == "OK time 4294967295"
+    assert talk(pod, "rec start") == "OK rec start 1"
+    pod.run_for(1.0)
+    assert talk(pod, "rec stop") == "OK rec stop 1"
+    assert pod.app.running and pod.app.missed == 0
+
+
+def test_an_unforeseen_error_is_err_9_and_sampling_goes_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    pod = _pod(3.0)
+    app = pod.app
+
+    def broken() -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(app, "status", broken)
+    s0 = app.samples
+    assert talk(pod, "status") == "ERR 9 internal: RuntimeError a bug"
+    monkeypatch.undo()
+    pod.run_for(0.5)
+    assert app.running and app.missed == 0 and app.samples > s0
+    assert " console_internal=1" in talk(pod, "status")
+
+
+def test_get_of_the_recording_session_reports_a_flash_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pod = _pod(3.0)
+    assert talk(pod, "rec start") == "OK rec start 1"
+
+    def full() -> None:
+        raise OSError(28)
+
+    monkeypatch.setattr(pod.app.store, "commit", full)
+    assert talk(pod, "get 1").startswith("ERR 7 ")
+    monkeypatch.undo()
+    assert pod.app.running and pod.app.console.internal == 0
+
+
 # ----------------------------------------------------------------- fuzzing
 
-words = st.sampled_from(
-    [*fw_console.COMMANDS, "start", "stop", "on", "off", "zero", "1", "0", "99", "-3", "1e3"]
+words = st.one_of(
+    st.sampled_from(
+        [
+            *fw_console.COMMANDS,
+            *("start", "stop", "on", "off", "zero", "raw", "set"),
+            *("1", "0", "99", "-3", "1e3", "9999999999", "4294967296", "1780000000.5"),
+        ]
+    ),
+    st.integers(0, 10**12).map(str),  # any size: the console checks every range
+    st.tuples(st.integers(0, 99999), st.integers(0, 10**6)).map(lambda p: f"{p[0]}:{p[1]}"),
 )
 text_line = st.lists(
     st.one_of(
@@ -226,7 +279,7 @@ def test_fuzz_console_always_answers_and_never_stops_sampling() -> None:
         for x in replies:
             assert x.startswith(b"OK") or x.startswith(b"ERR "), x
             if x.startswith(b"ERR "):
-                assert 1 <= int(x.split()[1]) <= 8, x
+                assert 1 <= int(x.split()[1]) <= 8, x  # never 9: nothing unforeseen
         assert len(replies) == expected_replies(data), (data, replies)
         ticks = (pod.clock.now_us() - t0) // app.period_us
         assert app.missed == missed0
