@@ -16,42 +16,31 @@ from stridekit.sim.gait import RunnerParams
 from stridekit.sim.plan import session_params, session_plan
 from tests.analysis.helpers import merged, recorded, sessions_of
 
-LLD_CASES = [
-    (1.5, "left", 0, 3, True),
-    (1.5, "left", 1, 3, True),
-    (1.5, "right", 2, 3, True),
-    (1.5, "right", 3, 3, True),
-    (2.0, "left", 4, 3, False),
-    (2.0, "right", 5, 3, False),
-    (1.0, "left", 6, 5, False),
-    (1.0, "right", 7, 5, False),
-]
 
-
-@pytest.mark.parametrize(("lld", "side", "seed", "minutes", "toning"), LLD_CASES)
-def test_lld_side_and_magnitude(
-    lld: float, side: str, seed: int, minutes: float, toning: bool
-) -> None:
+@pytest.mark.parametrize("side", ["left", "right"])
+def test_leg_length_cause_is_seen_exactly_when_found(side: str) -> None:
+    # 3 cm while walking: found by asymmetry's finding (tests/analysis/test_lld.py)
     run = merged(
-        duration_s=60 * minutes,
-        seed=seed,
-        lld_cm=lld,
+        gait="walk",
+        speed_m_s=1.3,
+        cadence_spm=110.0,
+        duration_s=180,
+        seed=4,
+        lld_cm=3.0,
         lld_side=side,
-        instability=1.0 if toning else 0.0,
     )
     a = analyse([run])
-    f = a.asymmetry.lld
-    assert f is not None
-    print(
-        f"\nLLD {lld} cm {side} seed {seed}: found {f.detected} {f.longer_side} {f.magnitude_cm:.2f} cm"
-    )
-    assert f.detected and f.longer_side == side
-    if math.isfinite(f.magnitude_cm):  # a size only where the evidence supports one
-        assert abs(f.magnitude_cm - lld) <= 0.5
-    lld_cause = next(c for c in a.causes if c.key == "lld")
-    assert lld_cause.seen and side in lld_cause.finding
-    shoes = next(c for c in a.causes if c.key == "shoes")
-    assert shoes.seen == toning
+    assert a.gait_mode is not None and a.gait_mode.mode == "walking"
+    lld = a.asymmetry.lld
+    assert lld is not None
+    assert lld.detected and lld.longer_side == side, lld.text
+    cause = next(c for c in a.causes if c.key == "lld")
+    assert cause.seen == (lld.detected or a.asymmetry.uneven)
+    assert cause.seen and side in cause.finding
+    assert cause.values["category"] == lld.category and cause.values["longer_side"] == side
+    # no size where the evidence gives none: null, not NaN
+    assert cause.values["magnitude_cm"] is None or math.isfinite(lld.magnitude_cm)
+    assert a.level == f"{a.factors_seen} seen" and a.factors_seen >= 1
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
