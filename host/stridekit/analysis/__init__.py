@@ -136,7 +136,7 @@ def analyse(runs: Sequence[MergedRun]) -> Analysis:
     ab = _shoe_ab(runs)
     ld = load(runs)
     a = Analysis(run, feet, asym, inst, ab, ld, imp, fat, mode, duration_s, notes=notes)
-    _judge(a)
+    judge(a)
     return a
 
 
@@ -199,9 +199,7 @@ def _lld_cause(a: Analysis, nj: list[str]) -> C.Cause:
         }
     ev.append(f"strike point L - R {asym.strike_diff_pct:+.2f} % of foot length")
     if lld.detected:
-        finding = lld.text
-    elif uneven:
-        finding = uneven_text + "; " + lld.text if uneven_text else lld.text
+        finding = lld.text + ("; " + uneven_text if uneven and uneven_text else "")
     else:
         finding = (uneven_text + "; " if uneven_text else "") + lld.text
     mag = num(lld.magnitude_cm)
@@ -431,7 +429,8 @@ def _fatigue_cause(a: Analysis, nj: list[str]) -> C.Cause:
     )
 
 
-def _judge(a: Analysis) -> None:
+def judge(a: Analysis) -> None:
+    """Set a.causes and a.not_judged from the analysis parts (analyse calls it)."""
     nj: list[str] = []
     causes = [_lld_cause(a, nj), _shoes_cause(a, nj)]
     causes += _load_causes(a, nj)
