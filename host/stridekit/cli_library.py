@@ -7,6 +7,7 @@ through `import_sessions` (cli_real.py keeps the dataset importers behind --form
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -45,7 +46,10 @@ def open_library(path: Path | None) -> Library:
 def _when(t: float | None) -> str:
     if t is None:
         return "-"
-    return dt.datetime.fromtimestamp(t, dt.UTC).strftime("%Y-%m-%d %H:%M")
+    try:
+        return dt.datetime.fromtimestamp(t, dt.UTC).strftime("%Y-%m-%d %H:%M")
+    except (OverflowError, ValueError, OSError):  # not a time a calendar can show
+        return "?"
 
 
 def import_sessions(paths: list[Path], library: Path | None) -> int:
@@ -70,6 +74,10 @@ def import_sessions(paths: list[Path], library: Path | None) -> int:
             except StrideError as e:
                 refused += 1
                 err_console.print(f"[red]refused[/] {e}")
+                continue
+            except (sqlite3.Error, OSError) as e:  # the library's disk or lock, not the file
+                refused += 1
+                err_console.print(f"[red]not stored[/] {f}: library error: {e}")
                 continue
             for iss in res.issues:
                 err_console.print(f"[yellow]warning[/] {iss}")
@@ -98,6 +106,11 @@ def sessions(
     library: LibraryOption = None,
 ) -> None:
     """List the sessions in the library (one row per pod session, i.e. per foot)."""
+    from stridekit.library import STATES
+
+    if state is not None and state not in STATES:
+        err_console.print(f"[red]error:[/] --state is one of {', '.join(STATES)}, not {state!r}")
+        raise typer.Exit(2)
     with open_library(library) as lib:
         rows = lib.sessions(runner=runner, shoe=shoe, state=state)
         t = Table(title=f"{len(rows)} session(s) in {lib.path}")

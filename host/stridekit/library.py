@@ -264,12 +264,24 @@ def decode_session(data: bytes) -> _Decoded | None:
     return _Decoded(data, s, state, text + notes)
 
 
+# Start times outside these years are not a clock reading (a CRC-valid record with
+# another value in it): ignored, so listings and reports never date a run to 148108.
+_EARLIEST_S = 946_684_800  # 2000-01-01
+_LATEST_S = 4_102_444_800  # 2100-01-01
+
+
 def started_at(s: Session) -> float | None:
-    """Unix seconds of the session's first sample: host clock via a Sync record, else the pod's epoch."""
+    """Unix seconds of the session's first sample: host clock via a Sync record, else the pod's epoch.
+
+    None when neither gives a time between 2000 and 2100.
+    """
     for sy in s.syncs:
         if sy.host_unix_us > 0:
-            return (sy.host_unix_us - sy.t_us) / 1e6
-    return float(s.header.epoch_s) if s.header.epoch_s > 0 else None
+            t = (sy.host_unix_us - sy.t_us) / 1e6
+            if _EARLIEST_S <= t < _LATEST_S:
+                return t
+    e = s.header.epoch_s
+    return float(e) if _EARLIEST_S <= e < _LATEST_S else None
 
 
 class Library:

@@ -163,6 +163,7 @@ _n_library = [0]
 
 
 def library(data: bytes) -> None:
+    from stridekit.cli_library import _when
     from stridekit.library import Library
 
     _n_library[0] += 1
@@ -175,6 +176,7 @@ def library(data: bytes) -> None:
         for sid in res.session_ids:
             row = lib.session(sid)
             assert row.state in STATES
+            _when(row.started_at)  # what `stride sessions` shows
             assert lib.session_path(sid).is_file()
             lib.load(sid)
         again = lib.import_bytes(data, "fuzz.strd")

@@ -281,3 +281,22 @@ def test_step_payload_fields_are_read_at_their_widths() -> None:
     st_ = R.Step.from_bytes(b"\xff" * 50)
     assert st_.index == 0xFFFFFFFF and st_.strike_pm == -1
     assert struct.calcsize(R.Step._fmt) == 50
+
+
+def test_an_impossible_clock_is_no_start_time_and_the_listing_works(tmp_path: Path) -> None:
+    """A CRC-valid Sync saying the year 148108: the old library stored it as the start,
+    and `stride sessions` crashed (ValueError: year out of range) on every listing."""
+    from typer.testing import CliRunner
+
+    from stridekit.cli import app
+
+    w = SessionWriter()
+    w.add(R.REC_HEADER, header8.to_bytes())
+    w.add(R.REC_SYNC, R.Sync(0, 2**62, 1).to_bytes())
+    with Library(tmp_path) as lib:
+        (sid,) = lib.import_bytes(bytes(w.out), "clock.strd").session_ids
+        assert lib.session(sid).started_at is None
+    r = CliRunner().invoke(app, ["sessions", "--library", str(tmp_path)])
+    assert r.exit_code == 0, r.output
+    r = CliRunner().invoke(app, ["sessions", "--library", str(tmp_path), "--state", "bogus"])
+    assert r.exit_code == 2 and "complete, partial, damaged" in r.output
