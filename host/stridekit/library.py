@@ -51,7 +51,7 @@ from stridekit.session import (
     FOOT_UNKNOWN,
     Session,
     decode_bytes,
-    read_sessions,
+    sessions_from_bytes,
     sessions_from_records,
 )
 
@@ -503,11 +503,25 @@ class Library:
 
     def extend(self, session_id: int, more: bytes) -> ImportResult:
         """Append bytes a resumed sync fetched from offset `bytes_synced` of a stored session."""
-        row = self._row(session_id)
-        stored = self._read(row["file"])
-        if stored is None:
-            raise LibraryError(f"session #{session_id}: its file {row['file']} is missing")
+        row, stored = self._row_and_bytes(session_id)
         return self.import_bytes(stored + bytes(more), row["name"], "sync")
+
+    def _row_and_bytes(self, session_id: int) -> tuple[sqlite3.Row, bytes]:
+        """A session's row and its file's bytes, read together.
+
+        A concurrent import that extends the session commits a new file name and then
+        unlinks the old one; a reader between the two reads the row again.
+        """
+        row = self._row(session_id)
+        for _ in range(5):
+            data = self._read(row["file"])
+            if data is not None:
+                return row, data
+            again = self._row(session_id)
+            if again["file"] == row["file"]:
+                break  # nobody replaced it: it is really gone
+            row = again
+        raise LibraryError(f"session #{session_id}: its file {row['file']} is missing")
 
     def sync_offset(self, device_id: bytes | str, device_session_id: int) -> int:
         """Bytes already held of a pod's session (where a resumed transfer starts); 0 if none."""
@@ -577,11 +591,15 @@ class Library:
         return self.files / self._row(session_id)["file"]
 
     def load(self, session_id: int) -> Session:
-        """The stored session decoded with the firmware codec (stridekit.session.read_sessions).
+        """The stored session decoded with the firmware codec (stridekit.session).
 
         A session whose header was lost comes back with Session.header_lost set.
         """
-        return read_sessions(self.session_path(session_id), keep_orphans=True)[0]
+        _, data = self._row_and_bytes(session_id)
+        sessions = sessions_from_bytes(data, keep_orphans=True)
+        if not sessions:
+            raise BadSessionFile(f"session #{session_id}: no session in its file")
+        return sessions[0]
 
     def runners(self) -> list[tuple[str, list[str], int]]:
         """(runner, their shoes, session count) for every runner."""

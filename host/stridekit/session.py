@@ -435,22 +435,30 @@ class _Builder:
         return s
 
 
+def sessions_from_bytes(data: bytes, keep_orphans: bool = False) -> list[Session]:
+    """Every session in a byte string (maybe none); damaged spans in Session.issues."""
+    d = decode_bytes(data)
+    sessions = sessions_from_records(d.records, d.issues, keep_orphans, d.skipped_at)
+    if sessions:
+        for (rtype, ver), n in d.skipped.items():
+            sessions[0].issues.append(
+                DecodeIssue(-1, f"skipped {n} records of unknown type {rtype} v{ver}")
+            )
+    return sessions
+
+
 def read_sessions(path: str | Path, keep_orphans: bool = False) -> list[Session]:
     """Every session in a file; damaged spans are reported in Session.issues, never fatal.
 
     keep_orphans: also the sessions whose SessionHeader was lost (Session.header_lost).
+    BadSessionFile when there is none.
     """
     data = Path(path).read_bytes()
-    d = decode_bytes(data)
-    issues = d.issues
-    sessions = sessions_from_records(d.records, issues, keep_orphans, d.skipped_at)
+    sessions = sessions_from_bytes(data, keep_orphans)
     if not sessions:
+        issues = decode_bytes(data).issues
         detail = f"; first problem at byte {issues[0].offset}: {issues[0].reason}" if issues else ""
         raise BadSessionFile(f"{path}: no session header found in {len(data)} bytes{detail}")
-    for (rtype, ver), n in d.skipped.items():
-        sessions[0].issues.append(
-            DecodeIssue(-1, f"skipped {n} records of unknown type {rtype} v{ver}")
-        )
     return sessions
 
 

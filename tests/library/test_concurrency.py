@@ -139,6 +139,33 @@ def test_two_processes_creating_the_library_at_once(
         assert lib.schema_version() == L.SCHEMA_VERSION
 
 
+def test_reading_a_session_while_an_import_extends_it(
+    tmp_path: Path, run_bytes: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The row is read, then another import replaces the half-synced file with the whole
+    one (and unlinks the old file) before the bytes are read. The old load() raised
+    FileNotFoundError; now it reads the row again."""
+    left = split_sessions(run_bytes)[0]
+    db = tmp_path / "library.sqlite"
+    with Library(db) as lib:
+        (sid,) = lib.import_bytes(left[: len(left) // 2], "half.strd").session_ids
+    real = Library._row
+    done = [False]
+
+    def row_then_extend(self: Library, session_id: int):  # type: ignore[no-untyped-def]
+        out = real(self, session_id)
+        if not done[0]:
+            done[0] = True
+            with Library(db) as other:
+                assert other.import_bytes(left, "whole.strd").replaced == [sid]
+        return out
+
+    monkeypatch.setattr(Library, "_row", row_then_extend)
+    with Library(db) as lib:
+        s = lib.load(sid)
+    assert s.end is not None  # the whole session, read after the replacement
+
+
 # ---------------------------------------------------------------- real processes
 def _worker(path: str, chunks: list[bytes], barrier: object, errors: object) -> None:
     barrier.wait()  # type: ignore[attr-defined]  # all start together: the worst case
