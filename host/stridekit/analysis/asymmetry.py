@@ -19,10 +19,10 @@ about 3 times in 1,000 (|z| >= 3 under the healthy spread plus this run's noise)
   Eng 2018:7815451), the LONG limb stays longer on the ground (Pereiro-Buceta et al.
   2021, Healthcare 9:932: +3.5 % stance on the long limb with a 2 cm lift), and the
   short limb lands further forward with more forefoot load (a plantar-pressure study
-  of anatomic LLD; direction only). The score is the matched filter of the run's
-  left-minus-right features along that direction, each feature weighted by the
-  healthy spread (no size from any paper or from the simulator is used), so a
-  healthy person scores N(0, 1). Changes become apparent from ~1 cm walking and only
+  of anatomic LLD; direction only, not used). The score is the signed sum of the
+  run's left-minus-right features, each in units of healthy people's spread (no size
+  from any paper or from the simulator is used), divided by that sum's own spread in
+  healthy people, so a healthy person scores N(0, 1). Changes become apparent from ~1 cm walking and only
   from ~2 cm running (Korontzi, Kafetzakis & Mandalidis 2023, Sensors 23:9695;
   Kaufman, Miller & Sutherland 1996, J Pediatr Orthop 16:144: beyond the normal range
   above 2 cm), and no study gives a size per cm that would let gait data measure
@@ -69,15 +69,17 @@ METRICS: tuple[tuple[str, str, str, float], ...] = (
 # half of the real healthy walks was scored; `stride eval --findings` prints the rates.
 FINDING_Z = 3.0
 LIKELY_Z = 4.0
-# Leg-length direction, + = LEFT limb longer, on baseline.FEATURES
-# (stance, peak, loading rate, impulse, strike): the long limb's stance is longer, the
-# short limb's peak force and loading rate are higher, and it strikes further forward.
+# Leg-length direction, + = LEFT limb longer, on baseline.FEATURES: the long limb's
+# stance is longer (Pereiro-Buceta 2021), the short limb's peak force and loading rate
+# are higher (White 2004, Azizan 2018). The strike point is left out: its direction
+# rests on one study we could not verify, and in real healthy walkers it moves with the
+# stance asymmetry (r -0.8 in the baseline), so it would add noise, not evidence.
 LLD_SIGNS: dict[str, float] = {
     "stance": +1.0,
     "peak": -1.0,
     "loading_rate": -1.0,
     "impulse": 0.0,
-    "strike": -1.0,
+    "strike": 0.0,
 }
 UNEVEN_FEATURES = ("impulse", "peak")
 
@@ -156,10 +158,12 @@ def _gradient(lm: float, rm: float) -> tuple[float, float]:
 
 
 def mode_steps(fs: FootSteps, mode: str) -> FootSteps:
-    """The steps of one foot taken in `mode` (RUNNING or WALKING); all steps for UNKNOWN."""
-    if mode not in (RUNNING, WALKING):
-        return fs
-    keep = running_steps(fs, mode)
+    """The steps of one foot taken in `mode` (RUNNING or WALKING; all for UNKNOWN) whose
+    loading rate was measured: the kernel writes 0 where it found no rise to measure
+    (2-3 % of heel strikes), and a 0 would pull that foot's mean down."""
+    keep = fs["loading_rate_n_s"] > 0
+    if mode in (RUNNING, WALKING):
+        keep &= running_steps(fs, mode)
     return FootSteps(
         fs.foot,
         fs.t_s[keep],
@@ -238,8 +242,9 @@ def symmetry(
 
 def leg_length(x: np.ndarray, w: np.ndarray, base: Baseline) -> LLDFinding:
     """The leg-length pattern score of features x (noise w) against the healthy baseline."""
-    direction = np.array([LLD_SIGNS[f] for f in FEATURES]) * base.sd
-    score, _ = pattern_score(x, w, base, direction)
+    # each feature in units of healthy people's spread, summed with its sign
+    weights = np.array([LLD_SIGNS[f] for f in FEATURES]) / base.sd
+    score = pattern_score(x, w, base, weights)
     a = abs(score)
     category = "likely" if a >= LIKELY_Z else "possible" if a >= FINDING_Z else "none"
     longer = "left" if score > 0 else "right"

@@ -150,16 +150,12 @@ def z_scores(x: np.ndarray, w: np.ndarray, b: Baseline) -> np.ndarray:
     return x / np.sqrt(np.diag(b.between) + np.diag(w))
 
 
-def pattern_score(
-    x: np.ndarray, w: np.ndarray, b: Baseline, direction: np.ndarray
-) -> tuple[float, float]:
-    """(score, size): the matched-filter z of x along `direction` under N(0, B + W).
+def pattern_score(x: np.ndarray, w: np.ndarray, b: Baseline, weights: np.ndarray) -> float:
+    """A fixed weighted sum of the features, in SDs of healthy people (plus this run's noise).
 
-    score ~ N(0, 1) for healthy people; size is x's least-squares coefficient on the
-    direction (in units of the direction vector), with 1/sqrt(info) its SE.
+    score = weights . x / sqrt(weights' (B + W) weights) ~ N(0, 1) for healthy people.
+    The weights are fixed in advance; the inverse covariance is deliberately not used
+    to pick "unusual combinations": that would lean on exactly how features co-vary,
+    which neither the literature nor a simulator knows well enough.
     """
-    cov = b.between + w
-    ci = np.linalg.pinv(cov)
-    info = float(direction @ ci @ direction)
-    coef = float(direction @ ci @ x) / info
-    return coef * math.sqrt(info), coef
+    return float(weights @ x) / math.sqrt(float(weights @ (b.between + w) @ weights))
