@@ -192,8 +192,10 @@ def sessions_from_records(
             try:
                 hdr = R.SessionHeader.from_bytes(rec.payload)
             except ValueError as e:
-                (issues if issues is not None else []).append(DecodeIssue(rec.offset, str(e)))
-                cur = None  # what follows is a session whose header did not parse
+                # what follows is a session whose header did not parse: kept as lost
+                cur = _Builder(None, rec.offset, rec.seq)
+                cur.session.issues.append(DecodeIssue(rec.offset, f"SessionHeader: {e}"))
+                out.append(cur)
                 continue
             cur = _Builder(hdr, rec.offset, rec.seq)
             out.append(cur)

@@ -95,6 +95,20 @@ def test_records_after_a_session_end_are_not_read_into_it(run_bytes: bytes) -> N
     assert kept[1].step_payloads == read_sessions_bytes(right)[0].step_payloads
 
 
+def test_a_header_that_does_not_parse_starts_a_lost_session(run_bytes: bytes) -> None:
+    """A CRC-valid SessionHeader with a truncated payload: its records are kept apart."""
+    left, right = split_sessions(run_bytes)
+    rrecs = records_of(right)
+    bad = [R.Record(R.REC_HEADER, 1, 0, rrecs[0].payload[:7], 0), *rrecs[1:]]
+    data = left + encode(bad)
+    kept = read_sessions_bytes(data, keep_orphans=True)
+    assert [x.foot for x in kept] == ["left", "unknown"]
+    assert kept[0].issues == []  # nothing of the bad header is blamed on the left foot
+    assert any("SessionHeader: SessionHeader payload truncated" in i.reason for i in kept[1].issues)
+    assert kept[1].step_payloads == read_sessions_bytes(right)[0].step_payloads
+    assert [len(c) for c in split_sessions(data)] == [len(left), len(data) - len(left)]
+
+
 def test_a_seq_restart_without_header_starts_another_session(run_bytes: bytes) -> None:
     """A torn session (no SessionEnd) followed by one whose header was lost."""
     left, right = split_sessions(run_bytes)
