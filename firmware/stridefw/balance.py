@@ -10,13 +10,15 @@ import array
 
 from stridefw.compat import const
 from stridefw.config import (
+    BAL_LIMIT_SD,
     BAL_MIN_STEPS,
     BAL_N_MAX,
     BAL_PERSIST_STEPS,
-    LLD_STANCE_SI_PM,
-    LLD_STRIKE_PM,
-    UNEVEN_IMPULSE_SI_PM,
-    UNEVEN_PEAK_SI_PM,
+    HEALTHY_SD_IMPULSE_PM,
+    HEALTHY_SD_LOADING_PM,
+    HEALTHY_SD_PEAK_PM,
+    HEALTHY_SD_STANCE_PM,
+    LLD_SUM_SD_Q8,
 )
 
 # Metrics (index into the per-foot arrays) and their Step payload offsets (u32/u16)
@@ -94,7 +96,9 @@ class Balance:
         b = foot * N_METRICS
         self._ew(b + M_IMPULSE, _u32(step, 24) >> 4, n)  # dn*ms / 16
         self._ew(b + M_PEAK, _u16(step, 16), n)
-        self._ew(b + M_LOADING, _u32(step, 20) >> 4, n)  # N/s / 16
+        lr = _u32(step, 20)
+        if lr > 0:  # 0: the kernel found no rise to measure; it is not a soft landing
+            self._ew(b + M_LOADING, lr >> 4, n)  # N/s / 16
         self._ew(b + M_STANCE, _u32(step, 8) >> 4, n)  # us / 16
         self._ew(b + M_STRIKE, _i16(step, 28), n)
         self.steps += 1
@@ -111,26 +115,24 @@ class Balance:
             return False
         si_i = self.si_pm[M_IMPULSE]
         si_p = self.si_pm[M_PEAK]
-        beyond = (
-            si_i >= UNEVEN_IMPULSE_SI_PM
-            or si_i <= -UNEVEN_IMPULSE_SI_PM
-            or si_p >= UNEVEN_PEAK_SI_PM
-            or si_p <= -UNEVEN_PEAK_SI_PM
-        )
+        lim_i = BAL_LIMIT_SD * HEALTHY_SD_IMPULSE_PM
+        lim_p = BAL_LIMIT_SD * HEALTHY_SD_PEAK_PM
+        beyond = si_i >= lim_i or si_i <= -lim_i or si_p >= lim_p or si_p <= -lim_p
         if beyond:
             if self._beyond < BAL_PERSIST_STEPS:
                 self._beyond += 1
         else:
             self._beyond = 0
-        # leg-length pattern: longer stance on one side, further-forward strike on the other
-        si_s = self.si_pm[M_STANCE]
-        d = (self._mean[M_STRIKE] - self._mean[N_METRICS + M_STRIKE]) >> 4
-        self.strike_diff_pm = d
-        long = 0
-        if si_s >= LLD_STANCE_SI_PM and d <= -LLD_STRIKE_PM:
-            long = 1
-        elif si_s <= -LLD_STANCE_SI_PM and d >= LLD_STRIKE_PM:
-            long = -1
+        # leg-length pattern: the signed sum of the stance, peak and loading-rate SIs in
+        # healthy SDs (Q12; |SI| <= 2000 pm, so every term stays below 2**24)
+        score = (
+            (self.si_pm[M_STANCE] << 12) // HEALTHY_SD_STANCE_PM
+            - (si_p << 12) // HEALTHY_SD_PEAK_PM
+            - (self.si_pm[M_LOADING] << 12) // HEALTHY_SD_LOADING_PM
+        )
+        lim = (BAL_LIMIT_SD * LLD_SUM_SD_Q8) << 4  # Q8 -> Q12
+        self.strike_diff_pm = (self._mean[M_STRIKE] - self._mean[N_METRICS + M_STRIKE]) >> 4
+        long = 1 if score >= lim else -1 if score <= -lim else 0
         if long != 0 and long == self._long:
             if self._pattern < BAL_PERSIST_STEPS:
                 self._pattern += 1

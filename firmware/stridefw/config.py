@@ -142,25 +142,22 @@ HARD_SHOCK_MG = const(10000)
 HARD_LR_BW_S = const(100)
 
 # --- left/right balance (balance.py) -------------------------------------------
-# Symmetry index (Robinson 1987) in per mille. Able-bodied gait shows vertical
-# force SIs of a few per cent on average but up to about +-10 % across healthy
-# people (Herzog et al. 1989, Med Sci Sports Exerc 21:110); running shows similar
-# natural asymmetry (Girard et al. 2019). A flag must sit outside the healthy
-# range, not at its mean: 10 % sustained. (5 % gave 23 % false positives on the
-# simulated controls, whose natural asymmetry follows Girard 2019.)
-UNEVEN_PEAK_SI_PM = const(100)
-UNEVEN_IMPULSE_SI_PM = const(100)
-# Leg-length pattern (a second rule, for differences too small to move impulse or
-# peak force by 10 %): the longer limb stays longer on the ground and the shorter
-# limb lands further forward (White 2004; Korontzi 2023; the plantar-pressure study
-# cited in host/stridekit/sim/MODEL.md). Both must hold, in opposite senses, and
-# persist. Thresholds sit at 4 or more standard errors of a 256-step mean (stance
-# CV ~3 %; strike point SD a few pm of foot length per step), so a symmetric runner's
-# noise does not raise it. Natural stance asymmetry (Girard 2019, SD 1.4 %) alone
-# does not either: the strike point must shift too. Caveat: natural left/right
-# strike-point differences are not documented and not simulated.
-LLD_STANCE_SI_PM = const(10)  # long-limb stance longer by >= 1 %
-LLD_STRIKE_PM = const(5)  # short-limb strike point >= 0.5 % of foot length further forward
+# Symmetry index (Robinson 1987) in per mille. Healthy people are not symmetric, so
+# a flag must sit outside their range, not at its mean. Their range is measured:
+# the between-person SD of each SI in real healthy walkers (PhysioNet gaitpdb
+# controls through this kernel; host/stridekit/analysis/healthy_baseline.json, which
+# the host's findings use too; tests/unit/test_balance.py keeps these in step).
+HEALTHY_SD_STANCE_PM = const(16)
+HEALTHY_SD_PEAK_PM = const(56)
+HEALTHY_SD_LOADING_PM = const(170)
+HEALTHY_SD_IMPULSE_PM = const(58)
+# A flag needs 3 healthy SDs (as the host's findings do: FINDING_Z).
+BAL_LIMIT_SD = const(3)
+# Leg-length pattern: the long limb's stance is longer, the short limb's peak force
+# and loading rate are higher (Pereiro-Buceta 2021; White 2004; Azizan 2018). The
+# score is the signed sum of the three SIs, each in healthy SDs; this is the SD of
+# that sum in healthy people (Q8: 1.93 SD).
+LLD_SUM_SD_Q8 = const(493)
 BAL_N_MAX = const(256)  # EW window per foot (steps): about 2.5 min of running
 BAL_MIN_STEPS = const(30)  # per foot before judging
 BAL_PERSIST_STEPS = const(20)  # consecutive steps beyond threshold to raise

@@ -45,6 +45,21 @@ def test_committed_baseline_is_real_and_documented() -> None:
     assert vals.min() > 0  # a proper covariance
 
 
+def test_pod_balance_uses_the_same_healthy_spread() -> None:
+    """stridefw.config's healthy SDs (the pod's UNEVEN_LOAD rule) are the baseline's."""
+    from stridefw import config as fw
+
+    base = B.healthy()
+    sd_pm = dict(zip(B.FEATURES, base.sd * 10, strict=True))
+    assert round(sd_pm["stance"]) == fw.HEALTHY_SD_STANCE_PM
+    assert round(sd_pm["peak"]) == fw.HEALTHY_SD_PEAK_PM
+    assert round(sd_pm["loading_rate"]) == fw.HEALTHY_SD_LOADING_PM
+    assert round(sd_pm["impulse"]) == fw.HEALTHY_SD_IMPULSE_PM
+    assert fw.BAL_LIMIT_SD == FINDING_Z
+    w = np.array([1.0, -1, -1, 0, 0]) / base.sd
+    assert round(float(np.sqrt(w @ base.between @ w)) * 256) == fw.LLD_SUM_SD_Q8
+
+
 def test_pattern_score_of_healthy_draws_is_standard_normal() -> None:
     base = B.healthy()
     rng = np.random.default_rng(5)
