@@ -170,3 +170,31 @@ def test_commands(tmp_path: Path) -> None:
     )
     assert res.exit_code == 0, res.output
     assert (tmp_path / "p" / "plan.json").exists() and "jump" in res.output
+
+
+def test_findings_corpus_runners_bring_a_learnt_unstable_reference(tmp_path: Path) -> None:
+    """With reference_session, each pod first learns the runner's own UNSTABLE reference
+    from a run in usual shoes and writes it as a Note, so replay reproduces the flag."""
+    from stridefw import config as fw_config
+    from stridekit.replay import replay
+
+    spec = CorpusSpec(
+        minutes=3.0,
+        frac_lld=0.0,
+        frac_toning=0.5,
+        frac_fault=0.0,
+        frac_walk=0.0,
+        reference_session=True,
+    )
+    rows = json.loads(generate_corpus(tmp_path, 2, seed=4, spec=spec, workers=1).read_text())[
+        "runners"
+    ]
+    for r in rows:
+        sessions = read_sessions(tmp_path / r["file"])
+        assert len(sessions) == 2
+        for s in sessions:
+            assert any(n.text.startswith("unstable ref") for n in s.notes)
+            rep = replay(s)
+            assert rep.steps_identical and rep.flags_identical, rep.first_difference
+        unstable = any(f.flags & fw_config.FLAG_UNSTABLE for s in sessions for f in s.flags)
+        assert unstable == (r["group"] == "toning"), r

@@ -135,7 +135,8 @@ def corpus(
         typer.Option(
             "--findings",
             help="The findings mix for `stride eval --findings`: 35 % controls, 40 % "
-            "leg-length differences of 1, 2 and 3 cm, 25 % toning soles, no sensor faults.",
+            "leg-length differences of 1, 2 and 3 cm, 25 % toning soles, no sensor faults; "
+            "each runner's pods first learn an UNSTABLE reference from a run in usual shoes.",
         ),
     ] = False,
 ) -> None:
@@ -256,4 +257,5 @@ FINDINGS_MIX: dict[str, object] = {
     "lld_levels_cm": (1.0, 2.0, 3.0),
     "frac_toning": 0.25,
     "frac_fault": 0.0,
+    "reference_session": True,
 }

@@ -53,6 +53,9 @@ class CorpusSpec:
     realistic_sensors: bool = True
     cells: int = 0  # 8 or 16; 0: each runner 8 or 16 at random
     rate_hz: int = 100
+    # each runner first records one session in usual shoes, so its pods learn their
+    # UNSTABLE reference as a pod does over a runner's earlier runs
+    reference_session: bool = False
 
 
 @dataclass
@@ -270,14 +273,19 @@ def steps_dict(run: SimRun) -> dict[str, object]:
     return out
 
 
-def _make_one(args: tuple[str, str, RunnerParams, str]) -> dict[str, object]:
+def _make_one(args: tuple[str, str, RunnerParams, str, bool]) -> dict[str, object]:
     """Worker: simulate one runner, write its files, return its corpus row."""
-    from stridekit.sim.record import write_run
+    from stridekit.sim.record import learn_references, write_run
 
-    rid, group, p, out = args
+    rid, group, p, out, with_reference = args
     out_dir = Path(out)
+    refs = None
+    if with_reference:
+        # an earlier run in the runner's usual shoes, with its own noise
+        usual = replace(p, instability=0.0, fault_kind="", seed=(p.seed + 7919) % 2**30)
+        refs = learn_references(simulate(usual))
     run = simulate(p)
-    write_run(run, out_dir / f"{rid}.strd", out_dir / f"{rid}.truth.json")
+    write_run(run, out_dir / f"{rid}.strd", out_dir / f"{rid}.truth.json", references=refs)
     (out_dir / f"{rid}.steps.json").write_text(json.dumps(_nan_to_none(steps_dict(run))))
     return {"id": rid, "group": group, "file": f"{rid}.strd", "seed": p.seed} | run_summary(run)
 
@@ -333,7 +341,7 @@ def generate_corpus(
     spec = spec or CorpusSpec()
     out_dir.mkdir(parents=True, exist_ok=True)
     runners = draw_runners(n, seed, spec)
-    tasks = [(r.id, r.group, r.params, str(out_dir)) for r in runners]
+    tasks = [(r.id, r.group, r.params, str(out_dir), spec.reference_session) for r in runners]
     rows: list[dict[str, object]] = []
     workers = workers or os.cpu_count() or 1
     if workers <= 1:

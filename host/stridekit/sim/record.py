@@ -43,10 +43,27 @@ def header_for(run: SimRun, foot: SimFoot, session_id: int) -> R.SessionHeader:
 RAW_OFF_NOTE = S.NOTE_RAW_PREFIX + " off: steps only"
 
 
-def record_foot(run: SimRun, foot: SimFoot, session_id: int, raw: bool = True) -> bytes:
-    """One pod's session file contents for one simulated foot (raw=False: steps only)."""
+def learn_references(run: SimRun) -> list[str | None]:
+    """What each pod stores after recording this run: its UNSTABLE reference Note text
+    (StepKernel.learn_reference, as the app does at `rec stop`), or None."""
+    out: list[str | None] = []
+    for i, foot in enumerate(run.feet):
+        k = kernel_for(header_for(run, foot, i + 1))
+        run_kernel(k, foot.device_ticks(), foot.cells, foot.imu, foot.imu_present)
+        out.append(k.reference_note() if k.learn_reference() else None)
+    return out
+
+
+def record_foot(
+    run: SimRun, foot: SimFoot, session_id: int, raw: bool = True, reference: str | None = None
+) -> bytes:
+    """One pod's session file contents for one simulated foot (raw=False: steps only).
+
+    reference: the runner's UNSTABLE reference the pod learnt from earlier sessions
+    (a Note text from `learn_references`); written first, as the app writes it.
+    """
     hdr = header_for(run, foot, session_id)
-    k = kernel_for(hdr)
+    k = kernel_for(hdr, [reference] if reference else ())
     out = run_kernel(k, foot.device_ticks(), foot.cells, foot.imu, foot.imu_present)
     w = SessionWriter()
     w.add(R.REC_HEADER, hdr.to_bytes())
@@ -54,6 +71,8 @@ def record_foot(run: SimRun, foot: SimFoot, session_id: int, raw: bool = True) -
     # Sync records pair device time with true (host) time: one at the start, one at
     # the end, so the merge can measure each pod's clock offset and drift.
     w.add(R.REC_SYNC, R.Sync(0, epoch_us + round(foot.clock_offset_s * 1e6), 0).to_bytes())
+    if reference:
+        w.add(R.REC_NOTE, R.Note(0, reference).to_bytes())
     if not raw:
         w.add(R.REC_NOTE, R.Note(0, RAW_OFF_NOTE).to_bytes())
     write_recording(w, foot.t_us, foot.cells, foot.imu, foot.imu_present, out, raw)
@@ -86,9 +105,16 @@ def record_foot(run: SimRun, foot: SimFoot, session_id: int, raw: bool = True) -
     return bytes(w.out)
 
 
-def write_run(run: SimRun, path: Path, truth_path: Path | None = None, raw: bool = True) -> None:
+def write_run(
+    run: SimRun,
+    path: Path,
+    truth_path: Path | None = None,
+    raw: bool = True,
+    references: list[str | None] | None = None,
+) -> None:
     """Both feet into one file (left session, then right), ground truth beside it."""
-    data = b"".join(record_foot(run, f, i + 1, raw) for i, f in enumerate(run.feet))
+    refs = references or [None] * len(run.feet)
+    data = b"".join(record_foot(run, f, i + 1, raw, refs[i]) for i, f in enumerate(run.feet))
     path.write_bytes(data)
     if truth_path is not None:
         truth_path.write_text(json.dumps(truth_dict(run), indent=1))
