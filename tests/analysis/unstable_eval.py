@@ -22,7 +22,6 @@ the figures of other seeds.
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import re
 import sys
@@ -35,6 +34,7 @@ import numpy as np
 from stridefw import config as fw_config
 from stridefw import records as R
 from stridekit.analysis import analyse
+from stridekit.eval.findings import wilson
 from stridekit.importers import common as imp
 from stridekit.importers import gaitpdb
 from stridekit.merge import merge_run
@@ -46,17 +46,6 @@ from stridekit.sim.record import header_for
 from tests.conftest import SHARED_DATA
 
 GAITPDB = Path(os.environ.get("STRIDE_SHARED_DATA", str(SHARED_DATA))) / "gaitpdb"
-
-
-def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
-    """95 % Wilson score interval of k successes in n."""
-    if n == 0:
-        return (math.nan, math.nan)
-    p = k / n
-    d = 1 + z * z / n
-    c = (p + z * z / (2 * n)) / d
-    h = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
-    return (max(0.0, c - h), min(1.0, c + h))
 
 
 def fmt(label: str, k: int, n: int) -> str:
