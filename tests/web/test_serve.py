@@ -413,3 +413,37 @@ def test_cli_help_lists_serve() -> None:
     r = CliRunner().invoke(app, ["serve", "--help"])
     assert r.exit_code == 0 and "--host" in r.output and "--library" in r.output
     assert "--allow-host" in r.output
+
+
+def test_the_printed_token_url_opens_the_app_in_a_browser(
+    browser: object, tmp_path: Path, sim_file: Path
+) -> None:
+    """Headless Chromium opens what `stride serve` prints beyond loopback: ?token= sets the
+    cookie that the page's own requests (/mp, /fw, its service worker) carry, and the
+    #token= fragment survives the redirect for the page's upload header."""
+    from playwright.sync_api import Browser
+
+    from tests.web.conftest import LiveServer
+
+    assert isinstance(browser, Browser)
+    with LiveServer(tmp_path / "lib" / "library.sqlite", token=TOKEN) as server:
+        ctx = browser.new_context()
+        page = ctx.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        assert page.goto(server.url + "/").status == 401  # type: ignore[union-attr]
+        page.goto(f"{server.url}/?token={TOKEN}#token={TOKEN}")
+        page.wait_for_function("() => document.body.dataset.ready === '1'", timeout=60_000)
+        assert page.evaluate("localStorage.getItem('stride-token')") == TOKEN
+        assert "token=" not in page.url
+        status = page.evaluate(
+            """async (b) => (await fetch('/api/upload?name=run.strd', {method: 'POST',
+                headers: {'x-stride-token': localStorage.getItem('stride-token')},
+                body: new Uint8Array(b)})).status""",
+            list(sim_file.read_bytes()),
+        )
+        assert status == 201 and errors == []
+        ctx.close()
+        other = browser.new_context()  # another browser, no token: nothing
+        assert other.new_page().goto(server.url + "/sessions").status == 401  # type: ignore[union-attr]
+        other.close()
