@@ -51,6 +51,12 @@ def print_real(res: F.RealFindings, console: Console) -> None:
         ho = res.rate(key, True)
         t.add_row(label, ho.text(), res.rate(key, False).text(), _goal(ho, goal, upper))
     console.print(t)
+    pr = res.rate("shoes_ref", None)
+    console.print(
+        "footwear with a learnt reference (pods that saw another walk of the same person; "
+        f"thresholds from Stöggl 2010, not fitted here): {pr.text()} "
+        f"{_goal(pr, F.GOAL_FP, True)}"
+    )
     b = res.baseline
     sd = ", ".join(f"{n} {v:.1f}" for n, v in zip(F.B.FEATURES, b.sd, strict=True))
     console.print(

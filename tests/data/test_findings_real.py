@@ -37,3 +37,12 @@ def test_subject_split_is_fixed_and_keeps_walks_of_one_person_together() -> None
     fit, held = F.split_subjects(["GaCo05", "GaCo01", "JuCo03", "SiCo07", "GaCo03"])
     assert fit == {"GaCo01", "GaCo05", "SiCo07"} and held == {"GaCo03", "JuCo03"}
     assert F.subject_of("GaCo05_10") == "GaCo05" and F.subject_of("GaPt07_01") is None
+
+
+def test_footwear_finding_with_a_learnt_reference_is_the_pods_flag(real: F.RealFindings) -> None:
+    """Pods that learnt a person's reference from another of their walks: the report's
+    footwear finding is exactly the pod's UNSTABLE flag, walk by walk."""
+    assert len(real.pairs) >= 20
+    assert all(p.shoes == p.pod_unstable for p in real.pairs), [
+        (p.reference, p.walk) for p in real.pairs if p.shoes != p.pod_unstable
+    ]

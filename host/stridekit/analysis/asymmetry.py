@@ -259,8 +259,8 @@ def leg_length(x: np.ndarray, w: np.ndarray, base: Baseline) -> LLDFinding:
     word = "likely" if category == "likely" else "possible"
     text = (
         f"{word} leg-length difference: the loading pattern of a longer {longer} leg "
-        f"(the {shorter} leg lands harder and further forward, the {longer} stays longer "
-        f"on the ground), {a:.1f} SD beyond healthy people (pattern score {score:+.1f}). "
+        f"(the {shorter} leg lands harder, the {longer} stays longer on the ground), "
+        f"pattern score {score:+.1f} where healthy people stay within +-{FINDING_Z:.0f}. "
         "Studies see this pattern from about 1 cm walking and 2 cm running; gait data "
         "cannot tell the size: a clinician can measure it"
     )

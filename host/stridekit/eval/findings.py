@@ -89,6 +89,7 @@ class HealthyWalk:
     name: str
     subject: str
     run: MergedRun
+    path: Path
 
 
 def subject_of(name: str) -> str | None:
@@ -118,7 +119,7 @@ def _import_walk(path: Path) -> HealthyWalk:
     rec = gaitpdb.read(path)
     subject = subject_of(path.stem)
     assert subject is not None
-    return HealthyWalk(path.stem, subject, _merged_of(record(rec).data))
+    return HealthyWalk(path.stem, subject, _merged_of(record(rec).data), path)
 
 
 def healthy_walks(
@@ -228,10 +229,47 @@ def _seen(cause: object) -> bool:
 
 
 @dataclass
+class PairResult:
+    """A walk judged by pods that learnt their UNSTABLE reference from another walk of
+    the same person (the footwear rule needs the runner's own reference)."""
+
+    reference: str
+    walk: str
+    shoes: bool  # the report's footwear finding
+    pod_unstable: bool
+
+
+def _judge_pair(paths: tuple[Path, Path]) -> PairResult:
+    from stridekit.importers import gaitpdb
+    from stridekit.importers.common import learn_references, record
+
+    ref_path, path = paths
+    refs = learn_references(gaitpdb.read(ref_path))
+    run = _merged_of(record(gaitpdb.read(path), references=refs).data)
+    a = analyse([run])
+    shoes = next((c for c in a.causes if c.key == "shoes"), None)
+    return PairResult(
+        ref_path.stem,
+        path.stem,
+        bool(shoes is not None and _seen(shoes)),
+        _pod_flag(run, fw_config.FLAG_UNSTABLE),
+    )
+
+
+def reference_pairs(walks: Sequence[HealthyWalk]) -> list[tuple[Path, Path]]:
+    """Every ordered pair of two walks of one subject (reference walk, judged walk)."""
+    by: dict[str, list[Path]] = {}
+    for w in walks:
+        by.setdefault(w.subject, []).append(w.path)
+    return [(a, b) for ps in by.values() for a in ps for b in ps if a != b]
+
+
+@dataclass
 class RealFindings:
     walks: list[WalkResult]
     baseline: B.Baseline
     baseline_matches_committed: bool
+    pairs: list[PairResult] = field(default_factory=list)
 
     def rows(self, held_out: bool | None) -> list[WalkResult]:
         return [w for w in self.walks if held_out is None or w.held_out == held_out]
@@ -253,6 +291,8 @@ class RealFindings:
             return Rate(sum(w.shoes for w in rows), len(rows))
         if what == "pod_unstable":
             return Rate(sum(w.pod_unstable for w in rows), len(rows))
+        if what == "shoes_ref":
+            return Rate(sum(p.shoes or p.pod_unstable for p in self.pairs), len(self.pairs))
         raise ValueError(what)
 
 
@@ -268,7 +308,8 @@ def real_findings(
     except (OSError, ValueError, KeyError):
         same = False
     res = [judge_walk(w, base, w.subject not in fit_s) for w in walks]
-    return RealFindings(res, base, same)
+    pairs = list(_map(_judge_pair, reference_pairs(walks), workers, progress))
+    return RealFindings(res, base, same, pairs)
 
 
 def write_baseline(base: B.Baseline, path: Path = B.BASELINE_FILE) -> None:

@@ -163,22 +163,39 @@ def header_for(rec: ImportedRecord, foot: RawFoot, session_id: int) -> R.Session
     )
 
 
-def record(rec: ImportedRecord, first_session_id: int = 1) -> Recorded:
-    """Every foot of a record as one pod session each, in one byte string (left first)."""
+def record(
+    rec: ImportedRecord, first_session_id: int = 1, references: list[str | None] | None = None
+) -> Recorded:
+    """Every foot of a record as one pod session each, in one byte string (left first).
+
+    references: per foot, the UNSTABLE reference a pod learnt from this person's earlier
+    sessions (`learn_references` of another record), or None.
+    """
     chunks: list[bytes] = []
     outs: list[KernelOutput] = []
     hdrs: list[R.SessionHeader] = []
+    refs = references or [None] * len(rec.feet)
     for i, foot in enumerate(rec.feet):
         hdr = header_for(rec, foot, first_session_id + i)
-        data, out = record_foot(rec, foot, hdr)
+        data, out = record_foot(rec, foot, hdr, refs[i])
         chunks.append(data)
         outs.append(out)
         hdrs.append(hdr)
     return Recorded(b"".join(chunks), outs, hdrs)
 
 
+def learn_references(rec: ImportedRecord) -> list[str | None]:
+    """Per foot, the UNSTABLE reference a pod would store after recording this record."""
+    out: list[str | None] = []
+    for i, foot in enumerate(rec.feet):
+        k = kernel_for(header_for(rec, foot, i + 1))
+        run_kernel(k, foot.t_us, foot.cells, foot.imu, foot.imu_present)
+        out.append(k.reference_note() if k.learn_reference() else None)
+    return out
+
+
 def record_foot(
-    rec: ImportedRecord, foot: RawFoot, hdr: R.SessionHeader
+    rec: ImportedRecord, foot: RawFoot, hdr: R.SessionHeader, reference: str | None = None
 ) -> tuple[bytes, KernelOutput]:
     """One session as a pod would have written it, with the source's reference events."""
     if foot.cells.shape[1] != hdr.n_cells:
@@ -186,11 +203,13 @@ def record_foot(
     if len(foot.t_us) == 0 or foot.t_us[0] != 0:
         # the kernel counts session time from the first sample it is given
         raise ValueError(f"{rec.name}: the first sample must be at t_us 0")
-    out = run_kernel(kernel_for(hdr), foot.t_us, foot.cells, foot.imu, foot.imu_present)
+    k = kernel_for(hdr, [reference] if reference else ())
+    out = run_kernel(k, foot.t_us, foot.cells, foot.imu, foot.imu_present)
     w = SessionWriter()
     w.add(R.REC_HEADER, hdr.to_bytes())
     src = ", ".join(p.name for p in rec.files)
-    texts = [f"imported from {rec.dataset} {rec.name} ({src})", *foot.notes]
+    texts = [*([reference] if reference else []), f"imported from {rec.dataset} {rec.name} ({src})"]
+    texts += foot.notes
     texts += [f"data issue: {x}" for x in foot.issues]
     for text in texts:
         w.add(R.REC_NOTE, R.Note(0, text).to_bytes())
