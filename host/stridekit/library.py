@@ -20,7 +20,8 @@ began after it) are kept too, as a damaged session of their own under the
 unknown pod 000000000000 (foot "unknown"), never folded into a neighbour.
 A file with no intact record at all is refused with BadSessionFile.
 
-Importing the same bytes twice changes nothing. Files are written atomically
+Importing the same bytes twice changes nothing, also when a later copy replaced
+them (their sha256 is kept in `superseded`). Files are written atomically
 (tmp + fsync + rename) before the row that names them is committed.
 
 Concurrent imports (threads of `stride serve`, several `stride import`/`stride sync`
@@ -103,6 +104,13 @@ MIGRATIONS: tuple[str, ...] = (
     """,
     """
     CREATE INDEX sessions_started ON sessions (started_at);
+    """,
+    # bytes a later import replaced: importing them again changes nothing
+    """
+    CREATE TABLE superseded (
+        sha256 TEXT PRIMARY KEY,
+        session_id INTEGER NOT NULL REFERENCES sessions(id)
+    );
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -375,10 +383,10 @@ class Library:
         sha = hashlib.sha256(d.data).hexdigest()
         hdr = s.header
         dev = bytes(hdr.device_id).hex()
-        dup = self.db.execute("SELECT id FROM sessions WHERE sha256 = ?", (sha,)).fetchone()
+        dup = self._known(self.db, sha)
         if dup is not None:  # the common case, without writing a file
-            res.session_ids.append(dup["id"])
-            res.unchanged.append(dup["id"])
+            res.session_ids.append(dup)
+            res.unchanged.append(dup)
             return
         # A name no other import uses: a concurrent import of the same bytes writes its
         # own file, so neither can unlink the other's.
@@ -413,10 +421,10 @@ class Library:
         hdr = s.header
         dev = bytes(hdr.device_id).hex()
         where = f"{name} ({s.foot}, device {dev}, session {hdr.session_id})"
-        dup = db.execute("SELECT id FROM sessions WHERE sha256 = ?", (sha,)).fetchone()
+        dup = self._known(db, sha)
         if dup is not None:  # imported by someone else since the check above
-            res.session_ids.append(dup["id"])
-            res.unchanged.append(dup["id"])
+            res.session_ids.append(dup)
+            res.unchanged.append(dup)
             return False, None, []
         notes = [f"{where}: {t}" for t in d.issues]
         pod_id = self._pod(db, dev, hdr.foot)
@@ -442,6 +450,13 @@ class Library:
             if row["state"] != "complete" and (extends or d.state == "complete"):
                 target = row["id"]
                 old_file = row["file"]
+                old_sha = db.execute(
+                    "SELECT sha256 FROM sessions WHERE id = ?", (target,)
+                ).fetchone()[0]
+                db.execute(
+                    "INSERT OR REPLACE INTO superseded (sha256, session_id) VALUES (?, ?)",
+                    (old_sha, target),
+                )
                 break
         vals = {
             "pod_id": pod_id,
@@ -483,6 +498,16 @@ class Library:
             res.replaced.append(sid)
         res.session_ids.append(sid)
         return True, old_file, notes
+
+    @staticmethod
+    def _known(db: sqlite3.Connection, sha: str) -> int | None:
+        """The session holding these bytes, or the one that replaced them; None if new."""
+        row = db.execute("SELECT id FROM sessions WHERE sha256 = ?", (sha,)).fetchone()
+        if row is None:
+            row = db.execute(
+                "SELECT session_id FROM superseded WHERE sha256 = ?", (sha,)
+            ).fetchone()
+        return None if row is None else int(row[0])
 
     @staticmethod
     def _pod(db: sqlite3.Connection, dev: str, foot: int) -> int:

@@ -314,3 +314,24 @@ def test_an_impossible_clock_is_no_start_time_and_the_listing_works(tmp_path: Pa
     assert r.exit_code == 0, r.output
     r = CliRunner().invoke(app, ["sessions", "--library", str(tmp_path), "--state", "bogus"])
     assert r.exit_code == 2 and "complete, partial, damaged" in r.output
+
+
+def test_importing_again_after_a_replacement_changes_nothing(
+    run_bytes: bytes, tmp_path: Path
+) -> None:
+    """A damaged copy of a session, then the complete one, in one file (found by the
+    fuzzer): the complete copy replaces the damaged row; importing the file again used
+    to add the damaged copy back as a new row. Its bytes are now known as superseded."""
+    right = split_sessions(run_bytes)[1]
+    recs = records_of(right)
+    damaged = encode([*recs[:3], recs[2], *recs[3:]])  # one record twice
+    data = damaged + right
+    with Library(tmp_path) as lib:
+        first = lib.import_bytes(data, "twice.strd")
+        assert len(first.added) == 1 and first.replaced == first.added
+        rows = lib.sessions()
+        assert [r.state for r in rows] == ["complete"]
+        again = lib.import_bytes(data, "twice.strd")
+        assert again.added == again.replaced == [] and len(again.unchanged) == 2
+        assert lib.sessions() == rows
+        assert lib.import_bytes(damaged, "d.strd").unchanged == [rows[0].id]
