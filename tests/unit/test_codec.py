@@ -290,3 +290,40 @@ def test_sample_round_trip(t: int, cells: list[int], imu: list[int] | None) -> N
     assert n == R.sample_len(len(cells), imu is not None)
     t2, c2, i2 = R.unpack_sample(bytes(buf[:n]))
     assert (t2, list(c2), None if i2 is None else list(i2)) == (t, cells, imu)
+
+
+@pytest.mark.mpy
+@pytest.mark.usefixtures("micropython_available")
+def test_resync_gives_the_same_records_inside_micropython() -> None:
+    """The resynchronising decoder runs on the pod too (store recovery): same records,
+    same errors, on junk before old-style frames, overlong junk and torn frames."""
+    from stridekit import mpy
+
+    junk = bytes(range(1, 256)) * 20
+    data = (
+        b"\x17\x42"
+        + old_frame(R.REC_HEADER, 0, header.to_bytes())
+        + junk
+        + old_frame(R.REC_STEP, 1, bytes(50))
+        + frame(R.REC_STEP, 2, bytes(50))[:-9]
+        + frame(R.REC_NOTE, 3, R.Note(1, "after").to_bytes())
+    )
+    recs, dec = decode(data)
+    assert [r.seq for r in recs] == [0, 1, 3]
+    script = r"""
+from stridefw import records
+data = open("/in.bin", "rb").read()
+dec = records.FrameDecoder()
+out = []
+for i in range(0, len(data), 333):
+    out += dec.feed(data[i:i + 333])
+dec.close()
+for r in out:
+    print("rec", r.rtype, r.seq, r.offset, len(r.payload))
+for off, why in dec.errors:
+    print("err", off, why)
+"""
+    res = mpy.run(script, {"/in.bin": data})
+    want = [f"rec {r.rtype} {r.seq} {r.offset} {len(r.payload)}" for r in recs]
+    want += [f"err {off} {why}" for off, why in dec.errors]
+    assert res.stdout.split("\n")[: len(want)] == want
