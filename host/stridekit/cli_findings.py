@@ -169,6 +169,11 @@ def print_corpus(res: F.CorpusFindings, console: Console) -> None:
     ):
         g.add_row(label, r.text(), _goal(r, goal, upper))
     console.print(g)
+    ever = F.Rate(sum(r.pod_unstable_ever for r in ctl), len(ctl))
+    console.print(
+        f"pod UNSTABLE raised at some moment of a control's run (live view; the flag above "
+        f"is the state at the end): {ever.text()}"
+    )
     if errors:
         console.print(f"[yellow]{len(errors)} runner(s) could not be judged:[/]")
         for r in errors[:10]:

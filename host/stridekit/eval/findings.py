@@ -195,8 +195,15 @@ class WalkResult:
     score: float
 
 
-def _pod_flag(run: MergedRun, bit: int) -> bool:
-    return any(s is not None and any(f.flags & bit for f in s.flags) for s in (run.left, run.right))
+def _pod_flag(run: MergedRun, bit: int, ever: bool = False) -> bool:
+    """The pods' flag at the end of the run (as their SessionEnd and the report state it),
+    or, with ever, whether it was raised at any moment (what a live view showed)."""
+    for s in (run.left, run.right):
+        if s is None or not s.flags:
+            continue
+        if any(f.flags & bit for f in s.flags) if ever else s.flags[-1].flags & bit:
+            return True
+    return False
 
 
 def judge_walk(w: HealthyWalk, base: B.Baseline, held_out: bool) -> WalkResult:
@@ -213,19 +220,10 @@ def judge_walk(w: HealthyWalk, base: B.Baseline, held_out: bool) -> WalkResult:
         asym.judged,
         lld.category if (asym.judged and lld is not None) else "",
         asym.uneven,
-        bool(shoes is not None and _seen(shoes)),
+        bool(shoes is not None and shoes.seen),
         _pod_flag(w.run, fw_config.FLAG_UNSTABLE),
         lld.z if lld is not None else float("nan"),
     )
-
-
-def _seen(cause: object) -> bool:
-    """A cause counts as a finding when the report marks it seen (or, before that field
-    existed, when it carries points)."""
-    seen = getattr(cause, "seen", None)
-    if seen is not None:
-        return bool(seen)
-    return int(getattr(cause, "points", 0)) > 0
 
 
 @dataclass
@@ -251,7 +249,7 @@ def _judge_pair(paths: tuple[Path, Path]) -> PairResult:
     return PairResult(
         ref_path.stem,
         path.stem,
-        bool(shoes is not None and _seen(shoes)),
+        bool(shoes is not None and shoes.seen),
         _pod_flag(run, fw_config.FLAG_UNSTABLE),
     )
 
@@ -333,6 +331,7 @@ class RunnerResult:
     uneven: bool
     shoes: bool
     pod_unstable: bool
+    pod_unstable_ever: bool = False
     error: str = ""
 
 
@@ -371,8 +370,9 @@ def _judge_runner(task: tuple[str, dict[str, object]]) -> RunnerResult:
         base.lld = asym.lld.category
         base.lld_side = asym.lld.longer_side
     base.uneven = asym.uneven
-    base.shoes = bool(shoes is not None and _seen(shoes))
+    base.shoes = bool(shoes is not None and shoes.seen)
     base.pod_unstable = _pod_flag(run, fw_config.FLAG_UNSTABLE)
+    base.pod_unstable_ever = _pod_flag(run, fw_config.FLAG_UNSTABLE, ever=True)
     return base
 
 
