@@ -103,7 +103,8 @@ def test_walking_leg_length_difference_is_found_on_the_long_side(side: str) -> N
     )
     a = symmetry(foot_steps(run, 0), foot_steps(run, 1))
     assert a.judged and a.mode == "walking"
-    assert a.lld is not None and a.lld.detected and a.lld.longer_side == side, a.lld.text
+    assert a.lld is not None
+    assert a.lld.detected and a.lld.longer_side == side, a.lld.text
     assert a.lld.category in ("possible", "likely")
     assert side in a.lld.text and "cm" in a.lld.text
     assert not np.isfinite(a.lld.magnitude_cm)  # no size from gait data
