@@ -487,7 +487,7 @@ class App:
                 k.set_reference_note(f.read())
             finally:
                 f.close()
-        except OSError:
+        except (OSError, ValueError):  # no file, or one that is not text: no reference
             pass
         if k.has_ref:
             self.note(k.reference_note())

@@ -1054,6 +1054,11 @@ class StepKernel:
             return False
         if v != _REF_VERSION:
             return False
+        # log2_q8 of a 32-bit scale lies in 0..8191: anything else is a damaged note
+        # (and would overflow the reference array or the rule's small-int arithmetic)
+        for x in (l_cop, l_st, l_sr):
+            if x < 0 or x >= 8192:
+                return False
         self.set_reference(l_cop, l_st, l_sr)
         return True
 

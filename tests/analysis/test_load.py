@@ -61,6 +61,11 @@ def test_runs_without_a_wall_clock_have_no_date() -> None:
     a = analyse([earlier, run])
     assert all("1970" not in c.finding for c in a.causes)
     assert next(c for c in a.causes if c.key == "load").status == "could not judge"
+    # a CRC-valid Sync far past any calendar is no date either (fromtimestamp would raise)
+    absurd = dataclasses.replace(_run(0, 30, 51), start_unix_s=float(2**62) / 1e6)
+    ld = load([absurd])
+    assert not ld.dated and "unknown" in ld.guideline_text
+    assert analyse([absurd]).run is absurd
     # a dated current run leaves the undated one out, and says so
     ld = load([earlier, _run(0, 30, 51)])
     assert ld.dated and ld.undated_runs == 1 and "without a date" in ld.text

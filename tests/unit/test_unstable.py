@@ -37,7 +37,7 @@ def test_log2_q8_within_a_hundredth() -> None:
 def test_reference_note_round_trip_and_rejects_others() -> None:
     k = fw_kernel.StepKernel(fw_layouts.INSOLE_8, nominal(8))
     assert not k.has_ref
-    k.set_reference(3100, -5, 2200)
+    k.set_reference(3100, 5, 2200)
     text = k.reference_note()
     assert text.startswith(fw_kernel.UNSTABLE_REF_NOTE)
     k2 = fw_kernel.StepKernel(fw_layouts.INSOLE_8, nominal(8))
@@ -45,7 +45,12 @@ def test_reference_note_round_trip_and_rejects_others() -> None:
     k2.reset()  # a new session keeps the runner's reference
     assert k2.has_ref and k2.reference_note() == text
     bad_notes = ("raw capture stopped", fw_kernel.UNSTABLE_REF_NOTE + " 9 1 2 3", text + " 4")
-    for bad in (*bad_notes, fw_kernel.UNSTABLE_REF_NOTE + " 1 a b c"):
+    # out of log2_q8's range: a damaged note, not a reference (99999999999 would not
+    # even fit the reference array)
+    out_of_range = [
+        fw_kernel.UNSTABLE_REF_NOTE + x for x in (" 1 99999999999 0 0", " 1 -5 0 0", " 1 0 8192 0")
+    ]
+    for bad in (*bad_notes, *out_of_range, fw_kernel.UNSTABLE_REF_NOTE + " 1 a b c"):
         k3 = fw_kernel.StepKernel(fw_layouts.INSOLE_8, nominal(8))
         assert not k3.set_reference_note(bad) and not k3.has_ref
 

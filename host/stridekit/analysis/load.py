@@ -50,13 +50,15 @@ ACUTE_DAYS = 7
 CHRONIC_DAYS = 28
 CHART_WINDOWS = 8  # 7-day windows shown in the report's charts
 # 2000-01-01 UTC: a start before this is a pod clock that was never set.
-WALL_CLOCK_MIN_S = 946_684_800.0
+WALL_CLOCK_MIN_S = 946_684_800.0  # 2000-01-01
+WALL_CLOCK_MAX_S = 4_102_444_800.0  # 2100-01-01
 DAY_S = 86400.0
 
 
 def has_wall_clock(unix_s: float) -> bool:
-    """True when a start time is a real date (the pod's clock had been set)."""
-    return unix_s >= WALL_CLOCK_MIN_S
+    """True when a start time is a real date (the pod's clock had been set, and to a
+    date a calendar holds: a CRC-valid but absurd Sync must not reach a date)."""
+    return WALL_CLOCK_MIN_S <= unix_s < WALL_CLOCK_MAX_S
 
 
 def session_key(s: Session) -> tuple[object, ...]:
