@@ -67,6 +67,7 @@ class Balance:
 
     def __init__(self):
         self._n = array.array("i", bytes(8))  # steps per foot (capped)
+        self._n_lr = array.array("i", bytes(8))  # of them with a measured loading rate
         self._mean = array.array("i", bytes(4 * 2 * N_METRICS))  # Q4
         self.si_pm = array.array("i", bytes(4 * N_METRICS))
         self.reset()
@@ -74,6 +75,7 @@ class Balance:
     def reset(self):
         for i in range(2):
             self._n[i] = 0
+            self._n_lr[i] = 0
         for i in range(2 * N_METRICS):
             self._mean[i] = 0
         for i in range(N_METRICS):
@@ -84,7 +86,7 @@ class Balance:
         self._pattern = 0  # consecutive steps showing the leg-length pattern
         self.uneven = False
         self.side = 0  # +1: left loaded more, -1: right, 0: none
-        self.strike_diff_pm = 0  # strike point L - R, per mille of foot length
+        self.strike_diff_pm = 0  # strike point L - R, per mille of foot length (reported, no rule)
         self.lld_long = 0  # leg-length pattern: +1 left limb longer, -1 right, 0 none
 
     def add_step(self, foot, step):
@@ -98,7 +100,11 @@ class Balance:
         self._ew(b + M_PEAK, _u16(step, 16), n)
         lr = _u32(step, 20)
         if lr > 0:  # 0: the kernel found no rise to measure; it is not a soft landing
-            self._ew(b + M_LOADING, lr >> 4, n)  # N/s / 16
+            m = self._n_lr[foot]
+            if m < BAL_N_MAX:
+                m += 1
+                self._n_lr[foot] = m
+            self._ew(b + M_LOADING, lr >> 4, m)  # N/s / 16, over the measured steps
         self._ew(b + M_STANCE, _u32(step, 8) >> 4, n)  # us / 16
         self._ew(b + M_STRIKE, _i16(step, 28), n)
         self.steps += 1

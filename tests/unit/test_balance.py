@@ -89,3 +89,15 @@ def test_leg_length_pattern_is_a_signed_sum_in_healthy_sds() -> None:
     b = run(-60, -120)
     assert b.uneven and b.lld_long == -1 and b.side == 1
     assert not run(20, 40).uneven  # ~1.8 SDs: healthy people look like this
+
+
+def test_unmeasured_loading_rates_do_not_pull_the_mean_down() -> None:
+    """A step whose loading rate the kernel could not measure (0) is left out of that
+    mean, also when it is a foot's first step."""
+    b = balance.Balance()
+    b.add_step(0, step(15000, 2_400_000, lr=0))
+    b.add_step(1, step(15000, 2_400_000, lr=60_000))
+    for _ in range(40):
+        b.add_step(0, step(15000, 2_400_000, lr=60_000))
+        b.add_step(1, step(15000, 2_400_000, lr=60_000))
+    assert b.si_pm[balance.M_LOADING] == 0
