@@ -141,7 +141,7 @@ def print_corpus(res: F.CorpusFindings, console: Console) -> None:
     ctl = res.group("control")
     big = [r for r in res.group("lld") if r.lld_cm >= 2.0]
     ton = res.group("toning")
-    g = Table(title="Goals (issue 16), simulated runners")
+    g = Table(title="Goals of the findings, simulated runners")
     g.add_column("goal")
     g.add_column("measured", justify="right")
     g.add_column("", justify="right")

@@ -132,6 +132,20 @@ def run_kernel(
     return out
 
 
+def learnt_reference(
+    header: R.SessionHeader,
+    t_us: np.ndarray,
+    cells: np.ndarray,
+    imu: np.ndarray | None = None,
+    imu_present: np.ndarray | None = None,
+) -> str | None:
+    """The UNSTABLE reference Note a pod stores after recording these samples
+    (StepKernel.learn_reference, as the app does at `rec stop`), or None."""
+    k = kernel_for(header)
+    run_kernel(k, t_us, cells, imu, imu_present)
+    return k.reference_note() if k.learn_reference() else None
+
+
 def write_recording(
     w: SessionWriter,
     t_us: np.ndarray,

@@ -168,7 +168,9 @@ def test_reading_a_session_while_an_import_extends_it(
 
 # ---------------------------------------------------------------- real processes
 def _worker(path: str, chunks: list[bytes], barrier: object, errors: object) -> None:
-    barrier.wait()  # type: ignore[attr-defined]  # all start together: the worst case
+    # all start together (the worst case); the timeouts only turn a dead worker into an
+    # error instead of a hang
+    barrier.wait(600)  # type: ignore[attr-defined]
     n = 0
     for data in chunks:
         try:
@@ -198,7 +200,7 @@ def concurrent_imports(path: Path, run_bytes: bytes, workers: int = 4) -> tuple[
     ]
     for p in procs:
         p.start()
-    raised = sum(errors.get() for _ in procs)
+    raised = sum(errors.get(timeout=600) for _ in procs)
     for p in procs:
         p.join()
     return len([x for x in check_library(path) if "is gone" in x]), raised

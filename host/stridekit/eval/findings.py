@@ -36,12 +36,12 @@ from stridekit.analysis.gait_mode import gait_mode
 from stridekit.analysis.steps import foot_steps
 from stridekit.errors import StrideError
 from stridekit.merge import MergedRun, merge_run
-from stridekit.session import Session, iter_records, read_sessions, sessions_from_records
+from stridekit.session import Session, read_sessions, sessions_from_bytes
 
 Progress = Callable[[int, int], None]
 _CONTROL = re.compile(r"^(Ga|Ju|Si)Co(\d+)_\d+$")
 
-# Goals of issue 16, printed beside the figures (never asserted as tests of chance).
+# Goals for the findings, printed beside the figures (never asserted as tests of chance).
 GOAL_FP = 0.05
 GOAL_JUDGED = 0.80
 GOAL_SENS = 0.90
@@ -105,8 +105,7 @@ def split_subjects(subjects: Iterable[str]) -> tuple[set[str], set[str]]:
 
 
 def _merged_of(data: bytes) -> MergedRun:
-    recs, issues, _ = iter_records(data)
-    ss = sessions_from_records(recs, issues)
+    ss = sessions_from_bytes(data)
     left = next(s for s in ss if s.header.foot == 0)
     right = next(s for s in ss if s.header.foot == 1)
     return merge_run(left, right)

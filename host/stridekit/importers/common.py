@@ -27,7 +27,7 @@ from stridefw import config as fw_config
 from stridefw import layouts as fw_layouts
 from stridefw import records as R
 from stridekit.errors import StrideError
-from stridekit.replay import KernelOutput, kernel_for, run_kernel, write_recording
+from stridekit.replay import KernelOutput, kernel_for, learnt_reference, run_kernel, write_recording
 from stridekit.session import SessionWriter
 
 G_M_S2 = 9.80665  # standard gravity: m/s^2 per g
@@ -186,12 +186,10 @@ def record(
 
 def learn_references(rec: ImportedRecord) -> list[str | None]:
     """Per foot, the UNSTABLE reference a pod would store after recording this record."""
-    out: list[str | None] = []
-    for i, foot in enumerate(rec.feet):
-        k = kernel_for(header_for(rec, foot, i + 1))
-        run_kernel(k, foot.t_us, foot.cells, foot.imu, foot.imu_present)
-        out.append(k.reference_note() if k.learn_reference() else None)
-    return out
+    return [
+        learnt_reference(header_for(rec, f, i + 1), f.t_us, f.cells, f.imu, f.imu_present)
+        for i, f in enumerate(rec.feet)
+    ]
 
 
 def record_foot(

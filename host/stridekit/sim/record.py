@@ -16,7 +16,7 @@ from stridefw import calib as fw_calib
 from stridefw import config as fw_config
 from stridefw import records as R
 from stridefw import store as S
-from stridekit.replay import kernel_for, run_kernel, write_recording
+from stridekit.replay import kernel_for, learnt_reference, run_kernel, write_recording
 from stridekit.session import SessionWriter
 from stridekit.sim.gait import SimFoot, SimRun
 
@@ -46,12 +46,10 @@ RAW_OFF_NOTE = S.NOTE_RAW_PREFIX + " off: steps only"
 def learn_references(run: SimRun) -> list[str | None]:
     """What each pod stores after recording this run: its UNSTABLE reference Note text
     (StepKernel.learn_reference, as the app does at `rec stop`), or None."""
-    out: list[str | None] = []
-    for i, foot in enumerate(run.feet):
-        k = kernel_for(header_for(run, foot, i + 1))
-        run_kernel(k, foot.device_ticks(), foot.cells, foot.imu, foot.imu_present)
-        out.append(k.reference_note() if k.learn_reference() else None)
-    return out
+    return [
+        learnt_reference(header_for(run, f, i + 1), f.device_ticks(), f.cells, f.imu, f.imu_present)
+        for i, f in enumerate(run.feet)
+    ]
 
 
 def record_foot(
