@@ -10,6 +10,7 @@ codec (stridefw.records); nothing here re-implements the wire format.
 from __future__ import annotations
 
 import binascii
+import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -204,30 +205,29 @@ def sessions_from_records(
                 cur = _Builder(None, rec.offset, None)
                 out.append(cur)
             cur.add(rec)
+    # builders and sessions are in stream order: the owner of an offset is found by
+    # bisection (a linear scan per skipped frame made hostile input quadratic)
+    starts = [b.offset for b in out]
     for off, seq in skipped_at:
-        owner = None
-        for b in out:
-            if b.offset <= off:
-                owner = b
-        if owner is not None:
-            owner.skipped_seqs.append(seq)
+        i = bisect.bisect_right(starts, off) - 1
+        if i >= 0:
+            out[i].skipped_seqs.append(seq)
     sessions = [b.build() for b in out]
     kept = [s for s in sessions if keep_orphans or not s.header_lost]
-    if issues:
-        # attach stream-level issues to the session whose span holds them
-        for iss in issues:
-            owner = kept[0] if kept else None
-            for s in kept:
-                if iss.offset >= s.offset:
-                    owner = s
-            if owner is not None:
-                owner.issues.append(iss)
+    kept_starts = [k.offset for k in kept]
+    # attach stream-level issues to the session whose span holds them
+    for iss in issues or ():
+        i = bisect.bisect_right(kept_starts, iss.offset) - 1
+        owner = kept[max(i, 0)] if kept else None
+        if owner is not None:
+            owner.issues.append(iss)
     if not keep_orphans:
         for s in sessions:
             if not s.header_lost:
                 continue
-            before = [k for k in kept if k.offset < s.offset]
-            owner = before[-1] if before else (kept[0] if kept else None)
+            i = bisect.bisect_left(kept_starts, s.offset) - 1
+            before = i >= 0
+            owner = kept[i] if before else (kept[0] if kept else None)
             if owner is not None:
                 n = _n_records(s)
                 where = "before any SessionHeader" if not before else "after this session"
