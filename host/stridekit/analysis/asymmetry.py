@@ -45,6 +45,8 @@ from stridekit.analysis.baseline import (
     features,
     healthy,
     pattern_score,
+    si_gradient,
+    si_pct,
     z_scores,
 )
 from stridekit.analysis.gait_mode import RUNNING, WALKING, gait_mode, running_steps
@@ -131,11 +133,6 @@ def _si_pct(lm: float, rm: float) -> float:
     return symmetry_pm(max(round(lm), 0), max(round(rm), 0)) / 10.0
 
 
-def _si_float(lm: float, rm: float) -> float:
-    s = lm + rm
-    return 200.0 * (lm - rm) / s if s > 0 else 0.0
-
-
 def _block_agree(ls: FootSteps, rs: FootSteps, name: str, sign: float) -> float:
     t0 = min(ls.t_s[0], rs.t_s[0])
     t1 = max(ls.t_s[-1], rs.t_s[-1])
@@ -148,13 +145,8 @@ def _block_agree(ls: FootSteps, rs: FootSteps, name: str, sign: float) -> float:
         if len(lsel) < 5 or len(rsel) < 5:
             continue
         n += 1
-        agree += int(np.sign(_si_float(float(lsel.mean()), float(rsel.mean()))) == sign)
+        agree += int(np.sign(si_pct(float(lsel.mean()), float(rsel.mean()))) == sign)
     return agree / n if n else float("nan")
-
-
-def _gradient(lm: float, rm: float) -> tuple[float, float]:
-    s = (lm + rm) ** 2
-    return 400.0 * rm / s, -400.0 * lm / s
 
 
 def mode_steps(fs: FootSteps, mode: str) -> FootSteps:
@@ -199,7 +191,7 @@ def symmetry(
     for name, label, unit, scale in METRICS:
         lv, rv = ls[name], rs[name]
         lm, rm = float(lv.mean()), float(rv.mean())
-        gl, gr = _gradient(lm, rm)
+        gl, gr = si_gradient(lm, rm)
         se = math.sqrt(
             gl * gl * float(lv.var(ddof=1)) / len(lv) + gr * gr * float(rv.var(ddof=1)) / len(rv)
         )

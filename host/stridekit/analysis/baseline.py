@@ -45,6 +45,18 @@ BASELINE_FILE = Path(__file__).with_name("healthy_baseline.json")
 MIN_SHARE_BETWEEN = 0.25  # between-person variance never below this share of the total
 
 
+def si_pct(lm: float, rm: float) -> float:
+    """Symmetry index (L - R) / mean, %, of two non-negative means (0 when both are 0)."""
+    s = lm + rm
+    return 200.0 * (lm - rm) / s if s > 0 else 0.0
+
+
+def si_gradient(lm: float, rm: float) -> tuple[float, float]:
+    """(d SI / d lm, d SI / d rm) for the delta method (0, 0 when both means are 0)."""
+    s = lm + rm
+    return (400.0 * rm / s**2, -400.0 * lm / s**2) if s > 0 else (0.0, 0.0)
+
+
 def features(ls: FootSteps, rs: FootSteps) -> tuple[np.ndarray, np.ndarray]:
     """(x, W): the run's left-minus-right features (%) and their sampling covariance."""
     k = len(FEATURES)
@@ -60,9 +72,8 @@ def features(ls: FootSteps, rs: FootSteps) -> tuple[np.ndarray, np.ndarray]:
         else:
             lv, rv = ls[_SI_FIELDS[name]], rs[_SI_FIELDS[name]]
             lm, rm = float(lv.mean()), float(rv.mean())
-            s = lm + rm
-            x[i] = 200.0 * (lm - rm) / s if s > 0 else 0.0
-            gl[i], gr[i] = (400.0 * rm / s**2, -400.0 * lm / s**2) if s > 0 else (0.0, 0.0)
+            x[i] = si_pct(lm, rm)
+            gl[i], gr[i] = si_gradient(lm, rm)
         cols_l.append(lv)
         cols_r.append(rv)
     cl = np.atleast_2d(np.cov(np.stack(cols_l)))
