@@ -163,6 +163,15 @@ class _Decoded:
     issues: list[str]
 
 
+# SQLite rowids are signed 64-bit; a larger Python int raises OverflowError when bound.
+MAX_ROW_ID = (1 << 63) - 1
+
+
+def is_row_id(value: object) -> bool:
+    """Can `value` name a row (an int from 1 to MAX_ROW_ID)? Anything else names none."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ROW_ID
+
+
 def default_path() -> Path:
     """$STRIDEKIT_LIBRARY, else the user data dir (platformdirs) / stridekit / library.sqlite."""
     env = os.environ.get(ENV_VAR)
@@ -551,6 +560,8 @@ class Library:
     def sync_offset(self, device_id: bytes | str, device_session_id: int) -> int:
         """Bytes already held of a pod's session (where a resumed transfer starts); 0 if none."""
         dev = device_id.hex() if isinstance(device_id, bytes | bytearray) else device_id
+        if not -MAX_ROW_ID - 1 <= device_session_id <= MAX_ROW_ID:
+            return 0  # beyond SQLite's integers (OverflowError if bound): no session has it
         row = self.db.execute(
             "SELECT MAX(s.bytes_synced) FROM sessions s JOIN pods p ON p.id = s.pod_id "
             "WHERE p.device_id = ? AND s.device_session_id = ?",
@@ -583,7 +594,9 @@ class Library:
         return self._to_row(self._row(session_id))
 
     def _row(self, session_id: int) -> sqlite3.Row:
-        row = self.db.execute(self._SELECT + " WHERE s.id = ?", (session_id,)).fetchone()
+        row = None
+        if is_row_id(session_id):
+            row = self.db.execute(self._SELECT + " WHERE s.id = ?", (session_id,)).fetchone()
         if row is None:
             raise LibraryError(f"no session #{session_id} in {self.path}")
         return row
@@ -683,7 +696,9 @@ class Library:
         return int(db.execute(f"INSERT INTO {table} (name) VALUES (?)", (name,)).lastrowid or 0)
 
     def _must_exist(self, db: sqlite3.Connection, sid: int) -> sqlite3.Row:
-        row = db.execute("SELECT * FROM sessions WHERE id = ?", (sid,)).fetchone()
+        row = None
+        if is_row_id(sid):
+            row = db.execute("SELECT * FROM sessions WHERE id = ?", (sid,)).fetchone()
         if row is None:
             raise LibraryError(f"no session #{sid} in {self.path}")
         return row

@@ -293,6 +293,19 @@ def _error(message: str, status: int) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status)
 
 
+_DIGITS = re.compile(r"[0-9]{1,40}")  # longer than any id; the library says which exist
+
+
+def session_id(text: str) -> int | None:
+    """A library session id from a URL part (decimal digits only), else None."""
+    return int(text) if _DIGITS.fullmatch(text) else None
+
+
+def _bad_id(text: str) -> JSONResponse:
+    shown = text if len(text) <= 40 else text[:40] + "..."
+    return _error(f"no session {shown!r}: session ids are whole numbers (see /sessions)", 404)
+
+
 def create_app(cfg: ServeConfig) -> Starlette:
     """The Starlette app; raises ServeError when the web app or the interpreter is missing,
     or when it would bind beyond loopback without a token."""
@@ -361,26 +374,34 @@ def create_app(cfg: ServeConfig) -> Starlette:
         return HTMLResponse(_sessions_html(rows, _report_available()))
 
     async def session_file(request: Request) -> Response:
-        path = await run_in_threadpool(_session_path, library, request.path_params["sid"])
+        sid = session_id(request.path_params["sid"])
+        if sid is None:
+            return _bad_id(request.path_params["sid"])
+        path = await run_in_threadpool(_session_path, library, sid)
         if path is None:
-            return _error("no such session", 404)
+            return _error(f"no session #{sid} in the library", 404)
         return FileResponse(path, media_type="application/octet-stream", filename=path.name)
 
     async def session_report(request: Request) -> Response:
+        sid = session_id(request.path_params["sid"])
+        if sid is None:
+            return _bad_id(request.path_params["sid"])
+        if not _report_available():
+            return _error("no reports: stridekit.report is not in this install", 404)
         try:
-            out = await run_in_threadpool(_build_report, library, request.path_params["sid"])
+            out = await run_in_threadpool(_build_report, library, sid)
         except StrideError as e:
             return _error(f"no report: {e}", 422)
         if out is None:
-            return _error("no such session, or no stridekit.report in this install", 404)
+            return _error(f"no session #{sid} in the library (or its file is gone)", 404)
         return HTMLResponse(out)
 
     routes = [
         Route("/api/upload", upload, methods=["POST"]),
         Route("/api/sessions", sessions_json),
         Route("/sessions", sessions_page),
-        Route("/sessions/{sid:int}/file", session_file),
-        Route("/sessions/{sid:int}/report", session_report),
+        Route("/sessions/{sid}/file", session_file),
+        Route("/sessions/{sid}/report", session_report),
         Route("/fw/index.json", firmware_index),
         Route("/fw/stridefw/{name:str}", firmware_file),
         Mount("/mp", app=StaticFiles(directory=npm), name="mp"),

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from stridekit.errors import BadSessionFile
-from stridekit.library import STATES, Library, decode_session, split_sessions
+from stridekit.library import STATES, Library, LibraryError, decode_session, split_sessions
 from stridekit.sim.record import write_run
 from tests.conftest import sim
 
@@ -73,3 +73,32 @@ def test_the_original_is_complete(session_bytes: bytes, tmp_path: Path) -> None:
     with Library(tmp_path) as lib:
         (sid,) = lib.import_bytes(session_bytes, "ok.strd").session_ids
         assert lib.session(sid).state == "complete" and lib.session(sid).issues == []
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    sid=st.one_of(
+        st.integers(max_value=0),
+        st.integers(min_value=2**63 - 1),
+        st.sampled_from([0, -1, 2**63, 10**20, -(2**63) - 1]),
+    )
+)
+def test_ids_no_row_can_have_are_no_session(session_bytes: bytes, tmp_path: Path, sid: int) -> None:
+    """Ids beyond SQLite's 64-bit integers raised OverflowError (a 500 from `stride serve`)."""
+    with Library(tmp_path / "ids") as lib:
+        if not lib.sessions():
+            lib.import_bytes(session_bytes, "one.strd")
+        for call in (
+            lambda: lib.session(sid),
+            lambda: lib.session_path(sid),
+            lambda: lib.load(sid),
+            lambda: lib.extend(sid, b""),
+            lambda: lib.set_runner([sid], "ann"),
+            lambda: lib.set_shoe([sid], "x"),
+        ):
+            with pytest.raises(LibraryError, match=f"no session #{sid} "):
+                call()
+        assert lib.sync_offset(b"\0" * 6, sid) == 0
+        assert len(lib.sessions()) == 1 and lib.runners() == []

@@ -86,6 +86,21 @@ def test_upload_lands_in_library(tmp_path: Path, sim_file: Path) -> None:
     assert c.get("/sessions/99999/file").status_code == 404
 
 
+def test_session_ids_no_row_can_have_are_404_with_a_reason(tmp_path: Path, sim_file: Path) -> None:
+    """/sessions/99999999999999999999/file was a 500 (OverflowError binding it in SQLite)."""
+    c, _ = _client(tmp_path)
+    assert c.post("/api/upload", content=sim_file.read_bytes()).status_code == 201
+    huge = ("99999999999999999999", str(2**63), str(2**63 - 1), "0", "0" * 30 + "7")
+    odd = ("-1", "abc", "1e5", "1.0", "%20", "\uff11", "9" * 60)
+    for sid in huge + odd:
+        for what in ("file", "report"):
+            r = c.get(f"/sessions/{sid}/{what}")
+            assert r.status_code == 404, (sid, what, r.text)
+            err = r.json()["error"]
+            assert "no session" in err, err
+            assert ("whole numbers" in err) == (sid in odd), err
+
+
 def lib_bytes(db: Path, sid: int) -> bytes:
     with Library(db) as lib:
         return lib.session_path(sid).read_bytes()
