@@ -51,7 +51,11 @@ def register(app: typer.Typer) -> None:
         local = is_loopback(host)
         tok = secrets.token_urlsafe(18) if (token or not local) else None
         cfg = ServeConfig(
-            library_path=library, token=tok, host=host, allowed_hosts=tuple(allow_host or ())
+            library_path=library,
+            token=tok,
+            host=host,
+            port=port,
+            allowed_hosts=tuple(allow_host or ()),
         )
         try:
             web = create_app(cfg)

@@ -21,9 +21,17 @@ Every request, whatever the route:
   user's browser (CSRF);
 - needs the one-time token when one is set, which is always when the server binds
   beyond loopback (create_app refuses to build such an app without one): header
-  `X-Stride-Token`, or the `stride_token` cookie, which a GET with `?token=` sets
-  (HttpOnly, SameSite=Strict) before redirecting to the same URL without it; the
-  URL `stride serve` prints does that. Missing: 401; wrong: 403.
+  `X-Stride-Token`, or the `stride_token_PORT` cookie, which a GET with `?token=`
+  sets (HttpOnly, SameSite=Strict, Secure over https) before redirecting to the
+  same URL without it; the URL `stride serve` prints does that. Missing: 401;
+  wrong: 403. The cookie is named after the port the server listens on because
+  browsers keep cookies per host, not per port: two servers on one machine would
+  otherwise overwrite each other's token.
+
+The one exception to the token is PUBLIC_PATHS: the web app manifest and its icon,
+which browsers fetch without cookies when they install the app (a 401 there makes
+the page uninstallable). Both are static files of this repository, never library
+data; every other route, the app shell included, needs the token.
 
 Uploads are capped at MAX_UPLOAD_BYTES (413) and at MAX_SAMPLES_PER_BYTE decoded
 raw samples per uploaded byte (a compressed SampleBlock cannot be a decompression
@@ -73,12 +81,14 @@ from stridekit.errors import StrideError
 # session file is never bigger; 8 MiB leaves room for a file holding both feet.
 MAX_UPLOAD_BYTES = 8 * 1024 * 1024
 TOKEN_HEADER = "x-stride-token"
-TOKEN_COOKIE = "stride_token"
+TOKEN_COOKIE_PREFIX = "stride_token_"  # + the port: token_cookie()
 TOKEN_QUERY = "token"
 # The densest real raw data: a SampleBlock sample of 8 cells without IMU takes at
 # least 9 bytes (one varint per channel and one for the time), so 1 sample per 8
 # bytes is more than any pod writes; more is refused before decoding.
 MAX_SAMPLES_PER_BYTE = 1 / 8
+# Fetched by the browser without credentials to install the app (module docstring).
+PUBLIC_PATHS = frozenset({"/manifest.webmanifest", "/icon.svg"})
 UPLOAD_WORKERS = 2  # uploads decoded and stored at once; more wait (off the event loop)
 NPM_PACKAGE = "@micropython/micropython-webassembly-pyscript"
 
@@ -129,6 +139,11 @@ def safe_name(name: str) -> str:
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
     base = _SAFE_NAME.sub("_", base).strip("._")[:64]
     return base or "upload.strd"
+
+
+def token_cookie(port: int) -> str:
+    """The token cookie's name for a server on `port` (cookies are per host, not per port)."""
+    return f"{TOKEN_COOKIE_PREFIX}{port}"
 
 
 def is_loopback(host: str) -> bool:
@@ -240,6 +255,7 @@ class ServeConfig:
     token: str | None = None  # required on every route when set
     max_upload_bytes: int = MAX_UPLOAD_BYTES
     host: str = "127.0.0.1"  # the address uvicorn binds; beyond loopback needs a token
+    port: int = 8765  # names the token cookie when the server does not report its port
     allowed_hosts: tuple[str, ...] = ()  # Host header names besides IPs and localhost
     web_dir: Path = WEB_DIR
     npm_dir: Path | None = None
@@ -414,7 +430,7 @@ def create_app(cfg: ServeConfig) -> Starlette:
 
     app = Starlette(routes=routes, exception_handlers={HTTPException: http_error})
     app.add_middleware(_BodyLimit, limit=cfg.max_upload_bytes)
-    app.add_middleware(_Guard, token=cfg.token, allowed_hosts=cfg.allowed_hosts)
+    app.add_middleware(_Guard, token=cfg.token, allowed_hosts=cfg.allowed_hosts, port=cfg.port)
     app.add_middleware(_SecurityHeaders)
     app.add_middleware(GZipMiddleware, minimum_size=1024)  # the wasm goes 450 -> ~150 kB
     return app
@@ -423,10 +439,13 @@ def create_app(cfg: ServeConfig) -> Starlette:
 class _Guard:
     """ASGI middleware: Host, Origin and token checks on every request (module docstring)."""
 
-    def __init__(self, app: ASGIApp, token: str | None, allowed_hosts: Sequence[str]) -> None:
+    def __init__(
+        self, app: ASGIApp, token: str | None, allowed_hosts: Sequence[str], port: int
+    ) -> None:
         self.app = app
         self.token = token
         self.allowed = tuple(allowed_hosts)
+        self.port = port
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -450,7 +469,11 @@ class _Guard:
                     scope, receive, send
                 )
                 return
-        if self.token is not None:
+        public = scope.get("method") in ("GET", "HEAD") and scope["path"] in PUBLIC_PATHS
+        if self.token is not None and not public:
+            # the port the server listens on (uvicorn reports it), not the client's Host
+            server = scope.get("server")
+            cookie = token_cookie(server[1] if server and server[1] else self.port)
             want = self.token.encode()
             given = request.query_params.get(TOKEN_QUERY)
             if given is not None and scope.get("method") in ("GET", "HEAD"):
@@ -464,11 +487,16 @@ class _Guard:
                 path = "/" + str(scope["path"]).lstrip("/")  # never //other.host
                 resp = RedirectResponse(path + ("?" + query if query else ""), 303)
                 resp.set_cookie(
-                    TOKEN_COOKIE, self.token, httponly=True, samesite="strict", path="/"
+                    cookie,
+                    self.token,
+                    httponly=True,
+                    samesite="strict",
+                    path="/",
+                    secure=scope.get("scheme") == "https",
                 )
                 await resp(scope, receive, send)
                 return
-            given = request.headers.get(TOKEN_HEADER) or request.cookies.get(TOKEN_COOKIE)
+            given = request.headers.get(TOKEN_HEADER) or request.cookies.get(cookie)
             if not given:
                 await _error(
                     f"needs the token printed by `stride serve` (open the URL it printed, "

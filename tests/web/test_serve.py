@@ -21,7 +21,7 @@ from stridefw import store as S
 from stridekit.library import Library
 from stridekit.serve import (
     MAX_SAMPLES_PER_BYTE,
-    TOKEN_COOKIE,
+    PUBLIC_PATHS,
     TOKEN_HEADER,
     ServeConfig,
     ServeError,
@@ -29,6 +29,7 @@ from stridekit.serve import (
     find_npm_package,
     host_allowed,
     safe_name,
+    token_cookie,
 )
 from stridekit.session import SessionWriter
 
@@ -161,7 +162,9 @@ def test_every_route_needs_the_token_when_set(tmp_path: Path, sim_file: Path) ->
     for path in ROUTES:
         assert c.get(path).status_code == 401, path
         assert c.get(path, headers={TOKEN_HEADER: "wrong"}).status_code == 403, path
-        assert c.get(path, headers={"cookie": f"{TOKEN_COOKIE}=wrong"}).status_code == 403, path
+        assert c.get(path, headers={"cookie": f"{token_cookie(8765)}=wrong"}).status_code == 403, (
+            path
+        )
         assert c.get(path, headers={TOKEN_HEADER: TOKEN}).status_code == 200, path
     assert c.post("/api/upload", content=b"x").status_code == 401
     # the URL `stride serve` prints: ?token= sets the cookie and leaves the address bar
@@ -174,6 +177,89 @@ def test_every_route_needs_the_token_when_set(tmp_path: Path, sim_file: Path) ->
         assert c.get(path).status_code == 200, path
     r = c.get("/%2Fevil.example/?token=" + TOKEN, follow_redirects=False)
     assert r.headers["location"] == "/evil.example/"  # never a redirect off this server
+
+
+LIBRARY_ROUTES = ("/api/sessions", "/sessions", "/sessions/1/file", "/sessions/1/report")
+
+
+def test_no_library_byte_leaves_without_the_token_beyond_loopback(
+    tmp_path: Path, sim_file: Path
+) -> None:
+    """Every library route, any method, any stale or foreign token: an error, no data."""
+    c, db = _client(tmp_path, token=TOKEN, host="0.0.0.0")
+    data = sim_file.read_bytes()
+    assert c.post("/api/upload", content=data, headers={TOKEN_HEADER: TOKEN}).status_code == 201
+    with Library(db) as lib:
+        rows = lib.sessions()
+        stored = [lib.session_path(r.id).read_bytes() for r in rows]
+    assert c.get("/sessions/1/file", headers={TOKEN_HEADER: TOKEN}).content == stored[0]
+    c.cookies.clear()
+    tries: list[dict[str, str]] = [
+        {},
+        {TOKEN_HEADER: "wrong"},
+        {TOKEN_HEADER: ""},
+        {"cookie": f"{token_cookie(8766)}={TOKEN}"},  # another port's server's cookie
+        {"cookie": f"stride_token={TOKEN}"},  # the old unported name
+    ]
+    for path in LIBRARY_ROUTES:
+        for headers in tries:
+            for method in ("GET", "HEAD", "POST"):
+                r = c.request(method, path, headers=headers)
+                assert r.status_code in (401, 403), (path, headers, method, r.status_code)
+                body = r.content
+                if method != "HEAD":
+                    assert set(r.json()) == {"error"}, body
+                for needle in (b"left", b"right", rows[0].sha256.encode(), stored[0][:64]):
+                    assert needle not in body, (path, headers, method)
+        r = c.get(path + "?token=wrong", follow_redirects=False)
+        assert r.status_code == 403 and "set-cookie" not in r.headers
+    r = c.post("/api/upload", content=data)
+    assert r.status_code == 401 and _stored(db) == 2
+
+
+def test_the_token_cookie_is_named_after_the_port(tmp_path: Path) -> None:
+    """Browsers keep cookies per host, not per port: two servers on one machine, each with
+    its own token, overwrote each other's `stride_token` cookie."""
+    db = tmp_path / "lib" / "library.sqlite"
+    apps = {
+        port: create_app(ServeConfig(library_path=db, token=f"tok{port}", port=port))
+        for port in (8765, 8766)
+    }
+    for port, app in apps.items():
+        c = TestClient(app, base_url=f"http://127.0.0.1:{port}")
+        r = c.get(f"/?token=tok{port}", follow_redirects=False)
+        assert r.headers["set-cookie"].startswith(f"{token_cookie(port)}=tok{port};")
+        assert "secure" not in r.headers["set-cookie"].lower()  # plain http here
+        assert c.get("/api/sessions").status_code == 200
+        # one cookie jar holding both servers' cookies, as a browser would
+        both = {token_cookie(p): f"tok{p}" for p in apps}
+        hdr = "; ".join(f"{k}={v}" for k, v in both.items())
+        c.cookies.clear()
+        assert c.get("/api/sessions", headers={"cookie": hdr}).status_code == 200
+    # the port the server listens on names it, not the configured default
+    c = TestClient(apps[8765], base_url="http://127.0.0.1:9000")
+    r = c.get("/?token=tok8765", follow_redirects=False)
+    assert r.headers["set-cookie"].startswith(token_cookie(9000) + "=")
+
+
+def test_only_the_install_files_are_public(tmp_path: Path) -> None:
+    """The manifest and its icon are fetched by the browser without cookies to install the
+    app; they are the only routes without the token, and they hold no library data."""
+    import json
+
+    c, _ = _client(tmp_path, token=TOKEN, host="0.0.0.0")
+    web = Path(__file__).parents[2] / "host/stridekit/web"
+    manifest = json.loads((web / "manifest.webmanifest").read_text())
+    assert {i["src"] for i in manifest["icons"]} <= PUBLIC_PATHS
+    for path in PUBLIC_PATHS:
+        r = c.get(path)
+        assert r.status_code == 200 and r.content == (web / path.lstrip("/")).read_bytes()
+        assert c.head(path).status_code == 200
+        assert c.post(path).status_code == 401  # only reading is public
+        assert c.get(path, headers={"host": "evil.example"}).status_code == 400
+        assert c.get(path, headers={"origin": "http://evil.example"}).status_code == 403
+    for path in ("/", "/index.html", "/sw.js", "/app.js", "/manifest.webmanifest/x"):
+        assert c.get(path).status_code == 401, path
 
 
 def test_serving_beyond_loopback_needs_a_token(tmp_path: Path) -> None:
@@ -462,3 +548,32 @@ def test_the_printed_token_url_opens_the_app_in_a_browser(
         other = browser.new_context()  # another browser, no token: nothing
         assert other.new_page().goto(server.url + "/sessions").status == 401  # type: ignore[union-attr]
         other.close()
+
+
+def test_two_servers_in_one_browser_keep_their_tokens_and_the_app_installs(
+    browser: object, tmp_path: Path
+) -> None:
+    """One browser opens two `stride serve` URLs on one machine (ports differ): each keeps
+    its own token cookie, and the manifest loads for install though it carries no cookie."""
+    from playwright.sync_api import Browser
+
+    from tests.web.conftest import LiveServer
+
+    assert isinstance(browser, Browser)
+    with (
+        LiveServer(tmp_path / "a" / "library.sqlite", token="tokA") as a,
+        LiveServer(tmp_path / "b" / "library.sqlite", token="tokB") as b,
+    ):
+        ctx = browser.new_context()
+        page = ctx.new_page()
+        for server, tok in ((a, "tokA"), (b, "tokB")):
+            assert page.goto(f"{server.url}/sessions?token={tok}").status == 200  # type: ignore[union-attr]
+        for server in (a, b):  # the second did not overwrite the first's cookie
+            assert page.goto(server.url + "/sessions").status == 200  # type: ignore[union-attr]
+        names = sorted(c.get("name", "") for c in ctx.cookies())
+        assert names == sorted(token_cookie(s.port) for s in (a, b))
+        page.goto(a.url + "/")
+        cdp = ctx.new_cdp_session(page)
+        got = cdp.send("Page.getAppManifest")
+        assert got["errors"] == [] and '"StrideKit"' in got["data"], got
+        ctx.close()
