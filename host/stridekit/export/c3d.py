@@ -6,8 +6,12 @@ Analog channels at the pods' sample rate, per foot (L_ / R_ prefixes):
   <F>_cop_x     centre of pressure, medial-lateral, mm (+ lateral; heel-centre origin)
   <F>_cop_y     centre of pressure, heel to toe, mm
 CoP is 0 outside the stances the kernel found (it has no meaning in swing).
+  <F>_strike, <F>_off   event channels: every contact / toe-off as 1 + (t x rate - frame)
+                        at its nearest frame, 0 elsewhere (see export/c3dfile.py)
 Events: "Foot Strike" and "Foot Off" with context Left/Right (the usual lab labels),
-at the kernel's sub-sample contact and toe-off times.
+at the kernel's sub-sample contact and toe-off times, in the EVENT group (chunked
+past 255 events) and in the event channels. Any length opens in ezc3d and in the
+`c3d` package: the frame and event conventions are in export/c3dfile.py.
 
 The values come from re-running the firmware's StepKernel over the raw samples
 (stridekit.replay.kernel_for), so they are exactly what the pod computed. Frame
@@ -28,6 +32,7 @@ import numpy as np
 from stridefw import kernel as fw_kernel
 from stridefw import records as R
 from stridekit.export import ExportError, ExportResult, register_file
+from stridekit.export.c3dfile import Event, event_channel_value, write_c3d
 from stridekit.session import Session, unwrap_u32
 
 PREFIX = {0: "L", 1: "R"}
@@ -96,10 +101,27 @@ def _start(s: Session) -> float:
     return started_at(s) or 0.0
 
 
-def build_c3d(sessions: Sequence[Session]) -> tuple[object, int, list[str]]:
-    """The ezc3d object for a run (one or both feet), its frame count and notes."""
-    import ezc3d
+@dataclass
+class C3dRun:
+    """What a run's C3D holds: channels (n_channels, n_frames) at one rate, and gait events."""
 
+    rate_hz: int
+    labels: list[str]
+    units: list[str]
+    analogs: np.ndarray
+    events: list[Event]
+    notes: list[str]
+
+    @property
+    def n_frames(self) -> int:
+        return int(self.analogs.shape[1])
+
+
+EVENT_CHANNEL = {"Foot Strike": "strike", "Foot Off": "off"}
+
+
+def build_c3d(sessions: Sequence[Session]) -> C3dRun:
+    """The channels and events of a run (one or both feet) for a C3D file, and notes."""
     notes: list[str] = []
     usable = [s for s in sessions if len(s.sample_t_us)]
     for s in sessions:
@@ -123,7 +145,8 @@ def build_c3d(sessions: Sequence[Session]) -> tuple[object, int, list[str]]:
     labels: list[str] = []
     units: list[str] = []
     placed: list[tuple[np.ndarray, np.ndarray]] = []  # (frames, values (n_ch, N))
-    events: list[tuple[float, str, str]] = []
+    events: list[Event] = []
+    event_rows: list[tuple[str, str, str]] = []  # (channel label, context, event label)
     for s in usable:
         tr = kernel_trace(s)
         p = PREFIX.get(s.header.foot, f"F{s.header.foot}")
@@ -139,49 +162,58 @@ def build_c3d(sessions: Sequence[Session]) -> tuple[object, int, list[str]]:
         ctx = CONTEXT.get(s.header.foot, "General")
         contact = unwrap_u32(np.array([x.contact_us for x in tr.steps], np.int64))
         for c, x in zip(contact.tolist(), tr.steps, strict=True):
-            events.append((off_s + c / 1e6, ctx, "Foot Strike"))
-            events.append((off_s + (c + x.stance_us) / 1e6, ctx, "Foot Off"))
-    n_frames = int(max(int(f[-1]) for f, _ in placed)) + 1
-    data = np.zeros((1, len(labels), n_frames))
+            events.append(Event(off_s + c / 1e6, ctx, "Foot Strike"))
+            events.append(Event(off_s + (c + x.stance_us) / 1e6, ctx, "Foot Off"))
+        event_rows += [(f"{p}_{v}", ctx, k) for k, v in EVENT_CHANNEL.items()]
+    last_event = max((e.t_s for e in events), default=0.0)
+    n_frames = max(max(int(f[-1]) for f, _ in placed), int(np.rint(last_event * rate))) + 1
+    data = np.zeros((len(labels) + len(event_rows), n_frames), np.float32)
     row = 0
     for frames, vals in placed:
-        block = data[0, row : row + vals.shape[0]]  # a view
-        block[:, frames] = vals
+        data[row : row + vals.shape[0], frames] = vals
         row += vals.shape[0]
-
-    c = ezc3d.c3d()
-    c["parameters"]["POINT"]["RATE"]["value"] = np.array([float(rate)])
-    c["parameters"]["ANALOG"]["RATE"]["value"] = np.array([float(rate)])
-    c["parameters"]["ANALOG"]["LABELS"]["value"] = labels
-    c["parameters"]["ANALOG"]["UNITS"]["value"] = units
-    c["parameters"]["ANALOG"]["DESCRIPTIONS"]["value"] = [
-        "StrideKit pod, firmware kernel value" for _ in labels
-    ]
-    c["data"]["analogs"] = data
-    # no markers and no rigid bodies, but the writer wants their frame count
-    c["data"]["points"] = np.zeros((4, 0, n_frames))
-    c["data"]["rotations"] = np.zeros((4, 4, 0, n_frames))
-    if events:
-        events.sort()
-        t = np.array([e[0] for e in events])
-        minutes = np.floor(t / 60)
-        c.add_parameter("EVENT", "USED", len(events))
-        c.add_parameter("EVENT", "TIMES", np.vstack([minutes, t - 60 * minutes]))
-        c.add_parameter("EVENT", "CONTEXTS", [e[1] for e in events])
-        c.add_parameter("EVENT", "LABELS", [e[2] for e in events])
-        c.add_parameter("EVENT", "DESCRIPTIONS", ["" for _ in events])
-        c.add_parameter("EVENT", "SUBJECTS", ["" for _ in events])
-        c.add_parameter("EVENT", "ICON_IDS", [0 for _ in events])
-        c.add_parameter("EVENT", "GENERIC_FLAGS", [0 for _ in events])
-    return c, n_frames, notes
+    for ch, ctx, kind in event_rows:
+        t = np.array([e.t_s for e in events if e.context == ctx and e.label == kind])
+        f, v = event_channel_value(t, rate)
+        data[row, f] = v
+        labels.append(ch)
+        units.append("")
+        row += 1
+    events.sort(key=lambda e: e.t_s)
+    return C3dRun(rate, labels, units, data, events, notes)
 
 
 @register_file("c3d")
 def export_c3d(sessions: Sequence[Session], path: Path) -> ExportResult:
-    """The `c3d` export format: analog forces and CoP of one run, gait events."""
-    c, n, notes = build_c3d(sessions)
+    """The `c3d` export format: analog forces and CoP of one run, gait events.
+
+    Written to a temporary file beside `path` and renamed over it, so a failed
+    export leaves neither a partial file nor the temporary one.
+    """
+    run = build_c3d(sessions)
     path = Path(path)
     tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.c3d")
-    c.write(str(tmp))  # type: ignore[attr-defined]
-    os.replace(tmp, path)
-    return ExportResult(n, "frames", notes)
+    descriptions = [
+        "StrideKit pod, firmware kernel value"
+        if not lb.endswith(("_strike", "_off"))
+        else "event channel: 1 + (event time x rate - frame) at the event's frame, else 0"
+        for lb in run.labels
+    ]
+    try:
+        with open(tmp, "wb") as out:
+            blocks = write_c3d(
+                out, run.rate_hz, run.labels, run.units, descriptions, run.analogs, run.events
+            )
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    notes = run.notes
+    if blocks > 255:
+        notes.append(
+            f"{len(run.events)} events need {blocks} parameter blocks: readers that stop at "
+            "255 (the c3d package) find every event in the *_strike / *_off channels"
+        )
+    return ExportResult(run.n_frames, "frames", notes)
