@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from stridefw import records as R
-from stridekit.events import match_events as _match
+from stridekit.eval.matching import score as _score
 from stridekit.replay import KernelOutput, kernel_for, run_kernel
 from stridekit.sim.gait import RunnerParams, SimFoot, SimRun, simulate
 from stridekit.sim.record import header_for
@@ -47,9 +47,9 @@ def steps_of(out: KernelOutput) -> list[R.Step]:
 def match_events(
     truth_s: np.ndarray, found_s: np.ndarray, tol_s: float = 0.1
 ) -> tuple[np.ndarray, int, int]:
-    """(signed errors s, missed, extra): see stridekit.events.match_events."""
-    sc = _match(truth_s, found_s, tol_s)
-    return sc.errors_s, sc.missed, sc.extra
+    """(signed errors s, missed, extra): see stridekit.eval.matching.score."""
+    sc = _score(truth_s, found_s, tol_s)
+    return np.asarray(sc.errors_s), sc.fn, sc.fp
 
 
 @pytest.fixture(scope="session")

@@ -213,14 +213,14 @@ def replay(
                 flag_text(flags),
             )
             if s.refs:
-                from stridekit.events import match_events
+                from stridekit.eval.matching import score
 
                 contact, toe = s.step_times_s()
                 for name, kind, found in (
                     ("contact", R.REF_CONTACT, contact),
                     ("toe-off", R.REF_TOE_OFF, toe),
                 ):
-                    sc = match_events(s.ref_times_s(kind), found)
+                    sc = score(s.ref_times_s(kind), found, 0.1)
                     console.print(
                         f"{s.foot} {name} vs reference: |error| median {sc.median_ms():.1f} ms, "
                         f"p95 {sc.p95_ms():.1f} ms; recall {sc.recall:.1%}, precision {sc.precision:.1%}"
@@ -334,7 +334,7 @@ def eval_cmd(
     if corpus is None:
         console.print("[red]error:[/] give a CORPUS folder or --real PATH")
         raise typer.Exit(2)
-    from stridekit.evaluate import evaluate_corpus, print_report
+    from stridekit.eval.corpus import evaluate_corpus, print_report
 
     if not (corpus / "corpus.json").is_file():
         console.print(

@@ -6,6 +6,7 @@ cli.py calls `register(app)`; `stride eval --real PATH` calls `run_eval_real`.
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -170,18 +171,44 @@ def export(
         err_console.print(f"wrote {n} steps to {out}")
 
 
-def run_eval_real(real: Path, workers: int = 0, strict: bool = False) -> int:
+def run_eval_real(
+    real: Path,
+    workers: int = 0,
+    strict: bool = False,
+    out: Console | None = None,
+    datasets: Sequence[str] | None = None,
+    mpy_records: int = 1,
+) -> int:
     """`stride eval --real PATH`: print the validation; the exit code for typer.Exit.
 
-    0, or 1 when `strict` and a measurable goal is missed; 2 when PATH is unusable.
+    0, or 1 when `strict` and a measurable goal is missed; 2 when PATH is not a folder
+    or holds none of the datasets (a wrong path must not pass as "no goal missed").
     """
-    from stridekit.validate import eval_real
+    from stridekit.cli_findings import _progress
+    from stridekit.eval.real import collect
+    from stridekit.eval.real_tables import print_report
+    from stridekit.importers import FORMATS
 
+    out = out or console
+    if not real.is_dir():
+        err_console.print(f"[red]error:[/] {real}: not a folder")
+        return 2
     try:
-        rep = eval_real(real, console, workers=workers)
+        with _progress(err_console) as bar:
+            task = bar.add_task("records", total=None)
+
+            def step(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            rep = collect(real, workers, datasets, mpy_records, on_record=step)
     except (OSError, StrideError) as e:
         err_console.print(f"[red]error:[/] {e}")
         return 2
+    if not rep.results:
+        folders = ", ".join(f"{f.folder}/" for f in FORMATS.values())
+        err_console.print(f"[red]error:[/] {real}: no recordings found (looked for {folders})")
+        return 2
+    print_report(rep, out)
     return 1 if strict and not rep.goals_met else 0
 
 

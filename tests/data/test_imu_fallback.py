@@ -8,9 +8,12 @@ from pathlib import Path
 import pytest
 
 from stridefw import config as C
+from stridekit.eval.goals import pooled
+from stridekit.eval.matching import abs_ms
+from stridekit.eval.real import evaluate_record
+from stridekit.eval.results import FootResult
 from stridekit.importers import gaitmap, ipol
 from stridekit.importers.common import header_for
-from stridekit.validate import FootResult, abs_ms, evaluate_record, pooled
 
 
 def _all(results: list[FootResult]) -> None:

@@ -1,6 +1,6 @@
 """The kernel on real recordings against independent references: the issue's goals.
 
-Figures come from stridekit.validate, the code behind `stride eval --real`. Goals the
+Figures come from stridekit.eval.real, the code behind `stride eval --real`. Goals the
 current kernel misses are xfail with the measured reason (see the closing report);
 they turn into failures of nothing, and into XPASS once the kernel meets them.
 """
@@ -17,17 +17,11 @@ import numpy as np
 import pytest
 
 from stridefw import records as R
+from stridekit.eval.goals import group_effects, pooled, walk_balance
+from stridekit.eval.matching import abs_ms
+from stridekit.eval.real import collect
+from stridekit.eval.results import IMU_NOT_AVAILABLE, FootResult, RealReport
 from stridekit.importers import gaitpdb
-from stridekit.validate import (
-    IMU_NOT_AVAILABLE,
-    FootResult,
-    RealReport,
-    abs_ms,
-    collect,
-    group_effects,
-    pooled,
-    walk_balance,
-)
 
 
 @functools.cache
@@ -221,16 +215,12 @@ def test_eval_real_prints_one_table_per_dataset_naming_its_reference(gaitmap_dir
     from rich.console import Console
 
     from stridekit.cli_real import run_eval_real
-    from stridekit.validate import eval_real
+    from stridekit.eval.real import collect
+    from stridekit.eval.real_tables import print_report
 
+    rep = collect(gaitmap_dir.parent, 1, ["gaitmap", "gaitmap@source"], 0)
     con = Console(record=True, width=200)
-    rep = eval_real(
-        gaitmap_dir.parent,
-        con,
-        workers=1,
-        datasets=["gaitmap", "gaitmap@source"],
-        mpy_records=0,
-    )
+    print_report(rep, con)
     text = con.export_text()
     assert (
         "gaitmap: IMU-only events (kernel fallback, no insole) vs motion capture (source 3)" in text

@@ -165,10 +165,11 @@ def test_simulated_runner_with_a_silent_insole_keeps_its_steps_from_the_imu(
     reading 0: the kernel takes its steps from the IMU, DEGRADED, near the true events.
     (The simulated heel rocker starts at contact by construction, so this checks the
     plumbing and the timing arithmetic; the real-data figures are in tests/data.)"""
+    from stridekit.eval.matching import match
+    from stridekit.eval.real import kernel_times
     from stridekit.replay import kernel_for, run_kernel
     from stridekit.sim.gait import RunnerParams, simulate
     from stridekit.sim.record import header_for
-    from stridekit.validate import kernel_times, match
 
     run = simulate(RunnerParams(seed=3, duration_s=30.0, **gait))  # type: ignore[arg-type]
     foot = run.feet[0]

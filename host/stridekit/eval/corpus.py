@@ -16,9 +16,9 @@ Definitions:
 * UNEVEN_LOAD: the balance rule's state at the end of the run (persistent, not a
   transient); side = the limb the rule finds more loaded, compared with the
   model's more-loaded limb (the short limb: higher impact and loading rate).
-* leg-length magnitude: the loading-rate symmetry index inverted through the
-  simulator's own literature-based relation (MODEL.md), so it is only as good as
-  that relation and is reported as an estimate.
+* no leg-length magnitude: inverting the simulator's own relation would only show
+  that the code agrees with itself (the findings evaluation, `stride eval
+  --findings`, judges the leg-length pattern against real healthy walkers).
 * UNSTABLE / HARD_IMPACT: the kernel's flag at the end of the run on either foot;
   hard impact is true when the model's mean loading rate exceeds 100 BW/s or its
   shoe shock exceeds 10 g (the kernel's documented thresholds). The pod measures
@@ -44,14 +44,14 @@ from rich.table import Table
 from stridefw import balance as fw_balance
 from stridefw import config as fw_config
 from stridefw import records as R
-from stridekit.events import match_events
+from stridekit.eval.matching import score
 from stridekit.replay import replay
 from stridekit.session import read_sessions, unwrap_u32
 
 FAULT_DEADLINE_S = 2.0
 LLD_LEVELS = (0.5, 1.0, 1.5, 2.0, 3.0)
-# MODEL.md: at 2 cm the short limb's loading rate is +10 %, scaling as (cm / 2)^1.5
-_LR_SI_AT_2CM_PCT = 10.0
+# simulated truth is exact: the tolerance only bounds which detections may pair
+EVENT_TOL_S = 0.1
 
 
 @dataclass
@@ -71,7 +71,6 @@ class RunnerResult:
     si_pm: list[int] = field(default_factory=lambda: [0, 0, 0, 0])
     lld_cm: float = 0.0
     short_side: int = 0
-    lld_estimate_cm: float = 0.0
     toning: bool = False
     hard_truth: bool = False
     identical: bool = True
@@ -80,12 +79,6 @@ class RunnerResult:
 
 def _foot_index(name: str | None) -> int:
     return 0 if name == "left" else 1
-
-
-def estimate_lld_cm(si_lr_pm: int) -> float:
-    """Leg-length difference from the loading-rate symmetry index (MODEL.md relation)."""
-    si = abs(si_lr_pm) / 10.0
-    return 2.0 * (si / _LR_SI_AT_2CM_PCT) ** (2.0 / 3.0)
 
 
 def evaluate_runner(corpus_dir: str, runner: dict[str, Any]) -> RunnerResult:
@@ -117,12 +110,12 @@ def evaluate_runner(corpus_dir: str, runner: dict[str, Any]) -> RunnerResult:
         ref_c = s.ref_times_s(R.REF_CONTACT)
         ref_t = s.ref_times_s(R.REF_TOE_OFF)
         keep = contact >= (ref_c[0] - 0.05 if len(ref_c) else 0)  # drop a truncated first step
-        sc = match_events(ref_c, contact[keep])
-        st = match_events(ref_t, toe[keep])
-        res.contact_err_s += sc.errors_s.tolist()
-        res.toe_err_s += st.errors_s.tolist()
-        res.missed += sc.missed
-        res.extra += sc.extra
+        sc = score(ref_c, contact[keep], EVENT_TOL_S)
+        st = score(ref_t, toe[keep], EVENT_TOL_S)
+        res.contact_err_s += sc.errors_s
+        res.toe_err_s += st.errors_s
+        res.missed += sc.fn
+        res.extra += sc.fp
         flags = 0
         t_samples = s.sample_t_us
         for at, p in zip(rp.output.flag_at, rp.output.flag_payloads, strict=True):
@@ -147,7 +140,6 @@ def evaluate_runner(corpus_dir: str, runner: dict[str, Any]) -> RunnerResult:
     res.uneven = bal.uneven
     res.side = bal.side
     res.si_pm = list(bal.si_pm)
-    res.lld_estimate_cm = estimate_lld_cm(bal.si_pm[fw_balance.M_LOADING])
     return res
 
 
@@ -178,8 +170,8 @@ class CorpusReport:
             "steps": matched,
         }
 
-    def uneven_rows(self) -> list[tuple[str, int, int, int, list[float]]]:
-        """(level, n, flagged, right side, estimates) per LLD level, plus controls."""
+    def uneven_rows(self) -> list[tuple[str, int, int, int]]:
+        """(level, n, flagged, right side) per LLD level, plus controls."""
         rows = []
         for level in LLD_LEVELS:
             rs = [r for r in self.by_group("lld") if abs(r.lld_cm - level) < 1e-6]
@@ -191,7 +183,6 @@ class CorpusReport:
                     len(rs),
                     len(flagged),
                     right_side,
-                    [r.lld_estimate_cm for r in rs],
                 )
             )
         ctrl = self.by_group("control")
@@ -201,7 +192,6 @@ class CorpusReport:
                 len(ctrl),
                 sum(r.uneven for r in ctrl),
                 0,
-                [r.lld_estimate_cm for r in ctrl],
             )
         )
         return rows
@@ -231,8 +221,7 @@ class CorpusReport:
             "fault_latency_s": [r.fault_latency_s for r in faults],
             "fault_fpr": sum(r.any_fault_flag for r in non_fault) / max(len(non_fault), 1),
             "uneven": {
-                lvl: {"n": n, "flagged": f, "side_ok": s, "estimate_cm": est}
-                for lvl, n, f, s, est in self.uneven_rows()
+                lvl: {"n": n, "flagged": f, "side_ok": s} for lvl, n, f, s in self.uneven_rows()
             },
             "uneven_fpr": sum(r.uneven for r in ctrl) / max(len(ctrl), 1),
             "unstable_sensitivity": sum(flag_any(r, fw_config.FLAG_UNSTABLE) for r in toning)
@@ -304,19 +293,15 @@ def print_report(rep: CorpusReport, console: Console) -> None:
         "flagged",
         "sensitivity / FPR",
         "side right",
-        "LLD estimate cm (median, IQR)",
     ):
         u.add_column(col, justify="right")
-    for level, n, flagged, side_ok, est in rep.uneven_rows():
-        e = np.array(est) if est else np.array([math.nan])
-        q1, med, q3 = np.percentile(e, [25, 50, 75])
+    for level, n, flagged, side_ok in rep.uneven_rows():
         u.add_row(
             level,
             str(n),
             str(flagged),
             _rate(flagged, n),
             _rate(side_ok, flagged) if level != "controls" else "-",
-            f"{med:.1f} ({q1:.1f}-{q3:.1f})",
         )
     console.print(u)
 
