@@ -10,7 +10,9 @@ process one checks the invariants whatever the interleaving was.
 from __future__ import annotations
 
 import multiprocessing
+import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -166,81 +168,189 @@ def test_reading_a_session_while_an_import_extends_it(
     assert s.end is not None  # the whole session, read after the replacement
 
 
-# ---------------------------------------------------------------- real processes
-def _worker(path: str, chunks: list[bytes], barrier: object, errors: object) -> None:
-    # all start together (the worst case); the timeouts only turn a dead worker into an
-    # error instead of a hang
-    barrier.wait(600)  # type: ignore[attr-defined]
-    n = 0
-    for data in chunks:
-        try:
-            with Library(Path(path)) as lib:
-                lib.import_bytes(data, "x.strd")
-        except Exception:  # counted; the parent asserts none
-            n += 1
-    errors.put(n)  # type: ignore[attr-defined]
-
-
+# ---------------------------------------------------------------- real concurrency
 def copies_of(run_bytes: bytes) -> list[bytes]:
     """What several syncs of one run hand the library: the file, half-synced and whole sessions."""
     parts = split_sessions(run_bytes)
     return [run_bytes] + [p[: len(p) // 2] for p in parts] + parts
 
 
-def concurrent_imports(path: Path, run_bytes: bytes, workers: int = 4) -> tuple[int, int]:
-    """`workers` processes import the same copies at once: (rows without a file, raised)."""
-    chunks = copies_of(run_bytes)
+def _import_all(path: Path, chunks: list[bytes]) -> int:
+    """Import every chunk into the library at `path`; the number that raised."""
+    n = 0
+    for data in chunks:
+        try:
+            with Library(path) as lib:
+                lib.import_bytes(data, "x.strd")
+        except Exception:  # counted; callers assert none
+            n += 1
+    return n
+
+
+@dataclass
+class Outcome:
+    """One run of concurrent imports into a fresh library."""
+
+    lost: int  # rows whose file is gone
+    raised: int  # imports that raised
+    problems: list[str]  # everything check_library found (lost files included)
+    complete_rows: int
+
+
+def _outcome(path: Path, raised: int) -> Outcome:
+    problems = check_library(path)
+    with Library(path) as lib:
+        complete = sum(r.state == "complete" for r in lib.sessions())
+    return Outcome(len([x for x in problems if "is gone" in x]), raised, problems, complete)
+
+
+def thread_imports(path: Path, chunks: list[bytes], workers: int) -> Outcome:
+    """`workers` threads of one process import the same copies at once (as `stride serve`'s
+    worker threads do); each thread has its own Library (SQLite connection)."""
     Library(path).close()
+    barrier = threading.Barrier(workers)
+    raised = [0] * workers
+
+    def work(i: int) -> None:
+        barrier.wait(600)  # all start together; the timeout turns a dead thread into an error
+        raised[i] = _import_all(path, chunks)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(600)
+    return _outcome(path, sum(raised))
+
+
+def _process_worker(paths: list[str], chunks: list[bytes], barrier: object, errors: object) -> None:
+    # one long-lived process per worker for every run (spawning per run took most of the
+    # time); the barrier starts each run's imports together in every process
+    for path in paths:
+        barrier.wait(600)  # type: ignore[attr-defined]
+        errors.put((path, _import_all(Path(path), chunks)))  # type: ignore[attr-defined]
+
+
+def process_imports(paths: list[Path], chunks: list[bytes], workers: int) -> list[Outcome]:
+    """`workers` processes import the same copies at once into each library of `paths` in turn."""
+    for path in paths:
+        Library(path).close()
     ctx = multiprocessing.get_context("spawn")
     barrier = ctx.Barrier(workers)
     errors = ctx.Queue()
-    procs = [
-        ctx.Process(target=_worker, args=(str(path), chunks, barrier, errors))
-        for _ in range(workers)
-    ]
+    args = ([str(p) for p in paths], chunks, barrier, errors)
+    procs = [ctx.Process(target=_process_worker, args=args) for _ in range(workers)]
     for p in procs:
         p.start()
-    raised = sum(errors.get(timeout=600) for _ in procs)
+    raised = dict.fromkeys(map(str, paths), 0)
+    for _ in range(workers * len(paths)):
+        path, n = errors.get(timeout=600)
+        raised[path] += n
     for p in procs:
-        p.join()
-    return len([x for x in check_library(path) if "is gone" in x]), raised
+        p.join(600)
+    return [_outcome(p, raised[str(p)]) for p in paths]
+
+
+def assert_nothing_lost(out: Outcome, path: Path, run_bytes: bytes) -> None:
+    assert (out.lost, out.raised, out.problems, out.complete_rows) == (0, 0, [], 2)
+    with Library(path) as lib:
+        rows = sorted(lib.sessions(), key=lambda r: r.id)
+        got = b"".join(lib.session_path(r.id).read_bytes() for r in rows)
+    assert got == run_bytes
+
+
+def test_threads_importing_the_same_copies_at_once_lose_nothing(
+    tmp_path: Path, run_bytes: bytes
+) -> None:
+    """Old code: 6-7 of 8 threads raised FileNotFoundError (one tmp name per process)."""
+    path = tmp_path / "library.sqlite"
+    assert_nothing_lost(thread_imports(path, copies_of(run_bytes), 8), path, run_bytes)
 
 
 def test_processes_importing_the_same_copies_at_once_lose_nothing(
     tmp_path: Path, run_bytes: bytes
 ) -> None:
     """Old code: 48 of 50 such runs left rows without a file (python -m, below)."""
-    path = tmp_path / "library.sqlite"
-    assert concurrent_imports(path, run_bytes, workers=4) == (0, 0)
-    assert check_library(path) == []
-    with Library(path) as lib:
-        rows = lib.sessions()
-        assert sorted(r.state for r in rows) == ["complete", "complete"]
-        got = b"".join(
-            lib.session_path(r.id).read_bytes() for r in sorted(rows, key=lambda r: r.id)
-        )
-    assert got == run_bytes
+    paths = [tmp_path / f"lib{i}" / "library.sqlite" for i in range(3)]
+    for path, out in zip(paths, process_imports(paths, copies_of(run_bytes), 4), strict=True):
+        assert_nothing_lost(out, path, run_bytes)
 
 
-if __name__ == "__main__":  # python -m tests.library.test_concurrency [runs] [workers]
+def parallel_uploads(library_path: Path, data: bytes, n: int) -> tuple[list[int], Outcome]:
+    """`n` identical uploads sent to `stride serve` (uvicorn) at once: (statuses, library)."""
+    import httpx
+
+    from tests.web.conftest import LiveServer
+
+    statuses = [0] * n
+    with LiveServer(library_path) as server:
+        barrier = threading.Barrier(n)
+
+        def post(i: int) -> None:
+            barrier.wait(600)
+            r = httpx.post(server.url + "/api/upload?name=run.strd", content=data, timeout=600)
+            statuses[i] = r.status_code
+
+        threads = [threading.Thread(target=post, args=(i,)) for i in range(n)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(600)
+    return statuses, _outcome(library_path, 0)
+
+
+def test_thirty_parallel_uploads_store_one_copy(tmp_path: Path, run_bytes: bytes) -> None:
+    """Old server: all 30 got 201 and one row named a file that no longer existed."""
+    path = tmp_path / "lib" / "library.sqlite"
+    statuses, out = parallel_uploads(path, run_bytes, 30)
+    assert statuses == [201] * 30
+    assert_nothing_lost(out, path, run_bytes)
+
+
+def _figure(what: str, bad: int, runs: int) -> str:
+    from stridekit.eval.findings import wilson
+
+    lo, hi = wilson(bad, runs)
+    return f"{what}: {bad} of {runs} runs lost a stored session (95 % CI {lo:.1%}..{hi:.1%})"
+
+
+if __name__ == "__main__":  # python -m tests.library.test_concurrency [runs] [workers] [uploads]
     import sys
     import tempfile
 
+    from rich.progress import track
+
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 20
-    workers = int(sys.argv[2]) if len(sys.argv) > 2 else 4
+    workers = int(sys.argv[2]) if len(sys.argv) > 2 else 8
+    uploads = int(sys.argv[3]) if len(sys.argv) > 3 else 30
     with tempfile.TemporaryDirectory() as d:
         f = Path(d) / "run.strd"
         write_run(sim(seed=5, duration_s=4.0), f)
         data = f.read_bytes()
-        bad = lost = raised = 0
-        for r in range(runs):
-            lost_r, raised_r = concurrent_imports(
-                Path(d) / f"lib{r}" / "library.sqlite", data, workers
+        chunks = copies_of(data)
+        lines = []
+        outs = [
+            thread_imports(Path(d) / f"t{r}" / "library.sqlite", chunks, workers)
+            for r in track(range(runs), description=f"{workers} threads x {runs} runs")
+        ]
+        outs += process_imports(
+            [Path(d) / f"p{r}" / "library.sqlite" for r in range(runs)], chunks, workers
+        )
+        for kind, part in (("threads", outs[:runs]), ("processes", outs[runs:])):
+            bad = sum(bool(o.lost or o.raised or o.problems) or o.complete_rows != 2 for o in part)
+            lines.append(
+                _figure(f"{workers} {kind} importing {len(chunks)} copies each", bad, runs)
+                + f"; {sum(o.lost for o in part)} rows without a file,"
+                f" {sum(o.raised for o in part)} imports raised"
             )
-            bad += bool(lost_r)
-            lost += lost_r
-            raised += raised_r
-    print(
-        f"{runs} runs x {workers} processes importing the same copies at once: "
-        f"{bad} runs lost files, {lost} rows without a file, {raised} imports raised"
-    )
+        up_runs = max(1, runs // 5)
+        bad = n201 = 0
+        for r in track(range(up_runs), description=f"{uploads} parallel uploads x {up_runs}"):
+            statuses, o = parallel_uploads(Path(d) / f"u{r}" / "library.sqlite", data, uploads)
+            n201 += statuses.count(201)
+            bad += bool(o.lost or o.problems) or o.complete_rows != 2
+        lines.append(
+            _figure(f"{uploads} parallel uploads to stride serve", bad, up_runs)
+            + f"; {n201} of {uploads * up_runs} uploads answered 201"
+        )
+    print("\n".join(lines))
