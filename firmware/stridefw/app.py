@@ -631,6 +631,7 @@ class App:
             ("uneven", 1 if self.balance.uneven else 0),
             ("console_internal", self.console.internal),
             ("ble_internal", self.ble.internal_errors if self.ble is not None else 0),
+            ("ble_refused", self.ble.refused_access if self.ble is not None else 0),
         )
 
 

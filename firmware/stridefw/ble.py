@@ -6,17 +6,26 @@
 #     0x2A54, Sensor Location 0x2A5D (in shoe), SC Control Point 0x2A55 (Set
 #     Cumulative Value; response indicated). Open, like every RSC sensor.
 #   Battery 0x180F (0x2A19 read/notify), Device Information 0x180A, Current
-#     Time 0x1805 (0x2A2B write = host clock: the App logs a Sync record).
-#   Stride (syncproto): control point, data, status; encrypted + authenticated
-#     flags, so the stack answers an unencrypted client with ATT Insufficient
-#     Encryption/Authentication and 0 bytes.
+#     Time 0x1805 (0x2A2B write = host clock: the App logs a Sync record;
+#     written by a bonded central only, anything else is refused or ignored).
+#   Stride (syncproto): control point, data, status. Flags *_ENCRYPTED, not
+#     *_AUTHENTICATED: NimBLE grants AUTHENTICATED only to a key made with MITM
+#     protection (passkey or numeric comparison), which a pod without display or
+#     keys never makes, so AUTHENTICATED would refuse every phone. The stack
+#     answers an unencrypted client with ATT Insufficient Authentication (or
+#     Insufficient Encryption when it holds the peer's key) and 0 bytes; an
+#     encrypted link without a bond is refused here (_IRQ_GATTS_READ_REQUEST,
+#     writes ignored and counted) until it is dropped.
 # Bonding: LE Secure Connections, just works (the pod has no display). NimBLE
 # does not ask the app before a just-works pairing, so the pairing window is
 # enforced with what the API gives: config(bond=) follows the window (outside it
 # the pod's pairing response carries no bonding flag), _IRQ_SET_SECRET refuses to
 # store a key outside it, and an encrypted link that is not bonded is
 # disconnected at _IRQ_ENCRYPTION_UPDATE. A numeric comparison, if a peer's IO
-# asks for one, is accepted only inside the window.
+# asks for one, is accepted only inside the window. Threat model: README,
+# "Pairing and what it protects".
+# gatts_notify/gatts_indicate reach a connection whatever its security or
+# subscription (NimBLE checks neither), so Stride values go only to bonded links.
 # MicroPython cannot return ATT errors from a write handler, so control-point
 # results go back as indications (syncproto), one in flight per connection.
 # IRQs only record what happened (bounded queues); poll(), once per App turn,
@@ -33,6 +42,7 @@ from stridefw.compat import const
 _IRQ_CENTRAL_CONNECT = const(1)
 _IRQ_CENTRAL_DISCONNECT = const(2)
 _IRQ_GATTS_WRITE = const(3)
+_IRQ_GATTS_READ_REQUEST = const(4)
 _IRQ_GATTS_INDICATE_DONE = const(20)
 _IRQ_MTU_EXCHANGED = const(21)
 _IRQ_ENCRYPTION_UPDATE = const(28)
@@ -46,11 +56,8 @@ _FLAG_WRITE = const(0x0008)
 _FLAG_NOTIFY = const(0x0010)
 _FLAG_INDICATE = const(0x0020)
 _FLAG_READ_ENCRYPTED = const(0x0200)
-_FLAG_READ_AUTHENTICATED = const(0x0400)
 _FLAG_WRITE_ENCRYPTED = const(0x1000)
-_FLAG_WRITE_AUTHENTICATED = const(0x2000)
-_SECURE_R = const(0x0600)  # read encrypted + authenticated
-_SECURE_W = const(0x3000)
+_ATT_INSUFFICIENT_AUTHENTICATION = const(0x05)
 
 _IO_NO_INPUT_OUTPUT = const(3)
 _PASSKEY_ACTION_NUMERIC_COMPARISON = const(4)
@@ -150,6 +157,7 @@ class BleServer:
         self.window_open = False
         self.secrets = {}  # (sec_type, key bytes) -> value bytes
         self.refused_bonds = 0
+        self.refused_access = 0  # Stride/Current Time accesses of links without a bond
         self.enomem = 0
         self.bad_requests = 0
         self.internal_errors = 0  # requests that raised something unforeseen (ST_ERROR)
@@ -169,6 +177,7 @@ class BleServer:
         self._live_frame = bytearray(P.DATA_HEADER + P.data_capacity(P.ATT_MTU_MIN))
         self._enc = records.Encoder()
         self.rsc = rsc.Rsc()
+        self._bonded_only = ()  # value handles only a bonded link may read or write
         self._load_secrets()
         self.name = P.adv_name(app.foot, app.device_id)
         ble.active(True)
@@ -199,17 +208,25 @@ class BleServer:
             ),
             (
                 uuid(P.CTS_SERVICE),
-                ((uuid(P.CURRENT_TIME), _FLAG_READ | _FLAG_WRITE | _FLAG_NOTIFY),),
+                (
+                    (
+                        uuid(P.CURRENT_TIME),
+                        _FLAG_READ | _FLAG_WRITE | _FLAG_WRITE_ENCRYPTED | _FLAG_NOTIFY,
+                    ),
+                ),
             ),
             (
                 uuid(P.SERVICE_UUID),
                 (
                     (
                         uuid(P.CONTROL_UUID),
-                        _FLAG_WRITE | _FLAG_WRITE_NO_RESPONSE | _FLAG_INDICATE | _SECURE_W,
+                        _FLAG_WRITE
+                        | _FLAG_WRITE_NO_RESPONSE
+                        | _FLAG_INDICATE
+                        | _FLAG_WRITE_ENCRYPTED,
                     ),
-                    (uuid(P.DATA_UUID), _FLAG_NOTIFY | _FLAG_READ | _SECURE_R),
-                    (uuid(P.STATUS_UUID), _FLAG_READ | _FLAG_NOTIFY | _SECURE_R),
+                    (uuid(P.DATA_UUID), _FLAG_NOTIFY | _FLAG_READ | _FLAG_READ_ENCRYPTED),
+                    (uuid(P.STATUS_UUID), _FLAG_READ | _FLAG_NOTIFY | _FLAG_READ_ENCRYPTED),
                 ),
             ),
         )
@@ -219,6 +236,7 @@ class BleServer:
         self.h_dis = h[2]
         self.h_time = h[3][0]
         self.h_cp, self.h_data, self.h_status = h[4]
+        self._bonded_only = (self.h_cp, self.h_data, self.h_status, self.h_time)
         for handle in (self.h_cp, self.h_sc, self.h_time):
             ble.gatts_set_buffer(handle, 64)
         ble.gatts_write(self.h_feature, rsc.feature())
@@ -334,8 +352,17 @@ class BleServer:
                 else:
                     i += 1
             self.advertise()
+        elif event == _IRQ_GATTS_READ_REQUEST:
+            conn, handle = data[0], data[1]
+            if handle in self._bonded_only and handle != self.h_time and not self._bonded(conn):
+                self.refused_access += 1
+                return _ATT_INSUFFICIENT_AUTHENTICATION
+            return 0
         elif event == _IRQ_GATTS_WRITE:
             conn, handle = data[0], data[1]
+            if handle in self._bonded_only and not self._bonded(conn):
+                self.refused_access += 1  # encrypted, not bonded: ignored (dropped soon)
+                return None
             if handle in (self.h_cp, self.h_sc, self.h_time):
                 if len(self._reqs) >= _REQ_QUEUE:
                     self.dropped_requests += 1
@@ -392,6 +419,10 @@ class BleServer:
             if action == _PASSKEY_ACTION_NUMERIC_COMPARISON:
                 self.ble.gap_passkey(conn, action, 1 if self.window_open else 0)
         return None
+
+    def _bonded(self, conn):
+        c = self.conns.get(conn)
+        return c is not None and c[1] and c[2]
 
     # ------------------------------------------------------------ App hooks
     def on_step(self, step):
@@ -531,12 +562,8 @@ class BleServer:
             return
         c = self.conns.get(conn)
         if c is None or not c[2]:
-            # the stack lets only encrypted links write here; a link that is not
-            # bonded (yet) gets NOT_ALLOWED
-            self._respond(
-                conn,
-                P.encode_response(data[0] if data else 0, P.request_id(data), P.ST_NOT_ALLOWED),
-            )
+            # queued while bonded, the link went away or changed: nothing to answer
+            self.refused_access += 1
             return
         try:
             op, rid, args = P.decode_request(data)

@@ -12,6 +12,14 @@ records fit exactly (offset and drift, no residual to measure); one record gives
 the offset only (drift assumed 0, marked); none falls back to the header's
 epoch (whole seconds, marked). Every fallback is named in `ClockFit.method` and
 in `MergedRun.issues`, never silent.
+
+A Sync record can be wrong (a host clock that jumped, a time write from a
+central that should not have made one): with three or more records, a record
+further from a robust line (Theil-Sen slope, median offset) than
+max(OUTLIER_MADS x its scaled MAD, OUTLIER_FLOOR_US) is left out of the fit,
+and the fit reports every record's residual and which it rejected. Two records
+whose drift no crystal has (beyond MAX_DRIFT_PPM) cannot say which is wrong:
+the first one (written when recording started) is kept, offset only, marked.
 """
 
 from __future__ import annotations
@@ -29,6 +37,13 @@ from stridekit.session import Session, unwrap_u32
 # this share of the shorter one.
 MIN_OVERLAP_SHARE = 0.5
 
+# A Sync lands within a BLE connection interval or a serial line time of the
+# host's clock (tens of ms at worst); crystals drift +-10..50 ppm. Beyond these a
+# record is a fault, not noise.
+OUTLIER_MADS = 5.0
+OUTLIER_FLOOR_US = 250_000.0
+MAX_DRIFT_PPM = 1000.0
+
 
 class MergeError(StrideError, ValueError):
     """The sessions cannot be merged into one run (a foot missing, two of one foot)."""
@@ -43,6 +58,8 @@ class ClockFit:
     n_syncs: int
     residual_us: float | None  # RMS of the least-squares fit; None when not measurable
     method: str  # "least-squares", "two-point", "offset-only", "header-epoch"
+    residuals_us: tuple[float, ...] = ()  # host - fitted, per Sync record (rejected ones too)
+    rejected: tuple[int, ...] = ()  # indices of Sync records left out as outliers
 
     def host_us(self, device_us: np.ndarray) -> np.ndarray:
         return self.offset_us + self.slope * device_us.astype(np.float64)
@@ -57,8 +74,29 @@ class ClockFit:
         return self.method in ("offset-only", "header-epoch")
 
 
+def _robust_line(dev: np.ndarray, hr: np.ndarray) -> tuple[float, float]:
+    """Theil-Sen slope (median of pairwise slopes) and the median offset."""
+    i, j = np.triu_indices(len(dev), 1)
+    dd = dev[j] - dev[i]
+    ok = dd != 0
+    slope = float(np.median((hr[j] - hr[i])[ok] / dd[ok])) if ok.any() else 1.0
+    return float(np.median(hr - slope * dev)), slope
+
+
+def _outliers(dev: np.ndarray, hr: np.ndarray) -> np.ndarray:
+    """Mask of Sync records too far from a robust line through all of them."""
+    off, slope = _robust_line(dev, hr)
+    r = hr - (off + slope * dev)
+    mad = float(np.median(np.abs(r - np.median(r)))) * 1.4826
+    return np.abs(r) > max(OUTLIER_MADS * mad, OUTLIER_FLOOR_US)
+
+
 def fit_clock(session: Session) -> ClockFit:
-    """Least-squares offset and drift of a pod's clock from its Sync records."""
+    """Least-squares offset and drift of a pod's clock from its Sync records.
+
+    Outlying records (module docstring) are left out and listed in `rejected`;
+    `residuals_us` has every record's distance from the final fit.
+    """
     syncs = session.syncs
     if not syncs:
         return ClockFit(float(session.header.epoch_s) * 1e6, 1.0, 0, None, "header-epoch")
@@ -67,20 +105,35 @@ def fit_clock(session: Session) -> ClockFit:
     # work relative to the first record so the float64 arithmetic keeps microseconds
     h0 = host[0]
     hr = host - h0
-    if len(syncs) == 1 or np.ptp(dev) < 1e6:
-        off = float(np.mean(hr - dev)) + h0
-        return ClockFit(off, 1.0, len(syncs), None, "offset-only")
-    a = np.stack([np.ones_like(dev), dev], axis=1)
-    coef, *_ = np.linalg.lstsq(a, hr, rcond=None)
-    fitted = a @ coef
-    resid = hr - fitted
-    rms = float(np.sqrt(np.mean(resid**2))) if len(syncs) >= 3 else None
+    n = len(syncs)
+    keep = np.ones(n, dtype=bool)
+    if n >= 3:
+        keep = ~_outliers(dev, hr)
+    elif n == 2 and np.ptp(dev) >= 1e6:
+        slope = (hr[1] - hr[0]) / (dev[1] - dev[0])
+        if slope <= 0 or abs(1.0 / slope - 1.0) * 1e6 > MAX_DRIFT_PPM:
+            keep[1] = False  # which one is wrong is unknowable: keep the first
+    rejected = tuple(int(i) for i in np.flatnonzero(~keep))
+    d, h = dev[keep], hr[keep]
+    if len(d) == 1 or np.ptp(d) < 1e6:
+        off = float(np.mean(h - d))
+        resid = hr - (off + dev)
+        return ClockFit(
+            off + h0, 1.0, n, None, "offset-only", tuple(float(x) for x in resid), rejected
+        )
+    a = np.stack([np.ones_like(d), d], axis=1)
+    coef, *_ = np.linalg.lstsq(a, h, rcond=None)
+    resid_kept = h - a @ coef
+    resid = hr - (coef[0] + coef[1] * dev)
+    rms = float(np.sqrt(np.mean(resid_kept**2))) if len(d) >= 3 else None
     return ClockFit(
         float(coef[0]) + h0,
         float(coef[1]),
-        len(syncs),
+        n,
         rms,
-        "least-squares" if len(syncs) >= 3 else "two-point",
+        "least-squares" if len(d) >= 3 else "two-point",
+        tuple(float(x) for x in resid),
+        rejected,
     )
 
 
@@ -151,6 +204,12 @@ def _issues_of(s: Session, c: ClockFit) -> list[str]:
         out.append(f"{foot}: {c.n_syncs} Sync record(s): clock offset only, drift not corrected")
     elif c.method == "header-epoch":
         out.append(f"{foot}: no Sync records: aligned on the header's epoch (whole seconds)")
+    if c.rejected:
+        worst = max(abs(c.residuals_us[i]) for i in c.rejected) / 1e6
+        out.append(
+            f"{foot}: {len(c.rejected)} of {c.n_syncs} Sync record(s) left out of the clock fit "
+            f"as outliers (up to {worst:.1f} s off)"
+        )
     for iss in s.issues:
         out.append(f"{foot}: damaged data: {iss.reason}")
     if s.end is None:

@@ -9,14 +9,32 @@ traffic to any Bumble central on the same `bumble.link.LocalLink` (tests, the
 demo, the host's bleak backend on Bumble). Not used on the device.
 
 How MicroPython semantics map onto Bumble:
-- Characteristic flags become Bumble permissions: FLAG_READ/WRITE_ENCRYPTED ->
-  READ/WRITE_REQUIRES_ENCRYPTION, *_AUTHENTICATED -> *_REQUIRES_AUTHENTICATION,
-  so Bumble's ATT server answers an unencrypted client with Insufficient
-  Encryption (or Insufficient Authentication) and no value, as NimBLE does.
+- Permissions are NimBLE's, not Bumble's. MicroPython hands the characteristic
+  flags to NimBLE unchanged, and NimBLE's ble_att_svr_check_perms decides every
+  client read and write (request, command, blob, by-type): no READ flag ->
+  Read Not Permitted, no WRITE/WRITE_NO_RESPONSE flag -> Write Not Permitted;
+  *_ENCRYPTED or *_AUTHENTICATED on an unencrypted link -> Insufficient
+  Encryption when the peer has a stored key, else Insufficient Authentication;
+  *_AUTHENTICATED on an encrypted link whose key was not made with MITM
+  protection (a Just-Works pairing) -> Insufficient Authentication. A write
+  command (write without response) is checked the same way and dropped
+  silently when refused. `check_perms` below is that function; Bumble's own
+  checks are bypassed because Bumble counts every paired link as
+  authenticated and does not check READ/WRITE at all.
+- The CCCD of a notify/indicate characteristic is readable by anyone and
+  writable under the characteristic's security: NimBLE gives it WRITE_ENC when
+  the characteristic has READ_ENC or WRITE_ENC, WRITE_AUTHEN likewise.
+- _IRQ_GATTS_READ_REQUEST (ESP32 runs BLE events synchronously, so it is
+  delivered there) comes after the stack's checks; a non-zero return is the
+  ATT error the client gets.
 - Values live here (gatts_read/gatts_write); a client write stores the value
   (truncated to the gatts_set_buffer size, default 20 bytes like MicroPython) and
   raises _IRQ_GATTS_WRITE.
-- gatts_notify sends regardless of subscription (MicroPython documents this).
+- gatts_notify and gatts_indicate send regardless of subscription and of the
+  link's security (NimBLE's ble_gatts_notify_custom / indicate_custom check
+  neither): the firmware must choose its receivers. gatts_write(...,
+  send_update=True) notifies or indicates only the connections whose CCCD asks
+  for it (ble_gatts_chr_updated).
   Outgoing notifications go through a per-connection queue of `tx_slots` frames
   that the event loop drains between firmware turns; a full queue raises
   OSError(ENOMEM) like NimBLE out of mbufs. `enomem` (a callable returning True
@@ -29,7 +47,8 @@ How MicroPython semantics map onto Bumble:
   and Bumble's PairingKeys): the firmware owns its key store like on the device. A pairing that
   did not agree on bonding stores nothing (NimBLE). _IRQ_ENCRYPTION_UPDATE comes
   after pairing completes (or at re-encryption with a stored key), with bonded =
-  the firmware holds a key for that peer.
+  the firmware holds a key for that peer and authenticated = the key was made
+  with MITM protection (never for Just Works).
 
 Threading: none. Bumble runs on an asyncio loop, and the virtual pod's
 App.turn() is called from a task on that same loop (stridekit.sim.pod.BlePods),
@@ -42,6 +61,7 @@ disconnects, indications) are scheduled as tasks on the running loop.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import json
 import logging
@@ -72,10 +92,15 @@ FLAG_READ_ENCRYPTED = 0x0200
 FLAG_READ_AUTHENTICATED = 0x0400
 FLAG_WRITE_ENCRYPTED = 0x1000
 FLAG_WRITE_AUTHENTICATED = 0x2000
+FLAG_READ_AUTHORIZED = 0x0800
+FLAG_WRITE_AUTHORIZED = 0x4000
+_READ_SECURITY = FLAG_READ_ENCRYPTED | FLAG_READ_AUTHENTICATED | FLAG_READ_AUTHORIZED
+_WRITE_SECURITY = FLAG_WRITE_ENCRYPTED | FLAG_WRITE_AUTHENTICATED | FLAG_WRITE_AUTHORIZED
 
 _IRQ_CENTRAL_CONNECT = 1
 _IRQ_CENTRAL_DISCONNECT = 2
 _IRQ_GATTS_WRITE = 3
+_IRQ_GATTS_READ_REQUEST = 4
 _IRQ_GATTS_INDICATE_DONE = 20
 _IRQ_MTU_EXCHANGED = 21
 _IRQ_ENCRYPTION_UPDATE = 28
@@ -87,6 +112,45 @@ SEC_TYPE_PEER = 2
 DEFAULT_ATTR_LEN = 20  # MicroPython's default value buffer
 
 Irq = Callable[[int, tuple[Any, ...]], Any]
+
+
+def cccd_flags(chr_flags: int) -> int:
+    """NimBLE's flags for the CCCD of a characteristic (ble_gatts.c, register_clt_cfg_dsc)."""
+    flags = FLAG_READ | FLAG_WRITE
+    if chr_flags & (FLAG_READ_ENCRYPTED | FLAG_WRITE_ENCRYPTED):
+        flags |= FLAG_WRITE_ENCRYPTED
+    if chr_flags & (FLAG_READ_AUTHENTICATED | FLAG_WRITE_AUTHENTICATED):
+        flags |= FLAG_WRITE_AUTHENTICATED
+    return flags
+
+
+def check_perms(
+    flags: int, is_read: bool, encrypted: bool, authenticated: bool, peer_has_key: bool
+) -> int:
+    """NimBLE's ble_att_svr_check_perms: 0 or the ATT error a client access gets.
+
+    MicroPython passes characteristic flags to NimBLE unchanged (modbluetooth_nimble.c),
+    and NimBLE maps WRITE and WRITE_NO_RESPONSE both to its one ATT write flag.
+    Authorization is not implemented by NimBLE (an XXX in its source): granted.
+    The SC-only build option (BLE_SM_SC_ONLY) is off in ESP-IDF's default config.
+    """
+    if is_read:
+        if not flags & FLAG_READ:
+            return att.ErrorCode.READ_NOT_PERMITTED
+        enc = flags & FLAG_READ_ENCRYPTED
+        authen = flags & FLAG_READ_AUTHENTICATED
+    else:
+        if not flags & (FLAG_WRITE | FLAG_WRITE_NO_RESPONSE):
+            return att.ErrorCode.WRITE_NOT_PERMITTED
+        enc = flags & FLAG_WRITE_ENCRYPTED
+        authen = flags & FLAG_WRITE_AUTHENTICATED
+    if (enc or authen) and not encrypted:
+        if peer_has_key:
+            return att.ErrorCode.INSUFFICIENT_ENCRYPTION
+        return att.ErrorCode.INSUFFICIENT_AUTHENTICATION
+    if authen and not authenticated:
+        return att.ErrorCode.INSUFFICIENT_AUTHENTICATION
+    return 0
 
 
 class UUID:
@@ -157,13 +221,7 @@ class _IrqKeyStore(KeyStore):
             self.ble.refused_secrets += 1
 
     async def get(self, name: str) -> PairingKeys | None:
-        value = self.ble._deliver(_IRQ_GET_SECRET, (SEC_TYPE_PEER, 0, name.encode()))
-        if not value:
-            return None
-        try:
-            return PairingKeys.from_dict(json.loads(bytes(value))["keys"])
-        except (ValueError, KeyError, TypeError):
-            return None
+        return self.ble._stored_keys(name)
 
     async def get_all(self) -> list[tuple[str, PairingKeys]]:
         out: list[tuple[str, PairingKeys]] = []
@@ -211,6 +269,8 @@ class BLE:
         self._buflen: dict[int, int] = {}
         self._chars: dict[int, gatt.Characteristic[bytes]] = {}
         self._conns: dict[int, Connection] = {}
+        self._authenticated: dict[int, bool] = {}  # the link's key was made with MITM
+        self.refused_access = 0  # client reads/writes the stack refused (counted for tests)
         self._txq: dict[int, deque[tuple[int, bytes]]] = {}
         self._drain_scheduled: set[int] = set()
         self._tasks: set[asyncio.Task[None]] = set()
@@ -271,6 +331,7 @@ class BLE:
 
         def on_disconnection(_reason: int) -> None:
             self._conns.pop(h, None)
+            self._authenticated.pop(h, None)
             self._txq.pop(h, None)
             addr = connection.peer_address
             self._deliver(_IRQ_CENTRAL_DISCONNECT, (h, addr.address_type, bytes(addr)))
@@ -284,10 +345,14 @@ class BLE:
         def on_encryption() -> None:
             if h in self.device.smp_manager.sessions or pairing["active"]:
                 return  # reported when the pairing completes (NimBLE order)
+            keys = self._stored_keys(str(connection.peer_address))
+            enc = bool(connection.encryption)
+            self._authenticated[h] = enc and keys is not None and _mitm_key(keys)
             self._encryption_update(connection)
 
-        def on_pairing(_keys: PairingKeys) -> None:
+        def on_pairing(keys: PairingKeys) -> None:
             pairing["active"] = False
+            self._authenticated[h] = bool(connection.encryption) and _mitm_key(keys)
             self._encryption_update(connection)
 
         def on_pairing_failure(_reason: int) -> None:
@@ -302,6 +367,15 @@ class BLE:
         addr = connection.peer_address
         self._deliver(_IRQ_CENTRAL_CONNECT, (h, addr.address_type, bytes(addr)))
 
+    def _stored_keys(self, name: str) -> PairingKeys | None:
+        value = self._deliver(_IRQ_GET_SECRET, (SEC_TYPE_PEER, 0, name.encode()))
+        if not value:
+            return None
+        try:
+            return PairingKeys.from_dict(json.loads(bytes(value))["keys"])
+        except (ValueError, KeyError, TypeError):
+            return None
+
     def _encryption_update(self, connection: Connection) -> None:
         enc = bool(connection.encryption)
         bonded = enc and self._has_bond(connection)
@@ -310,7 +384,7 @@ class BLE:
             (
                 connection.handle,
                 enc,
-                bool(connection.authenticated),
+                self._authenticated.get(connection.handle, False),
                 bonded,
                 connection.encryption_key_size or 16,
             ),
@@ -371,44 +445,86 @@ class BLE:
         self._registered = True
         return tuple(out)
 
+    def _refusal(self, conn: Connection, flags: int, is_read: bool) -> int:
+        """The ATT error NimBLE gives this access on this link, 0 if allowed."""
+        enc = bool(conn.encryption)
+        needs_security = flags & (_READ_SECURITY if is_read else _WRITE_SECURITY)
+        err = check_perms(
+            flags,
+            is_read,
+            enc,
+            self._authenticated.get(conn.handle, False),
+            bool(needs_security) and not enc and self._has_bond(conn),
+        )
+        if err:
+            self.refused_access += 1
+        return err
+
     def _characteristic(self, uuid: UUID, flags: int) -> gatt.Characteristic[bytes]:
-        perms = att.Attribute.Permissions(0)
-        if flags & FLAG_READ:
-            perms |= att.Attribute.READABLE
-        if flags & (FLAG_WRITE | FLAG_WRITE_NO_RESPONSE):
-            perms |= att.Attribute.WRITEABLE
-        if flags & FLAG_READ_ENCRYPTED:
-            perms |= att.Attribute.READ_REQUIRES_ENCRYPTION
-        if flags & FLAG_READ_AUTHENTICATED:
-            perms |= (
-                att.Attribute.READ_REQUIRES_ENCRYPTION | att.Attribute.READ_REQUIRES_AUTHENTICATION
-            )
-        if flags & FLAG_WRITE_ENCRYPTED:
-            perms |= att.Attribute.WRITE_REQUIRES_ENCRYPTION
-        if flags & FLAG_WRITE_AUTHENTICATED:
-            perms |= (
-                att.Attribute.WRITE_REQUIRES_ENCRYPTION
-                | att.Attribute.WRITE_REQUIRES_AUTHENTICATION
-            )
+        # Bumble's own permission checks are bypassed (plain READABLE | WRITEABLE);
+        # the callbacks apply NimBLE's rules (module docstring).
+        perms = att.Attribute.READABLE | att.Attribute.WRITEABLE
         box: list[int] = [0]
 
-        def read(_conn: Connection | None) -> bytes:
-            return self._values.get(box[0], b"")
+        def read(conn: Connection | None) -> bytes:
+            h = box[0]
+            if conn is not None:
+                err = self._refusal(conn, flags, True)
+                if not err:
+                    err = int(self._deliver(_IRQ_GATTS_READ_REQUEST, (conn.handle, h)) or 0)
+                if err:
+                    raise att.ATT_Error(error_code=err, att_handle=h)
+            return self._values.get(h, b"")
 
         def write(conn: Connection | None, value: bytes) -> None:
             h = box[0]
+            if conn is not None:
+                err = self._refusal(conn, flags, False)
+                if err:
+                    raise att.ATT_Error(error_code=err, att_handle=h)
             self._values[h] = bytes(value[: self._buflen.get(h, DEFAULT_ATTR_LEN)])
             if conn is not None:
                 self._deliver(_IRQ_GATTS_WRITE, (conn.handle, h))
 
+        descriptors: list[gatt.Descriptor] = []
+        if flags & (FLAG_NOTIFY | FLAG_INDICATE):
+            descriptors.append(self._cccd(flags, box))
         ch: gatt.Characteristic[bytes] = gatt.Characteristic(
             uuid.bumble,
             gatt.Characteristic.Properties(flags & 0x7F),
             perms,
             gatt.CharacteristicValue(read=read, write=write),
+            descriptors,
         )
         self._boxes.append((ch, box))  # the handle is known after add_services
         return ch
+
+    def _cccd(self, chr_flags: int, box: list[int]) -> gatt.Descriptor:
+        flags = cccd_flags(chr_flags)
+
+        def read(bearer: att.Bearer) -> bytes:
+            return self.device.gatt_server.read_cccd(bearer, self._chars[box[0]])
+
+        def write(bearer: att.Bearer, value: bytes) -> None:
+            conn = bearer if isinstance(bearer, Connection) else bearer.connection
+            err = self._refusal(conn, flags, False)
+            if err:
+                raise att.ATT_Error(error_code=err)
+            self.device.gatt_server.write_cccd(bearer, self._chars[box[0]], value)
+
+        return gatt.Descriptor(
+            gatt.GATT_CLIENT_CHARACTERISTIC_CONFIGURATION_DESCRIPTOR,
+            att.Attribute.READABLE | att.Attribute.WRITEABLE,
+            att.AttributeValueV2(read=read, write=write),
+        )
+
+    def subscribed(self, conn_handle: int, value_handle: int) -> int:
+        """The CCCD bits (1 notify, 2 indicate) this connection wrote for a characteristic."""
+        conn = self._conns.get(conn_handle)
+        if conn is None:
+            return 0
+        cccd = self.device.gatt_server.subscribers.get(conn, {}).get(value_handle)
+        return cccd[0] & 3 if cccd else 0
 
     def gatts_read(self, value_handle: int) -> bytes:
         if value_handle not in self._values:
@@ -422,8 +538,14 @@ class BLE:
             raise ValueError("invalid handle")
         self._values[value_handle] = bytes(data)
         if send_update:
+            # ble_gatts_chr_updated: only connections that subscribed, as they asked
             for h in list(self._conns):
-                self.gatts_notify(h, value_handle)
+                bits = self.subscribed(h, value_handle)
+                if bits & 1:
+                    with contextlib.suppress(OSError):  # NimBLE retries later; not modelled
+                        self.gatts_notify(h, value_handle)
+                elif bits & 2:
+                    self.gatts_indicate(h, value_handle)
 
     def gatts_set_buffer(self, value_handle: int, length: int, append: bool = False) -> None:
         self._buflen[value_handle] = int(length)
@@ -525,6 +647,13 @@ class BLE:
 
     def gap_passkey(self, conn_handle: int, action: int, passkey: int) -> None:
         self._answer = passkey
+
+
+def _mitm_key(keys: PairingKeys) -> bool:
+    for k in (keys.ltk, keys.ltk_central, keys.ltk_peripheral):
+        if k is not None and k.authenticated:
+            return True
+    return False
 
 
 async def power_on(device: Device) -> None:
