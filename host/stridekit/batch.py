@@ -3,7 +3,8 @@
 Each session is checked on its own (stridekit.replay.replay: the kernel re-run on
 the raw samples must reproduce the pod's Step and Flag records bit for bit) and
 summarised again from the replayed steps. Work goes to a local process pool, or
-to a Dask distributed cluster when given its scheduler address. Workers get a
+to a Dask distributed cluster when given its scheduler address ("local": a Dask
+cluster of processes on this machine). Workers get a
 file path and return a small SessionCheck, so nothing big crosses processes.
 """
 
@@ -13,10 +14,16 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
+from stridekit.errors import StrideError
 from stridekit.library import Library
+
+
+class SchedulerUnreachable(StrideError, ConnectionError):
+    """The Dask scheduler given with --dask did not answer."""
 
 
 @dataclass
@@ -100,19 +107,38 @@ def _local(jobs: list[tuple[int, str]], workers: int) -> Iterator[SessionCheck]:
             yield f.result()
 
 
-def _dask(jobs: list[tuple[int, str]], address: object) -> Iterator[SessionCheck]:
-    """address: a scheduler address string, or a distributed Client/LocalCluster (tests)."""
-    from distributed import Client
+DASK_CONNECT_TIMEOUT_S = 10  # a scheduler that has not answered by then is reported, not waited on
+
+
+def _dask_client(address: object, workers: int) -> tuple[Any, Any]:
+    """(client, cluster to close or None) for an address string, "local" (a LocalCluster
+    of `workers` processes on this machine), or a distributed Client (tests)."""
+    from distributed import Client, LocalCluster
+
+    if isinstance(address, Client):
+        return address, None
+    if address == "local":
+        cluster = LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            dashboard_address=None,  # type: ignore[arg-type]  # None: no dashboard
+        )
+        return Client(cluster), cluster
+    try:
+        return Client(address, timeout=DASK_CONNECT_TIMEOUT_S), None  # type: ignore[arg-type]
+    except OSError as e:
+        raise SchedulerUnreachable(
+            f"no Dask scheduler answered at {address} within {DASK_CONNECT_TIMEOUT_S} s "
+            "(start one with `dask scheduler`, or use --dask local)"
+        ) from e
+
+
+def _dask(jobs: list[tuple[int, str]], client: Any) -> Iterator[SessionCheck]:
     from distributed import as_completed as dask_completed
 
-    client = address if isinstance(address, Client) else Client(address)  # type: ignore[arg-type]
-    try:
-        futs = client.map(check_session, [i for i, _ in jobs], [p for _, p in jobs], pure=False)
-        for f in dask_completed(futs):
-            yield f.result()
-    finally:
-        if client is not address:
-            client.close()
+    futs = client.map(check_session, [i for i, _ in jobs], [p for _, p in jobs], pure=False)
+    for f in dask_completed(futs):
+        yield f.result()
 
 
 def replay_library(
@@ -121,7 +147,11 @@ def replay_library(
     dask: object | None = None,
     on_done: Callable[[SessionCheck, int, int], None] | None = None,
 ) -> BatchResult:
-    """Replay every session with raw samples; `on_done(check, done, total)` after each."""
+    """Replay every session with raw samples; `on_done(check, done, total)` after each.
+
+    dask: None (local process pool), a scheduler address, "local" or a distributed
+    Client; an address that does not answer raises SchedulerUnreachable before any work.
+    """
     import os
 
     rows = [r for r in lib.sessions() if r.n_samples > 0]
@@ -129,12 +159,19 @@ def replay_library(
     n_workers = workers or min(len(jobs), os.cpu_count() or 1) or 1
     res = BatchResult(workers=n_workers, where="local" if dask is None else "dask")
     t0 = time.perf_counter()
-    if jobs:
-        it = _local(jobs, n_workers) if dask is None else _dask(jobs, dask)
-        for c in it:
-            res.checks.append(c)
-            if on_done is not None:
-                on_done(c, len(res.checks), len(jobs))
+    client, cluster = (None, None) if dask is None else _dask_client(dask, n_workers)
+    try:
+        if jobs:
+            it = _local(jobs, n_workers) if client is None else _dask(jobs, client)
+            for c in it:
+                res.checks.append(c)
+                if on_done is not None:
+                    on_done(c, len(res.checks), len(jobs))
+    finally:
+        if client is not None and client is not dask:
+            client.close()
+        if cluster is not None:
+            cluster.close()
     res.wall_s = time.perf_counter() - t0
     res.checks.sort(key=lambda c: c.id)
     return res

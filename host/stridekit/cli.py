@@ -11,9 +11,12 @@ from rich.console import Console
 from rich.table import Table
 
 from stridefw import records as R
+from stridekit.cli_errors import StrideGroup, fail
 from stridekit.errors import StrideError
 
-app = typer.Typer(help="StrideKit: open shoe-pod firmware and host tools.", no_args_is_help=True)
+app = typer.Typer(
+    cls=StrideGroup, help="StrideKit: open shoe-pod firmware and host tools.", no_args_is_help=True
+)
 console = Console()
 
 
@@ -91,9 +94,14 @@ def sim(
     imu_dropout_rate: Annotated[float, typer.Option(help="IMU dropouts per hour.")] = 0.0,
 ) -> None:
     """Simulate a run and record it as the two pods would (raw samples + their step records)."""
+    from stridekit.paths import check_out_file
     from stridekit.sim.cli_sim import params_from_options
     from stridekit.sim.gait import simulate
     from stridekit.sim.record import write_run
+
+    truth = out.with_suffix(".truth.json")
+    check_out_file(out)
+    check_out_file(truth, "--out (its ground truth)")
 
     p = params_from_options(
         seed=seed,
@@ -124,7 +132,6 @@ def sim(
     )
     with console.status("simulating..."):
         run = simulate(p)
-        truth = out.with_suffix(".truth.json")
         write_run(run, out, truth)
     n = sum(len(f.truth.contact_s) for f in run.feet)
     console.print(f"wrote [bold]{out}[/] ({out.stat().st_size:,} bytes, {n} steps) and {truth}")
@@ -138,7 +145,7 @@ def replay(
         bool, typer.Option("--all", help="Replay every library session (stridekit.batch).")
     ] = False,
     dask: Annotated[
-        str | None, typer.Option(help="--all on this Dask scheduler (tcp://HOST:8786).")
+        str | None, typer.Option(help="--all on this Dask scheduler (tcp://HOST:8786), or local.")
     ] = None,
     workers: Annotated[int, typer.Option(help="--all: local processes (0: one per core).")] = 0,
     library: Annotated[Path | None, typer.Option(help="--all: the library.")] = None,
@@ -152,13 +159,11 @@ def replay(
 
         raise typer.Exit(replay_all(library, workers, dask))
     if file is None:
-        console.print("[red]error:[/] give a session FILE, or --all for the library")
-        raise typer.Exit(2)
+        raise fail("give a session FILE, or --all for the library")
     try:
         sessions = read_sessions(file)
     except (OSError, StrideError) as e:
-        console.print(f"[red]error:[/] {e}")
-        raise typer.Exit(2) from e
+        raise fail(str(e)) from e
     summary = Table(title=f"{file}: per-foot summary")
     for col in (
         "foot",
@@ -323,6 +328,10 @@ def eval_cmd(
     """Validate the kernel and flags: a simulated CORPUS, or real recordings with --real."""
     import json
 
+    from stridekit.paths import check_out_file
+
+    if json_out is not None:
+        check_out_file(json_out, "--json")
     if findings:
         from stridekit.cli_findings import run_eval_findings
 
@@ -332,15 +341,11 @@ def eval_cmd(
 
         raise typer.Exit(run_eval_real(real, workers=workers, strict=strict))
     if corpus is None:
-        console.print("[red]error:[/] give a CORPUS folder or --real PATH")
-        raise typer.Exit(2)
+        raise fail("give a CORPUS folder or --real PATH")
     from stridekit.eval.corpus import evaluate_corpus, print_report
 
     if not (corpus / "corpus.json").is_file():
-        console.print(
-            f"[red]error:[/] {corpus}/corpus.json not found (make one with `stride corpus --out DIR`)"
-        )
-        raise typer.Exit(2)
+        raise fail(f"{corpus}/corpus.json not found (make one with `stride corpus --out DIR`)")
     rep = evaluate_corpus(corpus, workers, console)
     print_report(rep, console)
     if json_out is not None:

@@ -40,7 +40,9 @@ def register(app: typer.Typer) -> None:
         ] = "ble",
     ) -> None:
         """Two virtual pods record a run, the host syncs and stores it, and writes the report."""
+        from stridekit.cli_library import check_library_path
         from stridekit.demo import RUNNERS, TRANSPORTS, run_demo
+        from stridekit.paths import check_out_dir
 
         if runner not in RUNNERS:
             raise typer.BadParameter(f"choose one of {', '.join(RUNNERS)}", param_hint="--runner")
@@ -48,6 +50,9 @@ def register(app: typer.Typer) -> None:
             raise typer.BadParameter(
                 f"choose one of {', '.join(TRANSPORTS)}", param_hint="--transport"
             )
+        check_out_dir(out)
+        if library is not None:
+            check_library_path(library)
         res = run_demo(
             out,
             runner=runner,

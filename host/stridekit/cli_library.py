@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from stridekit.errors import StrideError
+from stridekit.paths import check_out_dir, check_out_file
 
 if TYPE_CHECKING:
     from stridekit.library import Library
@@ -32,11 +33,38 @@ LibraryOption = Annotated[
 ]
 
 
-def open_library(path: Path | None) -> Library:
-    """The library, or a clear error and exit 2 (imported lazily: `stride --help` stays fast)."""
-    from stridekit.library import Library
+def check_library_path(named: Path, option: str = "--library") -> None:
+    """Raise BadPath unless a library can live at `named` (a file, or a folder for one).
 
+    The library may be new, but the folder that holds it must exist: a mistyped
+    parent is an error, not a new folder tree.
+    """
+    from stridekit.library import resolve_path
+
+    db = resolve_path(named)
+    if db.parent == named:  # a folder: the library makes it, inside an existing one
+        check_out_dir(named, option)
+    else:
+        check_out_file(db, option)
+
+
+def open_library(path: Path | None) -> Library:
+    """The library, or a clear error and exit 2 (imported lazily: `stride --help` stays fast).
+
+    A library named by --library (check_library_path) or $STRIDEKIT_LIBRARY (the
+    file itself) may be new, but its folder must exist; the default one in the
+    user data dir is created as needed.
+    """
+    import os
+
+    from stridekit.library import ENV_VAR, Library
+
+    env = os.environ.get(ENV_VAR)
     try:
+        if path is not None:
+            check_library_path(path)
+        elif env:  # the library file itself (library.default_path)
+            check_out_file(Path(env), f"${ENV_VAR}")
         return Library(path)
     except StrideError as e:
         err_console.print(f"[red]error:[/] {e}")
@@ -56,13 +84,16 @@ def import_sessions(paths: list[Path], library: Path | None) -> int:
     """Import session files (folders: their *.strd); returns the exit code (2 if any was refused)."""
     from stridekit.library import ImportResult
 
-    lib = open_library(library)
     files: list[Path] = []
     for p in paths:
+        if not p.exists():
+            err_console.print(f"[red]error:[/] {p}: no such file or folder")
+            return 2
         files.extend(sorted(p.glob("*.strd")) if p.is_dir() else [p])
     if not files:
         err_console.print("[red]error:[/] no session files given (folders are searched for *.strd)")
         return 2
+    lib = open_library(library)
     t = Table(title=f"import -> {lib.path}")
     for col in ("file", "sessions", "added", "replaced", "unchanged", "states"):
         t.add_column(col, justify="left" if col in ("file", "states") else "right")
@@ -200,7 +231,7 @@ def replay_all(library: Path | None, workers: int = 0, dask: object | None = Non
     """`stride replay --all`: the batch replay with a progress bar; exit 1 if any session differs."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-    from stridekit.batch import SessionCheck, replay_library
+    from stridekit.batch import SchedulerUnreachable, SessionCheck, replay_library
 
     with (
         open_library(library) as lib,
@@ -217,7 +248,12 @@ def replay_all(library: Path | None, workers: int = 0, dask: object | None = Non
         def done(c: SessionCheck, n: int, total: int) -> None:
             bar.update(task, completed=n, total=total)
 
-        res = replay_library(lib, workers=workers, dask=dask, on_done=done)
+        try:
+            res = replay_library(lib, workers=workers, dask=dask, on_done=done)
+        except SchedulerUnreachable as e:
+            bar.stop()
+            err_console.print(f"[red]error:[/] {e}")
+            return 2
     t = Table(title=f"replay --all: {len(res.checks)} session(s) ({res.where})")
     for col in (
         "id",

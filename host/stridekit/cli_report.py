@@ -15,8 +15,10 @@ import typer
 from rich.console import Console
 
 from stridekit.errors import StrideError
+from stridekit.paths import check_out_file
 
 console = Console()
+err_console = Console(stderr=True, soft_wrap=True)  # errors and warnings; paths stay greppable
 
 
 def register(app: typer.Typer) -> None:
@@ -27,7 +29,9 @@ def report(
     files: Annotated[
         list[Path], typer.Argument(help="Session files (.strd); history and the current run.")
     ],
-    out: Annotated[Path, typer.Option(help="HTML report to write.")] = Path("report.html"),
+    out: Annotated[
+        Path, typer.Option(help="HTML report to write (its folder must exist, or --mkdir).")
+    ] = Path("report.html"),
     runner: Annotated[str | None, typer.Option(help="Runner's name shown in the report.")] = None,
     shoe: Annotated[
         list[str] | None,
@@ -41,6 +45,9 @@ def report(
             "summary then goes to standard error).",
         ),
     ] = None,
+    mkdir: Annotated[
+        bool, typer.Option("--mkdir", help="Create missing folders for --out and --json.")
+    ] = False,
 ) -> None:
     """Write the back-pain causes report (self-contained HTML) and print a summary."""
     from stridekit.analysis.load import session_key
@@ -50,6 +57,10 @@ def report(
     from stridekit.session import Session, read_sessions
 
     con = Console(stderr=True) if json_out == "-" else console
+    hint = " (--mkdir creates it)"
+    check_out_file(out, "--out", make_parents=mkdir, parents_hint=hint)
+    if json_out is not None and json_out != "-":
+        check_out_file(Path(json_out), "--json", make_parents=mkdir, parents_hint=hint)
     sessions: list[Session] = []
     shoe_of: dict[int, str] = {}
     seen: dict[tuple[object, ...], int] = {}  # session identity -> index in sessions
@@ -57,14 +68,16 @@ def report(
         try:
             got = read_sessions(f)
         except (OSError, StrideError) as e:
-            con.print(f"[red]skipped {f}:[/] {e}")
+            err_console.print(f"[red]skipped {f}:[/] {e}")
             continue
         for s in got:
             k = session_key(s)
             j = seen.get(k)
             if j is not None:
                 # the same recording twice (a file given twice, or a copy): count it once
-                con.print(f"[yellow]note[/] {f} ({s.foot}): same session as an earlier file")
+                err_console.print(
+                    f"[yellow]note[/] {f} ({s.foot}): same session as an earlier file, counted once"
+                )
                 if len(s.steps) <= len(sessions[j].steps):
                     continue
                 sessions[j] = s
@@ -74,14 +87,14 @@ def report(
             if shoe and i < len(shoe):
                 shoe_of[id(s)] = shoe[i]
             for iss in s.issues:
-                con.print(f"[yellow]warning[/] {f} ({s.foot}): {iss.reason}")
+                err_console.print(f"[yellow]warning[/] {f} ({s.foot}): {iss.reason}")
     if not sessions:
-        con.print("[red]error:[/] no usable sessions")
+        err_console.print("[red]error:[/] no usable sessions")
         raise typer.Exit(2)
     try:
         runs = pair_sessions(sessions)
     except MergeError as e:
-        con.print(f"[red]error:[/] {e}")
+        err_console.print(f"[red]error:[/] {e}")
         raise typer.Exit(2) from e
     for r in runs:
         s = r.left or r.right
@@ -90,13 +103,14 @@ def report(
         r.runner = runner or ""
     if len(runs) > 1:
         con.print(f"{len(runs)} runs: reporting on the latest, {len(runs) - 1} as history")
-    res = build_report(runs, out, runner, con)
+    res = build_report(runs, out, runner, con, make_parents=mkdir)
     if json_out is not None and res.analysis is not None:
         doc = to_json(res.analysis, runner)
         if json_out == "-":
             sys.stdout.write(doc)
             sys.stdout.flush()
         else:
-            Path(json_out).parent.mkdir(parents=True, exist_ok=True)
+            if mkdir:
+                Path(json_out).parent.mkdir(parents=True, exist_ok=True)
             Path(json_out).write_text(doc, encoding="utf-8")
             con.print(f"json: [bold]{json_out}[/]")

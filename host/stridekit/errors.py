@@ -7,3 +7,7 @@ class StrideError(Exception):
 
 class BadSessionFile(StrideError, ValueError):
     """A session file that cannot be used at all (no header, unreadable)."""
+
+
+class BadPath(StrideError, ValueError):
+    """A path argument that cannot be used as given (checked before any work starts)."""

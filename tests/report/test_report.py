@@ -106,6 +106,8 @@ def test_stride_report_cli(tmp_path: Path) -> None:
     bad.write_bytes(b"\x00garbage" * 50)
     out = tmp_path / "out" / "report.html"
     r = CliRunner().invoke(app, ["report", str(bad), str(f), "--out", str(out)])
+    assert r.exit_code == 2 and "--mkdir" in r.output and not out.parent.exists()
+    r = CliRunner().invoke(app, ["report", str(bad), str(f), "--out", str(out), "--mkdir"])
     assert r.exit_code == 0, r.output
     assert out.is_file() and "report:" in r.output and "skipped" in r.output
     r = CliRunner().invoke(app, ["report", str(bad), "--out", str(out)])

@@ -35,15 +35,18 @@ def build_report(
     out: Path,
     runner: str | None = None,
     console: Console | None = None,
+    *,
+    make_parents: bool = False,
 ) -> ReportResult:
     """Analyse runs (current run last, history before it), write the HTML, print a summary.
 
     Args:
         runs: the runner's runs in time order; the last is reported on, the rest
             feed the training load and the A/B shoe comparison.
-        out: HTML file to write (parent folders are created).
+        out: HTML file to write; its folder must exist unless make_parents.
         runner: name shown in the report.
         console: where the rich summary goes; None prints nothing.
+        make_parents: create missing folders for `out`.
     """
     from stridekit.report.html import render
     from stridekit.report.terminal import print_summary
@@ -51,7 +54,8 @@ def build_report(
     t0 = time.perf_counter()
     a = analyse(runs)
     page = render(a, runner, dt.datetime.now(dt.UTC))
-    out.parent.mkdir(parents=True, exist_ok=True)
+    if make_parents:
+        out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(page, encoding="utf-8")
     findings = [f"{c.name}: {c.finding}" for c in a.causes if c.seen]
     res = ReportResult(

@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from stridekit.paths import check_out_dir
 from stridekit.sim import conditions as C
 from stridekit.sim import sensor as S
 from stridekit.sim.gait import RunnerParams, check_params
@@ -116,9 +117,10 @@ def params_from_options(
 
 
 def corpus(
-    out: Annotated[Path, typer.Option(help="Directory for the sessions and corpus.json.")] = Path(
-        "corpus"
-    ),
+    out: Annotated[
+        Path,
+        typer.Option(help="Folder for the sessions and corpus.json (made; its parent must exist)."),
+    ] = Path("corpus"),
     n: Annotated[int, typer.Option(help="Number of runners.")] = 200,
     seed: Annotated[int, typer.Option(help="Random seed; same seed, same corpus.")] = 0,
     minutes: Annotated[float, typer.Option(help="Length of each run.")] = 2.0,
@@ -145,6 +147,7 @@ def corpus(
 
     if cells not in (0, 8, 16):
         raise typer.BadParameter("--cells takes 0, 8 or 16")
+    check_out_dir(out)
     spec = CorpusSpec(
         minutes=minutes,
         natural_asym=natural_asym,
@@ -192,9 +195,10 @@ def corpus(
 
 
 def plan(
-    out: Annotated[Path, typer.Option(help="Directory for the sessions and plan.json.")] = Path(
-        "plan"
-    ),
+    out: Annotated[
+        Path,
+        typer.Option(help="Folder for the sessions and plan.json (made; its parent must exist)."),
+    ] = Path("plan"),
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     start: Annotated[str, typer.Option(help="First week (ISO date).")] = "2026-03-02",
     weeks_steady: Annotated[int, typer.Option(help="Steady weeks before the jump.")] = 4,
@@ -215,6 +219,7 @@ def plan(
         first = dt.date.fromisoformat(start)
     except ValueError as e:
         raise typer.BadParameter(f"--start: {e}") from e
+    check_out_dir(out)
     sp = session_plan(
         first,
         weeks_steady=weeks_steady,
