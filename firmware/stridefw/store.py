@@ -305,7 +305,6 @@ class SessionStore:
         self.rotated = 0  # sessions deleted by rotation
         self.cut_bytes = 0  # torn-tail bytes cut at mount
         self.write_errors = 0
-        self._need_delim = False
         self._free = 0
         self._since_free = 0
         self._in_buf = 0  # records framed into the RAM buffer
@@ -519,7 +518,6 @@ class SessionStore:
         self.full = False
         self.dropped = 0
         self.raw_dropped = 0
-        self._need_delim = False
         self._written = 0
         if self._block.n_cells != n_cells:
             self._block = SampleBlockEncoder(n_cells, period_us)
@@ -571,10 +569,6 @@ class SessionStore:
             self._spill()
             if self._wlen + need > len(self._wbuf):
                 raise ValueError("record of %d bytes exceeds the write buffer" % plen)
-        if self._need_delim:
-            self._wbuf[self._wlen] = 0
-            self._wlen += 1
-            self._need_delim = False
         pl = payload
         if plen != len(payload):
             pl = memoryview(payload)[:plen]
@@ -605,9 +599,18 @@ class SessionStore:
             if w is not None and w != n:
                 raise OSError(_ENOSPC)
         except OSError:
-            # whatever part reached the file ends in a torn frame: terminate it
+            # whatever part reached the file ends in a torn frame; the next frame's
+            # leading 0x00 (records.Encoder, _wlen is 0 now) terminates it. Count
+            # the part that got in, or later records would lie beyond the size
+            # this boot reports (mount recounts from the file anyway)
             self.write_errors += 1
-            self._need_delim = True
+            try:
+                at = f.tell()
+                if self._written <= at <= self._written + n:
+                    self._free -= at - self._written
+                    self._written = at
+            except OSError:
+                pass
             self.full = True
             self.raw_on = False
             self.dropped += self._in_buf
@@ -632,7 +635,6 @@ class SessionStore:
             f.flush()
         except OSError:
             self.write_errors += 1
-            self._need_delim = True
             return 0
         self.n_committed += pend
         self._in_file = 0

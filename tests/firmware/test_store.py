@@ -140,6 +140,52 @@ def test_torn_frame_in_the_middle_of_a_long_tail_window() -> None:
     assert recs[-1].rtype == R.REC_NOTE and dec.n_errors == 1
 
 
+class _TornOnce:
+    """A session file whose next write stores half its bytes and then fails (ENOSPC, a
+    flash error): the file ends in a torn frame and recording goes on after it."""
+
+    def __init__(self, f: object) -> None:
+        self.f = f
+        self.armed = True
+
+    def write(self, data: memoryview) -> int:
+        if self.armed:
+            self.armed = False
+            self.f.write(bytes(data[: len(data) // 2]))  # type: ignore[attr-defined]
+            raise OSError(28)
+        return self.f.write(data)  # type: ignore[attr-defined]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.f, name)
+
+
+def test_a_failed_write_tears_one_spill_and_the_next_frame_starts_clean() -> None:
+    """After a torn write the next frame's leading 0x00 ends the torn one: only the
+    records of the failed write are lost, every later record decodes."""
+    dev, store = fresh_store()
+    sc = Script(10)
+    store.begin(sc.header(store.next_id), N_CELLS, 10_000)
+    for i in range(3):
+        store.add(R.REC_STEP, sc.step_payload(70 * i))
+    store.commit()
+    store._f = _TornOnce(store._f)
+    for i in range(3, 6):
+        store.add(R.REC_STEP, sc.step_payload(70 * i))
+    assert store.commit() == 0 and store.write_errors == 1 and store.full
+    assert store.dropped == 3
+    store.full = False  # what commit() does once the host has freed room
+    for i in range(6, 9):
+        store.add(R.REC_STEP, sc.step_payload(70 * i))
+    store.end(R.SessionEnd(steps=9).to_bytes())
+    data = read_file(store, 1)
+    recs, dec = all_frames(data)
+    assert dec.n_errors == 1  # the torn frame, and nothing after it
+    seqs = [r.seq for r in recs]
+    assert seqs[:4] == [0, 1, 2, 3] and seqs[-4:] == [7, 8, 9, 10]  # 4..6 were in the write
+    assert [r.rtype for r in recs[-4:]] == [R.REC_STEP] * 3 + [R.REC_END]
+    assert read_file(reboot(dev), 1) == data  # the size this boot reports is the file's
+
+
 def test_sync_marker_survives_reboot_and_never_moves_back() -> None:
     dev, store = fresh_store()
     play(store, Script(200))
