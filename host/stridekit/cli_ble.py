@@ -80,7 +80,7 @@ def _run(main: Callable[[], Coroutine[Any, Any, _T]]) -> _T:
 
 
 def _virtual_run(virtual: bool, live_s: float = 0.0) -> Any:
-    from stridekit.transport.ble import VirtualRun
+    from stridekit.sim.rig import VirtualRun
 
     return VirtualRun(recorded_s=20.0, live_s=live_s) if virtual else None
 
@@ -138,7 +138,7 @@ def _scan_table(pods: list[FoundPod]) -> Table:
 class FootLive:
     """What the live view knows about one foot."""
 
-    cadence_per_min: int | None = None  # RSC: contacts/min of THIS foot (per the spec)
+    cadence_per_min: int | None = None  # RSC: steps/min of both feet, as this pod counts them
     speed_m_s: float | None = None
     stride_m: float | None = None
     steps: int = 0
@@ -173,7 +173,8 @@ class LiveView:
             return
         f.rsc_notifications += 1
         f.cadence_per_min = cadence
-        f.speed_m_s = speed_256 / 256
+        # an uncalibrated pod sends speed 0 and no stride length: it does not know them
+        f.speed_m_s = None if stride_cm is None else speed_256 / 256
         f.stride_m = None if stride_cm is None else stride_cm / 100
 
     def on_live(self, foot: int, chunk: bytes) -> None:
@@ -194,13 +195,13 @@ class LiveView:
         f.decode_errors = dec.n_errors
 
     def steps_per_min(self) -> tuple[float | None, str]:
-        """Steps/min of both feet: left + right contacts per minute (RSC is per foot)."""
+        """Steps/min of both feet: each pod's RSC cadence already is; the two agree."""
         left, right = self.feet[0].cadence_per_min, self.feet[1].cadence_per_min
         if left and right:
-            return float(left + right), "left + right"
+            return (left + right) / 2, "mean of the two pods"
         one = left or right
         if one:
-            return 2.0 * one, "2 x one foot (the other pod is silent)"
+            return float(one), "one pod (the other is silent)"
         return None, ""
 
     def table(self) -> Table:
@@ -222,12 +223,12 @@ class LiveView:
 
         spm, how = self.steps_per_min()
         t.add_row(
-            f"[bold]steps/min, both feet[/] ({how or 'left + right'})",
+            f"[bold]steps/min, both feet[/] ({how or 'mean of the two pods'})",
             "-" if spm is None else f"[bold]{spm:.0f}[/]",
             "",
         )
         t.add_row(
-            "contacts/min of this foot (RSC cadence)",
+            "steps/min of both feet, per pod (RSC cadence)",
             *both(lambda f: "-" if f.cadence_per_min is None else f"{f.cadence_per_min}"),
         )
         t.add_row(
@@ -235,7 +236,7 @@ class LiveView:
             *both(lambda f: f"{sum(f.stance_ms) / len(f.stance_ms):.0f}" if f.stance_ms else "-"),
         )
         t.add_row(
-            "speed, m/s (RSC estimate)",
+            "speed, m/s (RSC, calibrated pods only)",
             *both(lambda f: "-" if f.speed_m_s is None else f"{f.speed_m_s:.2f}"),
         )
         t.add_row(
@@ -342,7 +343,7 @@ def register(app: typer.Typer) -> None:
         virtual: VirtualOption = False,
     ) -> None:
         """List StrideKit pods nearby: name, address, foot, battery, RSSI."""
-        from stridekit.transport.ble import open_stack
+        from stridekit.sim.rig import open_stack
 
         async def main() -> list[FoundPod]:
             async with open_stack(hci, virtual, _virtual_run(virtual)) as stack:
@@ -405,7 +406,7 @@ def register(app: typer.Typer) -> None:
         )
 
         from stridekit.sync import Destination, SyncStats, sync_pods
-        from stridekit.transport.ble import open_stack
+        from stridekit.sim.rig import open_stack
 
         lib = open_library(library)
         root = dest or lib.root / "ble-sync"
@@ -484,7 +485,7 @@ def register(app: typer.Typer) -> None:
         """
         from rich.live import Live
 
-        from stridekit.transport.ble import open_stack
+        from stridekit.sim.rig import VirtualStack, open_stack
 
         wanted = list(pod or [])
         view = LiveView()
@@ -493,7 +494,7 @@ def register(app: typer.Typer) -> None:
         async def main() -> list[int]:
             async with open_stack(hci, virtual, _virtual_run(virtual, live_s)) as stack:
                 found = await _find(stack, scan_seconds, wanted)
-                if stack.pod_time is not None:
+                if isinstance(stack, VirtualStack):
                     stack.pod_time.set_mode("paced", 1.0)  # the virtual run in real time
                 with Live(view.table(), console=console, refresh_per_second=4) as live:
                     return await _record(

@@ -169,10 +169,11 @@ def test_web_bluetooth_live_sync_resume_upload(tmp_path: Path) -> None:
                             for v in emu[foot].values[RSC_UUID]
                         ]
                         assert cad in sent
-                        assert 70 <= cad <= 100  # 170 steps/min of both feet: ~85 per foot
+                        assert 140 <= cad <= 200  # 170 steps/min of both feet
                         rsc_shown.append(cad)
                     both = int(await page.inner_text("#spm-both"))
-                    assert both == sum(rsc_shown)  # steps/min, both feet
+                    # each pod's RSC cadence is steps/min of both feet: the page shows the mean
+                    assert both == int(sum(rsc_shown) / 2 + 0.5)
                     assert "%" in await page.inner_text("#balance")
                     await _shot(page, "ble-live")
                     await page.click("#live-toggle")  # live off before the sync

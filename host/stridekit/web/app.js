@@ -52,9 +52,9 @@ const hooks = {
     if (v.error || p.foot < 0) return;
     live.rsc[p.foot] = v.cadence_per_min;
     $("rsc-" + FOOT[p.foot]).textContent = String(v.cadence_per_min);
-    // steps/min of both feet: each pod reports its own foot's contacts per minute
+    // each pod sends steps/min of both feet (the watches' convention): show their mean
     const [l, r] = live.rsc;
-    $("spm-both").textContent = l != null && r != null ? String(l + r) : String(2 * (l ?? r));
+    $("spm-both").textContent = l != null && r != null ? String(Math.round((l + r) / 2)) : String(l ?? r);
     firstLive();
   },
   onLive: (p, ev) => {
