@@ -51,6 +51,9 @@ _RING = const(8)  # due times kept (power of two)
 _RING_MASK = const(7)
 _IMU_RETRY_MS = const(1000)  # re-probe a lost IMU this often
 _BATTERY_MS = const(60000)
+# ticks_diff on ticks_ms is exact only within 2**29 ms (6.2 days): the wall-clock
+# anchor moves forward in whole seconds this often, long before that.
+_EPOCH_ANCHOR_MS = const(3600000)
 AUTO_START_STEPS = const(6)  # steps within AUTO_WINDOW_MS start a session
 _AUTO_WINDOW_MS = const(8000)
 AUTO_STOP_MS = const(60000)  # an auto-started session ends after a minute without steps
@@ -364,6 +367,8 @@ class App:
     def _housekeeping(self):
         clock = self.clock
         now = clock.ticks_ms()
+        if self.epoch_s:
+            self._reanchor_epoch(now)
         if self.recording:
             if clock.ticks_diff(now, self._last_commit_ms) >= S.COMMIT_MS:
                 self._last_commit_ms = now
@@ -391,6 +396,14 @@ class App:
             and clock.ticks_diff(now, self._last_input_ms) >= IDLE_SLEEP_MS
         ):
             self.deep_sleep()
+
+    def _reanchor_epoch(self, now):
+        # whole seconds move from the tick difference into epoch_s: nothing is rounded
+        elapsed_ms = self.clock.ticks_diff(now, self.epoch_tick_ms)
+        if elapsed_ms >= _EPOCH_ANCHOR_MS:
+            whole_s = elapsed_ms // 1000
+            self.epoch_s += whole_s
+            self.epoch_tick_ms = self.clock.ticks_add(self.epoch_tick_ms, whole_s * 1000)
 
     def _read_battery(self):
         try:
@@ -632,6 +645,8 @@ class App:
             ("console_internal", self.console.internal),
             ("ble_internal", self.ble.internal_errors if self.ble is not None else 0),
             ("ble_refused", self.ble.refused_access if self.ble is not None else 0),
+            ("ble_busy", self.ble.busy_requests if self.ble is not None else 0),
+            ("ble_dropped", self.ble.dropped_requests if self.ble is not None else 0),
         )
 
 

@@ -5,7 +5,9 @@
 #   RSC 0x1814: Measurement 0x2A53 (notify, per Step: stridefw.rsc), Feature
 #     0x2A54, Sensor Location 0x2A5D (in shoe), SC Control Point 0x2A55 (Set
 #     Cumulative Value; response indicated). Open, like every RSC sensor.
-#   Battery 0x180F (0x2A19 read/notify), Device Information 0x180A, Current
+#   Battery 0x180F (0x2A19 read/notify: notified to subscribers on change; the
+#     Battery Service has no "unknown" value, so until the first measurement
+#     the value is empty, 0 bytes, never a fake 0 %), Device Information 0x180A, Current
 #     Time 0x1805 (0x2A2B write = host clock: the App logs a Sync record;
 #     written by a bonded central only, anything else is refused or ignored).
 #   Stride (syncproto): control point, data, status. Flags *_ENCRYPTED, not
@@ -28,6 +30,15 @@
 # subscription (NimBLE checks neither), so Stride values go only to bonded links.
 # MicroPython cannot return ATT errors from a write handler, so control-point
 # results go back as indications (syncproto), one in flight per connection.
+# Overflow is never silent: a control-point request that finds the request
+# queue full is answered ST_BUSY on a later turn, with its op and req_id and a
+# u16 payload: how many requests this answer refuses (1, or more when the
+# connection's BUSY backlog was full and later refusals were folded into its
+# last entry), so a central that floods learns of every refused request.
+# busy_requests counts them (console `status`: ble_busy); dropped_requests
+# counts what is neither queued nor answered (Current Time / SC control point
+# writes on a full queue: ble_dropped). A request is taken from the queue only
+# when its connection has room for the answer.
 # IRQs only record what happened (bounded queues); poll(), once per App turn,
 # does a bounded amount of work: one request, one indication, a few data
 # notifications. gatts_notify raising OSError(ENOMEM) (NimBLE out of mbufs)
@@ -69,6 +80,7 @@ MAX_CONNECTIONS = const(2)  # a phone/laptop and a watch
 _ADV_INTERVAL_US = const(250000)
 _REQ_QUEUE = const(8)
 _IND_QUEUE = const(8)
+_BUSY_QUEUE = const(16)  # refused requests awaiting their BUSY answer, per connection
 _NOTIFY_PER_TURN = const(4)
 _BATCH = const(1024)  # bytes read from flash per file open
 _LIVE_BYTES = const(2048)
@@ -161,12 +173,14 @@ class BleServer:
         self.enomem = 0
         self.bad_requests = 0
         self.internal_errors = 0  # requests that raised something unforeseen (ST_ERROR)
-        self.dropped_requests = 0
+        self.dropped_requests = 0  # neither queued nor answered (counted, never silent)
+        self.busy_requests = 0  # refused with ST_BUSY: the request queue was full
         self.live_dropped = 0
         self.notifications = 0
         self._reqs = []  # (conn, bytes) waiting for poll()
         self._inds = {}  # conn -> [(handle, bytes)]
         self._ind_busy = {}  # conn -> True while an indication awaits confirmation
+        self._busy = {}  # conn -> [[op, req_id, n refused]] awaiting a BUSY answer
         self._xfer = None
         self._rsc_due = False
         self._batt_pct = -1
@@ -337,12 +351,14 @@ class BleServer:
             self.conns[conn] = [P.ATT_MTU_MIN, False, False, False]
             self._inds[conn] = []
             self._ind_busy[conn] = False
+            self._busy[conn] = []
             self.advertise()
         elif event == _IRQ_CENTRAL_DISCONNECT:
             conn = data[0]
             self.conns.pop(conn, None)
             self._inds.pop(conn, None)
             self._ind_busy.pop(conn, None)
+            self._busy.pop(conn, None)
             if self._xfer is not None and self._xfer.conn == conn:
                 self._xfer = None
             i = 0
@@ -365,8 +381,8 @@ class BleServer:
                 return None
             if handle in (self.h_cp, self.h_sc, self.h_time):
                 if len(self._reqs) >= _REQ_QUEUE:
-                    self.dropped_requests += 1
-                    return
+                    self._refuse(conn, handle)
+                    return None
                 self._reqs.append((conn, handle, bytes(self.ble.gatts_read(handle))))
         elif event == _IRQ_GATTS_INDICATE_DONE:
             conn = data[0]
@@ -420,6 +436,26 @@ class BleServer:
                 self.ble.gap_passkey(conn, action, 1 if self.window_open else 0)
         return None
 
+    def _refuse(self, conn, handle):
+        # request queue full: a control-point request gets ST_BUSY later, the
+        # rest (and a full BUSY backlog) are counted
+        b = self._busy.get(conn)
+        if handle != self.h_cp or b is None:
+            self.dropped_requests += 1
+            return
+        self.busy_requests += 1
+        data = self.ble.gatts_read(handle)
+        op = data[0] if data else 0
+        rid = P.request_id(data)
+        if len(b) < _BUSY_QUEUE:
+            b.append([op, rid, 1])
+        else:
+            last = b[-1]  # folded in: the last answer names the newest request
+            last[0] = op
+            last[1] = rid
+            if last[2] < 0xFFFF:
+                last[2] += 1
+
     def _bonded(self, conn):
         c = self.conns.get(conn)
         return c is not None and c[1] and c[2]
@@ -461,7 +497,10 @@ class BleServer:
             pct = soc_pct(mv)
         if pct != self._batt_pct:
             self._batt_pct = pct
-            self.ble.gatts_write(self.h_battery, bytes((pct if pct <= 100 else 0,)))
+            if pct <= 100:
+                self.ble.gatts_write(self.h_battery, bytes((pct,)), True)  # notify subscribers
+            else:
+                self.ble.gatts_write(self.h_battery, b"")  # unknown: no value, not 0 %
             return True
         return False
 
@@ -490,9 +529,19 @@ class BleServer:
             if clock.ticks_diff(clock.ticks_ms(), self.window_until_ms) >= 0:
                 self.close_window()
         if self._reqs:
-            conn, handle, data = self._reqs.pop(0)
-            self._handle_write(conn, handle, data)
-            did = True
+            conn = self._reqs[0][0]
+            q = self._inds.get(conn)
+            if q is None or len(q) < _IND_QUEUE - 1:  # room for its answer
+                conn, handle, data = self._reqs.pop(0)
+                self._handle_write(conn, handle, data)
+                did = True
+        for conn in self._busy:
+            b = self._busy[conn]
+            q = self._inds[conn]
+            while b and len(q) < _IND_QUEUE - 1:
+                op, rid, n = b.pop(0)
+                q.append((self.h_cp, P.encode_response(op, rid, P.ST_BUSY, struct.pack("<H", n))))
+                did = True
         for conn in self._inds:
             q = self._inds[conn]
             if q and not self._ind_busy[conn]:
