@@ -14,7 +14,7 @@ Transports (`--transport`):
   again: the second Sync record the merge uses), stops recording and syncs both
   pods at once with stridekit.sync (credit-pipelined, CRC-checked, MARKed synced
   only after the library stored each session). Pod time stands still while the
-  host talks to them (stridekit.transport.podtime) and runs flat out during the run.
+  host talks to them (stridekit.sim.podtime) and runs flat out during the run.
 * ``serial`` -- the same over each pod's console on a pseudo-terminal opened by
   pyserial, as a USB cable would be.
 
@@ -219,62 +219,47 @@ async def _ble_record_and_sync(
     sync_progress: Callable[[str, int, int, int], None] | None = None,
 ) -> _BleOutcome:
     """Both pods on the BLE virtual link: bond, clock, REC on; run; clock, REC off; sync."""
-    from bumble.link import LocalLink
-
-    from stridekit.sim.pod import BlePods
-    from stridekit.sim.shims.espnow import Air
+    from stridekit.sim.rig import virtual_rig
     from stridekit.sync import Destination, SyncStats, open_link, sync_pods
-    from stridekit.transport.ble import BleStack, settle_pods
-    from stridekit.transport.bumble import BumbleHost
-    from stridekit.transport.podtime import PodTime
 
     t0 = time.perf_counter()
     run = simulate(params)
-    link = LocalLink()
-    async with (
-        BlePods(link, [run.feet[0], run.feet[1]], air=Air(), start_delay_s=0.2) as pods,
-        PodTime(pods, "frozen") as pod_time,
-    ):
+    async with virtual_rig([run.feet[0], run.feet[1]]) as stack:
+        pods, pod_time = stack.pods, stack.pod_time
         t0_us = pods.clock.now_us()
 
         def host_clock() -> float:  # the phone's clock: this morning, as the run goes
             return start_epoch + (pods.clock.now_us() - t0_us) / 1e6
 
-        host = await BumbleHost.open_virtual(link)
-        try:
-            stack = BleStack("virtual", host.scanner, host.client, host, pods, pod_time)
-            found = await stack.scan(10.0, want=2, read_battery=False)
-            feet = {p.foot: p for p in found}
-            if set(feet) != {0, 1}:
-                raise RuntimeError(f"the scan found {[p.name for p in found]}, not both pods")
-            for p in pods.pods:
-                p.app.pair_window()  # the runner presses the button on each pod
-            targets = []
-            for foot in (0, 1):
-                t = stack.target(feet[foot])
-                t.name, t.clock = ("left", "right")[foot], host_clock
-                targets.append(t)
-            async with open_link(targets[0]) as a, open_link(targets[1]) as b:
-                for lk in (a, b):
-                    await lk.set_recording(True)
-            done = 0.0
-            while done < params.duration_s:  # the run: nobody connected, pods flat out
-                step = min(10.0, params.duration_s - done)
-                pod_time.run_blocking(step)
-                done += step
-                if progress is not None:
-                    progress(done)
-                await asyncio.sleep(0)
-            async with open_link(targets[0]) as a, open_link(targets[1]) as b:
-                for lk in (a, b):  # the clock was set again on connecting: a second Sync
-                    await lk.set_recording(False)
-            record_s = time.perf_counter() - t0
-            t1 = time.perf_counter()
-            results = await sync_pods(targets, Destination(dest, library), sync_progress)
-            sync_s = time.perf_counter() - t1
-        finally:
-            await host.close()
-            await settle_pods(pods)
+        found = await stack.scan(10.0, want=2, read_battery=False)
+        feet = {p.foot: p for p in found}
+        if set(feet) != {0, 1}:
+            raise RuntimeError(f"the scan found {[p.name for p in found]}, not both pods")
+        for p in pods.pods:
+            p.app.pair_window()  # the runner presses the button on each pod
+        targets = []
+        for foot in (0, 1):
+            t = stack.target(feet[foot])
+            t.name, t.clock = ("left", "right")[foot], host_clock
+            targets.append(t)
+        async with open_link(targets[0]) as a, open_link(targets[1]) as b:
+            for lk in (a, b):
+                await lk.set_recording(True)
+        done = 0.0
+        while done < params.duration_s:  # the run: nobody connected, pods flat out
+            step = min(10.0, params.duration_s - done)
+            pod_time.run_blocking(step)
+            done += step
+            if progress is not None:
+                progress(done)
+            await asyncio.sleep(0)
+        async with open_link(targets[0]) as a, open_link(targets[1]) as b:
+            for lk in (a, b):  # the clock was set again on connecting: a second Sync
+                await lk.set_recording(False)
+        record_s = time.perf_counter() - t0
+        t1 = time.perf_counter()
+        results = await sync_pods(targets, Destination(dest, library), sync_progress)
+        sync_s = time.perf_counter() - t1
         ids: list[int] = []
         issues: list[str] = []
         for t, r in zip(targets, results, strict=True):

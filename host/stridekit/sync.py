@@ -30,12 +30,12 @@ from typing import TYPE_CHECKING, Any
 
 from bleak import BleakClient
 from bleak.backends.characteristic import BleakGATTCharacteristic
-from bleak.backends.device import BLEDevice
 from bleak.exc import BleakError
 
 from stridefw import records as R
 from stridefw import syncproto as P
 from stridekit.errors import StrideError
+from stridekit.transport.ble import PodTarget
 
 if TYPE_CHECKING:
     from stridekit.library import Library
@@ -464,21 +464,6 @@ def check_frames(path: Path) -> list[str]:
     """Problems the record codec finds in a stored session file (empty when clean)."""
     _, dec = R.decode_all(path.read_bytes())
     return [f"{path.name}: byte {off}: {why}" for off, why in dec.errors]
-
-
-@dataclass
-class PodTarget:
-    """A pod to sync: what bleak connects to, a folder name, and the backend to use.
-
-    `clock` gives the Unix time to set on the pod at each connection (default: the
-    host's `time.time`; the demo passes its simulated morning).
-    """
-
-    device: BLEDevice | str
-    name: str
-    backend: type[Any] | None = None
-    pair: bool = False
-    clock: Callable[[], float] | None = None
 
 
 @contextlib.asynccontextmanager

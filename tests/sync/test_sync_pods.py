@@ -12,9 +12,9 @@ from bumble.link import LocalLink
 from stridefw import syncproto as P
 from stridekit.bench.ble import fill_session
 from stridekit.sim.pod import BlePods
+from stridekit.sim.podtime import PodTime
 from stridekit.sync import Destination, PodTarget, SyncStats, sync_pods
 from stridekit.transport.bumble import BumbleHost, appearance_of
-from stridekit.transport.podtime import PodTime
 
 BATTERY_LEVEL = "00002a19-0000-1000-8000-00805f9b34fb"
 

@@ -96,75 +96,68 @@ class _CountingPods:
 
 async def _one_run(mb: float, root: Path, drop_halfway: bool) -> BleBench:
     from bleak.backends.device import BLEDevice
-    from bumble.link import LocalLink
 
-    from stridekit.transport.ble import settle_pods
-    from stridekit.transport.bumble import BumbleHost
-    from stridekit.transport.podtime import PodTime
+    from stridekit.sim.rig import virtual_rig
 
     nbytes = int(mb * 1e6)
     res = BleBench(mb)
-    link = LocalLink()
-    async with BlePods(link, [None, None], auto_start=False) as pods, PodTime(pods, "frozen"):
+    async with virtual_rig([None, None], air=False, auto_start=False) as stack:
+        pods, host = stack.pods, stack.host
+        assert host is not None
         data = [fill_session(p, nbytes) for p in pods.pods]
         counting = _CountingPods(pods)
         for p in pods.pods:
             p.app.pair_window()
-        host = await BumbleHost.open_virtual(link)
-        try:
-            targets = [
-                PodTarget(BLEDevice(a, f"pod{i}", None), f"pod{i}", host.client, pair=True)
-                for i, a in enumerate(pods.addresses)
-            ]
-            first: list[float] = []
-            last: list[float] = [0.0]
-            dropped: dict[str, float] = {}
-            reading_again: set[str] = set()
-            drops: list[asyncio.Future[None]] = []
-            resumed: dict[str, float] = {}
+        targets = [
+            PodTarget(BLEDevice(a, f"pod{i}", None), f"pod{i}", host.client, pair=True)
+            for i, a in enumerate(pods.addresses)
+        ]
+        first: list[float] = []
+        last: list[float] = [0.0]
+        dropped: dict[str, float] = {}
+        reading_again: set[str] = set()
+        drops: list[asyncio.Future[None]] = []
+        resumed: dict[str, float] = {}
 
-            def hook(pod: str) -> StageHook:
-                def on_stage(stage: str, _n: int) -> None:
-                    if stage == "read" and pod in dropped:
-                        reading_again.add(pod)
+        def hook(pod: str) -> StageHook:
+            def on_stage(stage: str, _n: int) -> None:
+                if stage == "read" and pod in dropped:
+                    reading_again.add(pod)
 
-                return on_stage
+            return on_stage
 
-            def progress(pod: str, _sid: int, stored: int, size: int) -> None:
-                now = time.perf_counter()
-                if not first:
-                    first.append(now)
-                last[0] = now
-                if pod in reading_again and pod not in resumed:
-                    resumed[pod] = now - dropped[pod]
-                if drop_halfway and pod not in dropped and stored >= size // 2:
-                    dropped[pod] = now
-                    i = int(pod[3:])
-                    for c in list(pods.devices[i].connections.values()):  # type: ignore[attr-defined]
-                        drops.append(asyncio.ensure_future(c.disconnect()))
+        def progress(pod: str, _sid: int, stored: int, size: int) -> None:
+            now = time.perf_counter()
+            if not first:
+                first.append(now)
+            last[0] = now
+            if pod in reading_again and pod not in resumed:
+                resumed[pod] = now - dropped[pod]
+            if drop_halfway and pod not in dropped and stored >= size // 2:
+                dropped[pod] = now
+                i = int(pod[3:])
+                for c in list(pods.devices[i].connections.values()):  # type: ignore[attr-defined]
+                    drops.append(asyncio.ensure_future(c.disconnect()))
 
-            t0, c0, p0 = time.perf_counter(), time.process_time(), counting.cpu_s
-            results = await sync_pods(targets, Destination(root), progress, hook)
-            res.wall_s = time.perf_counter() - t0
-            res.cpu_s = time.process_time() - c0
-            res.pod_cpu_s = counting.cpu_s - p0
-            res.transfer_s = last[0] - first[0] if first else 0.0
-            stats = [r for r in results if isinstance(r, SyncStats)]
-            if len(stats) != len(results):
-                raise RuntimeError(f"benchmark sync failed: {results}")
-            res.round_trips = sum(s.round_trips for s in stats)
-            res.credit_writes = sum(s.credit_writes for s in stats)
-            res.notifications = sum(s.notifications for s in stats)
-            res.bytes_synced = sum(len(d) for _, d in data)
-            res.resume_s = list(resumed.values())
-            res.reconnect_s = [x for s in stats for x in s.resume_s]
-            res.identical = all(
-                (root / t.name / f"session-{sid:05d}.strd").read_bytes() == d
-                for t, (sid, d) in zip(targets, data, strict=True)
-            )
-        finally:
-            await host.close()
-            await settle_pods(pods)
+        t0, c0, p0 = time.perf_counter(), time.process_time(), counting.cpu_s
+        results = await sync_pods(targets, Destination(root), progress, hook)
+        res.wall_s = time.perf_counter() - t0
+        res.cpu_s = time.process_time() - c0
+        res.pod_cpu_s = counting.cpu_s - p0
+        res.transfer_s = last[0] - first[0] if first else 0.0
+        stats = [r for r in results if isinstance(r, SyncStats)]
+        if len(stats) != len(results):
+            raise RuntimeError(f"benchmark sync failed: {results}")
+        res.round_trips = sum(s.round_trips for s in stats)
+        res.credit_writes = sum(s.credit_writes for s in stats)
+        res.notifications = sum(s.notifications for s in stats)
+        res.bytes_synced = sum(len(d) for _, d in data)
+        res.resume_s = list(resumed.values())
+        res.reconnect_s = [x for s in stats for x in s.resume_s]
+        res.identical = all(
+            (root / t.name / f"session-{sid:05d}.strd").read_bytes() == d
+            for t, (sid, d) in zip(targets, data, strict=True)
+        )
     return res
 
 

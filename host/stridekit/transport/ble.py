@@ -1,15 +1,12 @@
-"""Which BLE stack the host talks through, chosen once per command.
+"""Which BLE stack the host talks through, chosen once per command: a link only.
 
 * ``native`` (default on real hardware): bleak's own backend for the OS (BlueZ,
   CoreBluetooth, WinRT); `BleakScanner` / `BleakClient` without `backend=`.
 * ``hci`` (`--hci usb:0`, `--hci serial:/dev/ttyACM0,1000000`): Bumble's whole BLE
   host stack on a controller reached through a Bumble transport, for a USB dongle
   without BlueZ (stridekit.transport.bumble).
-* ``virtual`` (`--virtual`): Bumble's in-process virtual link with two virtual pods
-  (the real firmware, stridefw.ble on the Bumble `bluetooth` shim) that have
-  already recorded a short simulated run and keep running it, so a user without
-  hardware can try every BLE command. Their pairing windows are open, as if the
-  runner had pressed each pod's button.
+* ``virtual`` (`--virtual`): built by the simulator's rig (stridekit.sim.rig), which
+  puts virtual pods behind a BleStack of this kind; nothing here knows about them.
 
 Commands use `open_stack(...)` and then only `stack.target(...)` /
 `stack.scanner` / `stack.client`, so the code above this module never knows which
@@ -20,10 +17,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from bleak import BleakClient, BleakScanner
 from bleak.backends.device import BLEDevice
@@ -32,7 +28,9 @@ from bleak.exc import BleakError
 
 from stridefw import syncproto as P
 from stridekit.errors import StrideError
-from stridekit.sync import PodTarget
+
+if TYPE_CHECKING:
+    from stridekit.transport.bumble import BumbleHost
 
 Kind = Literal["native", "hci", "virtual"]
 BATTERY_LEVEL_UUID = "00002a19-0000-1000-8000-00805f9b34fb"
@@ -43,19 +41,18 @@ class NoBluetooth(StrideError, RuntimeError):
 
 
 @dataclass
-class VirtualRun:
-    """What the two virtual pods of `--virtual` have done and will do.
+class PodTarget:
+    """A pod to connect to: what bleak connects to, a folder name, and the backend.
 
-    recorded_s: a closed session of this many seconds on each pod (to sync).
-    live_s: simulated running after that (for `stride record --virtual`).
+    `clock` gives the Unix time to set on the pod at each connection (default: the
+    host's `time.time`; the demo passes its simulated morning).
     """
 
-    recorded_s: float = 60.0
-    live_s: float = 600.0
-    seed: int = 7
-    speed_m_s: float = 3.1
-    cadence_spm: float = 168.0
-    lld_cm: float = 0.0
+    device: BLEDevice | str
+    name: str
+    backend: type[Any] | None = None
+    pair: bool = False
+    clock: Callable[[], float] | None = None
 
 
 @dataclass
@@ -76,15 +73,12 @@ class FoundPod:
 
 @dataclass
 class BleStack:
-    """The open stack: bleak backend classes (None = bleak's native) and, when
-    virtual, the pods behind it."""
+    """The open stack: bleak backend classes (None = bleak's native)."""
 
     kind: Kind
     scanner: type[Any] | None = None
     client: type[Any] | None = None
-    host: Any = None  # stridekit.transport.bumble.BumbleHost (hci, virtual)
-    pods: Any = None  # stridekit.sim.pod.BlePods (virtual)
-    pod_time: Any = None  # stridekit.transport.podtime.PodTime (virtual)
+    host: BumbleHost | None = None  # hci, virtual
     notes: list[str] = field(default_factory=list[str])
 
     def describe(self) -> str:
@@ -159,16 +153,8 @@ def _manuf(adv: AdvertisementData) -> bytes | None:
 
 
 @contextlib.asynccontextmanager
-async def open_stack(
-    hci: str | None = None, virtual: bool = False, run: VirtualRun | None = None
-) -> AsyncIterator[BleStack]:
-    """The BLE stack for a command: `virtual`, else `hci` if given, else native."""
-    if virtual and hci:
-        raise NoBluetooth("choose --virtual or --hci, not both")
-    if virtual:
-        async with _virtual_stack(run or VirtualRun()) as stack:
-            yield stack
-        return
+async def open_stack(hci: str | None = None) -> AsyncIterator[BleStack]:
+    """The BLE stack for a command: `hci` if given, else bleak's native backend."""
     if hci:
         from stridekit.transport.bumble import BumbleHost
 
@@ -182,61 +168,3 @@ async def open_stack(
             await host.close()
         return
     yield BleStack("native")
-
-
-async def settle_pods(pods: Any, timeout_s: float = 2.0) -> None:
-    """Let the pods' advertising restarts (after the host left) finish before power off.
-
-    A pod restarts advertising when a central disconnects; powering its Bumble
-    device off while that HCI command is in flight makes Bumble log an
-    InvalidStateError. Waiting for the shim's advertising task avoids it.
-    """
-    tasks = [t for b in pods.bles if (t := getattr(b, "_adv_task", None)) is not None]
-    if tasks:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), timeout_s)
-    await asyncio.sleep(0.01)
-
-
-@contextlib.asynccontextmanager
-async def _virtual_stack(run: VirtualRun) -> AsyncIterator[BleStack]:
-    from bumble.link import LocalLink
-
-    from stridekit.sim.gait import RunnerParams, simulate
-    from stridekit.sim.pod import BlePods
-    from stridekit.sim.shims.espnow import Air
-    from stridekit.transport.bumble import BumbleHost, lean_logging
-    from stridekit.transport.podtime import PodTime
-
-    params = RunnerParams(
-        speed_m_s=run.speed_m_s,
-        cadence_spm=run.cadence_spm,
-        duration_s=max(run.recorded_s + run.live_s, 1.0),
-        lld_cm=run.lld_cm,
-        seed=run.seed,
-    )
-    sim = simulate(params)
-    link = LocalLink()
-    with lean_logging():
-        async with (
-            BlePods(link, [sim.feet[0], sim.feet[1]], air=Air(), start_delay_s=0.2) as pods,
-            PodTime(pods, "frozen") as pod_time,
-        ):
-            notes: list[str] = []
-            if run.recorded_s > 0:
-                start = time.time() - run.recorded_s
-                for p in pods.pods:
-                    p.app.set_time(int(start), int(start % 1 * 1e6))
-                    p.app.rec_start()
-                pod_time.run_blocking(run.recorded_s)
-                for p in pods.pods:
-                    p.app.rec_stop()
-                notes.append(f"each virtual pod holds a {run.recorded_s:g} s session")
-            for p in pods.pods:
-                p.app.pair_window()  # the runner pressed the button on each pod
-            host = await BumbleHost.open_virtual(link)
-            try:
-                yield BleStack("virtual", host.scanner, host.client, host, pods, pod_time, notes)
-            finally:
-                await host.close()  # before the pods power off (Bumble needs that order)
-                await settle_pods(pods)
