@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from stridekit.eval import refdetect
+from stridekit.importers import refdetect
 
 FS = 100.0
 

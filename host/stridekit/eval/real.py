@@ -6,7 +6,7 @@ StepKernel over it exactly as a pod would (stridekit.importers.record), compares
 kernel's events with the reference each dataset offers and prints one table per
 dataset, each naming its reference:
 
-* gaitpdb -- the offline reference detector (stridekit.eval.refdetect, RefEvent source 4):
+* gaitpdb -- the offline reference detector (stridekit.importers.refdetect, RefEvent source 4):
   contact and toe-off |error|, step recall and precision; left/right load shares and
   symmetry indices per walk; Parkinson's vs control effect sizes (reported only);
 * gaitndd -- the dataset authors' `.ts` (source 2): stride time |error| per foot

@@ -14,7 +14,7 @@ from stridekit.eval.matching import EventStats
 # matching tolerance per reference, from how exact that reference is (eval.real)
 TOL_S = {"gaitpdb": 0.10, "gaitndd": 0.20, "ipol": 0.15, "gaitmap": 0.10}
 REFERENCE = {
-    "gaitpdb": "offline reference detector (stridekit.eval.refdetect, source 4)",
+    "gaitpdb": "offline reference detector (stridekit.importers.refdetect, source 4)",
     "gaitndd": "dataset authors' .ts stride times (source 2)",
     "ipol": "published IMU detectors' events, checked by hand (source 1)",
     "gaitmap": "motion capture (source 3)",

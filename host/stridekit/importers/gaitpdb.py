@@ -10,7 +10,7 @@ Mapping:
   hallux); left foot = session foot 0, right = foot 1, both in one file;
 * newtons -> 12-bit ADC counts through the FSR divider model (common.adc_from_newtons);
   the header carries the nominal calibration, so the kernel reads the force back;
-* no labels in the data: the reference events come from stridekit.eval.refdetect run on the
+* no labels in the data: the reference events come from stridekit.importers.refdetect run on the
   dataset's own float newtons (RefEvent source 4, offline reference detector).
 
 Cite: Goldberger et al., Circulation 101(23):e215-e220, 2000 (PhysioNet), and the
@@ -26,7 +26,7 @@ import numpy as np
 
 from stridefw import layouts as fw_layouts
 from stridefw import records as R
-from stridekit.eval import refdetect
+from stridekit.importers import refdetect
 from stridekit.importers.common import (
     SRC_OFFLINE,
     BadImportFile,
@@ -118,7 +118,7 @@ def read(path: str | Path) -> ImportedRecord:
         refs += [RefEv(round(o * 1e6), R.REF_TOE_OFF, SRC_OFFLINE) for o in ref.toe_off_s]
         notes = [
             "gaitpdb sensor k -> cell k-1 (INSOLE_8); N -> ADC via the nominal FSR curve",
-            f"reference: offline detector (stridekit.eval.refdetect), baseline {ref.baseline_n:.1f} N, "
+            f"reference: offline detector (stridekit.importers.refdetect), baseline {ref.baseline_n:.1f} N, "
             f"level {ref.level_n:.1f} N, arm {ref.arm_n:.1f} N",
         ]
         unscored = [(round(a * 1e6), round(b * 1e6)) for a, b in ref.unscored]
