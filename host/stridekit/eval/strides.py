@@ -1,0 +1,187 @@
+"""Stride length and distance from foot IMUs (analysis.zupt) against real references.
+
+References in ../shared/data (read their SOURCE.md):
+* ipol-gait-imu: 19 healthy walkers, trial 1 each, Xsens foot IMUs at 100 Hz;
+  the protocol is stand, walk 10 m, turn, walk back 10 m, stand: each foot
+  travels the 20 m course. The course length is the reference; a foot's path
+  around the turn adds to it (its strides in the turn sum to ~1.9 m per foot
+  here), so this reference is good to about +-5 %, not better.
+  Stances come from the data set's manually checked toe-off / heel-strike
+  annotations, the way the pod has them from pressure.
+* gaitmap-example imu_sample: one healthy walker, 2 x 20 m (40 m per foot),
+  NilsPod at 204.8 Hz. imu_sample_ic_stride (4 x 10 m) is listed but not scored:
+  its sensor never holds still in stance (least mean |gyro| per stance
+  30-70 deg/s), so no zero-velocity method applies.
+No staged file has a length per stride (gaitmap's motion-capture stride lengths
+are in the full SensorPositionComparison set, not in the example), so the
+per-stride error cannot be measured here; a walk's mean stride length has the
+same relative error as its distance.
+Nothing in analysis.zupt was fitted on these files.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from stridekit.analysis import zupt
+from stridekit.eval.findings import wilson
+
+GOAL_DISTANCE_PCT = 3.0
+GOAL_STRIDE_PCT = 5.0
+
+
+@dataclass
+class Walk:
+    """One foot's recording of one walk with a reference distance."""
+
+    source: str
+    name: str
+    foot: str
+    t_s: np.ndarray
+    acc_m_s2: np.ndarray
+    gyr_rad_s: np.ndarray
+    ref_m: float
+    contact_s: np.ndarray | None = None
+    toe_off_s: np.ndarray | None = None
+    skip: str = ""
+
+
+@dataclass
+class WalkResult:
+    source: str
+    name: str
+    foot: str
+    method: str
+    ref_m: float
+    distance_m: float
+    n_strides: int
+    median_stride_m: float
+    skip: str = ""
+
+    @property
+    def err_pct(self) -> float:
+        return 100.0 * (self.distance_m - self.ref_m) / self.ref_m
+
+
+def ipol_walks(root: Path) -> list[Walk]:
+    """Both feet of every staged ipol-gait-imu trial (20 m course each)."""
+    from stridekit.importers import ipol
+
+    d = root / "ipol-gait-imu" / "GaitData"
+    out: list[Walk] = []
+    for meta_path in sorted(d.glob("*.json"), key=lambda p: ipol._key(p.stem)):  # pyright: ignore[reportPrivateUsage]
+        meta = json.loads(meta_path.read_text())
+        for suffix, key, foot in (
+            ("lf", "LeftFootEvents", "left"),
+            ("rf", "RightFootEvents", "right"),
+        ):
+            pc, acc, gyr, _ = ipol.read_foot_file(d / f"{meta_path.stem}_{suffix}.txt")
+            t = (pc - pc[0]) / float(ipol.RATE_HZ)
+            ev = np.array(meta[key], float).reshape(-1, 2) / ipol.RATE_HZ  # [toe-off, heel-strike]
+            # standing before the first toe-off and after the last heel strike are stances too
+            contact = np.concatenate([[t[0]], ev[:, 1]])
+            toe_off = np.concatenate([ev[:, 0], [t[-1]]])
+            out.append(Walk("ipol", meta_path.stem, foot, t, acc, gyr, 20.0, contact, toe_off))
+    return out
+
+
+def gaitmap_walks(root: Path) -> list[Walk]:
+    """The gaitmap example walks (40 m per foot each)."""
+    from stridekit.importers import gaitmap
+
+    d = root / "gaitmap-example"
+    out: list[Walk] = []
+    for name, rate, skip in (
+        ("imu_sample", 204.8, ""),
+        (
+            "imu_sample_ic_stride",
+            102.4,
+            "sensor never still in stance (mean |gyro| 30-70 deg/s): no ZUPT possible",
+        ),
+    ):
+        path = d / f"{name}.csv"
+        if not path.is_file():
+            continue
+        for sensor, v in gaitmap.read_imu_csv(path).items():
+            t = np.arange(len(v)) / rate
+            foot = sensor.split("_")[0]
+            out.append(
+                Walk("gaitmap", name, foot, t, v[:, :3], np.radians(v[:, 3:]), 40.0, skip=skip)
+            )
+    return out
+
+
+def evaluate(walks: list[Walk]) -> list[WalkResult]:
+    """Each walk by each method it supports: gyro-norm still moments; stance still moments."""
+    out: list[WalkResult] = []
+    for w in walks:
+        methods: list[tuple[str, zupt.Strides]] = []
+        methods.append(("gyro norm", zupt.strides_from_imu(w.t_s, w.acc_m_s2, w.gyr_rad_s)))
+        if w.contact_s is not None and w.toe_off_s is not None:
+            still = zupt.still_from_stances(w.t_s, w.gyr_rad_s, w.contact_s, w.toe_off_s)
+            methods.append(("stance", zupt.integrate(w.t_s, w.acc_m_s2, w.gyr_rad_s, still)))
+        for m, st in methods:
+            med = float(np.median(st.length_m)) if len(st.length_m) else float("nan")
+            out.append(
+                WalkResult(
+                    w.source,
+                    w.name,
+                    w.foot,
+                    m,
+                    w.ref_m,
+                    st.distance_m,
+                    len(st.length_m),
+                    med,
+                    w.skip,
+                )
+            )
+    return out
+
+
+def median_ci(x: np.ndarray, n_boot: int = 4000, seed: int = 0) -> tuple[float, float, float]:
+    """Median and its 95 % bootstrap percentile interval (fixed seed: reproducible)."""
+    x = np.asarray(x, float)
+    if len(x) == 0:
+        return float("nan"), float("nan"), float("nan")
+    rng = np.random.default_rng(seed)
+    boots = np.median(rng.choice(x, size=(n_boot, len(x)), replace=True), axis=1)
+    lo, hi = np.percentile(boots, [2.5, 97.5])
+    return float(np.median(x)), float(lo), float(hi)
+
+
+@dataclass
+class Summary:
+    source: str
+    method: str
+    n: int
+    err: tuple[float, float, float]  # signed distance error %, median and 95 % CI
+    abs_err: tuple[float, float, float]
+    within: int  # walks within GOAL_DISTANCE_PCT
+
+    @property
+    def within_ci(self) -> tuple[float, float]:
+        return wilson(self.within, self.n)
+
+
+def summarise(results: list[WalkResult]) -> list[Summary]:
+    out: list[Summary] = []
+    keys = sorted({(r.source, r.method) for r in results if not r.skip})
+    for src, m in keys:
+        e = np.array(
+            [r.err_pct for r in results if (r.source, r.method) == (src, m) and not r.skip]
+        )
+        within = int(np.count_nonzero(np.abs(e) <= GOAL_DISTANCE_PCT))
+        out.append(Summary(src, m, len(e), median_ci(e), median_ci(np.abs(e)), within))
+    return out
+
+
+def fmt_ci(v: tuple[float, float, float]) -> str:
+    m, lo, hi = v
+    if math.isnan(m):
+        return "-"
+    return f"{m:+.1f} % [{lo:+.1f}, {hi:+.1f}]"
