@@ -324,6 +324,13 @@ def eval_cmd(
             help="With --findings --real: write the healthy baseline fitted on the fit half."
         ),
     ] = False,
+    stride_length: Annotated[
+        Path | None,
+        typer.Option(
+            "--stride-length",
+            help="Shared data root: foot-IMU stride length and distance against real references.",
+        ),
+    ] = None,
 ) -> None:
     """Validate the kernel and flags: a simulated CORPUS, or real recordings with --real."""
     import json
@@ -332,6 +339,10 @@ def eval_cmd(
 
     if json_out is not None:
         check_out_file(json_out, "--json")
+    if stride_length is not None:
+        from stridekit.cli_stride import run_eval_stride_length
+
+        raise typer.Exit(run_eval_stride_length(stride_length, console))
     if findings:
         from stridekit.cli_findings import run_eval_findings
 
