@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TextIO, cast
 
 import typer
 from rich.console import Console
@@ -18,8 +18,12 @@ def register(app: typer.Typer) -> None:
     @app.command("serve")
     def serve_cmd(
         host: Annotated[
-            str, typer.Option(help="Address to bind; anything but localhost needs the token.")
-        ] = "127.0.0.1",
+            str | None,
+            typer.Option(
+                help="Address to bind (default 127.0.0.1, with --lan 0.0.0.0); "
+                "anything but localhost needs the token."
+            ),
+        ] = None,
         port: Annotated[int, typer.Option(help="TCP port.")] = 8765,
         library: Annotated[
             Path | None, typer.Option(help="Library database (default: the user data dir).")
@@ -27,6 +31,13 @@ def register(app: typer.Typer) -> None:
         token: Annotated[
             bool,
             typer.Option(help="Require the printed one-time token even on localhost."),
+        ] = False,
+        lan: Annotated[
+            bool,
+            typer.Option(
+                help="For a phone on this network: https with a certificate made on this "
+                "machine (Web Bluetooth needs https), the token, and a QR code of the URL."
+            ),
         ] = False,
         allow_host: Annotated[
             list[str] | None,
@@ -41,44 +52,64 @@ def register(app: typer.Typer) -> None:
 
         from stridekit.serve import (
             MAX_UPLOAD_BYTES,
-            TOKEN_QUERY,
             ServeConfig,
             ServeError,
             create_app,
             is_loopback,
+            token_url,
         )
 
-        local = is_loopback(host)
-        tok = secrets.token_urlsafe(18) if (token or not local) else None
+        bind = host if host is not None else ("0.0.0.0" if lan else "127.0.0.1")
+        local = is_loopback(bind)
+        tok = secrets.token_urlsafe(18) if (token or lan or not local) else None
+        allowed = tuple(allow_host or ())
         cfg = ServeConfig(
-            library_path=library,
-            token=tok,
-            host=host,
-            port=port,
-            allowed_hosts=tuple(allow_host or ()),
+            library_path=library, token=tok, host=bind, port=port, allowed_hosts=allowed
         )
         try:
             web = create_app(cfg)
         except ServeError as e:
             console.print(f"[red]error:[/] {e}")
             raise typer.Exit(2) from e
-        shown = _lan_address() if host in ("0.0.0.0", "::") else host
-        shown = f"[{shown}]" if ":" in shown else shown
-        url = f"http://{shown}:{port}/"
-        base = url
+        shown = _lan_address() if bind in ("0.0.0.0", "::") else bind
+        ssl: dict[str, str] = {}
+        lan_note = ""
+        if lan:
+            from stridekit.library import resolve_path
+            from stridekit.serve_tls import ensure_certificate
+
+            tls_dir = resolve_path(library).parent / "tls"
+            files = ensure_certificate(tls_dir, [shown, "127.0.0.1", "localhost", *allowed])
+            ssl = {"ssl_certfile": str(files.cert), "ssl_keyfile": str(files.key)}
+            lan_note = (
+                f"certificate made on this machine ({files.cert}); the browser warns once: "
+                f"proceed, or install {files.ca_cert} on the phone as a CA certificate to "
+                "trust it (needed to install the app). Chrome on Android or a desktop; "
+                "iPhone browsers have no Web Bluetooth."
+            )
+        scheme = "https" if lan else "http"
+        url = token_url(scheme, shown, port, tok)
         if tok is not None:
             console.print(f"token (this run only, every page and upload needs it): [bold]{tok}[/]")
-            # ?token= sets the cookie every request then carries; #token= is what the
-            # page keeps for its upload header
-            url += f"?{TOKEN_QUERY}={tok}#token={tok}"
-        console.print(f"StrideKit web app: [bold]{url}[/]  (sessions: {base}sessions)")
+        console.print(f"StrideKit web app: [bold]{url}[/]", soft_wrap=True)
+        console.print(f"sessions: {token_url(scheme, shown, port, None)}sessions")
         console.print(f"uploads capped at {MAX_UPLOAD_BYTES:,} bytes; Ctrl-C stops")
-        if not local:
+        if lan:
+            print_qr(url)
+            console.print(lan_note)
+        elif not local:
             console.print(
                 "[yellow]note:[/] browsers allow Web Bluetooth and service workers only on "
-                "https or localhost; on the LAN use the page for uploads, or put TLS in front"
+                "https or localhost: use --lan for a phone"
             )
-        uvicorn.run(web, host=host, port=port, log_level="warning")
+        uvicorn.run(web, host=bind, port=port, log_level="warning", **ssl)  # type: ignore[arg-type]
+
+
+def print_qr(text: str) -> None:
+    """`text` as a QR code in the terminal, for a phone camera."""
+    import segno
+
+    segno.make(text, error="m").terminal(out=cast(TextIO, console.file), compact=True)
 
 
 def _lan_address() -> str:

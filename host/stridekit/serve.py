@@ -146,6 +146,14 @@ def token_cookie(port: int) -> str:
     return f"{TOKEN_COOKIE_PREFIX}{port}"
 
 
+def token_url(scheme: str, host: str, port: int, token: str | None) -> str:
+    """The URL to open: `?token=` sets the cookie every request then carries, and
+    `#token=` is what the page keeps for its upload header."""
+    shown = f"[{host}]" if ":" in host else host
+    url = f"{scheme}://{shown}:{port}/"
+    return url if token is None else f"{url}?{TOKEN_QUERY}={token}#token={token}"
+
+
 def is_loopback(host: str) -> bool:
     """Does binding `host` keep the server on this machine (127.0.0.0/8, ::1, localhost)?"""
     if host.lower() in ("localhost", "localhost."):
