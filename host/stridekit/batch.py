@@ -42,6 +42,7 @@ class SessionCheck:
     peak_force_n: float | None = None
     cpu_s: float = 0.0
     error: str | None = None
+    not_replayed: str | None = None  # why the kernel cannot be re-run (replay.not_replayable)
 
 
 @dataclass
@@ -63,21 +64,24 @@ class BatchResult:
 
     @property
     def all_identical(self) -> bool:
-        return all(c.identical for c in self.checks if c.error is None)
+        return all(c.identical for c in self.checks if c.error is None and c.not_replayed is None)
 
 
 def check_session(session_id: int, path: str) -> SessionCheck:
     """Replay one stored session file (runs in a worker; never raises)."""
-    from stridekit.replay import replay
+    from stridekit.replay import not_replayable, replay
     from stridekit.session import read_sessions
 
     t0 = time.process_time()
     out = SessionCheck(session_id)
     try:
-        s = read_sessions(path)[0]
+        s = read_sessions(path, keep_orphans=True)[0]  # one library session per file
         out.foot = s.foot
         out.duration_s = s.duration_s
         out.n_stored = len(s.steps)
+        out.not_replayed = not_replayable(s)
+        if out.not_replayed is not None:
+            return out
         if len(s.sample_t_us) == 0:
             out.error = "no raw samples to replay"
             return out

@@ -190,8 +190,31 @@ class ReplayResult:
     first_difference: str | None
 
 
+def not_replayable(session: Session) -> str | None:
+    """One line saying why the kernel cannot be re-run as the pod ran it, or None.
+
+    A session whose SessionHeader was lost keeps its records under a stand-in header
+    (stridekit.session): the pod's layout, calibration, foot and body weight are
+    unknown, so a replay would run another kernel than the pod's and its difference
+    would mean nothing. Such a session is shown as not replayed, with this reason.
+    """
+    if session.header_lost:
+        return (
+            f"not replayed: its SessionHeader was lost (layout, calibration and foot "
+            f"unknown); {len(session.step_payloads)} stored steps and "
+            f"{len(session.sample_t_us)} samples kept as recorded"
+        )
+    return None
+
+
 def replay(session: Session) -> ReplayResult:
-    """Re-run the kernel on the session's raw samples and compare with what the pod stored."""
+    """Re-run the kernel on the session's raw samples and compare with what the pod stored.
+
+    BadSessionFile (with not_replayable's reason) for a session whose header was lost.
+    """
+    reason = not_replayable(session)
+    if reason is not None:
+        raise BadSessionFile(reason)
     k = kernel_for(session.header, [n.text for n in session.notes])
     out = run_kernel(k, session.sample_t_us, session.cells, session.imu, session.imu_present)
     steps = [R.Step.from_bytes(p) for p in out.step_payloads]

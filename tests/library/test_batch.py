@@ -99,3 +99,55 @@ def test_replay_all_command(libdir: Path, tmp_path: Path) -> None:
     assert res.exit_code == 2 and "--all" in res.output
     empty = runner.invoke(app, ["replay", "--all", "--library", str(tmp_path / "empty")])
     assert empty.exit_code == 0 and "0 sessions" in empty.output
+
+
+def _lost_header_library(libdir: Path, where: Path, tamper: bool) -> tuple[Path, list[int]]:
+    """A library with an intact session, and the next one's records whose header frame
+    was destroyed (kept by the library as a session of the unknown pod)."""
+    with Library(libdir) as src:
+        left, right = (src.session_path(i).read_bytes() for i in (1, 2))
+    bad = bytearray(right)
+    bad[10] ^= 0xFF  # inside the SessionHeader frame: CRC mismatch
+    with Library(where) as lib:
+        res = lib.import_bytes((_tampered(left) if tamper else left) + bytes(bad), "cut.strd")
+        rows = {r.id: r for r in lib.sessions()}
+    lost = [i for i in res.session_ids if rows[i].foot == "unknown"]
+    assert len(lost) == 1 and len(res.session_ids) == 2
+    return where, lost
+
+
+def test_replay_all_marks_a_lost_header_session_instead_of_failing(
+    libdir: Path, tmp_path: Path
+) -> None:
+    """Its records are kept with a stand-in header: the kernel cannot be re-run as the pod
+    ran it, so it is listed as not replayed, with the reason, and is no failure. (Before:
+    'BadSessionFile: ... no session header found' as an error, exit 1.)"""
+    from stridekit.errors import BadSessionFile
+    from stridekit.replay import replay
+
+    where, (lost,) = _lost_header_library(libdir, tmp_path / "lib", tamper=False)
+    with Library(where) as lib:
+        res = replay_library(lib, workers=1)
+        session = lib.load(lost)
+    by_id = {c.id: c for c in res.checks}
+    c = by_id[lost]
+    assert c.error is None and c.not_replayed and "SessionHeader was lost" in c.not_replayed
+    assert c.n_stored > 0 and c.foot == "unknown"
+    assert res.all_identical  # the intact session replays bit-identical
+    with pytest.raises(BadSessionFile, match="SessionHeader was lost"):
+        replay(session)
+    out = runner.invoke(app, ["replay", "--all", "--workers", "1", "--library", str(where)])
+    assert out.exit_code == 0, out.output
+    text = " ".join(out.output.split())
+    assert f"#{lost}: not replayed: its SessionHeader was lost" in text
+    assert "Traceback" not in out.output and "error" not in text
+
+
+def test_replay_all_still_fails_on_a_real_difference_beside_a_lost_header(
+    libdir: Path, tmp_path: Path
+) -> None:
+    where, (lost,) = _lost_header_library(libdir, tmp_path / "lib", tamper=True)
+    out = runner.invoke(app, ["replay", "--all", "--workers", "1", "--library", str(where)])
+    assert out.exit_code == 1, out.output
+    text = " ".join(out.output.split())
+    assert "step 0" in text and f"#{lost}: not replayed" in text
