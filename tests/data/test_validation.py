@@ -211,7 +211,9 @@ def test_dropped_imu_packets_are_flagged_and_invent_nothing(ipol_dir: Path, shar
     assert len(foot.ref_times_s(R.REF_CONTACT)) == 19
 
 
-def test_eval_real_prints_one_table_per_dataset_naming_its_reference(gaitmap_dir: Path) -> None:
+def test_eval_real_prints_one_table_per_dataset_naming_its_reference(
+    gaitmap_dir: Path, tmp_path: Path
+) -> None:
     from rich.console import Console
 
     from stridekit.cli_real import run_eval_real
@@ -225,7 +227,7 @@ def test_eval_real_prints_one_table_per_dataset_naming_its_reference(gaitmap_dir
     assert (
         "gaitmap: IMU-only events (kernel fallback, no insole) vs motion capture (source 3)" in text
     )
-    assert "Goals (issue 8)" in text and rep.missing == []
+    assert "Goals" in text and rep.missing == []
     # the source-rate pass runs every 204.8 Hz sample and has its own rows
     assert "Sampling rate" in text and "204.8 Hz, the source's rate" in text
     # the second mocap recording's bias (-60..-80 ms) is named under the pooled goal
@@ -235,3 +237,12 @@ def test_eval_real_prints_one_table_per_dataset_naming_its_reference(gaitmap_dir
     )
     assert [g.dataset for g in rep.goals] == ["gaitmap", "gaitmap@source"]
     assert run_eval_real(gaitmap_dir / "no-such-folder") == 2
+    # a folder without any dataset is an error too, not "no goal missed"
+    (tmp_path / "unrelated").mkdir()
+    assert run_eval_real(tmp_path, strict=True) == 2
+    # at 80 columns the tables come in parts, every value whole
+    narrow = Console(record=True, width=80)
+    print_report(rep, narrow)
+    lines = narrow.export_text().splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert "…" not in "\n".join(lines) and "(part 1 of" in "\n".join(lines)

@@ -24,6 +24,7 @@ from stridekit.eval.results import (
     base_name,
     rate_label,
 )
+from stridekit.fit_table import print_table
 from stridekit.importers.common import SOURCE_NAMES
 
 
@@ -92,7 +93,7 @@ def _table_mpy(console: Console, rep: RealReport) -> None:
         else:
             verdict = "[green]yes[/]" if r.mpy_identical else "[red]NO[/]"
         t.add_row(r.dataset, r.record, FOOT[r.foot], str(r.n_samples), str(r.n_steps), verdict)
-    console.print(t)
+    print_table(console, t)
 
 
 def _table_events(console: Console, ds: str, results: list[FootResult]) -> None:
@@ -162,7 +163,7 @@ def _table_events(console: Console, ds: str, results: list[FootResult]) -> None:
         "",
         "",
     )
-    console.print(t)
+    print_table(console, t)
 
 
 def _table_balance(console: Console, rep: RealReport) -> None:
@@ -181,7 +182,7 @@ def _table_balance(console: Console, rep: RealReport) -> None:
             f"{w.raw_left_share_pm / 10:.1f}",
             *[f"{w.si_pm[k] / 10:+.1f}" for k in SI_METRICS],
         )
-    console.print(t)
+    print_table(console, t)
     e = Table(
         title="gaitpdb: Parkinson's vs control, usual walks (one per subject) -- reported, not tuned",
         caption="Hedges' g (PD - control) with an approximate 95 % interval; with groups this "
@@ -211,7 +212,7 @@ def _table_balance(console: Console, rep: RealReport) -> None:
             _f(x.hedges_g, "+.2f"),
             f"{_f(x.ci95[0], '+.2f')} .. {_f(x.ci95[1], '+.2f')}",
         )
-    console.print(e)
+    print_table(console, e)
 
 
 def _table_gaitndd(console: Console, results: list[FootResult]) -> None:
@@ -286,7 +287,7 @@ def _table_gaitndd(console: Console, results: list[FootResult]) -> None:
         str(sum(r.invalid_samples for r in results)),
         str(sum(r.steps_in_invalid for r in results)),
     )
-    console.print(t)
+    print_table(console, t)
 
 
 def _table_imu(console: Console, ds: str, results: list[FootResult]) -> None:
@@ -365,7 +366,7 @@ def _table_imu(console: Console, ds: str, results: list[FootResult]) -> None:
             _f(bias_ms(o_all.errors_s), "+.1f"),
             "",
         )
-    console.print(t)
+    print_table(console, t)
 
 
 def _table_rates(console: Console, rep: RealReport) -> None:
@@ -396,7 +397,7 @@ def _table_rates(console: Console, rep: RealReport) -> None:
                 f"{n_over} ({_pct(n_over, e.tp)} %)",
                 _pct(c.tp, c.n_ref),
             )
-    console.print(t)
+    print_table(console, t)
 
 
 def _bias_spread(console: Console, rep: RealReport) -> None:
@@ -418,7 +419,7 @@ def _bias_spread(console: Console, rep: RealReport) -> None:
 
 
 def _table_goals(console: Console, gl: list[Goal]) -> None:
-    t = Table(title="Goals (issue 8)")
+    t = Table(title="Goals")
     for col in ("dataset", "figure", "goal", "measured", "met", "reference"):
         t.add_column(col, justify="right" if col in ("measured",) else "left")
     for g in gl:
@@ -428,7 +429,7 @@ def _table_goals(console: Console, gl: list[Goal]) -> None:
             val = f"{g.value:.1f} {g.unit}".strip()
             met = "[green]yes[/]" if g.met else "[red]NO[/]"
         t.add_row(g.dataset, g.name, g.target, val, met, g.reference)
-    console.print(t)
+    print_table(console, t)
     console.print(
         "References: " + "; ".join(f"source {k} = {v}" for k, v in SOURCE_NAMES.items() if k)
     )
