@@ -31,6 +31,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from stridekit.session import Session
+
 WINDOW_S = 0.15  # gaitmap NormZuptDetector default
 STILL_DEG_S = 15.0  # gaitmap NormZuptDetector default: mean |gyro| per window
 # a foot's movement between two still moments longer than this is no stride
@@ -236,3 +238,24 @@ def still_from_stances(
         b1 = min(b - 1, int(np.searchsorted(t, o - PART_S)))
         out.append((least(a, a2), least(b1, b)))
     return out
+
+
+G_M_S2 = 9.80665
+
+
+def session_strides(s: Session) -> Strides | None:
+    """Strides of a pod session from its raw IMU samples, still moments from its own stances.
+
+    None when the session has no raw samples with IMU rows or no steps (steps-only
+    sessions carry no motion to integrate). Samples without an IMU row are left
+    out (the integration bridges them as one longer interval).
+    """
+    if not len(s.sample_t_us) or not s.steps or not np.any(s.imu_present):
+        return None
+    keep = np.asarray(s.imu_present, bool)
+    t = np.asarray(s.sample_t_us, np.float64)[keep] / 1e6
+    imu = np.asarray(s.imu, np.float64)[keep]
+    acc = imu[:, :3] / 1000.0 * G_M_S2
+    gyr = np.radians(imu[:, 3:] / 10.0)
+    contact, toe_off = s.step_times_s()
+    return integrate(t, acc, gyr, still_from_stances(t, gyr, contact, toe_off))

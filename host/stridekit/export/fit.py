@@ -13,8 +13,20 @@ whose contact falls in that second (the per-step detail stays in the CSV export)
   stance_time                   mean stance, ms
   stance_time_balance           left share of stance, % = L / (L + R); only in
                                 seconds with steps of both feet
-  step_length                   mm, only when the running speed is given: a pod
-                                measures no distance (speed / steps per second)
+  stance_time_percent           stance / the foot's own stride time, %
+  speed, enhanced_speed         m/s: the mean of the strides (both feet) that end in
+                                that second, from the foot IMU by zero-velocity
+                                updates (analysis/zupt.py; `stride eval
+                                --stride-length` gives its error on real walks);
+                                with --speed, that speed instead (a treadmill)
+  distance                      m, cumulative: each foot's strides summed, the two
+                                feet's sums averaged (with --speed: speed x time)
+  step_length                   mm: half the strides' length (a step is half a
+                                stride); with --speed: speed / steps per second
+Vertical oscillation is left out: FIT means the body's (centre of mass) bounce,
+and a shoe pod's IMU moves with the foot, whose height says nothing about it.
+Speed, distance and step length need raw samples with IMU rows; a steps-only
+session has none and the notes say so.
 Developer fields (float32, natural units): peak_force (N), impulse (N·s),
 cop_x (mean CoP medial-lateral position, mm, + lateral), cop_ml_range (mm).
 
@@ -59,6 +71,9 @@ class SecondRecord:
     stance_ms: float
     balance_left_pct: float | None
     step_length_mm: float | None
+    stance_pct: float | None
+    speed_m_s: float | None
+    distance_m: float | None
     peak_force_n: float
     impulse_ns: float
     cop_x_mm: float
@@ -113,6 +128,29 @@ def _step_rows(sessions: Sequence[Session], notes: list[str]) -> list[_StepRow]:
     return rows
 
 
+def _imu_strides(
+    sessions: Sequence[Session], notes: list[str]
+) -> dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+    """Per foot: stride end times (unix s), lengths (m), speeds (m/s), cumulative distance.
+
+    cum[i] = distance of the strides ending before ends[i] (cum[len] = all of them).
+    """
+    from stridekit.analysis.zupt import session_strides
+
+    out: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
+    for s in sessions:
+        st = session_strides(s)
+        if st is None or not len(st.length_m):
+            notes.append(
+                f"{s.foot}: no raw IMU samples to integrate: no speed, distance or step_length"
+            )
+            continue
+        start = session_start_unix(s) or float(FIT_EPOCH_S)
+        cum = np.concatenate([[0.0], np.cumsum(st.length_m)])
+        out[s.header.foot] = (start + st.t_end_s, st.length_m, st.speed_m_s, cum)
+    return out
+
+
 def second_records(
     sessions: Sequence[Session], speed_m_s: float | None = None
 ) -> tuple[list[SecondRecord], list[str]]:
@@ -131,11 +169,11 @@ def second_records(
         notes.append(
             f"only the {'left' if 0 in feet else 'right'} foot: stance_time_balance needs both"
         )
-    if speed_m_s is None:
-        notes.append("no --speed: step_length left out (a pod measures no distance)")
+    imu = _imu_strides(sessions, notes) if speed_m_s is None else {}
     by_second: dict[int, list[_StepRow]] = {}
     for r in rows:
         by_second.setdefault(int(np.floor(r.t_unix)), []).append(r)
+    first_s = min(by_second)
     out: list[SecondRecord] = []
     for sec in sorted(by_second):
         g = by_second[sec]
@@ -148,8 +186,32 @@ def second_records(
             lm, rm = float(np.mean(left)), float(np.mean(right))
             bal = 100.0 * lm / (lm + rm)
         step_len = None
-        if speed_m_s is not None and spm is not None:
-            step_len = 1000.0 * speed_m_s / (2 * spm / 60.0)
+        speed = None
+        dist = None
+        if speed_m_s is not None:
+            speed = speed_m_s
+            dist = speed_m_s * (sec + 1 - first_s)
+            if spm is not None:
+                step_len = 1000.0 * speed_m_s / (2 * spm / 60.0)
+        elif imu:
+            ending = [
+                (ln, sp)
+                for ends, lengths, speeds, _ in imu.values()
+                for e, ln, sp in zip(ends, lengths, speeds, strict=True)
+                if sec <= e < sec + 1
+            ]
+            if ending:
+                speed = float(np.mean([sp for _, sp in ending]))
+                step_len = 1000.0 * float(np.mean([ln for ln, _ in ending])) / 2
+            dist = float(
+                np.mean(
+                    [
+                        cum[np.searchsorted(ends, sec + 1, side="left")]
+                        for ends, _, _, cum in imu.values()
+                    ]
+                )
+            )
+        pct = [100.0 * r.stance_ms / (1000.0 * r.stride_s) for r in g if r.stride_s]
         out.append(
             SecondRecord(
                 unix_s=sec,
@@ -158,6 +220,9 @@ def second_records(
                 stance_ms=float(np.mean([r.stance_ms for r in g])),
                 balance_left_pct=bal,
                 step_length_mm=step_len,
+                stance_pct=float(np.mean(pct)) if pct else None,
+                speed_m_s=speed,
+                distance_m=dist,
                 peak_force_n=float(np.mean([r.peak_n for r in g])),
                 impulse_ns=float(np.mean([r.impulse_ns for r in g])),
                 cop_x_mm=float(np.mean([r.cop_x_mm for r in g])),
@@ -258,6 +323,13 @@ def encode_fit(
             m["stance_time_balance"] = r.balance_left_pct
         if r.step_length_mm is not None:
             m["step_length"] = r.step_length_mm
+        if r.stance_pct is not None:
+            m["stance_time_percent"] = r.stance_pct
+        if r.speed_m_s is not None:
+            m["speed"] = r.speed_m_s
+            m["enhanced_speed"] = r.speed_m_s
+        if r.distance_m is not None:
+            m["distance"] = r.distance_m
         enc.write_mesg(m)
     enc.write_mesg(
         {"mesg_num": num["EVENT"], "timestamp": t1, "event": "timer", "event_type": "stop_all"}
@@ -282,6 +354,14 @@ def encode_fit(
     sl = _mean([r.step_length_mm for r in recs if r.step_length_mm is not None])
     if sl is not None:
         summary["avg_step_length"] = sl
+    pct = _mean([r.stance_pct for r in recs if r.stance_pct is not None])
+    if pct is not None:
+        summary["avg_stance_time_percent"] = pct
+    dists = [r.distance_m for r in recs if r.distance_m is not None]
+    if dists:
+        summary["total_distance"] = dists[-1]
+        summary["avg_speed"] = dists[-1] / max(1.0, float(t1 - t0))
+        summary["enhanced_avg_speed"] = summary["avg_speed"]
     enc.write_mesg({"mesg_num": num["LAP"], "message_index": 0, **summary})
     enc.write_mesg(
         {
