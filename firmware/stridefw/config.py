@@ -199,6 +199,9 @@ STEP_NO_IMPACT = const(0x0200)  # IMU present but no impact peak found
 STEP_TRACE_FULL = const(0x0400)  # stance longer than the trace buffer
 STEP_SATURATED = const(0x0800)  # a cell saturated during this stance
 STEP_GAP = const(0x1000)  # a sample gap > DT_MAX_US inside this stance
+# no loading rate could be measured (no 20-80 % rise in the stance, or a step from
+# the IMU alone): loading_rate_n_s is 0 and is not a rate
+STEP_NO_RATE = const(0x2000)
 
 FOOT_LEFT = const(0)
 FOOT_RIGHT = const(1)

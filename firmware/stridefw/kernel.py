@@ -57,6 +57,7 @@ from stridefw.config import (
     STEP_GAP,
     STEP_IMU_CONFIRMED,
     STEP_NO_IMPACT,
+    STEP_NO_RATE,
     STEP_SATURATED,
     STEP_TRACE_FULL,
     STUCK_BAND,
@@ -609,7 +610,7 @@ class StepKernel:
         buf = self.step
         for i in range(STEP_LEN):
             buf[i] = 0
-        fl = FLAG_DEGRADED
+        fl = FLAG_DEGRADED | STEP_NO_RATE
         if g.step_gap:
             fl |= STEP_GAP
         _put32(buf, 0, self.steps - 1)
@@ -775,7 +776,7 @@ class StepKernel:
                 self._set_contact(back)
                 self._new_stance(self._swing_since_toe(back))
                 self._loaded_pass()
-                self._trace_add(fp, off - dti)
+                self._trace_add(fp, -off)  # the unloaded sample, before the contact
                 self._trace_add(total, back)
                 self._integrate(fp, total, dti)
                 self._track_shock(acc2, back)
@@ -806,6 +807,10 @@ class StepKernel:
                         self._swing_us = 0
                 self._trace_t[0] = ext - cap
                 self._trace_t[1] = ext
+                if ext < cap:
+                    # nor is the unloaded sample on the edge: the trace starts from
+                    # the edge's line at its time (the 20 % level is timed on it)
+                    self._trace_f[0] = f1 - _ext_us(total - f1, cap, dti, _TOTAL_MAX_DN)
         # PENDING or STANCE: time since the candidate contact
         since_c = (self.t - self._c_t) & _MASK
         if total <= lvl:
@@ -927,10 +932,16 @@ class StepKernel:
     def _loading_rate(self, stance_us):
         # Average loading rate 20-80 % of the impact peak (first local maximum in
         # the first 30 % of stance above BW/2), or of the force at 13 % of stance
-        # when there is none (Ueda et al. 2016 practice). N/s.
+        # when there is none (Ueda et al. 2016 practice). N/s, or -1 when the
+        # stance shows no rise from 20 % to 80 % of that force to measure: the
+        # trace begins at the unloaded sample before contact, so a force that was
+        # already above 20 % there (a reference below ~5x the 20 N event level,
+        # e.g. a heel that never loads) rose before the trace and is not measured.
+        # The 20 % crossing may lie before contact (negative time): it is a time
+        # like any other, not "none".
         n = self._n_trace
         if n < 3:
-            return 0
+            return -1
         tf = self._trace_f
         tt = self._trace_t
         # the stance's span, also when a fast rate filled the trace before toe-off
@@ -954,26 +965,27 @@ class StepKernel:
                 if tt[i] >= t13:
                     ref = tf[i]
                     break
-        if ref <= 0:
-            return 0
         lo = ref // 5
         hi = ref * 4 // 5
-        t_lo = -1
-        t_hi = -1
+        if lo <= 0 or tf[0] >= lo:
+            return -1
+        t_lo = 0
+        have_lo = False
         for i in range(1, n):
             a = tf[i - 1]
             b = tf[i]
-            if t_lo < 0 and a < lo <= b:
+            if not have_lo and a < lo <= b:
                 t_lo = tt[i - 1] + _frac_us(tt[i] - tt[i - 1], lo - a, b - a)
-            if t_hi < 0 and a < hi <= b:
+                have_lo = True
+            if a < hi <= b:
+                if not have_lo:
+                    return -1
                 t_hi = tt[i - 1] + _frac_us(tt[i] - tt[i - 1], hi - a, b - a)
-                break
-        if t_lo < 0 or t_hi <= t_lo:
-            return 0
-        dt100 = (t_hi - t_lo) // 100
-        if dt100 < 1:
-            dt100 = 1
-        return ((hi - lo) * 1000) // dt100  # dn * 1000 / (0.1 ms) = N/s
+                dt100 = (t_hi - t_lo) // 100
+                if dt100 < 1:
+                    dt100 = 1
+                return ((hi - lo) * 1000) // dt100  # dn * 1000 / (0.1 ms) = N/s
+        return -1
 
     def _stat(self, s, x, var):
         n = self._st_n[s]
@@ -1118,6 +1130,10 @@ class StepKernel:
         self._have_pc = True
         lr = self._loading_rate(stance_us)
         fl = self._sflags
+        if lr <= 0:
+            # not measured: stored as 0 and said so, never averaged in as a rate
+            lr = 0
+            fl |= STEP_NO_RATE
         shock = 0
         if self.imu_ok and self.has_imu and self._shock2 > 0:
             shock = isqrt(self._shock2) << 1  # (2 mg)^2 -> mg
@@ -1185,8 +1201,8 @@ class StepKernel:
             self._rstat(_RS_STANCE, (stance_us // 100) << 10, True)
         if shock > 0:
             self._stat(_ST_SHOCK, shock, False)
-        lr_bw = (lr * 10) // self._bw if self._bw > 0 else 0
-        self._stat(_ST_LR, lr_bw, False)
+        if lr > 0 and self._bw > 0:
+            self._stat(_ST_LR, (lr * 10) // self._bw, False)
         fl_s = self.flags & ~(FLAG_UNSTABLE | FLAG_HARD_IMPACT)
         if self.steps >= STAT_MIN_STEPS:
             sd_q4 = isqrt(self._st_var[_ST_COPX])  # sqrt(Q8) = Q4

@@ -151,8 +151,9 @@ def _block_agree(ls: FootSteps, rs: FootSteps, name: str, sign: float) -> float:
 
 def mode_steps(fs: FootSteps, mode: str) -> FootSteps:
     """The steps of one foot taken in `mode` (RUNNING or WALKING; all for UNKNOWN) whose
-    loading rate was measured: the kernel writes 0 where it found no rise to measure
-    (2-3 % of heel strikes), and a 0 would pull that foot's mean down."""
+    loading rate was measured: the kernel writes 0 and flags STEP_NO_RATE where it
+    found no rise to measure (and files from older firmware have the 0 alone), and a 0
+    would pull that foot's mean down."""
     keep = fs["loading_rate_n_s"] > 0
     if mode in (RUNNING, WALKING):
         keep &= running_steps(fs, mode)

@@ -88,6 +88,7 @@ FLAG_NAMES = {
     fw_config.STEP_TRACE_FULL: "long",
     fw_config.STEP_SATURATED: "sat",
     fw_config.STEP_GAP: "gap",
+    fw_config.STEP_NO_RATE: "no-rate",
 }
 
 
