@@ -106,7 +106,8 @@ def export(
         typer.Option(help="File to write (default: standard output; fit and c3d need it)."),
     ] = None,
     speed: Annotated[
-        float | None, typer.Option(help="fit: running speed, m/s (a treadmill's), instead of the foot IMU's.")
+        float | None,
+        typer.Option(help="fit: running speed, m/s (a treadmill's), instead of the foot IMU's."),
     ] = None,
     library: Annotated[Path | None, typer.Option(help="Library for session ids.")] = None,
 ) -> None:
