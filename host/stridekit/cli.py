@@ -51,6 +51,12 @@ def flag_text(bits: int) -> str:
     return ",".join(name for bit, name in FLAG_NAMES.items() if bits & bit) or "-"
 
 
+def _measured_mean(rates_n_s: np.ndarray) -> str:
+    """Mean loading rate over the steps that have one (0: the kernel measured none)."""
+    ok = rates_n_s[rates_n_s > 0]
+    return f"{np.mean(ok):.0f}" if len(ok) else "-"
+
+
 @app.command()
 def sim(
     out: Annotated[Path, typer.Option(help="Session file to write (both feet).")] = Path(
@@ -210,7 +216,7 @@ def replay(
                 f"{np.mean(arr['stance_us']) / 1000:.0f}",
                 f"{np.mean(arr['swing_us'][1:]) / 1000:.0f}" if len(st) > 1 else "-",
                 f"{np.mean(arr['peak_force_dn']) / 10:.0f}",
-                f"{np.mean(arr['loading_rate_n_s']):.0f}",
+                _measured_mean(arr["loading_rate_n_s"]),
                 f"{np.mean(arr['heel_pm']):.0f}/{np.mean(arr['mid_pm']):.0f}/{np.mean(arr['fore_pm']):.0f}",
                 f"{np.mean(arr['medial_pm']):.0f}",
                 f"{np.std(arr['cop_x_mean_dmm']) / 10:.1f}",
