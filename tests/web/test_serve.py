@@ -102,6 +102,21 @@ def test_session_ids_no_row_can_have_are_404_with_a_reason(tmp_path: Path, sim_f
             assert ("whole numbers" in err) == (sid in odd), err
 
 
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(segment=st.text(min_size=1, max_size=40))
+def test_no_path_parameter_makes_a_server_error(tmp_path: Path, segment: str) -> None:
+    """Any text in any route's path parameter: an answer with a reason, never a 5xx."""
+    from urllib.parse import quote
+
+    c, _ = _client(tmp_path)
+    part = quote(segment, safe="")
+    for template in ("/sessions/{}/file", "/sessions/{}/report", "/fw/stridefw/{}", "/mp/{}"):
+        r = c.get(template.format(part))
+        assert r.status_code < 500, (template, segment, r.status_code)
+        if r.status_code == 404 and r.headers["content-type"].startswith("application/json"):
+            assert r.json()["error"]
+
+
 def lib_bytes(db: Path, sid: int) -> bytes:
     with Library(db) as lib:
         return lib.session_path(sid).read_bytes()
