@@ -8,11 +8,11 @@ from typing import Annotated
 import numpy as np
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from stridefw import records as R
 from stridekit.cli_errors import StrideGroup, fail
 from stridekit.errors import StrideError
+from stridekit.tables import add_number, add_text, compact_table, print_legend, print_table
 
 app = typer.Typer(
     cls=StrideGroup, help="StrideKit: open shoe-pod firmware and host tools.", no_args_is_help=True
@@ -170,25 +170,13 @@ def replay(
         sessions = read_sessions(file)
     except (OSError, StrideError) as e:
         raise fail(str(e)) from e
-    summary = Table(title=f"{file}: per-foot summary")
-    for col in (
-        "foot",
-        "steps",
-        "cadence spm",
-        "stance ms",
-        "swing ms",
-        "peak N",
-        "LR N/s",
-        "heel/mid/fore ‰",
-        "medial ‰",
-        "CoP ML SD mm",
-        "bit-identical",
-        "flags",
-    ):
-        if col == "foot":
-            summary.add_column(col, justify="left", no_wrap=True, min_width=5)
-        else:
-            summary.add_column(col, justify="right")
+    summary = compact_table(f"{file}: per-foot summary")
+    add_text(summary, "foot", no_wrap=True, min_width=5)
+    for col in ("steps", "spm", "stance", "swing", "peak", "LR", "heel mid fore", "medial"):
+        add_number(summary, col)
+    add_number(summary, "CoP ML SD")
+    add_text(summary, "same", no_wrap=True, min_width=4)
+    add_text(summary, "flags")
     exit_code = 0
     for s in sessions:
         for iss in s.issues:
@@ -243,10 +231,30 @@ def replay(
                 )
         else:
             summary.add_row(s.foot, "0", *["-"] * 10)
-    console.print(summary)
-    console.print("cadence: steps per minute of both feet (twice this foot's contacts per minute)")
+    print_table(console, summary)
+    print_legend(console, SUMMARY_LEGEND)
     raise typer.Exit(exit_code)
 
+
+SUMMARY_LEGEND = {
+    "spm": "cadence, steps per minute of both feet (twice this foot's contacts per minute)",
+    "stance, swing": "ms",
+    "peak": "peak force, N",
+    "LR": "loading rate (20-80 % of the impact peak), N/s",
+    "heel mid fore, medial": "share of force, per mille",
+    "CoP ML SD": "centre of pressure, medial-lateral SD, mm",
+    "same": "replay bit-identical to the pod's records",
+}
+STEP_LEGEND = {
+    "contact": "s from the start",
+    "stance, swing, ttp": "ms (ttp: time to peak)",
+    "peak": "N",
+    "LR": "loading rate, N/s",
+    "impulse": "N·s",
+    "strike": "% of foot length",
+    "CoP x, ML": "mean x and medial-lateral range, mm",
+    "shock": "g",
+}
 
 R_FIELDS = (
     "stance_us",
@@ -262,23 +270,23 @@ R_FIELDS = (
 
 
 def _step_table(steps: list[R.Step], foot: str) -> None:
-    t = Table(title=f"{foot} foot: steps")
+    t = compact_table(f"{foot} foot: steps")
     for col in (
         "#",
-        "contact s",
-        "stance ms",
-        "swing ms",
-        "peak N",
-        "ttp ms",
-        "LR N/s",
-        "impulse N·s",
-        "strike %",
-        "CoP x mm",
-        "ML mm",
-        "shock g",
-        "flags",
+        "contact",
+        "stance",
+        "swing",
+        "peak",
+        "ttp",
+        "LR",
+        "impulse",
+        "strike",
+        "CoP x",
+        "ML",
+        "shock",
     ):
-        t.add_column(col, justify="right")
+        add_number(t, col)
+    add_text(t, "flags")
     for x in steps:
         t.add_row(
             str(x.index),
@@ -295,7 +303,8 @@ def _step_table(steps: list[R.Step], foot: str) -> None:
             f"{x.shock_mg / 1000:.1f}",
             flag_text(x.flags),
         )
-    console.print(t)
+    print_table(console, t)
+    print_legend(console, STEP_LEGEND)
 
 
 @app.command(name="eval")

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from stridekit.errors import StrideError
 from stridekit.paths import check_out_dir, check_out_file
+from stridekit.tables import add_number, add_text, compact_table, print_legend, print_table
 
 if TYPE_CHECKING:
     from stridekit.library import Library
@@ -94,9 +94,12 @@ def import_sessions(paths: list[Path], library: Path | None) -> int:
         err_console.print("[red]error:[/] no session files given (folders are searched for *.strd)")
         return 2
     lib = open_library(library)
-    t = Table(title=f"import -> {lib.path}")
-    for col in ("file", "sessions", "added", "replaced", "unchanged", "states"):
-        t.add_column(col, justify="left" if col in ("file", "states") else "right")
+    t = compact_table(f"import -> {lib.path}")
+    add_text(t, "file")
+    add_text(t, "sessions")
+    for col in ("added", "replaced", "unchanged"):
+        add_number(t, col)
+    add_text(t, "states")
     refused = 0
     with lib:
         for f in files:
@@ -121,7 +124,7 @@ def import_sessions(paths: list[Path], library: Path | None) -> int:
                 str(len(res.unchanged)),
                 ", ".join(states),
             )
-    console.print(t)
+    print_table(console, t)
     if refused:
         err_console.print(f"[red]{refused} file(s) refused[/]")
     return 2 if refused else 0
@@ -134,6 +137,9 @@ def sessions(
         str | None, typer.Option(help="Only complete, partial or damaged sessions.")
     ] = None,
     issues: Annotated[bool, typer.Option(help="List each session's decode issues.")] = False,
+    wide: Annotated[
+        bool, typer.Option("--wide", help="Also the pod's device id and session number.")
+    ] = False,
     library: LibraryOption = None,
 ) -> None:
     """List the sessions in the library (one row per pod session, i.e. per foot)."""
@@ -144,29 +150,27 @@ def sessions(
         raise typer.Exit(2)
     with open_library(library) as lib:
         rows = lib.sessions(runner=runner, shoe=shoe, state=state)
-        t = Table(title=f"{len(rows)} session(s) in {lib.path}")
-        for col in (
-            "id",
-            "started (UTC)",
-            "foot",
-            "pod",
-            "sess",
-            "runner",
-            "shoe",
-            "min",
-            "steps",
-            "state",
-            "issues",
-        ):
-            t.add_column(col, justify="right" if col in ("id", "min", "steps", "sess") else "left")
+        t = compact_table(f"{len(rows)} session(s) in {lib.path}")
+        add_number(t, "id")
+        add_text(t, "started UTC", no_wrap=True)
+        add_text(t, "foot", no_wrap=True)
+        if wide:
+            add_text(t, "pod", no_wrap=True)
+            add_number(t, "sess")
+        add_text(t, "runner")
+        add_text(t, "shoe")
+        add_number(t, "min")
+        add_number(t, "steps")
+        add_text(t, "state", no_wrap=True)
+        add_number(t, "issues")
         colour = {"complete": "green", "partial": "yellow", "damaged": "red"}
         for r in rows:
+            pod = [r.device_id, str(r.device_session_id)] if wide else []
             t.add_row(
                 str(r.id),
                 _when(r.started_at),
                 r.foot,
-                r.device_id,
-                str(r.device_session_id),
+                *pod,
                 r.runner or "-",
                 r.shoe or "-",
                 f"{r.duration_s / 60:.1f}",
@@ -174,7 +178,12 @@ def sessions(
                 f"[{colour.get(r.state, 'white')}]{r.state}[/]",
                 str(len(r.issues)) if r.issues else "-",
             )
-        console.print(t)
+        print_table(console, t)
+        print_legend(
+            console,
+            {"min": "minutes recorded", "issues": "decode issues (--issues lists them)"}
+            | ({} if wide else {"--wide": "pod id and session number"}),
+        )
         if issues:
             for r in rows:
                 for iss in r.issues:
@@ -212,12 +221,13 @@ def tag(
 def runners(library: LibraryOption = None) -> None:
     """List runners, their shoes and how many sessions each has."""
     with open_library(library) as lib:
-        t = Table(title="runners")
-        for col in ("runner", "shoes", "sessions"):
-            t.add_column(col)
+        t = compact_table("runners")
+        add_text(t, "runner")
+        add_text(t, "shoes")
+        add_number(t, "sessions")
         for name, shoes, n in lib.runners():
             t.add_row(name, ", ".join(shoes) or "-", str(n))
-        console.print(t)
+        print_table(console, t)
 
 
 def register(app: typer.Typer) -> None:
@@ -225,6 +235,15 @@ def register(app: typer.Typer) -> None:
     app.command("sessions")(sessions)
     app.command("tag")(tag)
     app.command("runners")(runners)
+
+
+REPLAY_ALL_LEGEND = {
+    "stored, replayed": "Step records",
+    "same": "replayed bit-identical to the pod's records",
+    "spm": "steps per minute of both feet",
+    "stance": "mean, ms",
+    "peak": "mean peak force, N",
+}
 
 
 def replay_all(library: Path | None, workers: int = 0, dask: object | None = None) -> int:
@@ -254,19 +273,9 @@ def replay_all(library: Path | None, workers: int = 0, dask: object | None = Non
             bar.stop()
             err_console.print(f"[red]error:[/] {e}")
             return 2
-    t = Table(title=f"replay --all: {len(res.checks)} session(s) ({res.where})")
-    for col in (
-        "id",
-        "foot",
-        "min",
-        "stored",
-        "replayed",
-        "bit-identical",
-        "spm",
-        "stance ms",
-        "peak N",
-    ):
-        t.add_column(col, justify="left" if col in ("foot", "bit-identical") else "right")
+    t = compact_table(f"replay --all: {len(res.checks)} session(s) ({res.where})")
+    for col in ("id", "foot", "min", "stored", "replayed", "same", "spm", "stance", "peak"):
+        (add_text if col in ("foot", "same") else add_number)(t, col)
     for c in res.checks:
         ident = "[red]error[/]" if c.error else ("yes" if c.identical else "[red]NO[/]")
         if c.not_replayed:
@@ -282,7 +291,8 @@ def replay_all(library: Path | None, workers: int = 0, dask: object | None = Non
             f"{c.stance_ms:.0f}" if c.stance_ms else "-",
             f"{c.peak_force_n:.0f}" if c.peak_force_n else "-",
         )
-    console.print(t)
+    print_table(console, t)
+    print_legend(console, REPLAY_ALL_LEGEND)
     for c in res.checks:
         if c.not_replayed:
             console.print(f"[yellow]#{c.id}[/]: {c.not_replayed}")
