@@ -208,6 +208,77 @@ def log2_q8(x):
     return (b << 8) + f + ((f * (256 - f) * 89) >> 16)
 
 
+# ------------------------------------------------------- per-cell passes
+# The hot loop of every sample, twice: plain Python here (CPython replay, the
+# WebAssembly test build) and viper in stridefw.kernel_vp (the pod), chosen at import.
+# Both take the kernel and the raw cells and do exactly the same integer arithmetic;
+# tests/mpy/test_unix32_viper.py holds them to the same records bit for bit.
+def _cells_loaded_py(k, cells):
+    # stance: force above baseline per cell (table lookup, Q0 dn), CoP sums into
+    # k._acc (<= 16 * 15000 * 2450 < 2**30), per-cell stance sums; returns the total
+    tab = k._tab
+    base = k._base
+    force = k.force
+    koff = k._koff
+    xs = k._x
+    ys = k._y
+    csum = k._csum
+    total = 0
+    sx = 0
+    sy = 0
+    for i in range(k.n_cells):
+        raw = cells[i]
+        if raw > 4095:
+            raw = 4095
+        j = koff[i] + (raw >> 6)
+        t0 = tab[j]
+        f = t0 + (((tab[j + 1] - t0) * (raw & 63)) >> 6) - base[i]
+        if f > 0:
+            force[i] = f
+            total += f
+            sx += f * xs[i]
+            sy += f * ys[i]
+            csum[i] += f  # <= 15000 * 500 samples
+        else:
+            force[i] = 0
+    acc = k._acc
+    acc[0] = sx
+    acc[1] = sy
+    return total
+
+
+def _cells_swing_py(k, cells):
+    # swing: force above baseline per cell, 0 below it; returns the total
+    tab = k._tab
+    base = k._base
+    force = k.force
+    koff = k._koff
+    total = 0
+    for i in range(k.n_cells):
+        raw = cells[i]
+        if raw > 4095:
+            raw = 4095
+        j = koff[i] + (raw >> 6)
+        t0 = tab[j]
+        f = t0 + (((tab[j + 1] - t0) * (raw & 63)) >> 6) - base[i]
+        if f < 0:
+            f = 0
+        force[i] = f
+        total += f
+    return total
+
+
+try:  # the pod: viper (stridefw.kernel_vp says why it is a module of its own)
+    from stridefw.kernel_vp import cells_loaded as _cells_loaded
+    from stridefw.kernel_vp import cells_swing as _cells_swing
+
+    CELL_PASS = "viper"
+except (ImportError, SyntaxError):  # CPython, or a port without the viper emitter
+    _cells_loaded = _cells_loaded_py
+    _cells_swing = _cells_swing_py
+    CELL_PASS = "python"
+
+
 class StepKernel:
     """Finds steps in one foot's samples and summarises each as a Step payload."""
 
@@ -238,6 +309,7 @@ class StepKernel:
         for i in range(n):
             self._koff[i] = i * 65
         self._csum = array.array("i", bytes(4 * n))  # per-cell force sum this stance
+        self._acc = array.array("i", bytes(8))  # CoP force-moment sums of a sample
         self._stuck_ref = array.array("h", bytes(2 * n))
         self._stuck_t0 = array.array("i", bytes(4 * n))
         self._stuck_motion = array.array("i", bytes(4 * n))
@@ -440,56 +512,24 @@ class StepKernel:
             and (imu is None or gyro >= SWING_GYRO_MIN)
         )
 
-        # Cells: table lookup (Q0 dn) and baseline: the hot path, written out
-        # for the loaded and the swing case (`stride bench` has the figures).
-        # Excluded (stuck, saturated) cells read the all-zero table segment.
-        tab = self._tab
-        base = self._base
-        force = self.force
-        koff = self._koff
-        total = 0
+        # Cells: table lookup (Q0 dn) and baseline: the hot path (_cells_loaded,
+        # _cells_swing; `stride bench` has the figures). Excluded (stuck,
+        # saturated) cells read the all-zero table segment.
         if self._state != _SWING:
-            xs = self._x
-            ys = self._y
-            csum = self._csum
-            sx = 0
-            sy = 0
             self._silent_us = 0
-            for i in range(self.n_cells):
-                raw = cells[i]
-                if raw > 4095:
-                    raw = 4095
-                k = koff[i] + (raw >> 6)
-                t0 = tab[k]
-                f = t0 + (((tab[k + 1] - t0) * (raw & 63)) >> 6) - base[i]
-                if f > 0:
-                    force[i] = f
-                    total += f
-                    sx += f * xs[i]  # <= 16 * 15000 * 300
-                    sy += f * ys[i]  # <= 16 * 15000 * 2450 < 2**30
-                    csum[i] += f  # <= 15000 * 500 samples
-                else:
-                    force[i] = 0
+            total = _cells_loaded(self, cells)
             self._n_loaded += 1
             if total > 0:
-                self.cop_x_dmm = sx // total
-                self.cop_y_dmm = sy // total
+                self.cop_x_dmm = self._acc[0] // total
+                self.cop_y_dmm = self._acc[1] // total
         elif max(cells) > self._quiet_raw:
             self._silent_us = 0
-            for i in range(self.n_cells):
-                raw = cells[i]
-                if raw > 4095:
-                    raw = 4095
-                k = koff[i] + (raw >> 6)
-                t0 = tab[k]
-                f = t0 + (((tab[k + 1] - t0) * (raw & 63)) >> 6) - base[i]
-                if f < 0:
-                    f = 0
-                force[i] = f
-                total += f
+            total = _cells_swing(self, cells)
         else:
             # Swing fast path: every cell reads so little that the total is
             # certainly below half the event level (bound set in _set_quiet_raw).
+            total = 0
+            force = self.force
             for i in range(self.n_cells):
                 force[i] = 0
             if self._silent_us < INSOLE_SILENT_US:

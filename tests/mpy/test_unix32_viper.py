@@ -1,0 +1,105 @@
+"""The viper per-cell passes (stridefw.kernel_vp) against their plain-Python twins and
+CPython, in ../shared/tools/micropython-unix32 (32-bit x86; the WebAssembly build has no
+viper): the same Step and Flag records bit for bit, on simulated runs and real records,
+and no allocation per sample under micropython.heap_lock()."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from stridekit import mpy
+from stridekit.bench import unix32
+from stridekit.replay import KernelOutput, kernel_for, run_kernel
+from tests.conftest import IN_CI
+from tests.golden.cases import CASES, REALISTIC, FootInput
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _unix32_present() -> None:
+    exe = unix32.exe_path()
+    if not exe.is_file():
+        msg = f"{exe} is missing: the viper twins need the 32-bit x86 MicroPython (../shared/tools)"
+        if IN_CI:
+            pytest.fail(f"{msg}, but CI must have it")
+        pytest.skip(msg)
+
+
+def _feet(name: str) -> list[FootInput]:
+    from tests.data.conftest import data_dir
+
+    case = next(c for c in CASES if c.name == name)
+    d: Path | None = data_dir(case.data) if case.data else None
+    return case.load(d)
+
+
+# simulated (8 and 16 cells, 100/200 Hz, realistic sensor, faults, no IMU) and real
+# (gaitpdb 8 cells, gaitndd one footswitch, ipol IMU only) golden cases
+NAMES = [
+    "sim_run_heel_8cell_100hz",
+    "sim_run_16cell_200hz",
+    "sim_lld_toning_realistic",
+    "sim_fault_stuck_cell",
+    "sim_fault_open_cell",
+    "sim_insole_only_no_imu",
+    "gaitpdb_GaCo01_01",
+    "gaitndd_control1",
+    "ipol_1-1",
+]
+
+
+def _same(a: KernelOutput, b: KernelOutput) -> bool:
+    return (a.step_payloads, a.step_at, a.flag_payloads, a.flag_at) == (
+        b.step_payloads,
+        b.step_at,
+        b.flag_payloads,
+        b.flag_at,
+    )
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_viper_and_python_twins_match_cpython_bit_for_bit(name: str) -> None:
+    for f in _feet(name):
+        py = run_kernel(kernel_for(f.header), f.t_us, f.cells, f.imu, f.imu_present)
+        for emitter in unix32.EMITTERS:
+            out, used = unix32.replay(f.header, f.t_us, f.cells, f.imu, f.imu_present, emitter)
+            assert used == emitter  # the pass we meant to test actually ran
+            assert _same(out, py), f"{name} foot {f.foot}: {emitter} differs from CPython"
+        assert py.step_payloads
+
+
+@pytest.mark.parametrize("cells", [8, 16])
+def test_push_allocates_nothing_under_heap_lock(cells: int) -> None:
+    """10,000 samples of a realistic run (loaded and swing passes, steps emitted) with
+    the heap locked: an allocation would raise MemoryError and fail the script."""
+    from stridekit.sim.gait import RunnerParams, simulate
+    from stridekit.sim.record import header_for
+
+    kw = {k: v for k, v in REALISTIC.items() if k not in ("sample_drop_prob", "clock_ppm")}
+    run = simulate(RunnerParams(duration_s=120.0, cells=cells, seed=31, **kw))  # type: ignore[arg-type]
+    foot = run.feet[0]
+    hdr = header_for(run, foot, 1)
+    for emitter in unix32.EMITTERS:
+        steps, used = unix32.heap_locked_steps(
+            hdr, foot.t_us, foot.cells, foot.imu, 1000, 10_000, emitter
+        )
+        assert used == emitter
+        assert steps > 50
+
+
+def test_heap_lock_raises_in_this_build() -> None:
+    """What the test above relies on: an allocation under the lock fails the script."""
+    script = "import micropython\nmicropython.heap_lock()\nx = [1, 2, 3]\nprint(x)\n"
+    with pytest.raises(mpy.MicroPythonError, match="MemoryError"):
+        unix32.run(script, {}, "python")
+
+
+def test_the_comparison_can_fail() -> None:
+    """Half the samples give other records: _same is not vacuous."""
+    f = _feet("sim_run_heel_8cell_100hz")[0]
+    py = run_kernel(kernel_for(f.header), f.t_us, f.cells, f.imu, f.imu_present)
+    n = len(f.t_us) // 2
+    imu = f.imu[:n] if f.imu is not None else None
+    out, _ = unix32.replay(f.header, f.t_us[:n], f.cells[:n], imu, None, "viper")
+    assert not _same(out, py)
