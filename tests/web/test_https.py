@@ -115,10 +115,14 @@ def test_cli_lan_serves_https_with_a_token_and_prints_its_qr(
 class HttpsServer(LiveServer):
     """LiveServer under uvicorn's TLS, with a certificate from ensure_certificate."""
 
-    def __init__(self, library_path: Path, token: str | None, tls: TlsFiles) -> None:
+    def __init__(
+        self, library_path: Path, token: str | None, tls: TlsFiles, port: int | None = None
+    ) -> None:
         import uvicorn
 
         super().__init__(library_path, token)
+        if port is not None:  # the same address as an earlier run
+            self.port = port
         cfg = uvicorn.Config(
             self.server.config.app,
             host="127.0.0.1",
@@ -262,5 +266,56 @@ def test_web_app_connects_to_a_pod_over_https(tmp_path: Path, sim_file: Path) ->
     assert seen["live"]["stance_us"] > 0
     assert seen["upload"] == 201 and seen["errors"] == []
     assert seen["cookie"] == [(token_cookie(seen["port"]), True)]  # Secure over https
+    with Library(db) as lib:
+        assert len(lib.sessions()) == 2
+
+
+def test_installed_app_opens_after_a_new_run_changed_the_token(
+    tmp_path: Path, sim_file: Path
+) -> None:
+    """The app was opened (and its service worker installed) with one run's token; the
+    next `stride serve` run on the same port has another. The app still opens from its
+    cache instead of showing the server's 403, its upload says the token is wrong, and
+    the new run's URL makes it work again."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} not installed (apt chromium)")
+    tls = ensure_certificate(tmp_path / "tls", ["127.0.0.1", "localhost"])
+    db = tmp_path / "lib" / "library.sqlite"
+    upload = """async (b) => { const r = await fetch('/api/upload?name=run.strd', {
+        method: 'POST', headers: {'x-stride-token': localStorage.getItem('stride-token')},
+        body: new Uint8Array(b)}); return [r.status, (await r.json()).error || ''] }"""
+    ready = "() => document.body.dataset.ready === '1'"
+    data = list(sim_file.read_bytes())
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[*CHROMIUM_ARGS, "--ignore-certificate-errors"],
+            headless=True,
+        )
+        try:
+            ctx = browser.new_context()
+            page = ctx.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            with HttpsServer(db, "first-run", tls) as first:
+                port = first.port
+                page.goto(f"{first.url}/?token=first-run#token=first-run")
+                page.wait_for_function(ready, timeout=60_000)
+                page.wait_for_function("() => !!navigator.serviceWorker.controller")
+            with HttpsServer(db, "second-run", tls, port=port) as second:
+                page.reload()
+                page.wait_for_function(ready, timeout=60_000)  # from the cache, not a 403
+                status, error = page.evaluate(upload, data)
+                assert (status, error) == (403, "wrong token")
+                page.goto(f"{second.url}/?token=second-run#token=second-run")
+                page.wait_for_function(ready, timeout=60_000)
+                assert page.evaluate(upload, data)[0] == 201
+                page.goto(second.url + "/?token=wrong")  # a wrong token in the URL is shown
+                assert "wrong token" in page.inner_text("body")
+            assert errors == []
+        finally:
+            browser.close()
     with Library(db) as lib:
         assert len(lib.sessions()) == 2

@@ -39,6 +39,13 @@ self.addEventListener("fetch", (event) => {
     try {
       const resp = await fetch(event.request);
       if (resp.ok) (await caches.open(CACHE)).put(event.request, resp.clone());
+      // Refused for want of the token (a new `stride serve` run, the cookie gone): the
+      // installed app still opens from its cache; its uploads then say what to do.
+      // Not when a token was given in the URL: a wrong one is shown as such.
+      if ((resp.status === 401 || resp.status === 403) && !url.searchParams.has("token")) {
+        const hit = await caches.match(event.request, { ignoreSearch: true });
+        if (hit) return hit;
+      }
       return resp;
     } catch (e) {
       const hit = await caches.match(event.request, { ignoreSearch: true });
