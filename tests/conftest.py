@@ -52,6 +52,20 @@ def match_events(
     return np.asarray(sc.errors_s), sc.fn, sc.fp
 
 
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def require_chromium() -> str:
+    """The Debian chromium's path; skips the test without it, except in CI, where the
+    browser tests must run (a CI machine without Chromium would pass without ever
+    opening the report or the web app)."""
+    if not CHROMIUM.exists():
+        if IN_CI:
+            pytest.fail(f"{CHROMIUM} missing in CI (apt chromium)")
+        pytest.skip(f"{CHROMIUM} not installed (apt chromium)")
+    return str(CHROMIUM)
+
+
 @pytest.fixture(scope="session")
 def micropython_available() -> None:
     """Skip MicroPython tests only outside CI; in CI a missing interpreter fails."""

@@ -12,6 +12,8 @@ from playwright.sync_api import Browser, sync_playwright
 
 from stridekit.sim.gait import RunnerParams, simulate
 from stridekit.sim.record import write_run
+from tests.conftest import CHROMIUM as CHROMIUM_PATH
+from tests.conftest import require_chromium
 
 
 @pytest.fixture(scope="session")
@@ -22,7 +24,7 @@ def sim_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = str(CHROMIUM_PATH)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -74,8 +76,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} not installed (apt chromium)")
+    require_chromium()  # a skip, but a failure in CI
     with sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield b

@@ -17,7 +17,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import pytest
 from bleak import BleakScanner
 from bluetooth_sig import BluetoothSIGTranslator
 from bumble.link import LocalLink
@@ -30,6 +29,7 @@ from stridekit.library import Library
 from stridekit.sim.gait import RunnerParams, simulate
 from stridekit.sim.pod import BlePods
 from stridekit.transport.bumble import BumbleHost
+from tests.conftest import require_chromium
 from tests.web.bleemu import BleBridge, EmuPod, answer_chooser
 from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, LiveServer
 from tests.web.shots import check_shot
@@ -55,8 +55,7 @@ async def _shot(page: Page, name: str) -> None:
 
 
 def test_web_bluetooth_live_sync_resume_upload(tmp_path: Path) -> None:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("no chromium")
+    require_chromium()  # a skip, but a failure in CI
     run = simulate(RunnerParams(seed=5, duration_s=120.0, cadence_spm=170.0, speed_m_s=3.0))
     figures: dict[str, Any] = {}
 
