@@ -63,7 +63,7 @@ golden: $(VENV)/.stamp
 	STRIDE_UPDATE_GOLDEN=1 $(VENV)/bin/pytest -n 0 -q tests/golden
 
 # The long fuzz run: 10^5 inputs per target (codec, payload parsers, session reader,
-# replay, library, upload validation, console); prints inputs, refusals and uncaught
+# replay, library, upload validation, console, GATT writes); prints inputs, refusals and uncaught
 # exceptions per target and fails on any uncaught one (tests/fuzz/engine.py).
 .PHONY: fuzz
 fuzz: $(VENV)/.stamp

@@ -296,6 +296,65 @@ def console_input(rnd: random.Random) -> bytes:
     return b"".join(parts)
 
 
+def _gatt_value(rnd: random.Random, target: int) -> bytes:
+    """A value for one characteristic: mostly well-formed, then damaged."""
+    from stridefw import syncproto as P
+    from stridefw.ble import epoch_to_current_time
+
+    if target == 2:  # Current Time
+        v = epoch_to_current_time(rnd.randrange(0, 2**32))
+    elif target == 1:  # SC control point: Set Cumulative Value and others
+        v = bytes([rnd.choice((1, 2, 3, 4, 5, 0, 255))]) + rnd.randbytes(rnd.randrange(0, 6))
+    else:
+        ops = (P.OP_LIST, P.OP_READ, P.OP_CREDIT, P.OP_ABORT, P.OP_MARK, P.OP_LIVE, P.OP_TIME)
+        op = rnd.choice((*ops, P.OP_REC, 0, 0x7F, 0xFF))
+        args = {
+            P.OP_LIST: (rnd.randrange(0, 4),),
+            P.OP_READ: (
+                rnd.randrange(0, 4),
+                rnd.choice((0, 1, 100, 2**32 - 1)),
+                rnd.randrange(0, 70),
+            ),
+            P.OP_CREDIT: (rnd.choice((0, 1, 8, 65535)),),
+            P.OP_MARK: (rnd.randrange(0, 4), rnd.choice((0, 10, 2**32 - 1))),
+            P.OP_LIVE: (rnd.randrange(0, 3),),
+            P.OP_TIME: (rnd.randrange(0, 2**32), rnd.choice((0, 999_999, 1_000_000, 2**32 - 1))),
+            P.OP_REC: (rnd.randrange(0, 3),),
+        }.get(op, ())
+        try:
+            v = P.encode_request(op, rnd.randrange(256), *args)
+        except ValueError:
+            v = bytes((op, rnd.randrange(256)))
+    if rnd.random() < 0.3:
+        v = mutate_bytes(rnd, v, ())
+    return v[:255]
+
+
+def gatt_input(rnd: random.Random) -> bytes:
+    """GATT ops for tests/fuzz/targets.gatt: connect, encrypt, writes, turns, ..."""
+    out = bytearray()
+    conns = [0, 1]
+    for c in conns:
+        if rnd.random() < 0.9:
+            out += bytes((0, c, 0))
+            if rnd.random() < 0.8:
+                out += bytes((1, c | (2 if rnd.random() < 0.7 else 0), 0))
+    for _ in range(rnd.randrange(1, 25)):
+        r = rnd.random()
+        if r < 0.6:
+            target = rnd.randrange(7) if rnd.random() < 0.3 else 0
+            value = _gatt_value(rnd, target)
+            op = 2 if rnd.random() < 0.6 else 3
+            out += bytes((op, (target << 1) | rnd.choice(conns), len(value))) + value
+        elif r < 0.85:
+            out += bytes((5, rnd.randrange(256), 0))
+        else:
+            out += bytes((rnd.randrange(256), rnd.randrange(256), 0))
+    if rnd.random() < 0.05:
+        out = bytearray(mutate_bytes(rnd, bytes(out), ()))
+    return bytes(out)
+
+
 # ------------------------------------------------------------------ running
 @dataclass
 class Tally:
@@ -319,7 +378,9 @@ def run_target(
 
     t = TARGETS[name]
     rnd = random.Random(f"{name}-{seed}")
-    make = {"console": console_input, "payload": payload_input}.get(t.kind, session_input)
+    make = {"console": console_input, "payload": payload_input, "gatt": gatt_input}.get(
+        t.kind, session_input
+    )
     tally = Tally(name)
     t0 = time.perf_counter()
     for i in range(n):

@@ -13,6 +13,10 @@ Targets (issue 18's fuzz layer):
   library    Library.import_bytes into a real SQLite library
   upload     `stride serve`'s upload validation
   console    the pod's serial console, in a virtual pod that keeps sampling
+  gatt       GATT writes to the pod's characteristics (control point, SC control
+             point, Current Time, ...) from bonded and unbonded links, through the
+             `bluetooth` shim's values and permission rules into stridefw.ble's IRQ
+             handler, with App turns between (no Bumble link: too slow for 10^5)
 
 Inputs come from tests/fuzz/engine.py (mutations of real sessions, including
 CRC-valid records with wrong values, seq numbers and types) or from hypothesis
@@ -255,6 +259,170 @@ def console(data: bytes) -> None:
     assert app.running and app.missed == missed and con.internal == internal
 
 
+# ------------------------------------------------------------------ gatt
+class _SyncBLE:
+    """The `bluetooth` shim with its async parts made synchronous for the fuzzer.
+
+    Values, handles, flags and the permission rules are the shim's; notifications
+    and indications are recorded (per connection and handle) instead of sent, an
+    indication is confirmed at once, and a disconnect is delivered at once.
+    """
+
+    def __init__(self) -> None:
+        import asyncio
+
+        from bumble.link import LocalLink
+
+        from stridekit.sim.shims import bluetooth as bt
+
+        self.bt = bt
+        self.loop = asyncio.new_event_loop()  # Bumble's controller wants one; kept open
+
+        async def make() -> object:
+            return bt.new_device(LocalLink(), "F0:00:00:00:00:0F", "fuzz")
+
+        device = self.loop.run_until_complete(make())
+        outer = self
+
+        class Shim(bt.BLE):
+            def gatts_notify(
+                self, conn_handle: int, value_handle: int, data: object = None
+            ) -> None:
+                outer.sent(conn_handle, value_handle, data)
+
+            def gatts_indicate(
+                self, conn_handle: int, value_handle: int, data: object = None
+            ) -> None:
+                outer.sent(conn_handle, value_handle, data)
+                self._deliver(20, (conn_handle, value_handle, 0))
+
+            def gap_advertise(self, *a: object, **k: object) -> None:
+                pass
+
+            def gap_disconnect(self, conn_handle: int) -> bool:
+                outer.pending_disconnects.append(conn_handle)
+                return True
+
+        self.ble = Shim(device)  # type: ignore[arg-type]
+        self.flags: dict[int, int] = {}
+        self.to: dict[tuple[int, int], int] = {}  # (conn, handle) -> bytes sent
+        self.pending_disconnects: list[int] = []
+
+    def forget(self, conn: int) -> None:
+        for k in [k for k in self.to if k[0] == conn]:
+            del self.to[k]
+
+    def sent(self, conn: int, handle: int, data: object) -> None:
+        n = len(bytes(data)) if data is not None else len(self.ble.gatts_read(handle))  # type: ignore[arg-type]
+        self.to[(conn, handle)] = self.to.get((conn, handle), 0) + n
+
+
+@functools.cache
+def _gatt_pod() -> tuple[object, _SyncBLE]:
+    from stridekit.sim.pod import VirtualPod
+
+    shim = _SyncBLE()
+    real_register = shim.ble.gatts_register_services
+
+    def register(services: object) -> object:
+        out = real_register(services)  # type: ignore[arg-type]
+        for (_u, chars), hs in zip(services, out, strict=True):  # type: ignore[call-overload]
+            for c, h in zip(chars, hs, strict=True):
+                shim.flags[h] = int(c[1])
+        return out
+
+    shim.ble.gatts_register_services = register  # type: ignore[method-assign]
+    pod = VirtualPod(None, console="mem", ble=shim.ble)  # type: ignore[arg-type]
+    return pod, shim
+
+
+GATT_TARGETS = ("cp", "sc", "time", "status", "data", "battery", "rsc")
+
+
+def gatt(data: bytes) -> None:
+    """Ops from the input: [op u8][arg u8][len u8][value ...] ... (engine.gatt_input).
+
+    op % 8: 0 connect conn (arg & 1), 1 encrypt (arg bit 1: bonded), 2 write (arg:
+    which characteristic and conn), 3 write without response, 4 MTU exchange, 5 App
+    turns (arg), 6 disconnect, 7 open (arg odd) or close the pairing window.
+    """
+    from stridefw import syncproto as P
+    from stridekit.sim.pod import VirtualPod
+
+    pod, shim = _gatt_pod()
+    assert isinstance(pod, VirtualPod)
+    app = pod.app
+    srv = app.ble
+    assert srv is not None
+    irq = srv._irq
+    if app.recording and app.store.sizes.get(app.session, 0) > 200_000:
+        app.rec_stop()
+    for c in list(srv.conns):  # every input starts with no one connected
+        irq(2, (c, 0, bytes(6)))
+    shim.pending_disconnects.clear()
+    srv.close_window()
+    shim.to.clear()
+    handles = {
+        "cp": srv.h_cp, "sc": srv.h_sc, "time": srv.h_time, "status": srv.h_status,
+        "data": srv.h_data, "battery": srv.h_battery, "rsc": srv.h_rsc,
+    }  # fmt: skip
+    security: dict[int, tuple[bool, bool]] = {}  # conn -> (encrypted, bonded)
+    internal = srv.internal_errors
+    i = 0
+    while i + 3 <= len(data):
+        op, arg, n = data[i] % 8, data[i + 1], data[i + 2]
+        value = data[i + 3 : i + 3 + n]
+        i += 3 + n
+        conn = arg & 1
+        if op == 0 and conn not in srv.conns:
+            security[conn] = (False, False)
+            shim.forget(conn)  # a new link: what went to the old one does not count
+            irq(1, (conn, 0, bytes(6)))
+        elif op == 1 and conn in srv.conns:
+            bonded = bool(arg & 2)
+            if not bonded:
+                shim.forget(conn)  # bytes sent while it was bonded were its due
+            security[conn] = (True, bonded)
+            irq(28, (conn, True, False, bonded, 16))
+        elif op in (2, 3) and conn in srv.conns:
+            h = handles[GATT_TARGETS[(arg >> 1) % len(GATT_TARGETS)]]
+            enc, bonded = security.get(conn, (False, False))
+            err = shim.bt.check_perms(shim.flags[h], False, enc, False, bonded)
+            if not err:  # what the shim's write callback does after the check
+                shim.ble._values[h] = bytes(value[: shim.ble._buflen.get(h, 20)])
+                irq(3, (conn, h))
+        elif op == 4 and conn in srv.conns:
+            irq(21, (conn, 23 + (arg * 7) % 500))
+        elif op == 5:
+            for _ in range(1 + arg % 40):
+                pod.step()
+                pod.machine.idle()
+        elif op == 6 and conn in srv.conns:
+            irq(2, (conn, 0, bytes(6)))
+        elif op == 7:
+            if arg & 1:
+                srv.open_window()
+            else:
+                srv.close_window()
+        if op == 5:  # a link the pod dropped goes only after a while: writes still arrive
+            while shim.pending_disconnects:
+                c = shim.pending_disconnects.pop()
+                if c in srv.conns:
+                    irq(2, (c, 0, bytes(6)))
+        # nothing of the Stride service ever reaches a link that is not bonded
+        for c in (0, 1):
+            if not security.get(c, (False, False))[1]:
+                for h in (srv.h_cp, srv.h_data, srv.h_status):
+                    assert shim.to.get((c, h), 0) == 0, (c, h, shim.to)
+    for _ in range(30):  # let the pod finish what was asked
+        pod.step()
+        pod.machine.idle()
+    assert app.running
+    assert srv.internal_errors == internal, "a request raised something unforeseen"
+    assert len(srv._reqs) <= 8 and all(len(b) <= 16 for b in srv._busy.values())
+    _ = P  # the protocol module the engine builds requests with
+
+
 TARGETS: dict[str, Target] = {
     t.name: t
     for t in (
@@ -265,5 +433,6 @@ TARGETS: dict[str, Target] = {
         Target("library", library, (BadSessionFile,), "frames"),
         Target("upload", upload, (UploadRejected,), "frames"),
         Target("console", console, (), "console"),
+        Target("gatt", gatt, (), "gatt"),
     )
 }

@@ -176,3 +176,11 @@ console_lines = st.lists(
 @given(data=console_lines)
 def test_console_answers_any_input_and_keeps_sampling(data: bytes) -> None:
     TARGETS["console"].run(data)  # no refusal: every line is answered, OK or ERR 1..8
+
+
+@settings_
+@given(data=st.binary(max_size=400))
+def test_gatt_writes_of_any_bytes_never_crash_the_pod_or_leak_to_an_unbonded_link(
+    data: bytes,
+) -> None:
+    TARGETS["gatt"].run(data)  # no refusal: the pod answers, refuses or counts every write
