@@ -51,6 +51,7 @@ def register(app: typer.Typer) -> None:
         import uvicorn
 
         from stridekit.serve import (
+            CA_PATH,
             MAX_UPLOAD_BYTES,
             ServeConfig,
             ServeError,
@@ -63,17 +64,11 @@ def register(app: typer.Typer) -> None:
         local = is_loopback(bind)
         tok = secrets.token_urlsafe(18) if (token or lan or not local) else None
         allowed = tuple(allow_host or ())
-        cfg = ServeConfig(
-            library_path=library, token=tok, host=bind, port=port, allowed_hosts=allowed
-        )
-        try:
-            web = create_app(cfg)
-        except ServeError as e:
-            console.print(f"[red]error:[/] {e}")
-            raise typer.Exit(2) from e
         shown = _lan_address() if bind in ("0.0.0.0", "::") else bind
+        scheme = "https" if lan else "http"
         ssl: dict[str, str] = {}
         lan_note = ""
+        ca_cert = None
         if lan:
             from stridekit.library import resolve_path
             from stridekit.serve_tls import ensure_certificate
@@ -81,13 +76,27 @@ def register(app: typer.Typer) -> None:
             tls_dir = resolve_path(library).parent / "tls"
             files = ensure_certificate(tls_dir, [shown, "127.0.0.1", "localhost", *allowed])
             ssl = {"ssl_certfile": str(files.cert), "ssl_keyfile": str(files.key)}
+            ca_cert = files.ca_cert
             lan_note = (
                 f"certificate made on this machine ({files.cert}); the browser warns once: "
-                f"proceed, or install {files.ca_cert} on the phone as a CA certificate to "
-                "trust it (needed to install the app). Chrome on Android or a desktop; "
-                "iPhone browsers have no Web Bluetooth."
+                f"proceed, or install its CA ({files.ca_cert}, also at "
+                f"{token_url(scheme, shown, port, None)}{CA_PATH.lstrip('/')}) on the phone "
+                "as a CA certificate to trust it (needed to install the app). Chrome on "
+                "Android or a desktop; iPhone browsers have no Web Bluetooth."
             )
-        scheme = "https" if lan else "http"
+        cfg = ServeConfig(
+            library_path=library,
+            token=tok,
+            host=bind,
+            port=port,
+            allowed_hosts=allowed,
+            ca_cert=ca_cert,
+        )
+        try:
+            web = create_app(cfg)
+        except ServeError as e:
+            console.print(f"[red]error:[/] {e}")
+            raise typer.Exit(2) from e
         url = token_url(scheme, shown, port, tok)
         if tok is not None:
             console.print(f"token (this run only, every page and upload needs it): [bold]{tok}[/]")

@@ -89,6 +89,9 @@ TOKEN_QUERY = "token"
 MAX_SAMPLES_PER_BYTE = 1 / 8
 # Fetched by the browser without credentials to install the app (module docstring).
 PUBLIC_PATHS = frozenset({"/manifest.webmanifest", "/icon.svg"})
+# The certificate authority `stride serve --lan` made, for a phone to download and
+# install (token needed like any route; it is public data, but only its users need it).
+CA_PATH = "/stridekit-ca.pem"
 UPLOAD_WORKERS = 2  # uploads decoded and stored at once; more wait (off the event loop)
 NPM_PACKAGE = "@micropython/micropython-webassembly-pyscript"
 
@@ -268,6 +271,7 @@ class ServeConfig:
     web_dir: Path = WEB_DIR
     npm_dir: Path | None = None
     firmware_dir: Path = FIRMWARE_DIR
+    ca_cert: Path | None = None  # served at CA_PATH (stride serve --lan: serve_tls)
     library_factory: Callable[[Path | None], _Library] = open_library
 
 
@@ -363,6 +367,12 @@ def create_app(cfg: ServeConfig) -> Starlette:
             return _error("no such firmware file", 404)
         return FileResponse(p, media_type="text/x-python")
 
+    async def ca_cert(request: Request) -> Response:
+        assert cfg.ca_cert is not None
+        return FileResponse(
+            cfg.ca_cert, media_type="application/x-x509-ca-cert", filename="stridekit-ca.pem"
+        )
+
     uploads = anyio.CapacityLimiter(UPLOAD_WORKERS)
 
     async def upload(request: Request) -> Response:
@@ -426,6 +436,7 @@ def create_app(cfg: ServeConfig) -> Starlette:
         Route("/sessions", sessions_page),
         Route("/sessions/{sid}/file", session_file),
         Route("/sessions/{sid}/report", session_report),
+        *([Route(CA_PATH, ca_cert)] if cfg.ca_cert is not None else []),
         Route("/fw/index.json", firmware_index),
         Route("/fw/stridefw/{name:str}", firmware_file),
         Mount("/mp", app=StaticFiles(directory=npm), name="mp"),

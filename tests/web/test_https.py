@@ -27,7 +27,7 @@ import segno
 from cryptography import x509
 
 from stridekit.library import Library
-from stridekit.serve import token_cookie
+from stridekit.serve import CA_PATH, token_cookie
 from stridekit.serve_tls import SERVER_DAYS, TlsFiles, ensure_certificate
 from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, LiveServer
 
@@ -110,6 +110,13 @@ def test_cli_lan_serves_https_with_a_token_and_prints_its_qr(
     assert r2.status_code == 303
     cookie = r2.headers["set-cookie"]
     assert cookie.startswith(token_cookie(8443) + "=") and "secure" in cookie.lower()
+    # the CA for the phone to install, where the output says
+    assert f"https://{shown}:8443{CA_PATH}" in words
+    ca = c.get(CA_PATH)
+    assert ca.status_code == 200 and ca.content == (tmp_path / "tls" / "ca.pem").read_bytes()
+    assert ca.headers["content-type"] == "application/x-x509-ca-cert"
+    c.cookies.clear()
+    assert c.get(CA_PATH).status_code == 401
 
 
 class HttpsServer(LiveServer):
