@@ -248,16 +248,22 @@ def _cells_loaded_py(k, cells):
 
 
 def _cells_swing_py(k, cells):
-    # swing: force above baseline per cell, 0 below it; returns the total
+    # swing: force above baseline per cell, 0 below it; returns the total. A cell
+    # reading below its quiet level (k._quiet1, from its baseline) is 0 without the
+    # table: the result is the same, the lookup is skipped
     tab = k._tab
     base = k._base
     force = k.force
     koff = k._koff
+    quiet1 = k._quiet1
     total = 0
     for i in range(k.n_cells):
         raw = cells[i]
         if raw > 4095:
             raw = 4095
+        if raw < quiet1[i]:
+            force[i] = 0
+            continue
         j = koff[i] + (raw >> 6)
         t0 = tab[j]
         f = t0 + (((tab[j + 1] - t0) * (raw & 63)) >> 6) - base[i]
@@ -310,6 +316,9 @@ class StepKernel:
             self._koff[i] = i * 65
         self._csum = array.array("i", bytes(4 * n))  # per-cell force sum this stance
         self._acc = array.array("i", bytes(8))  # CoP force-moment sums of a sample
+        # per cell: 1 + the highest reading whose force is at most the baseline (and
+        # so is every lower one): below it the swing pass needs no table lookup
+        self._quiet1 = array.array("H", bytes(2 * n))
         self._stuck_ref = array.array("h", bytes(2 * n))
         self._stuck_t0 = array.array("i", bytes(4 * n))
         self._stuck_motion = array.array("i", bytes(4 * n))
@@ -347,6 +356,8 @@ class StepKernel:
             self._sat_t0[i] = -1
             self._quiet_steps[i] = 0
             self.cell_fault[i] = 0
+        for i in range(n):
+            self._set_quiet1(i)
         self._n_faults = 0
         self._fault_mask = 0
         self._sent_mask = 0
@@ -679,6 +690,7 @@ class StepKernel:
         if b > ZERO_MAX_DN:
             b = ZERO_MAX_DN
         self._base[i] = b
+        self._set_quiet1(i)
 
     def _floor_block(self):
         # close a block of the swing-floor window (see config FLOOR_*)
@@ -717,6 +729,33 @@ class StepKernel:
             if r < q:
                 q = r
         self._quiet_raw = q
+
+    def _set_quiet1(self, i):
+        # Cell i's quiet level from its table segment and baseline: 1 + the highest
+        # raw r with table(r') <= base for every r' <= r (0: none). Each 64-count
+        # table step is linear in r, so it is solved step by step from r = 0; a
+        # baseline (<= ZERO_MAX_DN) ends the walk within the first ~20 steps, and
+        # usually in the first one or two.
+        tab = self._tab
+        off = self._koff[i]
+        b = self._base[i]
+        q1 = 0
+        for seg in range(64):
+            t0 = tab[off + seg]
+            if t0 > b:
+                break
+            d = tab[off + seg + 1] - t0
+            if d <= 0 or t0 + ((d * 63) >> 6) <= b:
+                q1 = (seg << 6) + 64  # the whole step is at or below the baseline
+                continue
+            fr = ((b - t0) << 6) // d  # highest fraction with t0 + (d * fr >> 6) <= b
+            while fr < 63 and t0 + ((d * (fr + 1)) >> 6) <= b:
+                fr += 1
+            while fr >= 0 and t0 + ((d * fr) >> 6) > b:
+                fr -= 1
+            q1 = (seg << 6) + fr + 1
+            break
+        self._quiet1[i] = q1
 
     def _check_cell(self, cells):
         # One cell per visit (_CHECK_US): stuck (no change while the foot works) and
@@ -770,6 +809,7 @@ class StepKernel:
             f = self.cell_fault[i]
             # stuck or saturated cells read the all-zero segment after the tables
             self._koff[i] = self.n_cells * 65 if f == 1 or f == 2 else i * 65
+            self._set_quiet1(i)
             if f:
                 n += 1
                 mask |= 1 << i

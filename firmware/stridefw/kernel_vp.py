@@ -67,12 +67,14 @@ def cells_loaded(k, cells) -> int:
 
 @micropython.viper
 def cells_swing(k, cells) -> int:
-    """Swing pass: per-cell force above baseline (0 below it), the total returned."""
+    """Swing pass: per-cell force above baseline (0 below it, and below the cell's quiet
+    level without a lookup), the total returned."""
     n = int(k.n_cells)
     tab = ptr16(k._tab)
     base = ptr32(k._base)
     force = ptr32(k.force)
     koff = ptr16(k._koff)
+    quiet1 = ptr16(k._quiet1)
     raw_in = ptr16(cells)
     total = 0
     i = 0
@@ -80,12 +82,15 @@ def cells_swing(k, cells) -> int:
         raw = int(raw_in[i])
         if raw > 4095:
             raw = 4095
-        j = int(koff[i]) + (raw >> 6)
-        t0 = int(tab[j])
-        f = t0 + (((int(tab[j + 1]) - t0) * (raw & 63)) >> 6) - int(base[i])
-        if f < 0:
-            f = 0
-        force[i] = f
-        total += f
+        if raw < int(quiet1[i]):
+            force[i] = 0
+        else:
+            j = int(koff[i]) + (raw >> 6)
+            t0 = int(tab[j])
+            f = t0 + (((int(tab[j + 1]) - t0) * (raw & 63)) >> 6) - int(base[i])
+            if f < 0:
+                f = 0
+            force[i] = f
+            total += f
         i += 1
     return total
