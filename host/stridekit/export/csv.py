@@ -24,7 +24,10 @@ Columns, in this order (times from the session start, which is the first sample)
 | shock_mg          | mg     | peak acceleration magnitude at the shoe (0 without IMU)      |
 | bw_n              | N      | the kernel's body-weight estimate at this step               |
 | flag_names        |        | the set flag bits by name, `|`-separated                     |
-| session           |        | session id from the session header                           |
+| session           |        | session id from the session header (counts on each pod)      |
+| session_key       |        | the session across pods and runs: pod id (device id, hex),   |
+|                   |        | `-`, start time UTC `YYYYMMDDTHHMMSSZ`; without a clock      |
+|                   |        | `-s` and the session id instead of the time                  |
 
 Flag bits: 0x0001 UNEVEN_LOAD, 0x0002 UNSTABLE, 0x0004 HARD_IMPACT, 0x0008 SENSOR_FAULT,
 0x0010 DEGRADED, 0x0100 imu (IMU-confirmed contact), 0x0200 no-impact, 0x0400 long
@@ -75,6 +78,7 @@ EXTRA: tuple[str, ...] = (
     "bw_n",
     "flag_names",
     "session",
+    "session_key",
 )
 COLUMNS: tuple[str, ...] = REQUIRED + EXTRA
 FLAG_NAMES = {
@@ -103,6 +107,7 @@ class StepRow:
     session: int
     foot: str
     step: R.Step
+    session_key: str = ""
 
 
 def flag_names(bits: int) -> str:
@@ -119,12 +124,26 @@ def _dec(value: int, scale: int, places: int) -> str:
     return f"{sign}{q}.{frac:0{places}d}"
 
 
+def session_key(session: Session) -> str:
+    """Pod id + start time: tells apart sessions of different pods and runs (see the table)."""
+    import time
+
+    from stridekit.library import started_at
+
+    pod = bytes(session.header.device_id).hex()
+    start = started_at(session)
+    if start is None:
+        return f"{pod}-s{session.header.session_id}"
+    return f"{pod}-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime(int(start)))}"
+
+
 def rows(session: Session, steps: Sequence[R.Step] | None = None) -> list[dict[str, str]]:
     """The CSV rows of one session's steps (its stored ones unless `steps` is given)."""
     st = list(session.steps if steps is None else steps)
     contact = unwrap_u32(np.array([s.contact_us for s in st], dtype=np.int64)).tolist()
     out: list[dict[str, str]] = []
     foot = FOOT_NAMES.get(session.header.foot, f"foot{session.header.foot}")
+    key = session_key(session)
     for s, c in zip(st, contact, strict=True):
         out.append(
             {
@@ -151,6 +170,7 @@ def rows(session: Session, steps: Sequence[R.Step] | None = None) -> list[dict[s
                 "bw_n": _dec(s.bw_dn, 10, 1),
                 "flag_names": flag_names(s.flags),
                 "session": str(session.header.session_id),
+                "session_key": key,
             }
         )
     return out
@@ -236,4 +256,4 @@ def _row_to_step(row: dict[str, str], where: str) -> StepRow:
     )
     if g("toe_off_s", 1_000_000) != contact + step.stance_us:
         raise BadStepsCsv(f"{where}: toe_off_s is not contact_s + stance_ms")
-    return StepRow(g("session", 1), row.get("foot", ""), step)
+    return StepRow(g("session", 1), row.get("foot", ""), step, row.get("session_key") or "")
