@@ -43,11 +43,13 @@ def run(
     emitter: str,
     outputs: tuple[str, ...] = (),
     heap: str = "4M",
+    modules: tuple[Path, ...] = (),
 ) -> tuple[str, dict[str, bytes]]:
     """Run `script` with the firmware on sys.path; (stdout, the output files' bytes).
 
     emitter "python" leaves stridefw/kernel_vp.py out of the firmware copy, so the
-    kernel takes its plain-Python twins exactly as on a port without viper.
+    kernel takes its plain-Python twins exactly as on a port without viper. `modules`:
+    more .py files to put beside the firmware package.
     """
     exe = exe_path()
     if not exe.is_file():
@@ -60,6 +62,8 @@ def run(
             "__pycache__", *(["kernel_vp.py"] if emitter == "python" else [])
         )
         shutil.copytree(mpy.firmware_dir() / "stridefw", tdir / "fw" / "stridefw", ignore=skip)
+        for m in modules:
+            shutil.copy(m, tdir / "fw" / m.name)
         for name in _FILES:
             script = script.replace(f'"{name}"', repr(str(tdir / name.lstrip("/"))))
         for name, data in inputs.items():
