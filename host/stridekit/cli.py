@@ -381,11 +381,23 @@ def eval_cmd(
 @app.command()
 def bench(
     seconds: Annotated[float, typer.Option(help="Simulated seconds per measurement.")] = 20.0,
+    chip: Annotated[
+        bool, typer.Option(help="Also estimate the time per sample on an ESP32 (see --pystone).")
+    ] = False,
+    pystone: Annotated[
+        Path | None,
+        typer.Option(
+            help="micropython-lib's pystone_lowmem.py, which --chip runs in micropython-unix32 "
+            "to scale by the published ESP32 rates (not shipped).",
+            exists=True,
+            dir_okay=False,
+        ),
+    ] = None,
 ) -> None:
-    """Kernel speed and memory on CPython and inside the MicroPython interpreter."""
+    """Kernel speed and memory on CPython and inside the MicroPython interpreters."""
     from stridekit.bench import run_bench
 
-    run_bench(console, seconds)
+    run_bench(console, seconds, chip, pystone)
 
 
 if __name__ == "__main__":
