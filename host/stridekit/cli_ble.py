@@ -379,12 +379,31 @@ def register(app: typer.Typer) -> None:
             ),
         ] = False,
         bench_mb: Annotated[float, typer.Option(help="Session size per pod for --bench.")] = 1.0,
+        port: Annotated[
+            list[str] | None,
+            typer.Option(
+                help="Sync over the USB console of the pod on this serial port instead of "
+                "BLE (/dev/ttyACM0, COM5; repeatable)."
+            ),
+        ] = None,
     ) -> None:
         """Copy new sessions off the pods (both at once, resumable) into the library.
 
         Each session is stored and fsynced, imported into the library, and only then
-        marked synced on the pod; a dropped link resumes where it stopped.
+        marked synced on the pod; a dropped link resumes where it stopped. The same
+        holds over the USB console with --port.
         """
+        if port:
+            from stridekit.cli_sync_serial import run_serial_sync
+
+            lib = open_library(library)
+            try:
+                code = run_serial_sync(
+                    port, lib, dest or lib.root / "serial-sync", console, err_console
+                )
+            finally:
+                lib.close()
+            raise typer.Exit(code)
         if bench:
             if not virtual:
                 raise typer.BadParameter(

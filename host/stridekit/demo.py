@@ -180,24 +180,21 @@ def record_today(
     return left, right
 
 
-def sync_pods(pods: list[VirtualPod], library: Library) -> list[int]:
-    """Copy every unsynced session off each pod into the library, then ack it."""
+def sync_pods(pods: list[VirtualPod], library: Library, dest: Path) -> list[int]:
+    """Copy every unsynced session off each pod into the library, then ack it: the
+    serial sync `stride sync --port` runs (stridekit.sync.serial)."""
+    from stridekit.sync import Destination, sync_serial
+
     ids: list[int] = []
-    consoles = [PodConsole(p.port_path, timeout_s=20) for p in pods]
-    try:
-        with _serving(pods):
-            for pod, c in zip(pods, consoles, strict=True):
-                foot = "left" if pod.foot == 0 else "right"
-                for info in c.ls():
-                    if info.recording or info.synced >= info.size:
-                        continue
-                    data = c.get(info.session, 0)
-                    res = library.import_bytes(data, f"{foot}-{info.session}.strd", source="serial")
-                    ids += res.session_ids
-                    c.ack(info.session, len(data))  # only after the library has it
-    finally:
-        for c in consoles:
-            c.close()
+    with _serving(pods):
+        for pod in pods:
+            foot = "left" if pod.foot == 0 else "right"
+            with PodConsole(pod.port_path, timeout_s=20) as c:
+                # the clock was set while recording; the pod's own time stays the run's
+                stats = asyncio.run(
+                    sync_serial(c, Destination(dest, library), foot, set_clock=None)
+                )
+            ids += stats.library_ids
     return ids
 
 
@@ -362,7 +359,7 @@ def run_demo(
         if pods:
             t1 = time.perf_counter()
             try:
-                res.today_ids = sync_pods(pods, library)
+                res.today_ids = sync_pods(pods, library, out_dir / "serial-sync")
             finally:
                 for p in pods:
                     p.close()

@@ -87,7 +87,7 @@ def test_healthy_control_names_neither(tmp_path: Path) -> None:
     lib = Library(res.library_path)
     try:
         today = [lib.session(i) for i in res.today_ids]
-        assert all(r.name == f"{r.foot}-1.strd" for r in today) and len(today) == 2
+        assert all(r.name == f"{r.foot}-session-00001" for r in today) and len(today) == 2
     finally:
         lib.close()
     a = res.analysis

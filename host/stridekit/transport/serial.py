@@ -10,8 +10,10 @@ with `EV ` are live events, collected in `events`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
+from typing import BinaryIO
 
 import serial
 
@@ -114,6 +116,33 @@ class PodConsole:
         if len(data) != n:
             raise ConsoleTimeout(f"{self.port}: got {len(data)} of {n} bytes of session {session}")
         return data
+
+    def get_into(
+        self,
+        session: int,
+        offset: int,
+        sink: BinaryIO,
+        on_bytes: Callable[[int], None] | None = None,
+        chunk: int = 4096,
+    ) -> int:
+        """Stream bytes [offset, end) of a session into `sink` as they arrive; the
+        bytes written. A stall mid-stream raises ConsoleTimeout after writing what
+        came (the caller keeps it and resumes from there)."""
+        text = self.command(f"get {session} {offset}")
+        f = text.split()
+        if len(f) != 4 or f[0] != "get":
+            raise ConsoleError(0, f"unexpected reply to get: {text!r}")
+        n = int(f[3])
+        done = 0
+        while done < n:
+            data = self.ser.read(min(chunk, n - done))
+            sink.write(data)
+            done += len(data)
+            if on_bytes is not None and data:
+                on_bytes(offset + done)
+            if len(data) < min(chunk, n - done + len(data)):
+                raise ConsoleTimeout(f"{self.port}: got {done} of {n} bytes of session {session}")
+        return done
 
     def ack(self, session: int, offset: int) -> int:
         return int(self.command(f"ack {session} {offset}").split()[2])

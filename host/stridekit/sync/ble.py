@@ -12,9 +12,9 @@ credits with a write without response, so the pod never waits a round trip (cred
 pipelining, not stop-and-wait). Each notification must start at the next expected
 offset; the bytes go straight to `<dest>/<pod>/session-NNNNN.strd.part`. DONE carries
 a CRC-32 of the bytes of this transfer: a mismatch truncates back and reads again.
-A complete file is fsynced, renamed, its directory fsynced, handed to the library
-(when one is given) and only then MARKed synced on the pod. Any disconnect: connect
-again and READ from the stored length, so nothing is lost or duplicated.
+What happens to a complete file (fsync, rename, library, MARK) is the transfer step
+every link shares (stridekit.sync.common). Any disconnect: connect again and READ
+from the stored length, so nothing is lost or duplicated.
 """
 
 from __future__ import annotations
@@ -23,75 +23,31 @@ import asyncio
 import contextlib
 import os
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bleak import BleakClient
 from bleak.backends.characteristic import BleakGATTCharacteristic
 from bleak.exc import BleakError
 
-from stridefw import records as R
 from stridefw import syncproto as P
-from stridekit.errors import StrideError
+from stridekit.sync.common import (
+    Destination,
+    LinkLost,
+    PodSession,
+    Progress,
+    StageHook,
+    SyncError,
+    SyncStats,
+    run_hook,
+    sync_sessions,
+)
 from stridekit.transport.ble import PodTarget
-
-if TYPE_CHECKING:
-    from stridekit.library import Library
 
 WINDOW_CREDITS = 64  # notifications in flight; a credit batch every WINDOW/2
 REQUEST_TIMEOUT_S = 10.0
 STALL_TIMEOUT_S = 10.0  # no data for this long: treat the link as dead, reconnect
-
-
-class SyncError(StrideError, RuntimeError):
-    """The pod refused a request or broke the protocol; `status` is the ST_* code."""
-
-    def __init__(self, message: str, status: int = P.ST_ERROR) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-class LinkLost(StrideError, ConnectionError):
-    """The BLE link dropped (or stalled) during a sync step; the caller reconnects."""
-
-
-@dataclass
-class PodSession:
-    session_id: int
-    size: int
-    synced: int
-    closed: bool
-
-
-@dataclass
-class SyncStats:
-    """What one pod's sync did, for progress, tests and the benchmark."""
-
-    bytes_received: int = 0
-    bytes_stored: int = 0
-    notifications: int = 0
-    round_trips: int = 0  # requests that waited for an indication
-    credit_writes: int = 0
-    connections: int = 0
-    disconnects: int = 0
-    crc_retries: int = 0
-    gaps: int = 0
-    resume_s: list[float] = field(default_factory=list[float])
-    sessions_done: list[int] = field(default_factory=list[int])
-    files: list[Path] = field(default_factory=list[Path])
-    library_ids: list[int] = field(default_factory=list[int])  # library session ids stored
-    issues: list[str] = field(default_factory=list[str])
-
-
-Progress = Callable[[str, int, int, int], None]
-"""progress(pod, session_id, bytes_stored, session_size), called as bytes arrive."""
-
-
-StageHook = Callable[[str, int], Awaitable[None] | None]
-"""Called at each stage of a sync ("connected", "time", "listed", "read", "data",
-"done", "stored", "marked") with a count; tests inject disconnects here."""
 
 
 def _ok(op: int, payload: bytes) -> tuple[int, ...]:
@@ -107,9 +63,14 @@ def _uuid16(u: int) -> str:
 class StrideLink:
     """The Stride control point and data channel over one connected BleakClient."""
 
-    def __init__(self, client: BleakClient, stats: SyncStats) -> None:
+    source_name = "ble"
+
+    def __init__(
+        self, client: BleakClient, stats: SyncStats, hook: StageHook | None = None
+    ) -> None:
         self.client = client
         self.stats = stats
+        self.hook = hook
         self._req_id = 0
         self.last_req_id = 0
         self._pending: dict[int, asyncio.Future[tuple[int, int, bytes]]] = {}
@@ -267,33 +228,63 @@ class StrideLink:
             if r == rid:
                 return sid, end, crc
 
-
-@dataclass
-class Destination:
-    """Where a pod's sessions go: `<root>/<pod>/session-NNNNN.strd` (+ the library)."""
-
-    root: Path
-    library: Library | None = None
-
-    def path(self, pod: str, session_id: int) -> Path:
-        return self.root / pod / f"session-{session_id:05d}.strd"
-
-    def stored(self, pod: str, session_id: int) -> tuple[int, bool]:
-        """(bytes stored, complete?) for a session."""
-        final = self.path(pod, session_id)
-        if final.exists():
-            return final.stat().st_size, True
-        part = final.with_suffix(".strd.part")
-        return (part.stat().st_size if part.exists() else 0), False
-
-
-def _fsync_dir(path: Path) -> None:
-    with contextlib.suppress(OSError):  # not every OS can fsync a directory
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    async def read_into(
+        self, s: PodSession, start: int, part: Path, on_bytes: Callable[[int], None] | None
+    ) -> int:
+        """READ from `start` with a window of credits until DONE; a gap or a bad CRC
+        reads again from what is durable (see common.PodSource.read_into)."""
+        have = start
+        while True:
+            tr = _Transfer(self, part, s.session_id, have)
+            self.on_data = tr.on_data
+            tr.on_bytes = on_bytes
+            credits = asyncio.ensure_future(tr.credit_loop())
+            try:
+                payload = await self.request(P.OP_READ, s.session_id, have, WINDOW_CREDITS)
+                rid = self.last_req_id
+                (end_now,) = _ok(P.OP_READ, payload)
+                await run_hook(self.hook, "read", int(end_now))
+                done = asyncio.ensure_future(self.wait_done(rid))
+                gap = asyncio.ensure_future(tr.gap.wait())
+                lost = asyncio.ensure_future(self.lost.wait())
+                try:
+                    while True:  # a stall (no new bytes for a while) counts as a lost link
+                        before = tr.expected
+                        finished, _ = await asyncio.wait(
+                            {done, gap, lost},
+                            timeout=STALL_TIMEOUT_S,
+                            return_when=asyncio.FIRST_COMPLETED,
+                        )
+                        if finished or tr.expected == before:
+                            break
+                finally:
+                    gap.cancel()
+                    lost.cancel()
+                if not done.done():
+                    done.cancel()
+                    if tr.gap.is_set():
+                        have = tr.durable()
+                        continue
+                    raise LinkLost("link lost during transfer")
+                sid, end, crc = done.result()
+                if sid != s.session_id or tr.rx.done_error(end, crc):
+                    self.stats.crc_retries += 1
+                    self.stats.issues.append(
+                        f"session {s.session_id}: DONE end {end} crc {crc:08x}, "
+                        f"got {tr.expected} crc {tr.rx.crc & 0xFFFFFFFF:08x}; reading again"
+                    )
+                    tr.rewind()
+                    have = tr.durable()
+                    continue
+                await run_hook(self.hook, "done", end)
+                have = tr.durable()
+                return have  # less than LIST said (still writing?): transfer() reads on
+            finally:
+                credits.cancel()
+                with contextlib.suppress(asyncio.CancelledError, BleakError, LinkLost):
+                    await credits
+                self.on_data = None
+                tr.close()
 
 
 class _Transfer:
@@ -367,105 +358,6 @@ class _Transfer:
         self.file.close()
 
 
-async def _maybe(hook: StageHook | None, stage: str, n: int = 0) -> None:
-    if hook is not None:
-        r = hook(stage, n)
-        if r is not None:
-            await r
-
-
-async def transfer_session(
-    link: StrideLink,
-    dest: Destination,
-    pod: str,
-    s: PodSession,
-    progress: Progress | None = None,
-    hook: StageHook | None = None,
-) -> Path:
-    """Fetch one session to disk (resuming), store it durably, then MARK it synced."""
-    final = dest.path(pod, s.session_id)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    part = final.with_suffix(".strd.part")
-    have, complete = dest.stored(pod, s.session_id)
-    if complete and have != s.size:
-        raise SyncError(f"{final} has {have} bytes but the pod holds {s.size}")
-    if have > s.size:  # the pod's file was replaced: start again
-        part.unlink()
-        have = 0
-    while not complete:
-        tr = _Transfer(link, part, s.session_id, have)
-        link.on_data = tr.on_data
-        if progress is not None:
-            tr.on_bytes = lambda stored: progress(pod, s.session_id, stored, s.size)
-        credits = asyncio.ensure_future(tr.credit_loop())
-        try:
-            payload = await link.request(P.OP_READ, s.session_id, have, WINDOW_CREDITS)
-            rid = link.last_req_id
-            (end_now,) = _ok(P.OP_READ, payload)
-            await _maybe(hook, "read", int(end_now))
-            done = asyncio.ensure_future(link.wait_done(rid))
-            gap = asyncio.ensure_future(tr.gap.wait())
-            lost = asyncio.ensure_future(link.lost.wait())
-            try:
-                while True:  # a stall (no new bytes for a while) counts as a lost link
-                    before = tr.expected
-                    finished, _ = await asyncio.wait(
-                        {done, gap, lost},
-                        timeout=STALL_TIMEOUT_S,
-                        return_when=asyncio.FIRST_COMPLETED,
-                    )
-                    if finished or tr.expected == before:
-                        break
-            finally:
-                gap.cancel()
-                lost.cancel()
-            if not done.done():
-                done.cancel()
-                if tr.gap.is_set():
-                    have = tr.durable()
-                    continue
-                raise LinkLost("link lost during transfer")
-            sid, end, crc = done.result()
-            if sid != s.session_id or tr.rx.done_error(end, crc):
-                link.stats.crc_retries += 1
-                link.stats.issues.append(
-                    f"session {s.session_id}: DONE end {end} crc {crc:08x}, "
-                    f"got {tr.expected} crc {tr.rx.crc & 0xFFFFFFFF:08x}; reading again"
-                )
-                tr.rewind()
-                have = tr.durable()
-                continue
-            await _maybe(hook, "done", end)
-            have = tr.durable()
-            if have < s.size:
-                continue  # the pod sent less than LIST said (still writing?): carry on
-            complete = True
-        finally:
-            credits.cancel()
-            with contextlib.suppress(asyncio.CancelledError, BleakError, LinkLost):
-                await credits
-            link.on_data = None
-            tr.close()
-        os.replace(part, final)
-        _fsync_dir(final.parent)
-    await _maybe(hook, "stored", s.session_id)
-    if dest.library is not None:
-        data = final.read_bytes()
-        result = dest.library.import_bytes(data, f"{pod}-session-{s.session_id:05d}", "ble")
-        link.stats.issues += [f"library: {i}" for i in result.issues]
-        link.stats.library_ids += [i for i in result.session_ids if i not in link.stats.library_ids]
-    if s.synced < s.size:
-        await link.mark(s.session_id, s.size)
-        await _maybe(hook, "marked", s.session_id)
-    return final
-
-
-def check_frames(path: Path) -> list[str]:
-    """Problems the record codec finds in a stored session file (empty when clean)."""
-    _, dec = R.decode_all(path.read_bytes())
-    return [f"{path.name}: byte {off}: {why}" for off, why in dec.errors]
-
-
 @contextlib.asynccontextmanager
 async def open_link(
     target: PodTarget, stats: SyncStats | None = None, hook: StageHook | None = None
@@ -488,12 +380,12 @@ async def open_link(
     try:
         await client.connect()
         stats.connections += 1
-        link = StrideLink(client, stats)
+        link = StrideLink(client, stats, hook)
         box.append(link)
-        await _maybe(hook, "connected")
+        await run_hook(hook, "connected")
         await link.start()
         await link.set_time(target.clock() if target.clock is not None else None)
-        await _maybe(hook, "time")
+        await run_hook(hook, "time")
         yield link
     finally:
         with contextlib.suppress(BleakError):
@@ -518,22 +410,22 @@ async def sync_pod(
         attempts += 1
         try:
             async with open_link(target, stats, hook) as link:
-                sessions = await link.list_sessions()
-                await _maybe(hook, "listed", len(sessions))
-                if lost_at is not None:
-                    stats.resume_s.append(time.perf_counter() - lost_at)
-                    lost_at = None
-                for s in sessions:
-                    if not s.closed and not include_open:
-                        continue
-                    _, complete = dest.stored(target.name, s.session_id)
-                    if complete and s.synced >= s.size:
-                        continue
-                    path = await transfer_session(link, dest, target.name, s, progress, hook)
-                    if s.session_id not in stats.sessions_done:
-                        stats.sessions_done.append(s.session_id)
-                        stats.files.append(path)
-                        stats.issues += check_frames(path)
+
+                def listed() -> None:
+                    nonlocal lost_at
+                    if lost_at is not None:
+                        stats.resume_s.append(time.perf_counter() - lost_at)
+                        lost_at = None
+
+                await sync_sessions(
+                    link,
+                    dest,
+                    target.name,
+                    progress=progress,
+                    hook=hook,
+                    include_open=include_open,
+                    on_listed=listed,
+                )
             return stats
         except (BleakError, LinkLost, TimeoutError) as e:
             stats.disconnects += 1
