@@ -184,11 +184,11 @@ def _u32_float(foot: SimFoot, hdr: object) -> float:
 
 
 def _u32_rows(row: BenchRow, foot: SimFoot, hdr: object) -> None:
-    """Best of two runs each: the shared host's load only ever makes a run slower."""
+    """Best of three runs each: the shared host's load only ever makes a run slower."""
     from stridekit.bench import unix32
 
     try:
-        for _ in range(2):
+        for _ in range(3):
             for emitter in unix32.EMITTERS:
                 us, used = unix32.time_us(hdr, foot.t_us, foot.cells, foot.imu, emitter)  # type: ignore[arg-type]
                 if used != emitter:
