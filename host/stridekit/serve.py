@@ -47,7 +47,6 @@ stall other requests.
 from __future__ import annotations
 
 import html
-import importlib
 import ipaddress
 import re
 import secrets
@@ -75,7 +74,9 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from stridekit import merge, report
 from stridekit.errors import StrideError
+from stridekit.library import Library
 
 # A pod's session partition is ~2 MiB (DESIGN.md: 4 MiB module, ~2 MiB vfs), so one
 # session file is never bigger; 8 MiB leaves room for a file holding both feet.
@@ -252,12 +253,8 @@ def validate_session_bytes(data: bytes) -> list[str]:
 
 
 def open_library(path: Path | None) -> _Library:
-    """stridekit.library.Library, imported late so serve runs (and says why) without it."""
-    try:
-        mod = importlib.import_module("stridekit.library")
-    except ImportError as e:
-        raise ServeError(f"the session library is not available: {e}") from e
-    return mod.Library(path)
+    """The session library at `path` (tests pass a factory of their own instead)."""
+    return Library(path)
 
 
 @dataclass
@@ -405,7 +402,7 @@ def create_app(cfg: ServeConfig) -> Starlette:
 
     async def sessions_page(request: Request) -> HTMLResponse:
         rows = await run_in_threadpool(_rows, library)
-        return HTMLResponse(_sessions_html(rows, _report_available()))
+        return HTMLResponse(_sessions_html(rows))
 
     async def session_file(request: Request) -> Response:
         sid = session_id(request.path_params["sid"])
@@ -420,8 +417,6 @@ def create_app(cfg: ServeConfig) -> Starlette:
         sid = session_id(request.path_params["sid"])
         if sid is None:
             return _bad_id(request.path_params["sid"])
-        if not _report_available():
-            return _error("no reports: stridekit.report is not in this install", 404)
         try:
             out = await run_in_threadpool(_build_report, library, sid)
         except StrideError as e:
@@ -609,25 +604,12 @@ def _row_dict(row: Any) -> dict[str, Any]:
     return out
 
 
-def _report_available() -> bool:
-    try:
-        importlib.import_module("stridekit.report")
-    except ImportError:
-        return False
-    return True
-
-
 def _build_report(library: Callable[[], _Library], sid: int) -> str | None:
     """The causes report for the run holding library session `sid` (earlier runs as history).
 
     Sessions are paired left/right by stridekit.merge as `stride report` does. None if
-    the session does not exist or stridekit.report is not installed.
+    the session does not exist.
     """
-    try:
-        report = importlib.import_module("stridekit.report")
-        merge = importlib.import_module("stridekit.merge")
-    except ImportError:
-        return None
     import tempfile
 
     from stridekit.session import read_sessions
@@ -653,7 +635,7 @@ def _build_report(library: Callable[[], _Library], sid: int) -> str | None:
         return out.read_text(encoding="utf-8")
 
 
-def _sessions_html(rows: list[dict[str, Any]], reports: bool) -> str:
+def _sessions_html(rows: list[dict[str, Any]]) -> str:
     cols = ("id", "foot", "runner", "shoe", "started_at", "duration_s", "n_steps", "state")
     head = "".join(f"<th>{c}</th>" for c in cols) + "<th></th>"
     body = []
@@ -661,8 +643,7 @@ def _sessions_html(rows: list[dict[str, Any]], reports: bool) -> str:
         cells = "".join(f"<td>{html.escape(str(r.get(c, '') or ''))}</td>" for c in cols)
         sid = int(r["id"])
         links = f'<a href="/sessions/{sid}/file">file</a>'
-        if reports:
-            links += f' · <a href="/sessions/{sid}/report">report</a>'
+        links += f' · <a href="/sessions/{sid}/report">report</a>'
         body.append(f"<tr>{cells}<td>{links}</td></tr>")
     rows_html = "\n".join(body) or f'<tr><td colspan="{len(cols) + 1}">no sessions yet</td></tr>'
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
