@@ -8,6 +8,9 @@ only (never from contact time, which is what the simulator's speed model uses).
 
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
+
 import bluetooth_sig as bsig
 import numpy as np
 import pytest
@@ -117,3 +120,38 @@ def test_an_absurd_calibration_is_refused() -> None:
         rsc.Rsc(5000)
     with pytest.raises(ValueError):
         rsc.Rsc().calibrate(-1)
+
+
+UNIX32 = Path(__file__).resolve().parents[2].parent / "shared" / "tools" / "micropython-unix32"
+_MPY_SCRIPT = """
+import sys, gc
+sys.path.insert(0, "firmware")
+from stridefw import rsc
+r = rsc.Rsc(2200)
+r.step(200000, 500000)
+def run(n):
+    for _ in range(n):
+        r.step(210000, 480000)
+run(1)
+gc.collect()
+a = gc.mem_alloc()
+run(100)
+print(gc.mem_alloc() - a, r.cadence_spm, r.speed_mm_s, bytes(r.measurement()).hex())
+"""
+
+
+@pytest.mark.skipif(not UNIX32.is_file(), reason="../shared/tools/micropython-unix32 is absent")
+def test_on_32_bit_micropython_a_step_allocates_nothing_and_gives_cpython_s_bytes() -> None:
+    out = subprocess.run(
+        [str(UNIX32), "-c", _MPY_SCRIPT],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    ).stdout.split()
+    r = rsc.Rsc(2200)
+    r.step(200000, 500000)
+    for _ in range(101):
+        r.step(210000, 480000)
+    assert int(out[0]) == 0  # per step, once per ~0.7 s: still no garbage
+    assert out[1:] == [str(r.cadence_spm), str(r.speed_mm_s), bytes(r.measurement()).hex()]
