@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 
 from stridefw import records as R
-from stridekit.cli_errors import StrideGroup, fail
+from stridekit.cli_errors import StrideGroup, err_console, fail
 from stridekit.errors import StrideError
 from stridekit.tables import add_number, add_text, compact_table, print_legend, print_table
 
@@ -185,7 +185,8 @@ def replay(
         if len(s.sample_t_us) == 0:
             console.print(f"[yellow]{s.foot}: no raw samples to replay[/]")
             continue
-        res = do_replay(s)
+        with err_console.status(f"replaying the {s.foot} pod's {len(s.sample_t_us):,} samples"):
+            res = do_replay(s)
         if steps:
             _step_table(res.steps if steps < 0 else res.steps[:steps], s.foot)
         st = res.steps

@@ -6,13 +6,23 @@ through `import_sessions` (cli_real.py keeps the dataset importers behind --form
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from stridekit.errors import StrideError
 from stridekit.paths import check_out_dir, check_out_file
@@ -80,6 +90,20 @@ def _when(t: float | None) -> str:
         return "?"
 
 
+@contextlib.contextmanager
+def _byte_progress(total_bytes: int, what: str) -> Iterator[tuple[Progress, TaskID]]:
+    """A progress bar over bytes on standard error (the table goes to standard output)."""
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
+        yield bar, bar.add_task(what, total=total_bytes)
+
+
 def import_sessions(paths: list[Path], library: Path | None) -> int:
     """Import session files (folders: their *.strd); returns the exit code (2 if any was refused)."""
     from stridekit.library import ImportResult
@@ -101,8 +125,10 @@ def import_sessions(paths: list[Path], library: Path | None) -> int:
         add_number(t, col)
     add_text(t, "states")
     refused = 0
-    with lib:
-        for f in files:
+    sizes = [f.stat().st_size if f.is_file() else 0 for f in files]
+    with lib, _byte_progress(sum(sizes), "importing") as (bar, task):
+        for f, size in zip(files, sizes, strict=True):
+            bar.update(task, description=f"importing {f.name}")
             try:
                 res: ImportResult = lib.import_file(f)
             except StrideError as e:
@@ -113,6 +139,8 @@ def import_sessions(paths: list[Path], library: Path | None) -> int:
                 refused += 1
                 err_console.print(f"[red]not stored[/] {f}: library error: {e}")
                 continue
+            finally:
+                bar.advance(task, size)
             for iss in res.issues:
                 err_console.print(f"[yellow]warning[/] {iss}")
             states = [lib.session(i).state for i in res.session_ids]
@@ -248,7 +276,7 @@ REPLAY_ALL_LEGEND = {
 
 def replay_all(library: Path | None, workers: int = 0, dask: object | None = None) -> int:
     """`stride replay --all`: the batch replay with a progress bar; exit 1 if any session differs."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+    from rich.progress import MofNCompleteColumn
 
     from stridekit.batch import SchedulerUnreachable, SessionCheck, replay_library
 

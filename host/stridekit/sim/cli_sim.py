@@ -211,6 +211,15 @@ def plan(
     sim_minutes: Annotated[
         float, typer.Option(help="Cap on simulated minutes per session (0: full length).")
     ] = 0.0,
+    raw: Annotated[
+        bool,
+        typer.Option(
+            "--raw/--steps-only",
+            help="Also store every raw sample (~0.6 MB a minute, for replay); by default the "
+            "pods record steps only, as with raw capture off.",
+        ),
+    ] = False,
+    workers: Annotated[int, typer.Option(help="Worker processes (0: one per CPU).")] = 0,
 ) -> None:
     """Simulate a training plan: steady weeks, then a sudden jump in weekly load."""
     from stridekit.sim.plan import session_plan, weekly_load, write_plan
@@ -231,9 +240,32 @@ def plan(
         pace_jump_pct=pace_jump,
         seed=seed,
     )
+    import os
+
     runner = RunnerParams(speed_m_s=speed, seed=seed)
-    with console.status(f"simulating {len(sp)} sessions..."):
-        path = write_plan(out, sp, runner, weeks_steady, sim_minutes or None)
+    n_workers = workers or min(len(sp), os.cpu_count() or 1) or 1
+    with Progress(
+        TextColumn("simulating sessions"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    ) as bar:
+        task = bar.add_task("plan", total=len(sp))
+
+        def tick(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        path = write_plan(
+            out,
+            sp,
+            runner,
+            weeks_steady,
+            sim_minutes or None,
+            raw=raw,
+            workers=n_workers,
+            progress=tick,
+        )
     t = Table(title=f"{out}: weekly load")
     for col in ("week", "minutes", "km", "change %", "ACWR", ""):
         t.add_column(col, justify="right")

@@ -540,38 +540,22 @@ def _loading_rate(t: np.ndarray, f: np.ndarray, bw: float) -> tuple[float, float
     return 0.6 * ref / (t80 - t20), impact
 
 
+# Steps per block of the ground-truth grid (_FINE_N points a step): every step is
+# computed on its own row, so blocks give the same numbers and bound the memory
+# (the whole grid of an hour's run at once was ~1.5 GB).
+_TRUTH_BLOCK_STEPS = 256
+
+
 def _truth(st: _Steps, p: RunnerParams, bw: float, foot_len_mm: float) -> StepTruth:
-    """Ground truth of every step of one foot."""
+    """Ground truth of every step of one foot (computed in blocks of steps)."""
     k = len(st.contact)
-    s = np.linspace(0.0, 1.0, _FINE_N)
-    tau = s[None, :] * st.stance[:, None]
-    rows = np.repeat(np.arange(k)[:, None], _FINE_N, axis=1)
-    f = _force(tau, st, rows, p)
-    above = f > EVENT_LEVEL_N
-    i_on = np.argmax(above, axis=1)
-    i_off = _FINE_N - 1 - np.argmax(above[:, ::-1], axis=1)
-    r = np.arange(k)
-
-    def cross(i0: np.ndarray, i1: np.ndarray) -> np.ndarray:
-        f0, f1 = f[r, i0], f[r, i1]
-        return tau[r, i0] + (EVENT_LEVEL_N - f0) / (f1 - f0) * (tau[r, i1] - tau[r, i0])
-
-    on = cross(np.maximum(i_on - 1, 0), i_on)
-    off = cross(i_off, np.minimum(i_off + 1, _FINE_N - 1))
-    contact = st.contact + on
-    toe_off = st.contact + off
-    impulse = np.trapezoid(f, tau, axis=1)
-    lr = np.zeros(k)
-    impact = np.full(k, math.nan)
-    cop_mean = np.zeros(k)
-    strike = np.zeros(k)
-    for i in range(k):
-        sel = slice(int(i_on[i]), int(i_off[i]) + 1)
-        lr[i], impact[i] = _loading_rate(tau[i, sel] - on[i], f[i, sel], bw)
-    x, y = _cop_mm(s[None, :], st, rows, foot_len_mm)
-    loaded = f >= bw / 10
-    cop_mean = np.where(loaded, x, 0.0).sum(axis=1) / np.maximum(loaded.sum(axis=1), 1)
-    strike = y[r, i_on] / foot_len_mm
+    parts = [
+        _truth_rows(st, np.arange(a, min(a + _TRUTH_BLOCK_STEPS, k)), p, bw, foot_len_mm)
+        for a in range(0, k, _TRUTH_BLOCK_STEPS)
+    ] or [_truth_rows(st, np.arange(0), p, bw, foot_len_mm)]
+    contact, toe_off, peak, impulse, lr, impact, strike, cop_mean = (
+        np.concatenate([part[i] for part in parts]) for i in range(8)
+    )
     nxt = np.append(contact[1:], math.nan)
     lr_bw = lr / bw
     if p.gait == "walk":
@@ -581,7 +565,7 @@ def _truth(st: _Steps, p: RunnerParams, bw: float, foot_len_mm: float) -> StepTr
     return StepTruth(
         contact_s=contact,
         toe_off_s=toe_off,
-        peak_force_n=f.max(axis=1),
+        peak_force_n=peak,
         cop_x_offset_mm=st.cop_off,
         stance_s=toe_off - contact,
         swing_s=nxt - toe_off,
@@ -594,6 +578,43 @@ def _truth(st: _Steps, p: RunnerParams, bw: float, foot_len_mm: float) -> StepTr
         shock_g=shock,
         fatigue=st.fatigue,
     )
+
+
+def _truth_rows(
+    st: _Steps, rows_k: np.ndarray, p: RunnerParams, bw: float, foot_len_mm: float
+) -> tuple[np.ndarray, ...]:
+    """Per-step truth of steps rows_k on the fine grid: contact, toe-off, peak force,
+    impulse, loading rate, impact peak, strike index, CoP x mean."""
+    k = len(rows_k)
+    s = np.linspace(0.0, 1.0, _FINE_N)
+    tau = s[None, :] * st.stance[rows_k][:, None]
+    rows = np.repeat(rows_k[:, None], _FINE_N, axis=1)
+    f = _force(tau, st, rows, p)
+    above = f > EVENT_LEVEL_N
+    i_on = np.argmax(above, axis=1)
+    i_off = _FINE_N - 1 - np.argmax(above[:, ::-1], axis=1)
+    r = np.arange(k)
+
+    def cross(i0: np.ndarray, i1: np.ndarray) -> np.ndarray:
+        f0, f1 = f[r, i0], f[r, i1]
+        return tau[r, i0] + (EVENT_LEVEL_N - f0) / (f1 - f0) * (tau[r, i1] - tau[r, i0])
+
+    on = cross(np.maximum(i_on - 1, 0), i_on)
+    off = cross(i_off, np.minimum(i_off + 1, _FINE_N - 1))
+    contact = st.contact[rows_k] + on
+    toe_off = st.contact[rows_k] + off
+    impulse = np.trapezoid(f, tau, axis=1)
+    lr = np.zeros(k)
+    impact = np.full(k, math.nan)
+    for i in range(k):
+        sel = slice(int(i_on[i]), int(i_off[i]) + 1)
+        lr[i], impact[i] = _loading_rate(tau[i, sel] - on[i], f[i, sel], bw)
+    x, y = _cop_mm(s[None, :], st, rows, foot_len_mm)
+    loaded = f >= bw / 10
+    cop_mean = np.where(loaded, x, 0.0).sum(axis=1) / np.maximum(loaded.sum(axis=1), 1)
+    strike = y[r, i_on] / foot_len_mm
+    peak = f.max(axis=1) if k else np.zeros(0)
+    return contact, toe_off, peak, impulse, lr, impact, strike, cop_mean
 
 
 # Foot pitch rate (deg/s, + toes rising), the shape foot gyroscopes record

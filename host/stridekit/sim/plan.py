@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
@@ -182,25 +183,61 @@ def plan_truth(plan: list[PlannedSession], weeks_steady: int) -> dict[str, objec
     }
 
 
+def _write_session(out_dir: Path, name: str, params: RunnerParams, raw: bool) -> tuple[str, int]:
+    """Simulate and record one session (runs in a worker); (file name, bytes written)."""
+    from stridekit.sim.record import write_run
+
+    path = out_dir / f"{name}.strd"
+    write_run(simulate(params), path, out_dir / f"{name}.truth.json", raw=raw)
+    return path.name, path.stat().st_size
+
+
 def write_plan(
     out_dir: Path,
     plan: list[PlannedSession],
     runner: RunnerParams,
     weeks_steady: int,
     sim_minutes: float | None = None,
+    *,
+    raw: bool = False,
+    workers: int = 1,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Path:
-    """Simulate and write every session (sNN_DATE.strd + truth) and plan.json; returns plan.json."""
-    from stridekit.sim.record import write_run
+    """Simulate and write every session (sNN_DATE.strd + truth) and plan.json; returns plan.json.
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    files: list[str] = []
-    for s, p in zip(plan, session_params(plan, runner, sim_minutes), strict=True):
-        name = f"s{s.index:02d}_{s.date}"
-        write_run(simulate(p), out_dir / f"{name}.strd", out_dir / f"{name}.truth.json")
-        files.append(f"{name}.strd")
+    Each session is simulated at its full length (sim_minutes caps it) and recorded
+    as a pod with raw capture off records it: Step and Flag records only, what the
+    training load needs (raw=True keeps every Sample, ~0.6 MB per minute, for replay).
+    Sessions run in `workers` processes, each holding one session at a time, so
+    memory does not grow with the plan; `progress(done, total)` after each.
+    """
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    out_dir.mkdir(exist_ok=True)
+    names = [f"s{s.index:02d}_{s.date}" for s in plan]
+    params = session_params(plan, runner, sim_minutes)
+    done = 0
+    if workers <= 1:
+        for name, p in zip(names, params, strict=True):
+            _write_session(out_dir, name, p, raw)
+            done += 1
+            if progress is not None:
+                progress(done, len(plan))
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as ex:
+            futs = [
+                ex.submit(_write_session, out_dir, name, p, raw)
+                for name, p in zip(names, params, strict=True)
+            ]
+            for f in as_completed(futs):
+                f.result()
+                done += 1
+                if progress is not None:
+                    progress(done, len(plan))
     truth = plan_truth(plan, weeks_steady)
-    truth["files"] = files
+    truth["files"] = [f"{n}.strd" for n in names]
     truth["simulated_minutes_cap"] = sim_minutes
+    truth["raw_samples"] = raw
     path = out_dir / "plan.json"
     path.write_text(json.dumps(truth, indent=1, allow_nan=True))
     return path

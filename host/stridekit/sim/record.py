@@ -52,17 +52,28 @@ def learn_references(run: SimRun) -> list[str | None]:
     ]
 
 
+# Samples per piece the kernel and the writer take at a time: they turn numpy rows into
+# Python lists (~0.3 kB a sample), so an hour-long run in one piece held ~1.5 GB.
+CHUNK_SAMPLES = 30_000
+
+
 def record_foot(
-    run: SimRun, foot: SimFoot, session_id: int, raw: bool = True, reference: str | None = None
+    run: SimRun,
+    foot: SimFoot,
+    session_id: int,
+    raw: bool = True,
+    reference: str | None = None,
+    chunk_samples: int = CHUNK_SAMPLES,
 ) -> bytes:
     """One pod's session file contents for one simulated foot (raw=False: steps only).
 
     reference: the runner's UNSTABLE reference the pod learnt from earlier sessions
     (a Note text from `learn_references`); written first, as the app writes it.
+    The kernel runs over chunk_samples at a time (one kernel, so the records are the
+    same for any chunk size; only the memory held differs).
     """
     hdr = header_for(run, foot, session_id)
     k = kernel_for(hdr, [reference] if reference else ())
-    out = run_kernel(k, foot.device_ticks(), foot.cells, foot.imu, foot.imu_present)
     w = SessionWriter()
     w.add(R.REC_HEADER, hdr.to_bytes())
     epoch_us = hdr.epoch_s * 1_000_000
@@ -73,7 +84,15 @@ def record_foot(
         w.add(R.REC_NOTE, R.Note(0, reference).to_bytes())
     if not raw:
         w.add(R.REC_NOTE, R.Note(0, RAW_OFF_NOTE).to_bytes())
-    write_recording(w, foot.t_us, foot.cells, foot.imu, foot.imu_present, out, raw)
+    ticks = foot.device_ticks()
+    n_steps = 0
+    for a in range(0, len(foot.t_us), max(1, chunk_samples)):
+        part = slice(a, a + max(1, chunk_samples))
+        imu = foot.imu[part] if foot.imu is not None else None
+        present = foot.imu_present[part] if foot.imu_present is not None else None
+        out = run_kernel(k, ticks[part], foot.cells[part], imu, present)
+        write_recording(w, foot.t_us[part], foot.cells[part], imu, present, out, raw)
+        n_steps += len(out.step_payloads)
     # ground truth travels in the file as RefEvents (source 0: simulator), in the
     # pod's own clock like everything else in the session
     dev_contact = foot.to_device_s(foot.truth.contact_s)
@@ -93,10 +112,10 @@ def record_foot(
     expected = round(run.params.duration_s * run.params.rate_hz)
     end = R.SessionEnd(
         t_us=t_end & 0xFFFFFFFF,
-        steps=len(out.step_payloads),
+        steps=n_steps,
         samples=len(foot.t_us),
         missed=max(0, expected - len(foot.t_us)),
-        gaps=out.gaps,
+        gaps=k.gaps,
         flags=k.flags,
     )
     w.add(R.REC_END, end.to_bytes())
