@@ -253,6 +253,8 @@ class App:
             did = True
         if self.ble is not None and self.ble.poll():
             did = True
+            # a central at work (a sync, LIVE) is input: no deep sleep under it
+            self._last_input_ms = self.clock.ticks_ms()
         self._housekeeping()
         return did
 

@@ -81,3 +81,28 @@ def test_a_flood_of_control_point_writes_is_answered_busy_or_counted_never_silen
     assert st.get(P.ST_BUSY, 0) == r["busy"] > 0  # the flood overran the queue, and said so
     assert r["dropped"] == 0 and st.get(P.ST_OK, 0) + r["busy"] == n_writes
     assert r["status"]["ble_busy"] == r["busy"] and r["status"]["ble_dropped"] == r["dropped"]
+
+
+def test_a_central_at_work_keeps_the_pod_out_of_deep_sleep() -> None:
+    from stridefw.app import IDLE_SLEEP_MS
+
+    async def main() -> tuple[bool, int, bool]:
+        link = LocalLink()
+        async with BlePods(link, [None]) as pods:
+            pod = pods[0]
+            host = await central(link)
+            conn, peer = await connect(host, pods.addresses[0])
+            pod.app.pair_window()
+            await conn.pair()
+            ctl = Control(peer)
+            await ctl.start()
+            for _ in range(IDLE_SLEEP_MS // 60_000 + 2):  # a LIST a minute, no steps
+                assert (await ctl.request(P.OP_LIST))[2] == P.ST_OK
+                await pods.run_for(60.0)
+            awake = pod.app.running
+            await conn.disconnect()
+            await pods.run_for(IDLE_SLEEP_MS / 1000 + 5)  # nobody: it sleeps as designed
+            return awake, pod.slept, pod.app.running
+
+    awake, slept, running = asyncio.run(main())
+    assert awake and slept == 1 and not running

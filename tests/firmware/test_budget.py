@@ -81,3 +81,26 @@ def test_deploy_refuses_an_unsupported_board() -> None:
     register(app)
     res = CliRunner().invoke(app, ["deploy", "/dev/null", "--board", "esp32"])
     assert res.exit_code == 2 and "not supported" in res.output
+
+
+def test_deploy_dry_run_prints_the_budget_table(stage: Path) -> None:
+    import typer
+
+    from stridekit.cli_device import register
+
+    app = typer.Typer()
+    register(app)
+    res = CliRunner().invoke(app, ["deploy", "/dev/null", "--dry-run", "--board", "esp32s3"])
+    assert res.exit_code == 0, res.output
+    out = res.output
+    for want in (
+        *H.PHASES,
+        "largest single allocation",
+        "native code",
+        "LittleFS partition",
+        "with raw samples",
+        "time per sample (ESTIMATE",
+        "battery life",
+        "verdict: SUPPORTED",
+    ):
+        assert want in out, want

@@ -351,6 +351,10 @@ def gatt(data: bytes) -> None:
 
     pod, shim = _gatt_pod()
     assert isinstance(pod, VirtualPod)
+    if not pod.app.running:  # idle long enough for deep sleep: a pod that wakes anew
+        _gatt_pod.cache_clear()
+        pod, shim = _gatt_pod()
+        assert isinstance(pod, VirtualPod)
     app = pod.app
     srv = app.ble
     assert srv is not None
@@ -417,7 +421,7 @@ def gatt(data: bytes) -> None:
     for _ in range(30):  # let the pod finish what was asked
         pod.step()
         pod.machine.idle()
-    assert app.running
+    assert app.running or pod.slept  # deep sleep after IDLE_SLEEP_MS without input is by design
     assert srv.internal_errors == internal, "a request raised something unforeseen"
     assert len(srv._reqs) <= 8 and all(len(b) <= 16 for b in srv._busy.values())
     _ = P  # the protocol module the engine builds requests with

@@ -14,17 +14,17 @@ from pathlib import Path
 
 from stridekit.errors import StrideError
 
-# Modules compiled whole to native Xtensa code (-X emit=native). Native code is
-# loaded into executable RAM (IRAM on the ESP32), which is scarce: the ESP32-S3
-# budget is 64 KiB (stridekit/budget/boards.py). Measured (`stride deploy
-# --dry-run --board esp32s3`, 2026-12-04): kernel + store + both drivers native
-# came to 84 KiB of native code; the kernel alone 46 KiB. In micropython-unix32
-# (x86) a recording turn took 31 us (8 cells) / 65 us (16 cells, 200 Hz) with all
-# four native, 53 / 111 us with the kernel only, 82 / 166 us all bytecode. So:
-# the kernel only. Hot functions marked @micropython.native/viper inside
-# bytecode modules (store's sample-block encoder, the insole read) would buy the
-# rest back at a fraction of the executable RAM; the budget counts them.
-NATIVE = frozenset({"stridefw/kernel.py"})
+# Modules compiled whole to native Xtensa code (-X emit=native): none. Native
+# code is loaded into executable RAM (IRAM on the ESP32), which is scarce: the
+# ESP32-S3 budget is 64 KiB (stridekit/budget/boards.py). Measured with
+# `stride deploy --dry-run --board esp32s3` (2026-12-04): kernel + store + both
+# drivers whole-module native came to 84 KiB, the kernel alone to 47-48 KiB
+# (under 25 % margin). The kernel's per-cell passes are viper functions
+# (stridefw.kernel_vp, 1 KiB of native code), so the rest stays bytecode: in
+# micropython-unix32 a recording turn then took 109 us (8 cells, 100 Hz) and
+# 152 us (16 cells, 200 Hz) against 80 / 100 us with the whole kernel native, on
+# a busy host; the bytecode kernel adds 9 KiB to the live heap.
+NATIVE: frozenset[str] = frozenset()
 # Entry points stay source: MicroPython runs boot.py and main.py by name.
 AS_SOURCE = frozenset({"boot.py", "main.py"})
 MARCH = "xtensawin"

@@ -11,6 +11,9 @@ Method (reproducible with `stride deploy --dry-run --board NAME`):
    = 2.10/MHz; ESP32-S3: 613.86 = 2.56/MHz, one core). The chip's clock is the
    one hardware/POWER.md sets: 80 MHz at 100 Hz, 160 MHz at 200 Hz.
 3. Add the sleeps unscaled.
+The fake pins and ADC the script gives the App are interpreted Python here and C
+on the chip, so wirings through the multiplexer (16 cells; every cell on the
+ESP32) come out too slow by their pin calls.
 Not in the estimate: ADC conversion time, flash-cache misses (the ESP32 runs
 MicroPython from flash through a cache, so this errs fast), BLE and Wi-Fi
 interrupts. An estimate: replace it with `stride bench` on a pod.
