@@ -4,17 +4,23 @@ Each session is checked on its own (stridekit.replay.replay: the kernel re-run o
 the raw samples must reproduce the pod's Step and Flag records bit for bit) and
 summarised again from the replayed steps. Work goes to a local process pool, or
 to a Dask distributed cluster when given its scheduler address ("local": a Dask
-cluster of processes on this machine). Workers get a
-file path and return a small SessionCheck, so nothing big crosses processes.
+cluster of processes on this machine). Workers return a small SessionCheck.
+
+What a worker reads: local workers and a "local" cluster get file paths (the same
+disk). A remote cluster gets the session's bytes (scattered to the worker, a bounded
+number in flight), so its workers need no shared file system; `ship="paths"` keeps
+paths for a cluster whose workers all mount the library at the same place.
 """
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, Literal
 
 import numpy as np
 
@@ -67,15 +73,23 @@ class BatchResult:
         return all(c.identical for c in self.checks if c.error is None and c.not_replayed is None)
 
 
-def check_session(session_id: int, path: str) -> SessionCheck:
-    """Replay one stored session file (runs in a worker; never raises)."""
+def check_session(session_id: int, source: str | bytes) -> SessionCheck:
+    """Replay one stored session, given as a file path or its bytes (runs in a worker;
+    never raises)."""
     from stridekit.replay import not_replayable, replay
-    from stridekit.session import read_sessions
+    from stridekit.session import read_sessions, sessions_from_bytes
 
     t0 = time.process_time()
     out = SessionCheck(session_id)
     try:
-        s = read_sessions(path, keep_orphans=True)[0]  # one library session per file
+        if isinstance(source, bytes):
+            found = sessions_from_bytes(source, keep_orphans=True)
+            if not found:
+                out.error = f"no session in the {len(source)} bytes received"
+                return out
+            s = found[0]
+        else:
+            s = read_sessions(source, keep_orphans=True)[0]  # one library session per file
         out.foot = s.foot
         out.duration_s = s.duration_s
         out.n_stored = len(s.steps)
@@ -137,12 +151,26 @@ def _dask_client(address: object, workers: int) -> tuple[Any, Any]:
         ) from e
 
 
-def _dask(jobs: list[tuple[int, str]], client: Any) -> Iterator[SessionCheck]:
+def _dask(
+    jobs: list[tuple[int, str]], client: Any, ship_bytes: bool, in_flight: int
+) -> Iterator[SessionCheck]:
+    """Submit at most `in_flight` sessions at a time (bytes are read only when sent)."""
     from distributed import as_completed as dask_completed
 
-    futs = client.map(check_session, [i for i, _ in jobs], [p for _, p in jobs], pure=False)
-    for f in dask_completed(futs):
+    def submit(job: tuple[int, str]) -> Any:
+        sid, path = job
+        arg: Any = path
+        if ship_bytes:
+            arg = client.scatter(Path(path).read_bytes(), hash=False)
+        return client.submit(check_session, sid, arg, pure=False)
+
+    pending = iter(jobs)
+    running = dask_completed([submit(j) for j in itertools.islice(pending, in_flight)])
+    for f in running:
         yield f.result()
+        nxt = next(pending, None)
+        if nxt is not None:
+            running.add(submit(nxt))
 
 
 def replay_library(
@@ -150,11 +178,14 @@ def replay_library(
     workers: int = 0,
     dask: object | None = None,
     on_done: Callable[[SessionCheck, int, int], None] | None = None,
+    ship: Literal["auto", "bytes", "paths"] = "auto",
 ) -> BatchResult:
     """Replay every session with raw samples; `on_done(check, done, total)` after each.
 
     dask: None (local process pool), a scheduler address, "local" or a distributed
     Client; an address that does not answer raises SchedulerUnreachable before any work.
+    ship: what Dask workers get (module docstring); "auto" is paths for "local" and
+    bytes for any other cluster.
     """
     import os
 
@@ -166,7 +197,11 @@ def replay_library(
     client, cluster = (None, None) if dask is None else _dask_client(dask, n_workers)
     try:
         if jobs:
-            it = _local(jobs, n_workers) if client is None else _dask(jobs, client)
+            if client is None:
+                it = _local(jobs, n_workers)
+            else:
+                ship_bytes = ship == "bytes" or (ship == "auto" and dask != "local")
+                it = _dask(jobs, client, ship_bytes, 4 * max(n_workers, 1))
             for c in it:
                 res.checks.append(c)
                 if on_done is not None:

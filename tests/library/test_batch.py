@@ -151,3 +151,47 @@ def test_replay_all_still_fails_on_a_real_difference_beside_a_lost_header(
     assert out.exit_code == 1, out.output
     text = " ".join(out.output.split())
     assert "step 0" in text and f"#{lost}: not replayed" in text
+
+
+def test_a_session_checks_the_same_from_its_bytes_as_from_its_path(libdir: Path) -> None:
+    from dataclasses import replace
+
+    from stridekit.batch import check_session
+
+    with Library(libdir) as lib:
+        row = lib.sessions()[0]
+        path = lib.session_path(row.id)
+    by_path = check_session(row.id, str(path))
+    by_bytes = check_session(row.id, path.read_bytes())
+    assert by_path.identical and by_path.n_replayed > 0
+    assert replace(by_bytes, cpu_s=0.0) == replace(by_path, cpu_s=0.0)
+    assert check_session(row.id, b"\x00junk").error is not None  # reported, not raised
+
+
+def test_dask_worker_processes_get_the_sessions_bytes(libdir: Path) -> None:
+    """A cluster of separate worker processes (as `dask worker` on other machines):
+    they receive each session's bytes, so no shared file system is needed."""
+    from distributed import Client, LocalCluster
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        cluster = LocalCluster(
+            processes=True,
+            n_workers=2,
+            threads_per_worker=1,
+            dashboard_address=None,  # pyright: ignore[reportArgumentType]  (None: no dashboard)
+        )
+        client = Client(cluster)
+        try:
+            with Library(libdir) as lib:
+                res = replay_library(lib, dask=client, ship="bytes")
+                local = replay_library(lib, workers=1)
+            workers = client.scheduler_info()["workers"]
+        finally:
+            client.close()
+            cluster.close()
+    assert len(workers) == 2  # two worker processes, not threads of this one
+    assert res.where == "dask" and res.all_identical
+    assert [(c.id, c.n_replayed, c.identical) for c in res.checks] == [
+        (c.id, c.n_replayed, c.identical) for c in local.checks
+    ]
