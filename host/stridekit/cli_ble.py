@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
+from bleak.uuids import normalize_uuid_16
 from rich.console import Console
 from rich.table import Table
 
@@ -292,7 +293,7 @@ async def _record(
                 link = await es.enter_async_context(open_link(stack.target(p)))
                 foot = p.foot if p.foot in (0, 1) else len(links) % 2
                 rsc_char = link.client.services.get_characteristic(
-                    f"0000{P.RSC_MEASUREMENT:04x}-0000-1000-8000-00805f9b34fb"
+                    normalize_uuid_16(P.RSC_MEASUREMENT)
                 )
                 if rsc_char is not None:
                     await link.client.start_notify(

@@ -30,6 +30,7 @@ from typing import Any
 from bleak import BleakClient
 from bleak.backends.characteristic import BleakGATTCharacteristic
 from bleak.exc import BleakError
+from bleak.uuids import normalize_uuid_16
 
 from stridefw import syncproto as P
 from stridekit.sync.common import (
@@ -54,10 +55,6 @@ def _ok(op: int, payload: bytes) -> tuple[int, ...]:
     """syncproto.decode_ok, typed for the host (its tuple length depends on op)."""
     values: tuple[int, ...] = tuple(P.decode_ok(op, payload))
     return values
-
-
-def _uuid16(u: int) -> str:
-    return f"0000{u:04x}-0000-1000-8000-00805f9b34fb"
 
 
 class StrideLink:
@@ -189,7 +186,7 @@ class StrideLink:
         """
         now = time.time() if unix_s is None else unix_s
         whole = int(now)
-        cts = self.client.services.get_characteristic(_uuid16(P.CURRENT_TIME))
+        cts = self.client.services.get_characteristic(normalize_uuid_16(P.CURRENT_TIME))
         if cts is not None:
             from stridefw.ble import epoch_to_current_time  # the pod's own codec
 

@@ -25,6 +25,7 @@ from bleak import BleakClient, BleakScanner
 from bleak.backends.device import BLEDevice
 from bleak.backends.scanner import AdvertisementData
 from bleak.exc import BleakError
+from bleak.uuids import normalize_uuid_16
 
 from stridefw import syncproto as P
 from stridekit.errors import StrideError
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
     from stridekit.transport.bumble import BumbleHost
 
 Kind = Literal["native", "hci", "virtual"]
-BATTERY_LEVEL_UUID = "00002a19-0000-1000-8000-00805f9b34fb"
+BATTERY_LEVEL_UUID = normalize_uuid_16(0x2A19)
 
 
 class NoBluetooth(StrideError, RuntimeError):
