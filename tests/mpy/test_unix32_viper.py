@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from stridekit import mpy
@@ -103,3 +104,30 @@ def test_the_comparison_can_fail() -> None:
     imu = f.imu[:n] if f.imu is not None else None
     out, _ = unix32.replay(f.header, f.t_us[:n], f.cells[:n], imu, None, "viper")
     assert not _same(out, py)
+
+
+def test_imu_fallback_allocates_nothing_under_heap_lock() -> None:
+    """The silent-insole path (stridefw.imu_gait) with the heap locked."""
+    from stridekit.sim.gait import RunnerParams, simulate
+    from stridekit.sim.record import header_for
+
+    run = simulate(RunnerParams(duration_s=60.0, seed=32))
+    foot = run.feet[0]
+    hdr = header_for(run, foot, 1)
+    silent = np.zeros_like(foot.cells)
+    steps, used = unix32.heap_locked_steps(hdr, foot.t_us, silent, foot.imu, 500, 5000, "viper")
+    assert used == "viper"
+    assert steps > 30  # steps from the IMU alone
+
+
+@pytest.mark.slow
+def test_kernel_allocates_nothing_on_the_whole_path() -> None:
+    """The App recording with BLE LIVE on (bench/alloc_path.py): the kernel's part of
+    the per-sample path, and the balance rule's, allocate 0 bytes; the other parts'
+    figures are printed by `stride bench` (owned elsewhere)."""
+    from stridekit.bench import alloc_path
+
+    res = alloc_path.measure(count=1000)
+    assert res.steps > 10
+    assert res.parts["kernel.push"] == (0, 1000)
+    assert res.parts["balance_step"][0] == 0 and res.parts["balance_step"][1] > 10

@@ -249,6 +249,29 @@ def _ratio(a: float | None, b: float | None) -> float | None:
     return a / b if a and b else None
 
 
+def _print_path_alloc(console: Console, seconds: float) -> None:
+    """Bytes allocated on the pod's whole per-sample path (bench/alloc_path.py)."""
+    from stridekit.bench import alloc_path, unix32
+
+    with console.status("allocation on the whole per-sample path (micropython-unix32)..."):
+        try:
+            res = alloc_path.measure(count=max(500, int(seconds * 100)))
+        except unix32.Unix32Unavailable:
+            console.print("whole-path allocation: n/a (../shared/tools/micropython-unix32 missing)")
+            return
+    t = Table(
+        title=f"Whole per-sample path, recording + BLE LIVE, 8 cells (unix32): "
+        f"{res.bytes_per_sample:.1f} B/sample over {res.samples} samples, {res.steps} steps"
+    )
+    for col in ("part", "calls", "bytes", "B/call"):
+        t.add_column(col, justify="right")
+    for name, (nbytes, calls) in res.parts.items():
+        t.add_row(name, str(calls), str(nbytes), _f(nbytes / calls if calls else None))
+    console.print(t)
+    first = res.first_locked_alloc.strip().splitlines()
+    console.print("first allocation under micropython.heap_lock(): " + " | ".join(first[-3:]))
+
+
 def run_bench(
     console: Console, seconds: float = 20.0, chip: bool = False, pystone: Path | None = None
 ) -> list[BenchRow]:
@@ -301,6 +324,7 @@ def run_bench(
         "../shared/tools/micropython-unix32; bytecode = the plain-Python per-cell twins, viper = "
         "stridefw.kernel_vp. Timings on a shared machine: best of several passes."
     )
+    _print_path_alloc(console, seconds)
     if chip:
         from stridekit.bench.chip import print_estimate
 

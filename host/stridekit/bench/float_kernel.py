@@ -232,7 +232,9 @@ class FloatKernel:
             self.stuck_ref[i] = a
             self.stuck_t[i] = t
 
-    def _events(self, t, dt, total, cop_x, cop_y, shock) -> int:
+    def _events(
+        self, t: float, dt: float, total: float, cop_x: float, cop_y: float, shock: float
+    ) -> int:
         if self.prev_t is None:
             return 0
         arm = max(ARM_MIN_N, self.bw / 12.0)
