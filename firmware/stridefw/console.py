@@ -18,7 +18,9 @@
 # the SessionHeader). Should a command still raise something unforeseen, the
 # request gets `ERR 9 internal ...` (counted in `internal`) and sampling goes on:
 # nothing a host sends can stop the pod.
+from stridefw import records as R
 from stridefw.compat import const
+from stridefw.records import u16_at
 
 MAX_LINE = const(96)
 BYTES_PER_TURN = const(64)
@@ -383,14 +385,17 @@ class Console:
     # ------------------------------------------------------------ live events
     def event_step(self, step):
         # index, stance ms, peak force N, flags (from the kernel's Step layout)
-        idx = step[0] | (step[1] << 8) | (step[2] << 16)
-        stance = (step[8] | (step[9] << 8) | (step[10] << 16)) // 1000
-        peak = (step[16] | (step[17] << 8)) // 10
-        flags = step[46] | (step[47] << 8)
-        self._event("EV step %d %d %d %d" % (idx, stance, peak, flags))
+        # 24 bits of index and stance (us) are plenty for an event line
+        idx = u16_at(step, R.STEP_INDEX) | (step[R.STEP_INDEX + 2] << 16)
+        stance = u16_at(step, R.STEP_STANCE_US) | (step[R.STEP_STANCE_US + 2] << 16)
+        peak = u16_at(step, R.STEP_PEAK_FORCE_DN) // 10
+        flags = u16_at(step, R.STEP_FLAGS)
+        self._event("EV step %d %d %d %d" % (idx, stance // 1000, peak, flags))
 
     def event_flag(self, flag):
-        self._event("EV flag %d %d" % (flag[4] | (flag[5] << 8), flag[8] | (flag[9] << 8)))
+        self._event(
+            "EV flag %d %d" % (u16_at(flag, R.FLAGREC_FLAGS), u16_at(flag, R.FLAGREC_FAULT_CELLS))
+        )
 
 
 class StdioPort:

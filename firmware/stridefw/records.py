@@ -439,6 +439,43 @@ class Step(_Payload):
         return cls(*cls._unpack(data))
 
 
+# Byte offsets of the Step and Flag fields in their payloads: the kernel writes them
+# into preallocated buffers and the console and BLE read them without building a
+# Step per step. tests/unit/test_records.py checks them against _fmt and _fields.
+STEP_INDEX = const(0)  # u32
+STEP_CONTACT_US = const(4)  # u32 (kernel time: 30 bits + 2 wrap bits)
+STEP_STANCE_US = const(8)  # u32
+STEP_SWING_US = const(12)  # u32
+STEP_PEAK_FORCE_DN = const(16)  # u16
+STEP_TIME_TO_PEAK_MS = const(18)  # u16
+STEP_LOADING_RATE_N_S = const(20)  # u32
+STEP_IMPULSE_DNMS = const(24)  # u32
+STEP_STRIKE_PM = const(28)  # i16
+STEP_COP_X_MEAN_DMM = const(30)  # i16
+STEP_COP_ML_RANGE_DMM = const(32)  # u16
+STEP_COP_PATH_DMM = const(34)  # u16
+STEP_HEEL_PM = const(36)  # u16
+STEP_MID_PM = const(38)  # u16
+STEP_FORE_PM = const(40)  # u16
+STEP_MEDIAL_PM = const(42)  # u16
+STEP_SHOCK_MG = const(44)  # u16
+STEP_FLAGS = const(46)  # u16
+STEP_BW_DN = const(48)  # u16
+STEP_LEN = const(50)
+
+FLAGREC_T_US = const(0)  # u32
+FLAGREC_FLAGS = const(4)  # u16
+FLAGREC_CHANGED = const(6)  # u16
+FLAGREC_FAULT_CELLS = const(8)  # u16
+FLAGREC_IMU_OK = const(10)  # u8
+FLAGREC_LEN = const(11)
+
+
+def u16_at(buf, off):
+    """Little-endian u16 at `off` (no allocation, unlike struct.unpack_from)."""
+    return buf[off] | (buf[off + 1] << 8)
+
+
 class Flag(_Payload):
     """Session flags changed: current bits, which changed, faulty cells, IMU state."""
 
