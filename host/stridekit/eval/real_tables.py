@@ -8,7 +8,6 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from stridefw import config as fw_config
 from stridekit.eval.goals import SI_METRICS, pooled
 from stridekit.eval.matching import EventStats, abs_ms, bias_ms
 from stridekit.eval.results import (
@@ -24,6 +23,7 @@ from stridekit.eval.results import (
     base_name,
     rate_label,
 )
+from stridekit.export.csv import FLAG_NAMES
 from stridekit.fit_table import print_table
 from stridekit.importers.common import SOURCE_NAMES
 
@@ -37,14 +37,7 @@ def _pct(a: int, b: int) -> str:
 
 
 def _flag_names(bits: int) -> str:
-    names = {
-        fw_config.FLAG_SENSOR_FAULT: "SENSOR_FAULT",
-        fw_config.FLAG_DEGRADED: "DEGRADED",
-        fw_config.FLAG_UNSTABLE: "UNSTABLE",
-        fw_config.FLAG_HARD_IMPACT: "HARD_IMPACT",
-        fw_config.FLAG_UNEVEN_LOAD: "UNEVEN_LOAD",
-    }
-    return ",".join(n for b, n in names.items() if bits & b) or "-"
+    return ",".join(n for b, n in FLAG_NAMES.items() if bits & b) or "-"
 
 
 def _cells(mask: int) -> str:
