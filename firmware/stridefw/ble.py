@@ -356,17 +356,10 @@ class BleServer:
         elif event == _IRQ_CENTRAL_DISCONNECT:
             conn = data[0]
             self.conns.pop(conn, None)
+            self._drop_work(conn)
             self._inds.pop(conn, None)
             self._ind_busy.pop(conn, None)
             self._busy.pop(conn, None)
-            if self._xfer is not None and self._xfer.conn == conn:
-                self._xfer = None
-            i = 0
-            while i < len(self._reqs):
-                if self._reqs[i][0] == conn:
-                    self._reqs.pop(i)
-                else:
-                    i += 1
             self.advertise()
         elif event == _IRQ_GATTS_READ_REQUEST:
             conn, handle = data[0], data[1]
@@ -399,8 +392,11 @@ class BleServer:
                 c[1] = bool(encrypted)
                 c[2] = bool(bonded)
                 if encrypted and not bonded:
-                    # encrypted but no stored bond: not allowed near the Stride service
+                    # encrypted but no stored bond: not allowed near the Stride service;
+                    # whatever a bond had asked for is not sent to it
                     self.refused_bonds += 1
+                    c[3] = False
+                    self._drop_work(conn)
                     try:
                         self.ble.gap_disconnect(conn)
                     except OSError:
@@ -435,6 +431,23 @@ class BleServer:
             if action == _PASSKEY_ACTION_NUMERIC_COMPARISON:
                 self.ble.gap_passkey(conn, action, 1 if self.window_open else 0)
         return None
+
+    def _drop_work(self, conn):
+        # requests, answers and a transfer of one connection: gone (it left, or lost its bond)
+        if self._xfer is not None and self._xfer.conn == conn:
+            self._xfer = None
+        i = 0
+        while i < len(self._reqs):
+            if self._reqs[i][0] == conn:
+                self._reqs.pop(i)
+            else:
+                i += 1
+        q = self._inds.get(conn)
+        if q:
+            del q[:]
+        b = self._busy.get(conn)
+        if b:
+            del b[:]
 
     def _refuse(self, conn, handle):
         # request queue full: a control-point request gets ST_BUSY later, the
