@@ -43,6 +43,14 @@ LibraryOption = Annotated[
 ]
 
 
+def problems(issues: list[str]) -> list[str]:
+    """The issues that are problems: not a pod's note that it kept no raw samples on
+    purpose (raw capture off, or stopped when the flash filled; its steps are complete)."""
+    from stridefw.store import NOTE_RAW_PREFIX
+
+    return [i for i in issues if not i.startswith(NOTE_RAW_PREFIX)]
+
+
 def check_library_path(named: Path, option: str = "--library") -> None:
     """Raise BadPath unless a library can live at `named` (a file, or a folder for one).
 
@@ -204,18 +212,23 @@ def sessions(
                 f"{r.duration_s / 60:.1f}",
                 str(r.n_steps),
                 f"[{colour.get(r.state, 'white')}]{r.state}[/]",
-                str(len(r.issues)) if r.issues else "-",
+                str(len(problems(r.issues))) if problems(r.issues) else "-",
             )
         print_table(console, t)
         print_legend(
             console,
-            {"min": "minutes recorded", "issues": "decode issues (--issues lists them)"}
+            {
+                "min": "minutes recorded",
+                "issues": "decode problems (--issues lists them, and notes such as raw "
+                "capture off)",
+            }
             | ({} if wide else {"--wide": "pod id and session number"}),
         )
         if issues:
             for r in rows:
                 for iss in r.issues:
-                    console.print(f"#{r.id}: {iss}")
+                    kind = "issue" if iss in problems(r.issues) else "note"
+                    console.print(f"#{r.id} {kind}: {iss}")
 
 
 def tag(

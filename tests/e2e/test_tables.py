@@ -71,3 +71,15 @@ def test_sessions_wide_shows_every_value_uncut(workdir: Path) -> None:
     assert "…" not in r.stdout and "5d1d" in r.stdout
     for part in ("anasta", "cushio", "trail"):  # the names wrap in their columns, not cut
         assert part in r.stdout
+
+
+def test_raw_capture_off_is_a_note_not_an_issue(tmp_path: Path) -> None:
+    """A pod that kept no raw samples on purpose says so in a Note: its session lists no
+    issue (the demo's earlier runs showed "issues 1"), and --issues shows it as a note."""
+    write_run(sim(seed=8, duration_s=15.0), tmp_path / "steps.strd", raw=False)
+    assert run_stride(["import", "steps.strd"], tmp_path).returncode == 0
+    r = run_stride(["sessions"], tmp_path)
+    rows = [ln.split() for ln in r.stdout.splitlines() if " 2026-" in ln]
+    assert len(rows) == 2 and all(row[-1] == "-" for row in rows), r.stdout
+    r = run_stride(["sessions", "--issues"], tmp_path)
+    assert "#1 note: raw capture off" in r.stdout and "issue:" not in r.stdout
