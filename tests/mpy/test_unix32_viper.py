@@ -131,3 +131,13 @@ def test_kernel_allocates_nothing_on_the_whole_path() -> None:
     assert res.steps > 10
     assert res.parts["kernel.push"] == (0, 1000)
     assert res.parts["balance_step"][0] == 0 and res.parts["balance_step"][1] > 10
+
+
+@pytest.mark.parametrize("name", ["sim_lld_toning_realistic", "gaitpdb_GaCo01_01"])
+def test_the_deploy_build_matches_cpython_bit_for_bit(name: str) -> None:
+    """stride deploy's .mpy files (native modules, viper kernel_vp), built for x86."""
+    for f in _feet(name):
+        py = run_kernel(kernel_for(f.header), f.t_us, f.cells, f.imu, f.imu_present)
+        out, used = unix32.replay(f.header, f.t_us, f.cells, f.imu, f.imu_present, unix32.DEPLOY)
+        assert used == "viper"
+        assert _same(out, py), f"{name} foot {f.foot}: the deploy build differs from CPython"

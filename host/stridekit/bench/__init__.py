@@ -48,6 +48,7 @@ class BenchRow:
     u32_bytecode_us: float | None = None
     u32_viper_us: float | None = None
     u32_float_us: float | None = None
+    u32_deploy_us: float | None = None  # the .mpy build stride deploy makes (native + viper)
 
 
 REPEATS = 5  # best of: a busy machine only ever makes a run slower
@@ -189,12 +190,14 @@ def _u32_rows(row: BenchRow, foot: SimFoot, hdr: object) -> None:
 
     try:
         for _ in range(3):
-            for emitter in unix32.EMITTERS:
+            for emitter in (*unix32.EMITTERS, unix32.DEPLOY):
                 us, used = unix32.time_us(hdr, foot.t_us, foot.cells, foot.imu, emitter)  # type: ignore[arg-type]
-                if used != emitter:
-                    raise RuntimeError(f"unix32 ran the {used} pass, not {emitter}")
+                if used != ("viper" if emitter == unix32.DEPLOY else emitter):
+                    raise RuntimeError(f"unix32 ran the {used} pass for {emitter}")
                 if emitter == "viper":
                     row.u32_viper_us = min(us, row.u32_viper_us or us)
+                elif emitter == unix32.DEPLOY:
+                    row.u32_deploy_us = min(us, row.u32_deploy_us or us)
                 else:
                     row.u32_bytecode_us = min(us, row.u32_bytecode_us or us)
             fl = _u32_float(foot, hdr)
@@ -304,7 +307,7 @@ def run_bench(
         )
     console.print(t)
     u = Table(title="micropython-unix32 (32-bit x86, the build that runs viper): us per sample")
-    for col in ("cells", "bytecode", "viper", "speed-up", "float", "float / viper"):
+    for col in ("cells", "bytecode", "viper", "speed-up", "deploy build", "float", "float / viper"):
         u.add_column(col, justify="right")
     for r in rows:
         u.add_row(
@@ -312,6 +315,7 @@ def run_bench(
             _f(r.u32_bytecode_us),
             _f(r.u32_viper_us),
             _f(_ratio(r.u32_bytecode_us, r.u32_viper_us), "{:.2f}x"),
+            _f(r.u32_deploy_us),
             _f(r.u32_float_us),
             _f(_ratio(r.u32_float_us, r.u32_viper_us), "{:.2f}x"),
         )
@@ -322,7 +326,8 @@ def run_bench(
         "(see its header for what differs). Ratio = float time / fixed time. wasm = the official "
         "WebAssembly build under node (bytecode twins: it has no viper). unix32 = "
         "../shared/tools/micropython-unix32; bytecode = the plain-Python per-cell twins, viper = "
-        "stridefw.kernel_vp. Timings on a shared machine: best of several passes."
+        "stridefw.kernel_vp, deploy build = stride deploy's .mpy files for x86 (its native modules "
+        "and kernel_vp). Timings on a shared machine: best of several passes."
     )
     _print_path_alloc(console, seconds)
     if chip:

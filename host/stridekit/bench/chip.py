@@ -52,7 +52,7 @@ _RATE = re.compile(r"benchmarks at ([0-9.]+) pystones/second")
 @dataclass
 class ChipEstimate:
     cells: int
-    build: str  # "bytecode" or "viper"
+    build: str  # "bytecode", "viper" or "deploy build"
     unix32_us: float
     low_us: float  # with the faster published rate
     high_us: float  # with the slower one
@@ -78,7 +78,11 @@ def estimate(rows: list[BenchRow], host_rate: float) -> list[ChipEstimate]:
     slow = min(r for r, _ in ESP32_PYSTONES)
     out: list[ChipEstimate] = []
     for r in rows:
-        for build, us in (("bytecode", r.u32_bytecode_us), ("viper", r.u32_viper_us)):
+        for build, us in (
+            ("bytecode", r.u32_bytecode_us),
+            ("viper", r.u32_viper_us),
+            ("deploy build", r.u32_deploy_us),
+        ):
             if us is not None:
                 out.append(
                     ChipEstimate(r.cells, build, us, us * host_rate / fast, us * host_rate / slow)

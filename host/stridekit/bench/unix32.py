@@ -25,6 +25,9 @@ from stridekit.mpy import kernel_run
 from stridekit.replay import KernelOutput
 
 EMITTERS = ("viper", "python")
+# "deploy": the firmware as `stride deploy` builds it (stridekit.budget's plan:
+# .mpy files, the per-sample modules -X emit=native, kernel_vp viper), for x86
+DEPLOY = "deploy"
 _FILES = ("/samples.bin", "/header.bin", "/steps.bin", "/flags.bin")
 
 
@@ -54,14 +57,19 @@ def run(
     exe = exe_path()
     if not exe.is_file():
         raise Unix32Unavailable(f"{exe} is missing (the shared test tools are not here)")
-    if emitter not in EMITTERS:
-        raise ValueError(f"emitter must be one of {EMITTERS}")
+    if emitter not in (*EMITTERS, DEPLOY):
+        raise ValueError(f"emitter must be one of {(*EMITTERS, DEPLOY)}")
     with tempfile.TemporaryDirectory(prefix="stride-unix32-") as tmp:
         tdir = Path(tmp)
         skip = shutil.ignore_patterns(
             "__pycache__", *(["kernel_vp.py"] if emitter == "python" else [])
         )
-        shutil.copytree(mpy.firmware_dir() / "stridefw", tdir / "fw" / "stridefw", ignore=skip)
+        if emitter == DEPLOY:
+            from stridekit.budget.heap import stage_x86
+
+            stage_x86(tdir / "fw")
+        else:
+            shutil.copytree(mpy.firmware_dir() / "stridefw", tdir / "fw" / "stridefw", ignore=skip)
         for m in modules:
             shutil.copy(m, tdir / "fw" / m.name)
         for name in _FILES:
