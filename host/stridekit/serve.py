@@ -198,13 +198,12 @@ def host_allowed(value: str, allowed: Sequence[str] = ()) -> bool:
 def declared_samples(recs: Sequence[Any]) -> int:
     """Raw samples the records would decode to, read from Sample records and SampleBlock heads."""
     from stridefw import records as R
-    from stridefw import store
 
     n = 0
     for r in recs:
         if r.rtype == R.REC_SAMPLE:
             n += 1
-        elif r.rtype == store.REC_SAMPLE_BLOCK and len(r.payload) >= 8:
+        elif r.rtype == R.REC_SAMPLE_BLOCK and len(r.payload) >= 8:
             n += r.payload[7]
     return n
 

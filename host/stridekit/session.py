@@ -351,9 +351,9 @@ class _Builder:
                 t, cells, imu = R.unpack_sample(rec.payload)
                 self._sample(t, cells, imu, rec.offset)
             elif rec.rtype == R.REC_SAMPLE_BLOCK:
-                from stridefw import store
+                from stridefw.sampleblock import decode_sample_block
 
-                ts, cs, ms = store.decode_sample_block(rec.payload)
+                ts, cs, ms = decode_sample_block(rec.payload)
                 if cs and len(cs[0]) != self.header.n_cells and not (self.lost and not self.t):
                     raise ValueError(f"has {len(cs[0])} cells, header says {self.header.n_cells}")
                 for t, cells, imu in zip(ts, cs, ms, strict=True):

@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from stridefw import records as R
+from stridefw import sampleblock as SB
 from stridefw import store as S
+from stridefw.records import REC_SAMPLE_BLOCK
 from stridekit.sim.pod import sample_blocks_known
 from stridekit.sim.shims.flash import FlashDevice, LfsFs, new_fs
 
@@ -148,8 +150,8 @@ def samples_of(recs: list[R.Record]) -> tuple[list[int], list[tuple[int, ...]]]:
     t: list[int] = []
     cells: list[tuple[int, ...]] = []
     for r in recs:
-        if r.rtype == S.REC_SAMPLE_BLOCK:
-            ts, cs, _ = S.decode_sample_block(r.payload)
+        if r.rtype == REC_SAMPLE_BLOCK:
+            ts, cs, _ = SB.decode_sample_block(r.payload)
             t += ts
             cells += cs
     return t, cells

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from stridefw import records as R
-from stridefw import store as S
+from stridefw import sampleblock as SB
 from stridekit import mpy
 from tests.firmware.podkit import all_frames
 
@@ -19,10 +19,11 @@ pytestmark = [pytest.mark.mpy, pytest.mark.usefixtures("micropython_available")]
 _SCRIPT = r"""
 import array, gc, time
 from stridefw import store as S, records as R, board as B
+from stridefw import sampleblock as SB
 from stridefw.app import App
 
 # ---- 1. sample-block compression allocates nothing per sample
-enc = S.SampleBlockEncoder(8, 10000)
+enc = SB.SampleBlockEncoder(8, 10000)
 cells = array.array('H', [100] * 8)
 imu = array.array('h', [0, 0, 1000, 0, 0, 0])
 enc.start(123456, 1)
@@ -157,7 +158,7 @@ def test_store_console_and_app_run_inside_micropython() -> None:
     out = {ln.split()[0]: ln.split()[1:] for ln in res.stdout.splitlines() if ln.strip()}
     # compression: zero bytes allocated while encoding, and CPython decodes the block
     assert out["block_alloc"][:2] == ["0", "60"]
-    ts, _cells, imu = S.decode_sample_block(res.outputs["/block.bin"])
+    ts, _cells, imu = SB.decode_sample_block(res.outputs["/block.bin"])
     assert len(ts) == 60 and ts[0] == (1 << 30) + 123456
     assert imu[0] is None and imu[1] is not None and imu[1][1] == 1 * 301 - 9000
     # console replies, same protocol as on CPython
@@ -177,5 +178,5 @@ def test_store_console_and_app_run_inside_micropython() -> None:
     body = res.outputs["/s1.bin"]
     recs, dec = all_frames(body)
     assert dec.n_errors == 0 and recs[0].rtype == R.REC_HEADER and recs[-1].rtype == R.REC_END
-    n = sum(len(S.decode_sample_block(r.payload)[0]) for r in recs if r.rtype == 32)
+    n = sum(len(SB.decode_sample_block(r.payload)[0]) for r in recs if r.rtype == 32)
     assert n == int(out["samples"][0]) - 1 and out["samples"][2] == "0"

@@ -10,7 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stridefw import records as R
+from stridefw import sampleblock as SB
 from stridefw import store as S
+from stridefw.records import REC_SAMPLE_BLOCK
 from stridekit.sim.shims.flash import FlashDevice, LfsFs, new_fs
 from tests.conftest import sim
 from tests.firmware.podkit import (
@@ -50,7 +52,7 @@ def test_sample_block_round_trip(
 ) -> None:
     period, rows = run
     n_cells = len(rows[0][1])
-    enc = S.SampleBlockEncoder(n_cells, period)
+    enc = SB.SampleBlockEncoder(n_cells, period)
     enc.start(t0, wraps)
     t = (wraps << 30) + t0
     want_t = []
@@ -63,22 +65,22 @@ def test_sample_block_round_trip(
         want_t.append(t & 0xFFFFFFFF)
         enc.add(dt, array.array("H", cells), None if imu is None else array.array("h", imu))
     assert enc.len <= len(enc.buf)
-    ts, cs, ms = S.decode_sample_block(bytes(enc.buf[: enc.len]))
+    ts, cs, ms = SB.decode_sample_block(bytes(enc.buf[: enc.len]))
     assert ts == want_t
     assert cs == [tuple(r[1]) for r in rows]
     assert ms == [None if r[2] is None else tuple(r[2]) for r in rows]
 
 
 def test_sample_block_rejects_truncation() -> None:
-    enc = S.SampleBlockEncoder(8, 10000)
+    enc = SB.SampleBlockEncoder(8, 10000)
     enc.start(0, 0)
     for i in range(5):
         enc.add(10000, array.array("H", [i * 100] * 8), array.array("h", [i] * 6))
     payload = bytes(enc.buf[: enc.len])
     with pytest.raises(ValueError):
-        S.decode_sample_block(payload[:-1])
+        SB.decode_sample_block(payload[:-1])
     with pytest.raises(ValueError):
-        S.decode_sample_block(payload + b"\x00")
+        SB.decode_sample_block(payload + b"\x00")
 
 
 def test_compression_ratio_on_a_simulated_run() -> None:
@@ -97,7 +99,7 @@ def test_compression_ratio_on_a_simulated_run() -> None:
         prev = t
     store.end()
     recs, dec = all_frames(read_file(store, 1))
-    blocks = [r for r in recs if r.rtype == S.REC_SAMPLE_BLOCK]
+    blocks = [r for r in recs if r.rtype == REC_SAMPLE_BLOCK]
     block_bytes = sum(len(R.Encoder().encode(r.rtype, r.seq, r.payload)) for r in blocks)
     plain = len(foot.t_us) * len(R.Encoder().encode(R.REC_SAMPLE, 0, bytes(R.sample_len(8, True))))
     t, c = samples_of(recs)
@@ -306,6 +308,6 @@ def test_flash_full_rotates_synced_keeps_unsynced_and_keeps_steps() -> None:
     recs, dec = all_frames(read_file(again, 4))
     assert dec.n_errors == 0
     kinds = [r.rtype for r in recs]
-    last_block = max(i for i, k in enumerate(kinds) if k == S.REC_SAMPLE_BLOCK)
+    last_block = max(i for i, k in enumerate(kinds) if k == REC_SAMPLE_BLOCK)
     assert kinds[last_block + 1 :].count(R.REC_STEP) >= 10
     assert np.all(np.diff([r.seq for r in recs]) >= 1)

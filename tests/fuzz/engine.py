@@ -36,7 +36,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from stridefw import records as R
-from stridefw import store as S
+from stridefw import sampleblock as SB
+from stridefw.records import REC_SAMPLE_BLOCK
 
 _EXTREMES = (0, 1, 0x7F, 0x80, 0xFF, 0xFFFF, 0x7FFF, 0x8000, 0xFFFFFFFF, 4095, 4096)
 
@@ -65,13 +66,13 @@ def _as_blocks(data: bytes) -> bytes:
     out = bytearray()
     seq = 0
     hdr = R.SessionHeader.from_bytes(recs[0].payload)
-    blk = S.SampleBlockEncoder(hdr.n_cells, 10_000)
+    blk = SB.SampleBlockEncoder(hdr.n_cells, 10_000)
     prev = None
 
     def flush() -> None:
         nonlocal seq
         if blk.n:
-            out.extend(enc.encode(S.REC_SAMPLE_BLOCK, seq, bytes(blk.buf[: blk.len])))
+            out.extend(enc.encode(REC_SAMPLE_BLOCK, seq, bytes(blk.buf[: blk.len])))
             seq += 1
             blk.n = 0
 
@@ -187,7 +188,7 @@ def _mutate_payload(rnd: random.Random, rtype: int, p: bytes) -> tuple[int, byte
         for i in range(min(n, (len(b) - 6) // 2)):
             if rnd.random() < 0.3:
                 struct.pack_into("<H", b, 6 + 2 * i, rnd.choice((4095, 4096, 40000, 65535)))
-    elif op == 4 and rtype == S.REC_SAMPLE_BLOCK and len(b) >= 8:  # block head
+    elif op == 4 and rtype == REC_SAMPLE_BLOCK and len(b) >= 8:  # block head
         b[rnd.choice((4, 5, 6, 7))] = rnd.choice((0, 1, 8, 16, 64, 255))
     elif op == 5 and rtype == R.REC_HEADER and len(b) >= 23:  # header fields
         at = rnd.choice((10, 11, 15, 16, 17, 18, 23, 24))  # foot, fw, rate, layout, cells, imu

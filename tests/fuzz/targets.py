@@ -36,7 +36,8 @@ from pathlib import Path
 
 from stridefw import calib as C
 from stridefw import records as R
-from stridefw import store as S
+from stridefw import sampleblock as SB
+from stridefw.records import REC_SAMPLE_BLOCK
 from stridekit.errors import BadSessionFile
 from stridekit.serve import UploadRejected
 
@@ -83,7 +84,7 @@ _PARSERS: tuple[Callable[[bytes], object], ...] = (
     R.Note.from_bytes,
     R.SessionHeader.from_bytes,
     R.unpack_sample,
-    S.decode_sample_block,
+    SB.decode_sample_block,
     C.Calibration.from_bytes,
 )
 
@@ -99,7 +100,7 @@ PARSER_OF = {
     R.REC_NOTE: 6,
     R.REC_HEADER: 7,
     R.REC_SAMPLE: 8,
-    S.REC_SAMPLE_BLOCK: 9,
+    REC_SAMPLE_BLOCK: 9,
     -1: 10,
 }
 

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from stridefw import records as R
-from stridefw import store as S
+from stridefw.records import REC_SAMPLE_BLOCK
 from tests.fuzz import engine
 from tests.fuzz.targets import PARSER_OF, TARGETS
 
@@ -147,7 +147,7 @@ def test_crc_valid_frames_of_any_content_never_crash(data: bytes, renumber: bool
     n=st.integers(0, 255),
 )
 def test_every_payload_parser_takes_any_bytes(rtype: int, payload: bytes, nc: int, n: int) -> None:
-    if rtype == S.REC_SAMPLE_BLOCK and len(payload) >= 8:
+    if rtype == REC_SAMPLE_BLOCK and len(payload) >= 8:
         payload = payload[:6] + bytes([nc, n]) + payload[8:]
     _run("payloads", bytes([PARSER_OF[rtype]]) + payload)
 

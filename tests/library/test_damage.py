@@ -17,7 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from stridefw import records as R
-from stridefw import store as S
+from stridefw import sampleblock as SB
+from stridefw.records import REC_SAMPLE_BLOCK
 from stridekit.errors import BadSessionFile
 from stridekit.library import Library, decode_session, split_sessions
 from stridekit.replay import replay
@@ -215,11 +216,11 @@ def _session(samples: list[tuple[list[int], list[int] | None]], block: bool = Fa
     w = SessionWriter()
     w.add(R.REC_HEADER, header8.to_bytes())
     if block:
-        e = S.SampleBlockEncoder(8, 10_000)
+        e = SB.SampleBlockEncoder(8, 10_000)
         e.start(0, 0)
         for cells, imu in samples:
             e.add(10_000, cells, imu)
-        w.add(S.REC_SAMPLE_BLOCK, e.buf[: e.len])
+        w.add(REC_SAMPLE_BLOCK, e.buf[: e.len])
     else:
         buf = bytearray(R.sample_len(8, True))
         for i, (cells, imu) in enumerate(samples):

@@ -17,7 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from stridefw import records as R
+from stridefw import sampleblock as SB
 from stridefw import store as S
+from stridefw.records import REC_SAMPLE_BLOCK
 from stridekit.library import Library
 from stridekit.serve import (
     MAX_SAMPLES_PER_BYTE,
@@ -403,7 +405,7 @@ def _bomb(blocks: int) -> bytes:
     w.add(R.REC_HEADER, R.SessionHeader(n_cells=8, layout_id=8).to_bytes())
     payload = bytes([0, 0, 0, 0, 0x10, 0x27, 0, 255]) + bytes(255)
     for _ in range(blocks):
-        w.add(S.REC_SAMPLE_BLOCK, payload)
+        w.add(REC_SAMPLE_BLOCK, payload)
     return bytes(w.out)
 
 
@@ -412,7 +414,7 @@ def test_upload_samples_per_byte_are_capped_before_decoding(
 ) -> None:
     """A small upload must not decode into an unbounded number of samples."""
     calls = [0]
-    real = S.decode_sample_block
+    real = SB.decode_sample_block
 
     def counting(payload: bytes) -> object:
         calls[0] += 1

@@ -27,8 +27,9 @@ import numpy as np
 
 from stridefw import board as fw_board
 from stridefw import records as R
-from stridefw import store as S
+from stridefw import sampleblock as SB
 from stridefw.app import App
+from stridefw.records import REC_SAMPLE_BLOCK
 from stridekit.session import unwrap_u32
 from stridekit.sim.gait import SimFoot
 from stridekit.sim.shims import bluetooth as bt_shim
@@ -269,14 +270,14 @@ def sample_blocks_known() -> Iterator[None]:
     FrameDecoder skips these frames (and counts them), which is its documented
     behaviour for unknown types.
     """
-    added = S.REC_SAMPLE_BLOCK not in R.VERSIONS
+    added = REC_SAMPLE_BLOCK not in R.VERSIONS
     if added:
-        R.VERSIONS[S.REC_SAMPLE_BLOCK] = S.SAMPLE_BLOCK_VERSION
+        R.VERSIONS[REC_SAMPLE_BLOCK] = SB.SAMPLE_BLOCK_VERSION
     try:
         yield
     finally:
         if added:
-            R.VERSIONS.pop(S.REC_SAMPLE_BLOCK, None)
+            R.VERSIONS.pop(REC_SAMPLE_BLOCK, None)
 
 
 @dataclass
@@ -311,8 +312,8 @@ def decode_session(data: bytes) -> PodSession:
         out.seqs.append(r.seq)
         if r.rtype == R.REC_HEADER:
             header = R.SessionHeader.from_bytes(r.payload)
-        elif r.rtype == S.REC_SAMPLE_BLOCK:
-            ts, cs, ms = S.decode_sample_block(r.payload)
+        elif r.rtype == REC_SAMPLE_BLOCK:
+            ts, cs, ms = SB.decode_sample_block(r.payload)
             t += ts
             cells += cs
             imu += ms

@@ -1,0 +1,201 @@
+# SampleBlock: the pod's compressed raw samples, one wire format for both ends.
+#
+# Raw samples are stored as SampleBlock records (records.REC_SAMPLE_BLOCK, type 32):
+# delta/zigzag/varint compression with a second-order (linear) predictor per
+# channel, a block of up to 64 consecutive samples per record, each block decodable
+# on its own. Payload, little endian:
+#   0 t0_us u32      session time of the first sample (us, like Sample.t_us)
+#   4 period_us u16  nominal sample period: the time predictor
+#   6 n_cells u8
+#   7 n u8           samples in this block
+#   8 per sample:    varint(zz(dt_us - period_us) << 1 | imu_present)
+#                    n_cells x varint(zz(cell - prediction))
+#                    6 x varint(zz(imu - prediction)) if imu_present
+# zz(v) = 2v for v >= 0, -2v - 1 for v < 0 (zigzag); varint = unsigned LEB128.
+# Prediction: first sample of a block 0, second the previous value, then
+# 2 * previous - the one before (for IMU channels: over present IMU samples).
+# dt of the first sample is period_us by definition (residual 0).
+import array
+
+from stridefw.compat import const
+
+SAMPLE_BLOCK_VERSION = const(1)
+
+_BLOCK_HEAD = const(8)
+BLOCK_MAX_SAMPLES = const(64)
+_BLOCK_BYTES = const(1200)
+_IMU_N = const(6)
+DT_MAX_US = const(65535)  # a larger gap starts a new block (keeps varints small ints)
+
+
+def _zz(v):
+    return (v << 1) if v >= 0 else ((-v << 1) - 1)
+
+
+def _unzz(z):
+    return (z >> 1) if not (z & 1) else -((z + 1) >> 1)
+
+
+class SampleBlockEncoder:
+    """Compresses consecutive samples into one SampleBlock payload, in place."""
+
+    def __init__(self, n_cells, period_us):
+        self.n_cells = n_cells
+        self.period_us = period_us
+        self.buf = bytearray(_BLOCK_BYTES)
+        nch = n_cells + _IMU_N
+        self._p1 = array.array("i", bytes(4 * nch))  # previous value per channel
+        self._p2 = array.array("i", bytes(4 * nch))  # the one before
+        self.n = 0
+        self.len = 0
+        self._imu_n = 0
+        # worst case of one sample: dt 3 bytes, residuals <= 4 * 2**16 -> 3 bytes each
+        self._worst = 3 + 3 * nch
+
+    def _put(self, z):
+        # unsigned LEB128 of a non-negative small int
+        b = self.buf
+        o = self.len
+        while z >= 0x80:
+            b[o] = (z & 0x7F) | 0x80
+            z >>= 7
+            o += 1
+        b[o] = z
+        self.len = o + 1
+
+    def start(self, t, wraps):
+        """New block whose first sample is at session time wraps * 2**30 + t."""
+        b = self.buf
+        b[0] = t & 0xFF
+        b[1] = (t >> 8) & 0xFF
+        b[2] = (t >> 16) & 0xFF
+        b[3] = ((t >> 24) & 0x3F) | ((wraps & 3) << 6)
+        b[4] = self.period_us & 0xFF
+        b[5] = (self.period_us >> 8) & 0xFF
+        b[6] = self.n_cells
+        b[7] = 0
+        self.n = 0
+        self._imu_n = 0
+        self.len = _BLOCK_HEAD
+
+    def room(self):
+        return self.n < BLOCK_MAX_SAMPLES and self.len + self._worst <= _BLOCK_BYTES
+
+    def add(self, dt_us, cells, imu):
+        """Append one sample (dt_us since the previous one; ignored for the first)."""
+        n = self.n
+        if n == 0:
+            dt_us = self.period_us
+        self._put((_zz(dt_us - self.period_us) << 1) | (0 if imu is None else 1))
+        p1 = self._p1
+        p2 = self._p2
+        for i in range(self.n_cells):
+            v = cells[i]
+            if n == 0:
+                pred = 0
+            elif n == 1:
+                pred = p1[i]
+            else:
+                pred = 2 * p1[i] - p2[i]
+            self._put(_zz(v - pred))
+            p2[i] = p1[i]
+            p1[i] = v
+        if imu is not None:
+            m = self._imu_n
+            c = self.n_cells
+            for k in range(_IMU_N):
+                v = imu[k]
+                j = c + k
+                if m == 0:
+                    pred = 0
+                elif m == 1:
+                    pred = p1[j]
+                else:
+                    pred = 2 * p1[j] - p2[j]
+                self._put(_zz(v - pred))
+                p2[j] = p1[j]
+                p1[j] = v
+            self._imu_n = m + 1
+        self.n = n + 1
+        self.buf[7] = self.n
+
+
+def decode_sample_block(payload):
+    """(t_us list, cells list of tuples, imu list of tuples or None); ValueError if bad.
+
+    Times are u32 session microseconds like Sample.t_us. Not for the hot path.
+    """
+    if len(payload) < _BLOCK_HEAD:
+        raise ValueError("SampleBlock payload truncated")
+    t = payload[0] | (payload[1] << 8) | (payload[2] << 16) | (payload[3] << 24)
+    period = payload[4] | (payload[5] << 8)
+    nc = payload[6]
+    n = payload[7]
+    o = _BLOCK_HEAD
+    end = len(payload)
+    p1 = [0] * (nc + _IMU_N)
+    p2 = [0] * (nc + _IMU_N)
+    ts = []
+    cells_out = []
+    imu_out = []
+    imu_n = 0
+    t -= period
+    for s in range(n):
+        vals = []
+        count = 1 + nc + _IMU_N
+        k = 0
+        while k < count:
+            z = 0
+            shift = 0
+            while True:
+                if o >= end:
+                    raise ValueError("SampleBlock payload truncated in sample %d" % s)
+                b = payload[o]
+                o += 1
+                z |= (b & 0x7F) << shift
+                shift += 7
+                if not (b & 0x80):
+                    break
+                if shift > 28:
+                    raise ValueError("SampleBlock varint too long")
+            vals.append(z)
+            if k == 0 and not (z & 1):
+                count = 1 + nc  # no IMU in this sample
+            k += 1
+        head = vals[0]
+        t = (t + period + _unzz(head >> 1)) & 0xFFFFFFFF
+        ts.append(t)
+        row = []
+        for i in range(nc):
+            if s == 0:
+                pred = 0
+            elif s == 1:
+                pred = p1[i]
+            else:
+                pred = 2 * p1[i] - p2[i]
+            v = pred + _unzz(vals[1 + i])
+            row.append(v)
+            p2[i] = p1[i]
+            p1[i] = v
+        cells_out.append(tuple(row))
+        if head & 1:
+            m = []
+            for k in range(_IMU_N):
+                j = nc + k
+                if imu_n == 0:
+                    pred = 0
+                elif imu_n == 1:
+                    pred = p1[j]
+                else:
+                    pred = 2 * p1[j] - p2[j]
+                v = pred + _unzz(vals[1 + nc + k])
+                m.append(v)
+                p2[j] = p1[j]
+                p1[j] = v
+            imu_n += 1
+            imu_out.append(tuple(m))
+        else:
+            imu_out.append(None)
+    if o != end:
+        raise ValueError("SampleBlock has %d trailing bytes" % (end - o))
+    return ts, cells_out, imu_out
