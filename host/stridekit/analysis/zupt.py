@@ -132,12 +132,12 @@ def _stride(
     q = _quat_to_vertical(g_sensor)
     g = float(np.linalg.norm(g_sensor))
     n = e - s + 1
-    a_world = np.empty((n, 3))
+    rotated: list[tuple[float, float, float]] = []
     accs = acc[s : e + 1].tolist()
     gyrs = gyr[s : e + 1].tolist()
     dts = np.diff(t[s : e + 1]).tolist()
     for i in range(n):
-        a_world[i] = _rotate(q, accs[i])
+        rotated.append(_rotate(q, accs[i]))
         if i < n - 1:
             # body-frame rotation over the interval, mean rate of its two samples
             wx = (gyrs[i][0] + gyrs[i + 1][0]) / 2 * dts[i]
@@ -156,6 +156,7 @@ def _stride(
                 w0 * dy - x0 * dz + y0 * dw + z0 * dx,
                 w0 * dz + x0 * dy - y0 * dx + z0 * dw,
             )
+    a_world = np.array(rotated)
     a_world[:, 2] -= g
     tt = t[s : e + 1] - t[s]
     dt = np.diff(tt)[:, None]
