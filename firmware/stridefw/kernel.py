@@ -274,14 +274,44 @@ def _cells_swing_py(k, cells):
     return total
 
 
+def _set_quiet1_py(k, i):
+    # Cell i's quiet level from its table segment and baseline: 1 + the highest raw
+    # r with table(r') <= base for every r' <= r (0: none). Each 64-count table
+    # step is linear in r, so it is solved step by step from r = 0; a baseline
+    # (<= ZERO_MAX_DN) ends the walk within the first ~20 steps, usually in the
+    # first one or two. Called when a baseline or a cell's table segment changes.
+    tab = k._tab
+    off = k._koff[i]
+    b = k._base[i]
+    q1 = 0
+    for seg in range(64):
+        t0 = tab[off + seg]
+        if t0 > b:
+            break
+        d = tab[off + seg + 1] - t0
+        if d <= 0 or t0 + ((d * 63) >> 6) <= b:
+            q1 = (seg << 6) + 64  # the whole step is at or below the baseline
+            continue
+        fr = ((b - t0) << 6) // d  # highest fraction with t0 + (d * fr >> 6) <= b
+        while fr < 63 and t0 + ((d * (fr + 1)) >> 6) <= b:
+            fr += 1
+        while fr >= 0 and t0 + ((d * fr) >> 6) > b:
+            fr -= 1
+        q1 = (seg << 6) + fr + 1
+        break
+    k._quiet1[i] = q1
+
+
 try:  # the pod: viper (stridefw.kernel_vp says why it is a module of its own)
     from stridefw.kernel_vp import cells_loaded as _cells_loaded
     from stridefw.kernel_vp import cells_swing as _cells_swing
+    from stridefw.kernel_vp import set_quiet1 as _set_quiet1
 
     CELL_PASS = "viper"
 except (ImportError, SyntaxError):  # CPython, or a port without the viper emitter
     _cells_loaded = _cells_loaded_py
     _cells_swing = _cells_swing_py
+    _set_quiet1 = _set_quiet1_py
     CELL_PASS = "python"
 
 
@@ -357,7 +387,7 @@ class StepKernel:
             self._quiet_steps[i] = 0
             self.cell_fault[i] = 0
         for i in range(n):
-            self._set_quiet1(i)
+            _set_quiet1(self, i)
         self._n_faults = 0
         self._fault_mask = 0
         self._sent_mask = 0
@@ -690,7 +720,7 @@ class StepKernel:
         if b > ZERO_MAX_DN:
             b = ZERO_MAX_DN
         self._base[i] = b
-        self._set_quiet1(i)
+        _set_quiet1(self, i)
 
     def _floor_block(self):
         # close a block of the swing-floor window (see config FLOOR_*)
@@ -729,33 +759,6 @@ class StepKernel:
             if r < q:
                 q = r
         self._quiet_raw = q
-
-    def _set_quiet1(self, i):
-        # Cell i's quiet level from its table segment and baseline: 1 + the highest
-        # raw r with table(r') <= base for every r' <= r (0: none). Each 64-count
-        # table step is linear in r, so it is solved step by step from r = 0; a
-        # baseline (<= ZERO_MAX_DN) ends the walk within the first ~20 steps, and
-        # usually in the first one or two.
-        tab = self._tab
-        off = self._koff[i]
-        b = self._base[i]
-        q1 = 0
-        for seg in range(64):
-            t0 = tab[off + seg]
-            if t0 > b:
-                break
-            d = tab[off + seg + 1] - t0
-            if d <= 0 or t0 + ((d * 63) >> 6) <= b:
-                q1 = (seg << 6) + 64  # the whole step is at or below the baseline
-                continue
-            fr = ((b - t0) << 6) // d  # highest fraction with t0 + (d * fr >> 6) <= b
-            while fr < 63 and t0 + ((d * (fr + 1)) >> 6) <= b:
-                fr += 1
-            while fr >= 0 and t0 + ((d * fr) >> 6) > b:
-                fr -= 1
-            q1 = (seg << 6) + fr + 1
-            break
-        self._quiet1[i] = q1
 
     def _check_cell(self, cells):
         # One cell per visit (_CHECK_US): stuck (no change while the foot works) and
@@ -809,7 +812,7 @@ class StepKernel:
             f = self.cell_fault[i]
             # stuck or saturated cells read the all-zero segment after the tables
             self._koff[i] = self.n_cells * 65 if f == 1 or f == 2 else i * 65
-            self._set_quiet1(i)
+            _set_quiet1(self, i)
             if f:
                 n += 1
                 mask |= 1 << i

@@ -94,3 +94,33 @@ def cells_swing(k, cells) -> int:
             total += f
         i += 1
     return total
+
+
+@micropython.viper
+def set_quiet1(k, i: int):
+    """Cell i's quiet level (kernel._set_quiet1_py says how) into k._quiet1[i]."""
+    tab = ptr16(k._tab)
+    koff = ptr16(k._koff)
+    base = ptr32(k._base)
+    quiet1 = ptr16(k._quiet1)
+    off = int(koff[i])
+    b = int(base[i])
+    q1 = 0
+    seg = 0
+    while seg < 64:
+        t0 = int(tab[off + seg])
+        if t0 > b:
+            break
+        d = int(tab[off + seg + 1]) - t0
+        if d <= 0 or t0 + ((d * 63) >> 6) <= b:
+            q1 = (seg << 6) + 64
+            seg += 1
+            continue
+        fr = ((b - t0) << 6) // d
+        while fr < 63 and t0 + ((d * (fr + 1)) >> 6) <= b:
+            fr += 1
+        while fr >= 0 and t0 + ((d * fr) >> 6) > b:
+            fr -= 1
+        q1 = (seg << 6) + fr + 1
+        break
+    quiet1[i] = q1

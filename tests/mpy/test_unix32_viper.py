@@ -141,3 +141,33 @@ def test_the_deploy_build_matches_cpython_bit_for_bit(name: str) -> None:
         out, used = unix32.replay(f.header, f.t_us, f.cells, f.imu, f.imu_present, unix32.DEPLOY)
         assert used == "viper"
         assert _same(out, py), f"{name} foot {f.foot}: the deploy build differs from CPython"
+
+
+def test_viper_quiet_level_equals_its_twin() -> None:
+    """set_quiet1 decides only which lookups are skipped, so a wrong level could hide
+    from the record comparisons: compare the twins directly over tables and baselines."""
+    script = """
+import array
+from stridefw import calib, kernel, kernel_vp, layouts
+bad = 0
+n = 0
+for half in (1000, 4000, 12000):
+    cal = calib.nominal(1, half)
+    for seed in range(8):
+        k = kernel.StepKernel(layouts.FOOTSWITCH_1, cal, has_imu=False)
+        if seed:
+            for j in range(65):  # uneven steps, some falling
+                k._tab[j] = (k._tab[j] * (7 + (j * seed) % 5)) // 9
+        for b in range(0, 1501, 3):
+            k._base[0] = b
+            kernel_vp.set_quiet1(k, 0)
+            v = k._quiet1[0]
+            kernel._set_quiet1_py(k, 0)
+            n += 1
+            if v != k._quiet1[0]:
+                bad += 1
+print("quiet", n, bad)
+"""
+    out, _ = unix32.run(script, {}, "viper")
+    n, bad = (int(x) for x in out.split()[1:3])
+    assert n > 10_000 and bad == 0
