@@ -64,10 +64,26 @@ def stage_x86(stage: Path) -> None:
             raise BudgetError(f"mpy-cross failed on {it.source}: {proc.stderr.strip()}")
 
 
+def romfs_image(stage: Path) -> bytes:
+    """The staged modules as a ROMFS image (mpremote's builder), for `run_phases(romfs=)`."""
+    import contextlib
+    import io
+
+    from mpremote.romfs import make_romfs  # type: ignore[import-untyped]
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        return bytes(make_romfs(str(stage), mpy_cross=False))
+
+
 def run_phases(
-    stage: Path, heap_kib: int, board: str, n_cells: int = 8, rate_hz: int = 100
+    stage: Path,
+    heap_kib: int,
+    board: str,
+    n_cells: int = 8,
+    rate_hz: int = 100,
+    romfs: bytes | None = None,
 ) -> HeapRun:
-    """Run the phase script once in a heap of heap_kib KiB."""
+    """Run the phase script once in a heap of heap_kib KiB (modules from a ROMFS image if given)."""
     exe = unix32_path()
     if not exe.exists():
         raise BudgetError(f"{exe} not found (../shared/tools is needed to measure the heap)")
@@ -77,6 +93,10 @@ def run_phases(
         script = Path(scratch) / "phases.py"
         script.write_text(SCRIPT)
         args = [str(script), scratch, str(n_cells), str(rate_hz), board]
+        if romfs is not None:
+            image = Path(scratch) / "romfs.img"
+            image.write_bytes(romfs)
+            args.append(str(image))
         proc = subprocess.run(
             [str(exe), "-X", f"heapsize={heap_kib}K", *args],
             capture_output=True,
@@ -105,13 +125,15 @@ def run_phases(
     return run
 
 
-def min_heap_kib(stage: Path, board: str, lo: int = 16, hi: int = 4096, **kw: int) -> int:
+def min_heap_kib(
+    stage: Path, board: str, lo: int = 16, hi: int = 4096, n_cells: int = 8, rate_hz: int = 100
+) -> int:
     """The smallest heap (KiB) the phase script completes in; 0 if not even in `hi`."""
-    if not run_phases(stage, hi, board, **kw).ok:
+    if not run_phases(stage, hi, board, n_cells, rate_hz).ok:
         return 0
     while hi - lo > 1:
         mid = (lo + hi) // 2
-        if run_phases(stage, mid, board, **kw).ok:
+        if run_phases(stage, mid, board, n_cells, rate_hz).ok:
             hi = mid
         else:
             lo = mid

@@ -8,7 +8,9 @@ stand-in for `bluetooth.BLE` (it records values and swallows notifications; it
 is a mock because NimBLE cannot run here, and it allocates nothing the real
 module would allocate in the GC heap). Files go to a scratch folder, never to /.
 
-Per phase it prints `phase NAME LIVE_BYTES` (gc.mem_alloc() after gc.collect()),
+Per phase it prints `phase NAME LIVE_BYTES` (gc.mem_alloc() after gc.collect(),
+less what was live before the firmware's first import: the interpreter's start
+and this script's own compiled code, which the pod does not carry),
 and at the end `largest PATH BYTES` (the biggest buffer reachable from the App)
 and `us_per_sample N S` (wall time per recording turn in this interpreter, and
 the µs per sample the firmware asked to sleep: mux settling, counted not slept).
@@ -18,16 +20,28 @@ from __future__ import annotations
 
 SCRIPT = r"""
 import array, gc, os, sys, time
-gc.collect()
-PHASE = []
-def phase(name):
-    gc.collect()
-    print('phase', name, gc.mem_alloc())
-
 SCRATCH = sys.argv[1]
 N_CELLS = int(sys.argv[2])
 RATE = int(sys.argv[3])
 BOARD = sys.argv[4]
+IMAGE = 0  # bytes of a ROMFS image held in the heap here (in flash on the chip)
+if len(sys.argv) > 5:
+    # the modules from a ROMFS image: bytecode and constants used in place
+    import vfs
+    img = open(sys.argv[5], 'rb').read()
+    IMAGE = len(img)
+    vfs.mount(vfs.VfsRom(img), '/rom')
+    sys.path.insert(0, '/rom')
+
+# this script's own code (compiled into the heap before it runs) is no part of the
+# firmware: phases are measured from here
+gc.collect()
+BASE = gc.mem_alloc() - IMAGE
+print('base', BASE)
+
+def phase(name):
+    gc.collect()
+    print('phase', name, gc.mem_alloc() - IMAGE - BASE)
 
 from stridefw import store as S, board as B, syncproto as P
 from stridefw.app import App

@@ -53,6 +53,7 @@ class Report:
     code: CodeSizes
     flash: FlashRates
     times: list[SampleTime] = field(default_factory=list)
+    romfs_run: H.HeapRun | None = None  # the modules in ROMFS (not a stock ESP32 image)
     battery_h: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -129,6 +130,8 @@ def measure(key: str, progress: Callable[[str], None] | None = None) -> Report:
         live = (big or run).live
         lo = max(16, (max(live.values()) // KIB) if live else 16)
         peak = H.min_heap_kib(stage, b.pins, lo=lo, hi=max(4 * b.heap_peak_kib, 2 * lo))
+        say("the same with the modules in a ROMFS image")
+        romfs_run = H.run_phases(stage, ROOMY_KIB, b.pins, romfs=H.romfs_image(stage))
         times: list[SampleTime] = []
         mhz = host_mhz()
         for cells in (8, 16):
@@ -157,7 +160,7 @@ def measure(key: str, progress: Callable[[str], None] | None = None) -> Report:
     code = code_sizes()
     say("flash per hour (a simulated run through the pod's codec)")
     flash = flash_rates()
-    return Report(b, run, big, peak, code, flash, times, _battery())
+    return Report(b, run, big, peak, code, flash, times, romfs_run, _battery())
 
 
 def render(r: Report) -> str:
@@ -173,6 +176,13 @@ def render(r: Report) -> str:
         shown = f"{v / KIB:7.1f} KiB" if v is not None else "    n/a"
         lines.append(f"  {ph:<18} {shown}   budget {b.heap_live_kib} KiB")
     lines.append(f"  largest single allocation: {r.phases.largest[1]:,} B ({r.phases.largest[0]})")
+    rr = r.romfs_run
+    if rr is not None and rr.ok:
+        shown = ", ".join(f"{ph} {rr.live[ph] / KIB:.0f}" for ph in H.PHASES if ph in rr.live)
+        lines.append(
+            f"  with the modules in ROMFS (bytecode used in place from flash; needs an image "
+            f"built with MICROPY_VFS_ROM, which stock ESP32 images lack), KiB: {shown}"
+        )
     lines.append("")
     for c in r.checks:
         lines.append(
