@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import fitdecode
 import pytest
@@ -33,8 +34,9 @@ def test_two_hour_run_reopens_whole_in_fitdecode_and_the_garmin_sdk(tmp_path: Pa
                 recs.append({f.name: f.value for f in frame.fields})
     # one record per second with steps: every second of the 2 hours
     assert len(recs) == res.n >= 7190
-    msgs, errors = Decoder(Stream.from_file(str(out))).read()
+    raw, errors = Decoder(Stream.from_file(str(out))).read()
     assert errors == []
+    msgs: dict[str, list[dict[str, Any]]] = dict(raw)  # type: ignore[arg-type]
     sdk = msgs["record_mesgs"]
     assert len(sdk) == len(recs)
     assert [r["distance"] for r in sdk] == pytest.approx([r["distance"] for r in recs], abs=0.01)
