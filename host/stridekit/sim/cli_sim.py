@@ -14,12 +14,12 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from stridekit.paths import check_out_dir
 from stridekit.sim import conditions as C
 from stridekit.sim import sensor as S
 from stridekit.sim.gait import RunnerParams, check_params
+from stridekit.tables import add_number, add_text, compact_table, print_legend, print_table
 
 console = Console()
 
@@ -172,10 +172,10 @@ def corpus(
     import json
 
     rows = json.loads(path.read_text())["runners"]
-    t = Table(title=f"{out}: {n} runners")
-    t.add_column("group")
-    t.add_column("runners", justify="right")
-    t.add_column("detail")
+    t = compact_table(f"{out}: {n} runners")
+    add_text(t, "group")
+    add_number(t, "runners")
+    add_text(t, "detail")
     for g in ("control", "lld", "toning", "fault"):
         sel = [r for r in rows if r["group"] == g]
         detail = ""
@@ -190,7 +190,7 @@ def corpus(
                 f"{k}: {sum(r['conditions']['fault']['kind'] == k for r in sel)}" for k in kinds
             )
         t.add_row(g, str(len(sel)), detail)
-    console.print(t)
+    print_table(console, t)
     console.print(f"ground truth: [bold]{path}[/] and {path.with_suffix('.csv')}")
 
 
@@ -266,9 +266,10 @@ def plan(
             workers=n_workers,
             progress=tick,
         )
-    t = Table(title=f"{out}: weekly load")
-    for col in ("week", "minutes", "km", "change %", "ACWR", ""):
-        t.add_column(col, justify="right")
+    t = compact_table(f"{out}: weekly load")
+    for col in ("week", "minutes", "km", "change %", "ACWR"):
+        add_number(t, col)
+    add_text(t, "", min_width=4)
     for w in weekly_load(sp, weeks_steady):
         t.add_row(
             str(w.week),
@@ -278,7 +279,8 @@ def plan(
             "-" if w.acwr != w.acwr else f"{w.acwr:.2f}",
             "jump" if w.jump else "",
         )
-    console.print(t)
+    print_table(console, t)
+    print_legend(console, {"ACWR": "acute:chronic ratio, this week over the mean of four"})
     console.print(f"ground truth: [bold]{path}[/]")
 
 
