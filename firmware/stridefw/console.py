@@ -1,4 +1,5 @@
-# Serial console: a line protocol at 115200 baud on the pod's USB/UART port.
+# Serial console: a line protocol at 115200 baud on the pod's USB/UART port (reply
+# formats and error codes: stridefw.consoleproto, which the host parses with).
 #
 # Requests are lines of printable ASCII ending in \n (\r ignored, at most
 # MAX_LINE bytes). Every request gets exactly one reply line, `OK ...` or
@@ -20,6 +21,19 @@
 # nothing a host sends can stop the pod.
 from stridefw import records as R
 from stridefw.compat import const
+from stridefw.consoleproto import (
+    COMMANDS,
+    E_ARG,
+    E_BINARY,
+    E_INTERNAL,
+    E_SESSION,
+    E_STATE,
+    E_STORAGE,
+    E_TOO_LONG,
+    E_UNAVAILABLE,
+    E_UNKNOWN,
+    ls_entry,
+)
 from stridefw.records import u16_at
 
 MAX_LINE = const(96)
@@ -27,18 +41,7 @@ BYTES_PER_TURN = const(64)
 CHUNK = const(256)
 _MAX_EVENTS = const(4)
 
-E_UNKNOWN = const(1)
-E_TOO_LONG = const(2)
-E_BINARY = const(3)
-E_ARG = const(4)
-E_STATE = const(5)
-E_SESSION = const(6)
-E_STORAGE = const(7)
-E_UNAVAILABLE = const(8)
-E_INTERNAL = const(9)
 _EPOCH_MAX = 0xFFFFFFFF  # SessionHeader.epoch_s is a u32 (2106-02-07)
-
-COMMANDS = ("ack", "cal", "get", "help", "live", "ls", "pair", "rec", "repl", "status", "time")
 
 
 def _uint(s, max_digits=9):
@@ -236,8 +239,7 @@ class Console:
             st = app.store
             parts = ["OK ls %d" % len(st.ids)]
             for sid in st.ids:
-                mark = ":r" if sid == st.current else ""
-                parts.append("%d:%d:%d%s" % (sid, st.sizes[sid], st.synced[sid], mark))
+                parts.append(ls_entry(sid, st.sizes[sid], st.synced[sid], sid == st.current))
             self._reply(" ".join(parts))
         elif cmd == "get":
             self._cmd_get(args)

@@ -13,13 +13,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 import serial
 
+from stridefw import consoleproto as CP
+from stridefw.consoleproto import BAUDRATE
 from stridekit.errors import StrideError
 
-BAUDRATE = 115200
 MAX_EVENTS = 1000
 
 
@@ -81,7 +82,7 @@ class PodConsole:
         """The next OK/ERR line (live events on the way are kept in `events`)."""
         while True:
             text = self._readline()
-            if text.startswith("EV "):
+            if text.startswith(CP.EVENT_PREFIX):
                 if len(self.events) < MAX_EVENTS:
                     self.events.append(text)
                 continue
@@ -94,24 +95,25 @@ class PodConsole:
         return _ok(text)
 
     def status(self) -> dict[str, str]:
-        text = self.command("status")
-        return dict(kv.split("=", 1) for kv in text.split()[1:] if "=" in kv)
+        return dict(CP.parse_status(self.command("status")))
 
     def ls(self) -> list[SessionInfo]:
-        parts = self.command("ls").split()
-        out = []
-        for p in parts[2:]:
-            f = p.split(":")
-            out.append(SessionInfo(int(f[0]), int(f[1]), int(f[2]), len(f) > 3 and f[3] == "r"))
-        return out
+        try:
+            entries = CP.parse_ls(self.command("ls"))
+        except ValueError as e:
+            raise ConsoleError(0, str(e)) from e
+        return [SessionInfo(*e) for e in entries]
+
+    def _get_reply(self, session: int, offset: int) -> int:
+        try:
+            _sid, _off, n = CP.parse_get(self.command(f"get {session} {offset}"))
+        except ValueError as e:
+            raise ConsoleError(0, str(e)) from e
+        return n
 
     def get(self, session: int, offset: int = 0) -> bytes:
         """Bytes [offset, end) of a session file (framed records)."""
-        text = self.command(f"get {session} {offset}")
-        f = text.split()
-        if len(f) != 4 or f[0] != "get":
-            raise ConsoleError(0, f"unexpected reply to get: {text!r}")
-        n = int(f[3])
+        n = self._get_reply(session, offset)
         data = self.ser.read(n)
         if len(data) != n:
             raise ConsoleTimeout(f"{self.port}: got {len(data)} of {n} bytes of session {session}")
@@ -128,11 +130,7 @@ class PodConsole:
         """Stream bytes [offset, end) of a session into `sink` as they arrive; the
         bytes written. A stall mid-stream raises ConsoleTimeout after writing what
         came (the caller keeps it and resumes from there)."""
-        text = self.command(f"get {session} {offset}")
-        f = text.split()
-        if len(f) != 4 or f[0] != "get":
-            raise ConsoleError(0, f"unexpected reply to get: {text!r}")
-        n = int(f[3])
+        n = self._get_reply(session, offset)
         done = 0
         while done < n:
             data = self.ser.read(min(chunk, n - done))
@@ -149,13 +147,11 @@ class PodConsole:
 
 
 def _ok(text: str) -> str:
-    if text.startswith("OK"):
-        return text[3:] if text.startswith("OK ") else ""
-    if text.startswith("ERR "):
-        f = text.split(" ", 2)
-        try:
-            code = int(f[1])
-        except (IndexError, ValueError):
-            code = 0
-        raise ConsoleError(code, f[2] if len(f) > 2 else "")
-    raise ConsoleError(0, f"not a console reply: {text!r}")
+    try:
+        ok, body = CP.parse_reply(text)
+    except ValueError as e:
+        raise ConsoleError(0, str(e)) from e
+    if ok:
+        return str(body)
+    code, message = cast(tuple[int, str], body)
+    raise ConsoleError(code, message)
