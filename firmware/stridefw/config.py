@@ -98,7 +98,7 @@ SATURATED_US = const(500000)
 DEAD_RAW = const(20)
 # Open/dead: the cell's mean force over a stance stays below DEAD_DN (2 N) for
 # DEAD_STEPS consecutive steps of that foot whose CoP path passed over it
-# (~1.5 s when running, ~2.2 s walking: the 2 s goal of the issue).
+# (~1.5 s when running, ~2.2 s walking: within the 2 s fault-latency goal).
 DEAD_DN = const(20)
 DEAD_STEPS = const(2)
 # "CoP passes over the cell": L1 distance below 60 mm at a visit in stance. A

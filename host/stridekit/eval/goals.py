@@ -35,7 +35,7 @@ def _ratio(a: int, b: int) -> float:
 
 
 def goals(results: dict[str, list[FootResult]]) -> list[Goal]:
-    """The issue's goals, measured."""
+    """The validation goals on real recordings, measured (targets set before any data was seen)."""
     g: list[Goal] = []
     for key in ("gaitndd", "gaitndd" + SOURCE):
         if key not in results:

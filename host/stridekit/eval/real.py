@@ -45,7 +45,7 @@ dead sensor 5), invalid samples (gaitndd's -2048) and kernel steps inside them, 
 IMU packets (ipol), and steps whose contact is the session's first sample (a foot
 already loaded when recording starts: a contact that was never observed).
 
-Thresholds and goals come from the issue; nothing here is fitted to the data.
+Thresholds and goals were set before the data were seen; nothing here is fitted to them.
 """
 
 from __future__ import annotations

@@ -39,7 +39,7 @@ GROUPS = ("control", "lld", "toning", "fault")
 
 @dataclass(frozen=True)
 class CorpusSpec:
-    """How runners are drawn; defaults are the issue's 200-runner evaluation corpus."""
+    """How runners are drawn; defaults are the 200-runner evaluation corpus (stride eval CORPUS)."""
 
     minutes: float = 2.0
     frac_lld: float = 1 / 3
