@@ -20,8 +20,8 @@ def run_stride(
     args: list[str], cwd: Path, env: dict[str, str] | None = None, timeout_s: float = 300
 ) -> subprocess.CompletedProcess[str]:
     """`stride ARGS` in cwd with COLUMNS=80 and $STRIDEKIT_LIBRARY in cwd (unless env says)."""
-    full_env = {**os.environ, "COLUMNS": "80", **(env or {})}
-    full_env.pop("STRIDEKIT_TRACEBACK", None)
+    full_env = {k: v for k, v in os.environ.items() if k != "STRIDEKIT_TRACEBACK"}
+    full_env.update({"COLUMNS": "80", **(env or {})})
     full_env.setdefault("STRIDEKIT_LIBRARY", str(cwd / "lib.sqlite"))
     return subprocess.run(
         [*stride_command(), *args],

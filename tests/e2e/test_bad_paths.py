@@ -188,3 +188,8 @@ def test_an_unreachable_dask_scheduler_is_one_line(workdir: Path) -> None:
     out = r.stdout + r.stderr
     assert r.returncode == 2 and "Traceback" not in out, out
     assert "no Dask scheduler answered at tcp://127.0.0.1:1" in r.stderr
+
+
+def test_stridekit_traceback_shows_the_traceback(workdir: Path) -> None:
+    r = run_stride(["sim", "--out", "adir"], workdir, {"STRIDEKIT_TRACEBACK": "1"})
+    assert r.returncode != 0 and "BadPath" in r.stderr
