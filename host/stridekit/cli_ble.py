@@ -415,15 +415,9 @@ def register(app: typer.Typer) -> None:
             with _quiet_bumble():
                 run_ble_bench(console, bench_mb)
             return
-        from rich.progress import (
-            BarColumn,
-            DownloadColumn,
-            Progress,
-            TaskID,
-            TextColumn,
-            TransferSpeedColumn,
-        )
+        from rich.progress import TaskID
 
+        from stridekit.cli_sync_serial import transfer_bar
         from stridekit.sim.rig import open_stack
         from stridekit.sync import Destination, SyncStats, sync_pods
 
@@ -436,13 +430,7 @@ def register(app: typer.Typer) -> None:
                 for n in stack.notes:
                     console.print(f"[dim]{n}[/]")
                 found = await _find(stack, scan_seconds, wanted)
-                with Progress(
-                    TextColumn("{task.description}"),
-                    BarColumn(),
-                    DownloadColumn(),
-                    TransferSpeedColumn(),
-                    console=console,
-                ) as bar:
+                with transfer_bar(console) as bar:
                     tasks: dict[str, TaskID] = {
                         p.name: bar.add_task(f"{p.name} ({p.foot_name})", total=None) for p in found
                     }

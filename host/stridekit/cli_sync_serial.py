@@ -22,18 +22,23 @@ from stridekit.transport import console_port
 from stridekit.transport.serial import PodConsole
 
 
-def run_serial_sync(
-    ports: list[str], lib: Library, root: Path, console: Console, err_console: Console
-) -> int:
-    """Sync each pod on `ports` in turn; the exit code (2 when any pod failed)."""
-    failed = 0
-    with Progress(
+def transfer_bar(console: Console) -> Progress:
+    """The progress bar of a sync (bytes, speed), one task per pod, for BLE and serial."""
+    return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         DownloadColumn(),
         TransferSpeedColumn(),
         console=console,
-    ) as bar:
+    )
+
+
+def run_serial_sync(
+    ports: list[str], lib: Library, root: Path, console: Console, err_console: Console
+) -> int:
+    """Sync each pod on `ports` in turn; the exit code (2 when any pod failed)."""
+    failed = 0
+    with transfer_bar(console) as bar:
         for port in ports:
             task: TaskID = bar.add_task(port, total=None)
 
