@@ -29,6 +29,7 @@ def test_scan_lists_both_feet_with_battery() -> None:
 
 def test_sync_stores_both_pods_sessions_in_the_library(tmp_path: Path) -> None:
     lib_path = tmp_path / "lib" / "library.sqlite"
+    lib_path.parent.mkdir()  # an explicit --library folder must exist (none is made silently)
     args = ["sync", "--virtual", "--library", str(lib_path), "--scan-seconds", "2"]
     r = runner.invoke(app, args, terminal_width=200)
     assert r.exit_code == 0, r.output
