@@ -48,7 +48,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-EVENT_LEVEL_N = 20.0
+from stridefw import config as fw_config
+
+# contact and toe-off: where force crosses the kernel's level (the event's definition)
+EVENT_LEVEL_N = fw_config.EVENT_LEVEL_DN / 10
 LOWPASS_HZ = 20.0
 BASELINE_PERCENTILE = 5.0
 MIN_SWING_S = 0.1

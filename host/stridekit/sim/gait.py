@@ -37,12 +37,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from stridefw import calib as fw_calib
+from stridefw import config as fw_config
 from stridefw import layouts as fw_layouts
 from stridekit.sim import conditions as C
 from stridekit.sim import sensor as S
 
 G = 9.81
-EVENT_LEVEL_N = 20.0
+# contact and toe-off: where force crosses the kernel's level (the event's definition)
+EVENT_LEVEL_N = fw_config.EVENT_LEVEL_DN / 10
 _FINE_N = 2001  # grid points per stance for the ground truth
 
 GAITS = ("run", "walk")
