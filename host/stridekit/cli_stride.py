@@ -74,6 +74,8 @@ def run_eval_stride_length(root: Path, console: Console) -> int:
         f"Goals: distance within {S.GOAL_DISTANCE_PCT:g} %; stride length median |error| <= "
         f"{S.GOAL_STRIDE_PCT:g} %: no staged file has per-stride reference lengths, so a walk's "
         "mean stride length error is its distance error. The ipol reference is the 20 m "
-        "course; each foot's path around the turn adds to it (see eval/strides.py)."
+        "course: the whole path ('stance') includes the feet's way around the turn and overshoots it, "
+        "'stance, no turn' leaves the turn's strides out and falls short: the course lies between "
+        "(see eval/strides.py)."
     )
     return 0

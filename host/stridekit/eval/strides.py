@@ -49,6 +49,7 @@ class Walk:
     contact_s: np.ndarray | None = None
     toe_off_s: np.ndarray | None = None
     skip: str = ""
+    turn_s: tuple[float, float] | None = None  # the U-turn, from the data set
 
 
 @dataclass
@@ -86,7 +87,10 @@ def ipol_walks(root: Path) -> list[Walk]:
             # standing before the first toe-off and after the last heel strike are stances too
             contact = np.concatenate([[t[0]], ev[:, 1]])
             toe_off = np.concatenate([ev[:, 0], [t[-1]]])
-            out.append(Walk("ipol", meta_path.stem, foot, t, acc, gyr, 20.0, contact, toe_off))
+            turn = tuple(float(x) / ipol.RATE_HZ for x in meta["UTurnBoundaries"][:2])
+            out.append(
+                Walk("ipol", meta_path.stem, foot, t, acc, gyr, 20.0, contact, toe_off, turn_s=turn)  # type: ignore[arg-type]
+            )
     return out
 
 
@@ -116,6 +120,18 @@ def gaitmap_walks(root: Path) -> list[Walk]:
     return out
 
 
+def _subset(st: zupt.Strides, keep: np.ndarray) -> zupt.Strides:
+    return zupt.Strides(
+        st.start[keep],
+        st.end[keep],
+        st.t_start_s[keep],
+        st.t_end_s[keep],
+        st.length_m[keep],
+        st.rise_m[keep],
+        st.max_height_m[keep],
+    )
+
+
 def evaluate(walks: list[Walk]) -> list[WalkResult]:
     """Each walk by each method it supports: gyro-norm still moments; stance still moments."""
     out: list[WalkResult] = []
@@ -124,7 +140,14 @@ def evaluate(walks: list[Walk]) -> list[WalkResult]:
         methods.append(("gyro norm", zupt.strides_from_imu(w.t_s, w.acc_m_s2, w.gyr_rad_s)))
         if w.contact_s is not None and w.toe_off_s is not None:
             still = zupt.still_from_stances(w.t_s, w.gyr_rad_s, w.contact_s, w.toe_off_s)
-            methods.append(("stance", zupt.integrate(w.t_s, w.acc_m_s2, w.gyr_rad_s, still)))
+            st = zupt.integrate(w.t_s, w.acc_m_s2, w.gyr_rad_s, still)
+            methods.append(("stance", st))
+            if w.turn_s is not None:
+                # the same strides less those touching the turn: a lower bound of the
+                # path, as the whole path is an upper one (the course lies between)
+                a, b = w.turn_s
+                keep = (st.t_end_s <= a) | (st.t_start_s >= b)
+                methods.append(("stance, no turn", _subset(st, keep)))
         for m, st in methods:
             med = float(np.median(st.length_m)) if len(st.length_m) else float("nan")
             out.append(
