@@ -155,3 +155,27 @@ def test_on_32_bit_micropython_a_step_allocates_nothing_and_gives_cpython_s_byte
         r.step(210000, 480000)
     assert int(out[0]) == 0  # per step, once per ~0.7 s: still no garbage
     assert out[1:] == [str(r.cadence_spm), str(r.speed_mm_s), bytes(r.measurement()).hex()]
+
+
+def test_a_stride_calibrated_from_a_known_distance_gives_that_distance_on_both_pods(
+    tmp_path: Path,
+) -> None:
+    from stridekit.calibrate import stride_for_distance
+    from stridekit.session import read_sessions
+    from stridekit.sim.record import write_run
+
+    path = tmp_path / "run.strd"
+    write_run(sim(seed=31, duration_s=60.0, speed_m_s=3.0), path)
+    sessions = read_sessions(path)
+    cal = stride_for_distance(sessions, 180.0)  # 60 s at 3 m/s
+    assert cal.warnings == [] and set(cal.strides) == {"left", "right"}
+    for s in sessions:
+        r = rsc.Rsc(cal.stride_mm)
+        for st_ in s.steps:
+            r.step(st_.stance_us, st_.swing_us)
+        # each pod sums this run's strides to the distance, within one stride
+        assert abs(r.distance_mm - 180_000) <= cal.stride_mm
+    with pytest.raises(ValueError, match="not a run of that distance"):
+        stride_for_distance(sessions, 5.0)
+    with pytest.raises(ValueError, match="metres"):
+        stride_for_distance(sessions, 0.0)
