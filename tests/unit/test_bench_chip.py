@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from rich.console import Console
 
 from stridekit.bench import BenchRow
@@ -19,9 +20,10 @@ def test_scales_by_the_published_rates() -> None:
     by = {e.build: e for e in est}
     assert set(by) == {"bytecode", "viper"}  # no deploy figure: not estimated
     v = by["viper"]
-    assert v.low_us == 10.0 * host / rates[-1]
-    assert v.high_us == 10.0 * host / rates[0]
-    assert by["bytecode"].low_us == 2 * v.low_us
+    assert v.pystones == pytest.approx(10.0 * host / 1e6)  # 10 us at 80,000 pystones/s
+    assert v.low_us == pytest.approx(v.pystones / rates[-1] * 1e6)
+    assert v.high_us == pytest.approx(v.pystones / rates[0] * 1e6)
+    assert by["bytecode"].low_us == pytest.approx(2 * v.low_us)
 
 
 def test_every_rate_has_a_source() -> None:

@@ -333,5 +333,5 @@ def run_bench(
     if chip:
         from stridekit.bench.chip import print_estimate
 
-        print_estimate(console, rows, pystone)
+        print_estimate(console, rows, pystone, seconds)
     return rows

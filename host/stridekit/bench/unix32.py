@@ -47,12 +47,14 @@ def run(
     outputs: tuple[str, ...] = (),
     heap: str = "4M",
     modules: tuple[Path, ...] = (),
+    wrapper: tuple[str, ...] = (),
 ) -> tuple[str, dict[str, bytes]]:
     """Run `script` with the firmware on sys.path; (stdout, the output files' bytes).
 
     emitter "python" leaves stridefw/kernel_vp.py out of the firmware copy, so the
     kernel takes its plain-Python twins exactly as on a port without viper. `modules`:
-    more .py files to put beside the firmware package.
+    more .py files to put beside the firmware package. `wrapper`: a command the
+    interpreter runs under (valgrind); its stderr is appended to the output.
     """
     exe = exe_path()
     if not exe.is_file():
@@ -79,7 +81,7 @@ def run(
         (tdir / "script.py").write_text(script)
         env = dict(os.environ, MICROPYPATH=str(tdir / "fw"))
         proc = subprocess.run(
-            [str(exe), "-X", f"heapsize={heap}", str(tdir / "script.py")],
+            [*wrapper, str(exe), "-X", f"heapsize={heap}", str(tdir / "script.py")],
             capture_output=True,
             text=True,
             env=env,
@@ -89,7 +91,7 @@ def run(
         if proc.returncode != 0:
             raise mpy.MicroPythonError(proc.stderr.strip() or proc.stdout[-2000:])
         outs = {o: (tdir / o.lstrip("/")).read_bytes() for o in outputs}
-        return proc.stdout, outs
+        return proc.stdout + (proc.stderr if wrapper else ""), outs
 
 
 def _with_pass(script: str) -> str:
