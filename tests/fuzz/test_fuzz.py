@@ -187,8 +187,8 @@ def test_gatt_writes_of_any_bytes_never_crash_the_pod_or_leak_to_an_unbonded_lin
 
 
 def test_gatt_a_link_that_loses_its_bond_gets_none_of_what_the_bond_asked_for() -> None:
-    # found by make fuzz: answers queued for a bonded link went out after the link
-    # was reported encrypted without a bond
+    # a bonded link queues requests, then is reported encrypted without a bond: what
+    # it had asked for must not go out to it
     TARGETS["gatt"].run(
         bytes.fromhex(
             "00000001020000010001030005dc00c5f90003000907f935bce93cffffff64540003010805000300ffffffff02010a07423fc2270140420f0003010306f00002010805a702000000f700030a070399000000ffff02000401c902007aff0002000403f0000003000403990800117200020108054d0300000000000300020060020206ffc49cf2523402000200b2513d00020b03064d010200040199020005ab0002060773030001730300"

@@ -50,7 +50,7 @@ BUDGETS: dict[str, BoardBudget] = {
             flash_mib=4,
             coremark_per_mhz=2.10,
             source=(
-                "about 100-120 KB of GC heap with BLE up (MicroPython on a WROOM-32, issue 17); "
+                "about 100-120 KB of GC heap left to MicroPython on a WROOM-32 with BLE up; "
                 "96 KB peak leaves room for NimBLE's own growth; IRAM for native code is small; "
                 "ESP32 datasheet: 504.85 CoreMark at 240 MHz, one core"
             ),
