@@ -224,11 +224,10 @@ def write_plan(
             if progress is not None:
                 progress(done, len(plan))
     else:
+        # longest sessions first, so no worker is left with a long run at the end
+        order = sorted(range(len(plan)), key=lambda i: -params[i].duration_s)
         with ProcessPoolExecutor(max_workers=workers) as ex:
-            futs = [
-                ex.submit(_write_session, out_dir, name, p, raw)
-                for name, p in zip(names, params, strict=True)
-            ]
+            futs = [ex.submit(_write_session, out_dir, names[i], params[i], raw) for i in order]
             for f in as_completed(futs):
                 f.result()
                 done += 1
