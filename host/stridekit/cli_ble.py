@@ -139,7 +139,7 @@ def _scan_table(pods: list[FoundPod]) -> Table:
 class FootLive:
     """What the live view knows about one foot."""
 
-    cadence_per_min: int | None = None  # RSC: contacts/min of THIS foot (per the spec)
+    cadence_per_min: int | None = None  # RSC: steps/min of both feet, as this pod counts them
     speed_m_s: float | None = None
     stride_m: float | None = None
     steps: int = 0
@@ -174,7 +174,8 @@ class LiveView:
             return
         f.rsc_notifications += 1
         f.cadence_per_min = cadence
-        f.speed_m_s = speed_256 / 256
+        # an uncalibrated pod sends speed 0 and no stride length: it does not know them
+        f.speed_m_s = None if stride_cm is None else speed_256 / 256
         f.stride_m = None if stride_cm is None else stride_cm / 100
 
     def on_live(self, foot: int, chunk: bytes) -> None:
@@ -195,13 +196,13 @@ class LiveView:
         f.decode_errors = dec.n_errors
 
     def steps_per_min(self) -> tuple[float | None, str]:
-        """Steps/min of both feet: left + right contacts per minute (RSC is per foot)."""
+        """Steps/min of both feet: each pod's RSC cadence already is; the two agree."""
         left, right = self.feet[0].cadence_per_min, self.feet[1].cadence_per_min
         if left and right:
-            return float(left + right), "left + right"
+            return (left + right) / 2, "mean of the two pods"
         one = left or right
         if one:
-            return 2.0 * one, "2 x one foot (the other pod is silent)"
+            return float(one), "one pod (the other is silent)"
         return None, ""
 
     def table(self) -> Table:
@@ -223,12 +224,12 @@ class LiveView:
 
         spm, how = self.steps_per_min()
         t.add_row(
-            f"[bold]steps/min, both feet[/] ({how or 'left + right'})",
+            f"[bold]steps/min, both feet[/] ({how or 'mean of the two pods'})",
             "-" if spm is None else f"[bold]{spm:.0f}[/]",
             "",
         )
         t.add_row(
-            "contacts/min of this foot (RSC cadence)",
+            "steps/min of both feet, per pod (RSC cadence)",
             *both(lambda f: "-" if f.cadence_per_min is None else f"{f.cadence_per_min}"),
         )
         t.add_row(
@@ -236,7 +237,7 @@ class LiveView:
             *both(lambda f: f"{sum(f.stance_ms) / len(f.stance_ms):.0f}" if f.stance_ms else "-"),
         )
         t.add_row(
-            "speed, m/s (RSC estimate)",
+            "speed, m/s (RSC, calibrated pods only)",
             *both(lambda f: "-" if f.speed_m_s is None else f"{f.speed_m_s:.2f}"),
         )
         t.add_row(
