@@ -155,12 +155,11 @@ class LiveView:
     """Folds RSC notifications and the Stride live stream of both feet into one table."""
 
     def __init__(self) -> None:
-        from stridefw import records as R
-        from stridefw.balance import Balance
+        from stridefw.livefold import LiveFold
 
         self.feet = {0: FootLive(), 1: FootLive()}
-        self.balance = Balance()
-        self.decoders = {0: R.FrameDecoder(), 1: R.FrameDecoder()}
+        self.fold = LiveFold()  # the browser's live view folds with the same class
+        self.balance = self.fold.balance
         self.started = time.perf_counter()
 
     def on_rsc(self, foot: int, value: bytes) -> None:
@@ -179,21 +178,16 @@ class LiveView:
         f.stride_m = None if stride_cm is None else stride_cm / 100
 
     def on_live(self, foot: int, chunk: bytes) -> None:
-        from stridefw import records as R
-
         f = self.feet[foot]
         f.live_bytes += len(chunk)
-        dec = self.decoders[foot]
-        for rec in dec.feed(chunk):
-            if rec.rtype == R.REC_STEP:
-                step = R.Step.from_bytes(rec.payload)
+        for kind, x in self.fold.feed(foot, chunk):
+            if kind == "step":
                 f.steps += 1
-                f.stance_ms.append(step.stance_us / 1000)
-                f.step_flags = step.flags
-                self.balance.add_step(foot, bytes(rec.payload))
-            elif rec.rtype == R.REC_FLAG:
-                f.session_flags = R.Flag.from_bytes(rec.payload).flags
-        f.decode_errors = dec.n_errors
+                f.stance_ms.append(x.stance_us / 1000)
+                f.step_flags = x.flags
+            else:
+                f.session_flags = x.flags
+        f.decode_errors = self.fold.errors(foot)
 
     def steps_per_min(self) -> tuple[float | None, str]:
         """Steps/min of both feet: each pod's RSC cadence already is; the two agree."""

@@ -10,7 +10,7 @@
 # (offset continuity, DONE's CRC-32 over the bytes received).
 import json
 
-from stridefw import balance, records, rsc
+from stridefw import balance, livefold, records, rsc
 from stridefw import syncproto as P
 
 FOOTS = {0: "left", 1: "right"}
@@ -71,39 +71,35 @@ def summarize(data: bytes) -> "dict[str, object]":
 
 
 class Live:
-    """Live stream of one or two pods: Step/Flag frames -> what the live view shows."""
+    """Live stream of one or two pods (stridefw.livefold) -> JSON events for the page."""
 
     def __init__(self):
-        self.dec = {0: records.FrameDecoder(), 1: records.FrameDecoder()}
-        self.bal = balance.Balance()
-        self.last = {}
+        self.fold = livefold.LiveFold()
 
     def feed_file(self, foot: int, path: str) -> str:
         return self.feed(foot, _read(path))
 
     def feed(self, foot: int, data: bytes) -> str:
         out = []
-        for r in self.dec[foot].feed(data):
-            if r.rtype == records.REC_STEP:
-                s = records.Step.from_bytes(r.payload)
-                self.bal.add_step(foot, r.payload)
+        for kind, x in self.fold.feed(foot, data):
+            if kind == "step":
+                bal = self.fold.balance
                 out.append(
                     {
                         "type": "step",
                         "foot": FOOTS[foot],
-                        "index": s.index,
-                        "contact_us": s.contact_us,
-                        "stance_ms": s.stance_us // 1000,
-                        "stance_us": s.stance_us,
-                        "flags": s.flags,
-                        "impulse_si_pm": self.bal.si_pm[balance.M_IMPULSE],
-                        "uneven": 1 if self.bal.uneven else 0,
+                        "index": x.index,
+                        "contact_us": x.contact_us,
+                        "stance_ms": x.stance_us // 1000,
+                        "stance_us": x.stance_us,
+                        "flags": x.flags,
+                        "impulse_si_pm": bal.si_pm[balance.M_IMPULSE],
+                        "uneven": 1 if bal.uneven else 0,
                     }
                 )
-            elif r.rtype == records.REC_FLAG:
-                f = records.Flag.from_bytes(r.payload)
-                out.append({"type": "flag", "foot": FOOTS[foot], "flags": f.flags})
-        return json.dumps({"events": out, "errors": self.dec[foot].n_errors})
+            else:
+                out.append({"type": "flag", "foot": FOOTS[foot], "flags": x.flags})
+        return json.dumps({"events": out, "errors": self.fold.errors(foot)})
 
 
 def rsc_measurement(path: str) -> str:
