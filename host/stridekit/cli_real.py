@@ -16,6 +16,7 @@ from rich.table import Table
 
 from stridefw import records as R
 from stridekit.errors import StrideError
+from stridekit.paths import check_out_dir, check_out_file
 
 console = Console()
 err_console = Console(stderr=True, soft_wrap=True)  # paths in messages stay greppable
@@ -64,7 +65,13 @@ def import_(
         raise typer.BadParameter("--format imports one dataset folder or record file at a time")
     path = paths[0]
     try:
-        done = import_to(format, path, out, keep_rate)
+        check_out_dir(out)
+        with err_console.status(f"importing {format} records from {path}") as status:
+
+            def one_done(name: str) -> None:
+                status.update(f"importing {format}: {name} done")
+
+            done = import_to(format, path, out, keep_rate, one_done)
     except (OSError, StrideError) as e:
         err_console.print(f"[red]error:[/] {e}")
         raise typer.Exit(2) from e
@@ -125,6 +132,8 @@ def export(
     elif out is None:
         raise typer.BadParameter(f"--format {format} writes a binary file: give --out")
     try:
+        if out is not None:
+            check_out_file(out)
         if not file.exists() and all(x.strip().isdigit() for x in str(file).split(",")):
             from stridekit.library import Library
 
@@ -150,12 +159,13 @@ def export(
             err_console.print(f"{s.foot}: no stored steps; exported the {len(s.steps)} replayed")
     if binary is not None and out is not None:
         try:
-            if format == "fit":  # the one format with an option of its own
-                from stridekit.export.fit import export_fit
+            with err_console.status(f"writing {format} to {out}"):
+                if format == "fit":  # the one format with an option of its own
+                    from stridekit.export.fit import export_fit
 
-                res = export_fit(sessions, out, speed)
-            else:
-                res = binary(sessions, out)
+                    res = export_fit(sessions, out, speed)
+                else:
+                    res = binary(sessions, out)
         except (OSError, StrideError) as e:
             err_console.print(f"[red]error:[/] {e}")
             raise typer.Exit(2) from e

@@ -148,6 +148,19 @@ CASES: list[tuple[str, list[str], dict[str, str], tuple[str, ...]]] = [
     ),
     ("import-missing-input", ["import", "nope.strd"], {}, ("nope.strd",)),
     (
+        "export-c3d-out-folder",
+        ["export", "run.strd", "--format", "c3d", "--out", "adir"],
+        {},
+        ("adir", "folder"),
+    ),
+    (
+        # a dataset import's --out folder may be made, not the folders above it
+        "import-format-out-missing-parent",
+        ["import", "--format", "gaitmap", "adir", "--out", "missing/sub/x"],
+        {},
+        ("missing/sub", "does not exist"),
+    ),
+    (
         "replay-all-library-missing-folder",
         ["replay", "--all", "--library", "missing/l/x"],
         {},

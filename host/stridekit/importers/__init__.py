@@ -84,16 +84,25 @@ def iter_records(fmt: str, path: Path, keep_rate: bool = False) -> Iterator[Impo
 
 
 def import_to(
-    fmt: str, path: Path, out_dir: Path, keep_rate: bool = False
+    fmt: str,
+    path: Path,
+    out_dir: Path,
+    keep_rate: bool = False,
+    on_record: Callable[[str], None] | None = None,
 ) -> list[tuple[Path, ImportedRecord, Recorded]]:
-    """Import every record under path into out_dir/<record>.strd (both feet per file)."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+    """Import every record under path into out_dir/<record>.strd (both feet per file).
+
+    out_dir is made if missing, its parent must exist. `on_record(name)` after each.
+    """
+    out_dir.mkdir(exist_ok=True)
     done: list[tuple[Path, ImportedRecord, Recorded]] = []
     for rec in iter_records(fmt, path, keep_rate):
         rr = record(rec)
         dest = out_dir / f"{rec.name}.strd"
         dest.write_bytes(rr.data)
         done.append((dest, rec, rr))
+        if on_record is not None:
+            on_record(rec.name)
     return done
 
 
