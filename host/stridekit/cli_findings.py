@@ -10,6 +10,7 @@ from rich.table import Table
 
 from stridekit.errors import StrideError
 from stridekit.eval import findings as F
+from stridekit.tables import print_in_parts
 
 
 def _progress(console: Console) -> Progress:
@@ -50,7 +51,7 @@ def print_real(res: F.RealFindings, console: Console) -> None:
     for label, key, goal, upper in rows:
         ho = res.rate(key, True)
         t.add_row(label, ho.text(), res.rate(key, False).text(), _goal(ho, goal, upper))
-    console.print(t)
+    print_in_parts(console, t)
     pr = res.rate("shoes_ref", None)
     console.print(
         "footwear with a learnt reference (pods that saw another walk of the same person; "
@@ -137,7 +138,7 @@ def print_corpus(res: F.CorpusFindings, console: Console) -> None:
                 F.Rate(sum(r.shoes for r in ton), len(ton)).text(),
                 F.Rate(sum(r.pod_unstable for r in ton), len(ton)).text(),
             )
-    console.print(t)
+    print_in_parts(console, t)
     ctl = res.group("control")
     big = [r for r in res.group("lld") if r.lld_cm >= 2.0]
     ton = res.group("toning")
@@ -168,7 +169,7 @@ def print_corpus(res: F.CorpusFindings, console: Console) -> None:
         ),
     ):
         g.add_row(label, r.text(), _goal(r, goal, upper))
-    console.print(g)
+    print_in_parts(console, g)
     ever = F.Rate(sum(r.pod_unstable_ever for r in ctl), len(ctl))
     console.print(
         f"pod UNSTABLE raised at some moment of a control's run (live view; the flag above "

@@ -142,6 +142,12 @@ def test_eval_findings_cli_on_a_small_corpus(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     assert "Simulated runners" in res.output and "95 % CI" in res.output
     assert "LLD 3 cm" in res.output and "controls" in res.output
+    # at 80 columns the tables come in parts, nothing cut
+    narrow = CliRunner().invoke(
+        app, ["eval", "--findings", str(tmp_path), "--workers", "1"], env={"COLUMNS": "80"}
+    )
+    assert narrow.exit_code == 0 and "…" not in narrow.output
+    assert max(len(line) for line in narrow.output.splitlines()) <= 80
 
 
 def test_eval_findings_needs_input(tmp_path: Path) -> None:

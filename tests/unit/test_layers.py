@@ -14,7 +14,7 @@ FIRMWARE = Path(__file__).resolve().parents[2] / "firmware" / "stridefw"
 
 # lowest first; a module belongs to the first entry that names it or its package
 LAYERS: list[tuple[str, ...]] = [
-    ("errors", "paths", "session", "fit_table", "tables"),
+    ("errors", "paths", "session", "tables"),
     ("replay", "merge", "library", "calibrate", "mpy"),
     ("transport", "importers", "export", "analysis"),
     ("sync",),

@@ -24,8 +24,8 @@ from stridekit.eval.results import (
     rate_label,
 )
 from stridekit.export.csv import FLAG_NAMES
-from stridekit.fit_table import print_table
 from stridekit.importers.common import SOURCE_NAMES
+from stridekit.tables import print_in_parts
 
 
 def _f(x: float, fmt: str = ".1f") -> str:
@@ -86,7 +86,7 @@ def _table_mpy(console: Console, rep: RealReport) -> None:
         else:
             verdict = "[green]yes[/]" if r.mpy_identical else "[red]NO[/]"
         t.add_row(r.dataset, r.record, FOOT[r.foot], str(r.n_samples), str(r.n_steps), verdict)
-    print_table(console, t)
+    print_in_parts(console, t)
 
 
 def _table_events(console: Console, ds: str, results: list[FootResult]) -> None:
@@ -156,7 +156,7 @@ def _table_events(console: Console, ds: str, results: list[FootResult]) -> None:
         "",
         "",
     )
-    print_table(console, t)
+    print_in_parts(console, t)
 
 
 def _table_balance(console: Console, rep: RealReport) -> None:
@@ -175,7 +175,7 @@ def _table_balance(console: Console, rep: RealReport) -> None:
             f"{w.raw_left_share_pm / 10:.1f}",
             *[f"{w.si_pm[k] / 10:+.1f}" for k in SI_METRICS],
         )
-    print_table(console, t)
+    print_in_parts(console, t)
     e = Table(
         title="gaitpdb: Parkinson's vs control, usual walks (one per subject) -- reported, not tuned",
         caption="Hedges' g (PD - control) with an approximate 95 % interval; with groups this "
@@ -205,7 +205,7 @@ def _table_balance(console: Console, rep: RealReport) -> None:
             _f(x.hedges_g, "+.2f"),
             f"{_f(x.ci95[0], '+.2f')} .. {_f(x.ci95[1], '+.2f')}",
         )
-    print_table(console, e)
+    print_in_parts(console, e)
 
 
 def _table_gaitndd(console: Console, results: list[FootResult]) -> None:
@@ -280,7 +280,7 @@ def _table_gaitndd(console: Console, results: list[FootResult]) -> None:
         str(sum(r.invalid_samples for r in results)),
         str(sum(r.steps_in_invalid for r in results)),
     )
-    print_table(console, t)
+    print_in_parts(console, t)
 
 
 def _table_imu(console: Console, ds: str, results: list[FootResult]) -> None:
@@ -359,7 +359,7 @@ def _table_imu(console: Console, ds: str, results: list[FootResult]) -> None:
             _f(bias_ms(o_all.errors_s), "+.1f"),
             "",
         )
-    print_table(console, t)
+    print_in_parts(console, t)
 
 
 def _table_rates(console: Console, rep: RealReport) -> None:
@@ -390,7 +390,7 @@ def _table_rates(console: Console, rep: RealReport) -> None:
                 f"{n_over} ({_pct(n_over, e.tp)} %)",
                 _pct(c.tp, c.n_ref),
             )
-    print_table(console, t)
+    print_in_parts(console, t)
 
 
 def _bias_spread(console: Console, rep: RealReport) -> None:
@@ -422,7 +422,7 @@ def _table_goals(console: Console, gl: list[Goal]) -> None:
             val = f"{g.value:.1f} {g.unit}".strip()
             met = "[green]yes[/]" if g.met else "[red]NO[/]"
         t.add_row(g.dataset, g.name, g.target, val, met, g.reference)
-    print_table(console, t)
+    print_in_parts(console, t)
     console.print(
         "References: " + "; ".join(f"source {k} = {v}" for k, v in SOURCE_NAMES.items() if k)
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from stridekit.fit_table import print_table
+from stridekit.tables import print_in_parts
 
 
 def _wide() -> Table:
@@ -23,7 +23,7 @@ def _wide() -> Table:
 
 def test_wide_table_prints_in_parts_without_cut_values() -> None:
     con = Console(width=80, record=True)
-    print_table(con, _wide())
+    print_in_parts(con, _wide())
     text = con.export_text()
     lines = text.splitlines()
     assert "…" not in text
@@ -37,6 +37,6 @@ def test_wide_table_prints_in_parts_without_cut_values() -> None:
 
 def test_a_table_that_fits_prints_whole() -> None:
     con = Console(width=300, record=True)
-    print_table(con, _wide())
+    print_in_parts(con, _wide())
     text = con.export_text()
     assert "part 1 of" not in text and "1543.25" in text
