@@ -29,6 +29,7 @@ from cryptography import x509
 from stridekit.library import Library
 from stridekit.serve import CA_PATH, token_cookie
 from stridekit.serve_tls import SERVER_DAYS, TlsFiles, ensure_certificate
+from tests.conftest import require_chromium
 from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, LiveServer
 
 TOKEN = "lan-token-1"
@@ -182,8 +183,7 @@ def test_web_app_connects_to_a_pod_over_https(tmp_path: Path, sim_file: Path) ->
     from stridekit.transport.bumble import BumbleHost
     from tests.web.bleemu import BleBridge, answer_chooser
 
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} not installed (apt chromium)")
+    require_chromium()
     run = simulate(RunnerParams(seed=7, duration_s=60.0, cadence_spm=170.0, speed_m_s=3.0))
     tls = ensure_certificate(tmp_path / "tls", ["127.0.0.1", "localhost"])
     db = tmp_path / "lib" / "library.sqlite"
@@ -286,8 +286,7 @@ def test_installed_app_opens_after_a_new_run_changed_the_token(
     the new run's URL makes it work again."""
     from playwright.sync_api import sync_playwright
 
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} not installed (apt chromium)")
+    require_chromium()
     tls = ensure_certificate(tmp_path / "tls", ["127.0.0.1", "localhost"])
     db = tmp_path / "lib" / "library.sqlite"
     upload = """async (b) => { const r = await fetch('/api/upload?name=run.strd', {
