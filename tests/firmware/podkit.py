@@ -12,7 +12,6 @@ from stridefw import records as R
 from stridefw import sampleblock as SB
 from stridefw import store as S
 from stridefw.records import REC_SAMPLE_BLOCK
-from stridekit.sim.pod import sample_blocks_known
 from stridekit.sim.shims.flash import FlashDevice, LfsFs, new_fs
 
 N_CELLS = 8
@@ -49,8 +48,7 @@ def read_file(st: S.SessionStore, sid: int) -> bytes:
 
 def all_frames(data: bytes) -> tuple[list[R.Record], R.FrameDecoder]:
     """Every intact record, SampleBlocks included."""
-    with sample_blocks_known():
-        return R.decode_all(data)
+    return R.decode_all(data)
 
 
 @dataclass

@@ -93,9 +93,7 @@ def flash_rates(n_cells: int = 8, rate_hz: int = 100) -> FlashRates:
 def _pod_bytes(data: bytes) -> int:
     """Encoded size of the records a pod writes (the simulator's RefEvents left out)."""
     from stridefw import records as R
-    from stridekit.sim.pod import sample_blocks_known
 
     enc = R.Encoder()
-    with sample_blocks_known():
-        recs, _ = R.decode_all(data)
+    recs, _ = R.decode_all(data)
     return sum(len(enc.encode(r.rtype, 0, r.payload)) for r in recs if r.rtype != R.REC_REF)

@@ -20,7 +20,7 @@ import os
 import threading
 import time
 import tty
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -262,24 +262,6 @@ def pod_pair(
 # ----------------------------------------------------------------- decoding
 
 
-@contextlib.contextmanager
-def sample_blocks_known() -> Iterator[None]:
-    """Decode SampleBlock records (type 32) while records.VERSIONS lacks them.
-
-    stridefw.store defines the type; until records.py registers it, a plain
-    FrameDecoder skips these frames (and counts them), which is its documented
-    behaviour for unknown types.
-    """
-    added = REC_SAMPLE_BLOCK not in R.VERSIONS
-    if added:
-        R.VERSIONS[REC_SAMPLE_BLOCK] = SB.SAMPLE_BLOCK_VERSION
-    try:
-        yield
-    finally:
-        if added:
-            R.VERSIONS.pop(REC_SAMPLE_BLOCK, None)
-
-
 @dataclass
 class PodSession:
     """One session file from a pod, decoded (samples from its SampleBlocks)."""
@@ -301,8 +283,7 @@ class PodSession:
 
 def decode_session(data: bytes) -> PodSession:
     """Records of one pod session file; raises ValueError without a SessionHeader."""
-    with sample_blocks_known():
-        recs, dec = R.decode_all(data)
+    recs, dec = R.decode_all(data)
     header: R.SessionHeader | None = None
     t: list[int] = []
     cells: list[tuple[int, ...]] = []
