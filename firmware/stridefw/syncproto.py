@@ -133,7 +133,7 @@ ST_OK = const(0)
 ST_BAD_REQUEST = const(1)
 ST_NO_SUCH_SESSION = const(2)
 ST_BAD_OFFSET = const(3)
-ST_BUSY = const(4)
+ST_BUSY = const(4)  # request queue full; payload u16: requests this answer refuses. Retry.
 ST_NOT_ALLOWED = const(5)
 ST_ERROR = const(6)  # the pod failed (flash read error); try again
 

@@ -44,6 +44,7 @@ class StridePeripheral:
     _credits: int = 0
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
     on_mark: Callable[[int, int], None] | None = None
+    busy: int = 0  # answer this many requests (not credits) BUSY, as a pod with a full queue
     _tasks: set[asyncio.Future[None]] = field(default_factory=set[asyncio.Future[None]])
 
     async def drop_link(self) -> None:
@@ -71,6 +72,10 @@ class StridePeripheral:
         if op == P.OP_CREDIT:
             self._credits = min(P.MAX_CREDITS, self._credits + args[0])
             self._wake.set()
+            return
+        if self.busy > 0:
+            self.busy -= 1
+            await self._indicate(conn, P.encode_response(op, rid, P.ST_BUSY, b"\x01\x00"))
             return
         if op == P.OP_LIST:
             ids = sorted(i for i in self.sessions if i >= args[0])

@@ -171,5 +171,21 @@ def test_unpaired_host_gets_insufficient_encryption_and_no_bytes(tmp_path: Path)
     run(body)
 
 
+def test_busy_answers_are_retried_not_fatal(tmp_path: Path) -> None:
+    async def body() -> None:
+        link = LocalLink()
+        data = blob(20_000, 7)
+        p = await start_stride_peripheral(link, {1: data})
+        p.busy = 5  # the pod's request queue was full for the first five requests
+        host = await BumbleHost.open_virtual(link)
+        target = PodTarget(await find(host, "D0:22:33:44:55:01"), "pod", host.client, pair=True)
+        stats = await sync_pod(target, Destination(tmp_path), max_attempts=1)
+        assert stats.busy_retries == 5 and stats.disconnects == 0
+        assert (tmp_path / "pod" / "session-00001.strd").read_bytes() == data
+        assert p.marks == [(1, len(data))]
+
+    run(body)
+
+
 def test_status_names_cover_every_status() -> None:
     assert set(P.STATUS_NAMES) == {0, 1, 2, 3, 4, 5, 6}

@@ -49,6 +49,7 @@ from stridekit.transport.ble import PodTarget
 WINDOW_CREDITS = 64  # notifications in flight; a credit batch every WINDOW/2
 REQUEST_TIMEOUT_S = 10.0
 STALL_TIMEOUT_S = 10.0  # no data for this long: treat the link as dead, reconnect
+BUSY_RETRIES = 8  # a BUSY answer is retried this often (pauses 20 ms .. 140 ms)
 
 
 def _ok(op: int, payload: bytes) -> tuple[int, ...]:
@@ -138,7 +139,22 @@ class StrideLink:
         return self._req_id
 
     async def request(self, op: int, *args: int) -> bytes:
-        """Send a request and wait for its indication; the OK payload or SyncError."""
+        """Send a request and wait for its indication; the OK payload or SyncError.
+
+        A BUSY answer (the pod's request queue was full) is retried a few times with
+        a growing pause before it counts as a refusal.
+        """
+        for attempt in range(BUSY_RETRIES):
+            try:
+                return await self._request_once(op, *args)
+            except SyncError as e:
+                if e.status != P.ST_BUSY or attempt == BUSY_RETRIES - 1:
+                    raise
+                self.stats.busy_retries += 1
+                await asyncio.sleep(0.02 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    async def _request_once(self, op: int, *args: int) -> bytes:
         if self.lost.is_set():
             raise LinkLost("link lost")
         self._req_id = (self._req_id + 1) & 0xFF

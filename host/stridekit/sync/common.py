@@ -57,6 +57,7 @@ class SyncStats:
     disconnects: int = 0
     crc_retries: int = 0
     gaps: int = 0
+    busy_retries: int = 0  # requests the pod answered BUSY (queue full) and were sent again
     resume_s: list[float] = field(default_factory=list[float])
     sessions_done: list[int] = field(default_factory=list[int])
     files: list[Path] = field(default_factory=list[Path])
