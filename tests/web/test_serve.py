@@ -18,7 +18,6 @@ from hypothesis import strategies as st
 
 from stridefw import records as R
 from stridefw import sampleblock as SB
-from stridefw import store as S
 from stridefw.records import REC_SAMPLE_BLOCK
 from stridekit.library import Library
 from stridekit.serve import (
@@ -420,7 +419,7 @@ def test_upload_samples_per_byte_are_capped_before_decoding(
         calls[0] += 1
         return real(payload)
 
-    monkeypatch.setattr(S, "decode_sample_block", counting)
+    monkeypatch.setattr(SB, "decode_sample_block", counting)
     c, db = _client(tmp_path)
     data = _bomb(200)
     r = c.post("/api/upload", content=data)
