@@ -62,6 +62,9 @@ _JIT_BUCKETS = const(5)  # lateness histogram: <100 us, <500 us, <1 ms, <5 ms, >
 CAL_PATH = "/cal.bin"
 # The runner's UNSTABLE reference (kernel.learn_reference), kept between sessions
 REF_PATH = "/unstable_ref.txt"
+# The runner's calibrated stride length in mm (`cal stride`, from `stride calibrate
+# --distance`): without it the pod sends no speed or distance over RSC
+STRIDE_PATH = "/rsc_stride.txt"
 
 
 class App:
@@ -491,6 +494,33 @@ class App:
             self.note(S.NOTE_RAW_STOPPED)
         self._load_reference()
         return sid
+
+    def stride_mm(self):
+        """The calibrated stride length on flash (0: none, or a file that is not one)."""
+        try:
+            f = self.fs.open(STRIDE_PATH, "r")
+            try:
+                v = int(f.read().strip())
+            finally:
+                f.close()
+        except (OSError, ValueError):
+            return 0
+        return v if 0 < v <= 4000 else 0
+
+    def set_stride_mm(self, mm):
+        """Keep a calibrated stride length (0 clears it) and use it for RSC at once.
+
+        ValueError when absurd; OSError when flash refuses (the old value stays)."""
+        if mm < 0 or mm > 4000:
+            raise ValueError("stride must be 0..4000 mm")
+        f = self.fs.open(STRIDE_PATH + ".tmp", "w")
+        try:
+            f.write("%d\n" % mm)
+        finally:
+            f.close()
+        self.fs.rename(STRIDE_PATH + ".tmp", STRIDE_PATH)
+        if self.ble is not None:
+            self.ble.set_stride_mm(mm)
 
     def _load_reference(self):
         # The runner's UNSTABLE reference from earlier sessions, recorded as a Note so

@@ -190,7 +190,7 @@ class BleServer:
         self._live_off = 0
         self._live_frame = bytearray(P.DATA_HEADER + P.data_capacity(P.ATT_MTU_MIN))
         self._enc = records.Encoder()
-        self.rsc = rsc.Rsc()
+        self.rsc = rsc.Rsc(app.stride_mm())
         self._bonded_only = ()  # value handles only a bonded link may read or write
         self._load_secrets()
         self.name = P.adv_name(app.foot, app.device_id)
@@ -253,7 +253,7 @@ class BleServer:
         self._bonded_only = (self.h_cp, self.h_data, self.h_status, self.h_time)
         for handle in (self.h_cp, self.h_sc, self.h_time):
             ble.gatts_set_buffer(handle, 64)
-        ble.gatts_write(self.h_feature, rsc.feature())
+        ble.gatts_write(self.h_feature, rsc.feature(self.rsc))
         ble.gatts_write(self.h_location, bytes((rsc.LOCATION_IN_SHOE,)))
         ble.gatts_write(self.h_rsc, self.rsc.measurement())
         serial = ""
@@ -500,6 +500,12 @@ class BleServer:
             if c[3]:
                 return True
         return False
+
+    def set_stride_mm(self, mm):
+        """A new calibrated stride: RSC speed, stride and distance follow it, and the
+        Feature value says whether they are sent."""
+        self.rsc.calibrate(mm)
+        self.ble.gatts_write(self.h_feature, rsc.feature(self.rsc))
 
     def update_battery(self):
         mv = self.app.battery_mv

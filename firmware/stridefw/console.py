@@ -322,12 +322,24 @@ class Console:
             self._err(E_UNKNOWN, "unknown command (try help)")
 
     def _cmd_cal(self, args):
-        # cal zero | cal raw | cal set <cell> <raw>:<dn>[,<raw>:<dn>...]
+        # cal zero | cal raw | cal set <cell> <raw>:<dn>[,...] | cal stride <mm>
         n = len(args)
         app = self.app
         sub = args[1] if n > 1 else ""
         if sub == "raw" and n == 2:
             self._reply("OK cal raw " + " ".join("%d" % v for v in app.cells))
+            return
+        if sub == "stride" and n == 3:
+            mm = _uint(args[2], 4)
+            try:
+                app.set_stride_mm(mm)
+            except ValueError as e:
+                self._err(E_ARG, e.args[0] if e.args else "bad stride")
+                return
+            except OSError as e:
+                self._err(E_STORAGE, "stride not saved: %s" % e)
+                return
+            self._reply("OK cal stride %d" % mm)
             return
         if sub == "zero" and n == 2:
             what = "zero"
@@ -341,7 +353,9 @@ class Console:
                     raise ValueError("points are raw:dn[,raw:dn...]")
                 points.append((_uint(item[:c], 4), _uint(item[c + 1 :], 5)))
         else:
-            raise ValueError("usage: cal zero | cal raw | cal set <cell> <raw>:<dn>[,...]")
+            raise ValueError(
+                "usage: cal zero | cal raw | cal set <cell> <raw>:<dn>[,...] | cal stride <mm>"
+            )
         try:
             if what == "zero":
                 app.cal_zero()

@@ -159,18 +159,54 @@ def register(app: typer.Typer) -> None:
     def calibrate_cmd(
         port: Annotated[str, typer.Argument(help="Serial port or URL of the pod.")],
         mass_kg: Annotated[
-            list[float],
+            list[float] | None,
             typer.Option("--mass-kg", help="Known mass per point, kg; repeat for more points."),
-        ],
+        ] = None,
+        distance: Annotated[
+            float | None,
+            typer.Option(
+                "--distance",
+                help="Metres of a run of known distance (a track, a measured route): the "
+                "pod's stride length for RSC speed and distance, from --run.",
+            ),
+        ] = None,
+        run: Annotated[
+            list[Path] | None,
+            typer.Option("--run", help="With --distance: that run's session file(s)."),
+        ] = None,
         reads: Annotated[int, typer.Option(help="Readings per point (median).")] = 5,
         yes: Annotated[
             bool, typer.Option("--yes", help="Do not wait for Enter (scripted rigs).")
         ] = False,
     ) -> None:
-        """Calibrate each insole cell with known masses and store the tables on the pod."""
-        from stridekit.calibrate import calibrate
+        """Calibrate the insole cells with known masses (--mass-kg), or the runner's
+        stride length from a run of known distance (--distance, --run), on the pod."""
+        from stridekit.calibrate import calibrate, stride_for_distance
+        from stridekit.session import read_sessions
         from stridekit.transport import console_port
         from stridekit.transport.serial import ConsoleError, PodConsole
+
+        if (distance is None) == (not mass_kg):
+            raise typer.BadParameter("give --mass-kg (cells) or --distance with --run (stride)")
+        if distance is not None:
+            if not run:
+                raise typer.BadParameter("--distance needs the run's session file: --run FILE")
+            try:
+                sessions = [s for f in run for s in read_sessions(f)]
+                cal = stride_for_distance(sessions, distance)
+                with PodConsole(console_port(port)) as c:
+                    c.command(f"cal stride {cal.stride_mm}")
+            except (ConsoleError, OSError, ValueError, StrideError) as e:
+                console.print(f"[red]error:[/] {e}")
+                raise typer.Exit(2) from e
+            counted = ", ".join(f"{foot} {n}" for foot, n in cal.strides.items())
+            console.print(
+                f"stride {cal.stride_mm} mm ({distance:g} m over strides: {counted}); the pod "
+                "now sends speed, stride length and distance over RSC"
+            )
+            for w in cal.warnings:
+                console.print(f"[yellow]warning:[/] {w}")
+            return
 
         def ask(text: str) -> None:
             console.print(f"[bold]{text}[/]")
@@ -179,7 +215,7 @@ def register(app: typer.Typer) -> None:
 
         try:
             with PodConsole(console_port(port)) as c:
-                res = calibrate(c, mass_kg, ask, reads)
+                res = calibrate(c, mass_kg or [], ask, reads)
         except (ConsoleError, OSError, ValueError, StrideError) as e:
             console.print(f"[red]error:[/] {e}")
             raise typer.Exit(2) from e
