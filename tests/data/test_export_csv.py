@@ -11,7 +11,7 @@ import typer
 from typer.testing import CliRunner
 
 from stridefw import records as R
-from stridekit.cli_real import register
+from stridekit.cli.real import register
 from stridekit.export import exporter, names
 from stridekit.export.csv import COLUMNS, REQUIRED, BadStepsCsv, read_steps, write_steps
 from stridekit.session import Session, read_sessions

@@ -216,7 +216,7 @@ def test_eval_real_prints_one_table_per_dataset_naming_its_reference(
 ) -> None:
     from rich.console import Console
 
-    from stridekit.cli_real import run_eval_real
+    from stridekit.cli.real import run_eval_real
     from stridekit.eval.real import collect
     from stridekit.eval.real_tables import print_report
 

@@ -75,7 +75,7 @@ def test_an_unsupported_board_still_does_not_fit(stage: Path, key: str) -> None:
 def test_deploy_refuses_an_unsupported_board() -> None:
     import typer
 
-    from stridekit.cli_device import register
+    from stridekit.cli.device import register
 
     app = typer.Typer()
     register(app)
@@ -86,7 +86,7 @@ def test_deploy_refuses_an_unsupported_board() -> None:
 def test_deploy_dry_run_prints_the_budget_table(stage: Path) -> None:
     import typer
 
-    from stridekit.cli_device import register
+    from stridekit.cli.device import register
 
     app = typer.Typer()
     register(app)

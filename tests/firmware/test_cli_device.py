@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 from typer.testing import CliRunner
 
-from stridekit.cli_device import NATIVE, deploy_plan, register
+from stridekit.cli.device import NATIVE, deploy_plan, register
 from stridekit.sim.pod import VirtualPod
 from tests.conftest import sim
 

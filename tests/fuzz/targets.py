@@ -168,7 +168,7 @@ _n_library = [0]
 
 
 def library(data: bytes) -> None:
-    from stridekit.cli_library import _when
+    from stridekit.cli.library import _when
     from stridekit.library import Library
 
     _n_library[0] += 1

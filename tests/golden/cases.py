@@ -47,7 +47,7 @@ class Case:
 # Short seeded runs (numpy's seeded Generator: the same samples every time).
 SIM_S = 30.0
 
-# The FSR 400 data-sheet sensor model of `stride sim --realistic` (sim/cli_sim.py),
+# The FSR 400 data-sheet sensor model of `stride sim --realistic` (cli/sim.py),
 # with fixed values instead of the corpus's random draws, plus pod realities.
 REALISTIC: dict[str, object] = dict(
     half_force_cv=0.06,

@@ -205,7 +205,7 @@ def test_default_path_follows_the_environment(
 def test_cli_import_sessions_tag(
     tmp_path: Path, run_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from stridekit import cli_library
+    from stridekit.cli import library as cli_library
 
     # the console was sized at import (80 columns when not on a terminal, as in CI)
     monkeypatch.setattr(cli_library.console, "width", 200)

@@ -12,9 +12,9 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from stridekit.cli.sim import params_from_options, register
 from stridekit.session import read_sessions
 from stridekit.sim import conditions as C
-from stridekit.sim.cli_sim import params_from_options, register
 from stridekit.sim.corpus import CorpusSpec, draw_runners, generate_corpus
 from stridekit.sim.gait import RunnerParams
 from stridekit.sim.plan import session_params, session_plan, weekly_load, write_plan

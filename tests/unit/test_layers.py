@@ -20,7 +20,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("sync",),
     ("sim", "eval", "report", "batch", "serve", "serve_tls"),
     ("bench", "budget", "demo"),
-    ("cli", "cli_*", "__main__", "web"),
+    ("cli", "__main__", "web"),
 ]
 
 
@@ -95,4 +95,4 @@ def test_firmware_imports_nothing_from_the_host() -> None:
 
 def test_the_checker_sees_a_violation() -> None:
     assert _rank("transport.ble") < _rank("sim.rig")
-    assert _rank("cli_real") > _rank("eval.real")
+    assert _rank("cli.real") > _rank("eval.real")

@@ -91,7 +91,7 @@ def test_garbage_file_gives_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_sim_and_replay_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from stridekit import cli
+    from stridekit.cli import main as cli
 
     monkeypatch.setattr(cli.console, "width", 200)
     out = tmp_path / "r.strd"

@@ -27,7 +27,7 @@ from stridekit.sim.record import header_for
 _HERE = Path(__file__).resolve().parent
 
 
-# `stride sim --realistic` (sim/cli_sim.py) plus the ADC noise of tests/golden's
+# `stride sim --realistic` (cli/sim.py) plus the ADC noise of tests/golden's
 # realistic case: with it no sample meets the swing pass's old fixed 7-count bound
 REALISTIC_SENSOR: dict[str, float] = dict(
     half_force_cv=0.06, hysteresis=0.10, creep=0.03, drift=0.02, preload_n=2.0, noise_counts=3.0

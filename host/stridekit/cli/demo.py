@@ -40,7 +40,7 @@ def register(app: typer.Typer) -> None:
         ] = "ble",
     ) -> None:
         """Two virtual pods record a run, the host syncs and stores it, and writes the report."""
-        from stridekit.cli_library import check_library_path
+        from stridekit.cli.library import check_library_path
         from stridekit.demo import RUNNERS, TRANSPORTS, run_demo
         from stridekit.paths import check_out_dir
 

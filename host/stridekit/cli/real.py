@@ -1,6 +1,6 @@
-"""`stride import`, `stride export` and the real-data evaluation, mounted by cli.py.
+"""`stride import`, `stride export` and the real-data evaluation, mounted by cli/main.py.
 
-cli.py calls `register(app)`; `stride eval --real PATH` calls `run_eval_real`.
+cli/main.py calls `register(app)`; `stride eval --real PATH` calls `run_eval_real`.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def import_(
     from stridekit.importers import FORMATS, import_to
 
     if format is None:
-        from stridekit.cli_library import import_sessions
+        from stridekit.cli.library import import_sessions
 
         raise typer.Exit(import_sessions(paths, library))
     if format not in FORMATS:
@@ -195,7 +195,7 @@ def run_eval_real(
     0, or 1 when `strict` and a measurable goal is missed; 2 when PATH is not a folder
     or holds none of the datasets (a wrong path must not pass as "no goal missed").
     """
-    from stridekit.cli_findings import _progress
+    from stridekit.cli.findings import _progress
     from stridekit.eval.real import collect
     from stridekit.eval.real_tables import print_report
     from stridekit.importers import FORMATS

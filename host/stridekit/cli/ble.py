@@ -25,7 +25,7 @@ from bleak.uuids import normalize_uuid_16
 from rich.console import Console
 from rich.table import Table
 
-from stridekit.cli_library import LibraryOption, open_library
+from stridekit.cli.library import LibraryOption, open_library
 from stridekit.errors import StrideError
 
 if TYPE_CHECKING:
@@ -390,7 +390,7 @@ def register(app: typer.Typer) -> None:
         holds over the USB console with --port.
         """
         if port:
-            from stridekit.cli_sync_serial import run_serial_sync
+            from stridekit.cli.sync_serial import run_serial_sync
 
             lib = open_library(library)
             try:
@@ -412,7 +412,7 @@ def register(app: typer.Typer) -> None:
             return
         from rich.progress import TaskID
 
-        from stridekit.cli_sync_serial import transfer_bar
+        from stridekit.cli.sync_serial import transfer_bar
         from stridekit.sim.rig import open_stack
         from stridekit.sync import Destination, SyncStats, sync_pods
 

@@ -1,6 +1,6 @@
 """Device commands for `stride`: console, deploy and the virtual pod.
 
-cli.py mounts them with `register(app)`:
+cli/main.py mounts them with `register(app)`:
 
 * `stride console PORT` - talk to a pod's serial console (real or virtual);
 * `stride deploy PORT [--dry-run]` - build the firmware with mpy-cross for the

@@ -1,7 +1,7 @@
 """`stride sessions`, `stride tag`, `stride runners` and the library side of `stride import`.
 
-cli.py calls `register(app)`. `stride import FILE...` without --format lands here
-through `import_sessions` (cli_real.py keeps the dataset importers behind --format).
+cli/main.py calls `register(app)`. `stride import FILE...` without --format lands here
+through `import_sessions` (cli/real.py keeps the dataset importers behind --format).
 """
 
 from __future__ import annotations

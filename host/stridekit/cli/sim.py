@@ -1,6 +1,6 @@
 """`stride corpus` and `stride plan`, and the options of `stride sim`, for the stride command.
 
-cli.py wires this in with `cli_sim.register(app)`; `stride sim` builds its
+cli/main.py wires this in with `sim.register(app)`; `stride sim` builds its
 RunnerParams with `params_from_options(...)` (the option list is in its docstring).
 """
 

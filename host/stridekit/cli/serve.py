@@ -1,4 +1,4 @@
-"""`stride serve`, mounted by cli.py: the phone web app and session uploads (stridekit.serve)."""
+"""`stride serve`, mounted by cli/main.py: the phone web app and session uploads (stridekit.serve)."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 
 from stridefw import records as R
-from stridekit.cli_errors import StrideGroup, err_console, fail
+from stridekit.cli.errors import StrideGroup, err_console, fail
 from stridekit.errors import StrideError
 from stridekit.tables import add_number, add_text, compact_table, print_legend, print_table
 
@@ -21,25 +21,10 @@ console = Console()
 
 
 def _register_plugins() -> None:
-    from stridekit import (
-        cli_ble,
-        cli_demo,
-        cli_device,
-        cli_library,
-        cli_real,
-        cli_report,
-        cli_serve,
-    )
-    from stridekit.sim import cli_sim
+    from stridekit.cli import ble, demo, device, library, real, report, serve, sim
 
-    cli_sim.register(app)
-    cli_real.register(app)
-    cli_device.register(app)
-    cli_demo.register(app)
-    cli_serve.register(app)
-    cli_library.register(app)
-    cli_report.register(app)
-    cli_ble.register(app)
+    for group in (sim, real, device, demo, serve, library, report, ble):
+        group.register(app)
 
 
 _register_plugins()
@@ -100,8 +85,8 @@ def sim(
     imu_dropout_rate: Annotated[float, typer.Option(help="IMU dropouts per hour.")] = 0.0,
 ) -> None:
     """Simulate a run and record it as the two pods would (raw samples + their step records)."""
+    from stridekit.cli.sim import params_from_options
     from stridekit.paths import check_out_file
-    from stridekit.sim.cli_sim import params_from_options
     from stridekit.sim.gait import simulate
     from stridekit.sim.record import write_run
 
@@ -161,7 +146,7 @@ def replay(
     from stridekit.session import read_sessions
 
     if all_:
-        from stridekit.cli_library import replay_all
+        from stridekit.cli.library import replay_all
 
         raise typer.Exit(replay_all(library, workers, dask))
     if file is None:
@@ -356,15 +341,15 @@ def eval_cmd(
     if json_out is not None:
         check_out_file(json_out, "--json")
     if stride_length is not None:
-        from stridekit.cli_stride import run_eval_stride_length
+        from stridekit.cli.stride import run_eval_stride_length
 
         raise typer.Exit(run_eval_stride_length(stride_length, console))
     if findings:
-        from stridekit.cli_findings import run_eval_findings
+        from stridekit.cli.findings import run_eval_findings
 
         raise typer.Exit(run_eval_findings(corpus, real, workers, write_baseline, console))
     if real is not None:
-        from stridekit.cli_real import run_eval_real
+        from stridekit.cli.real import run_eval_real
 
         raise typer.Exit(run_eval_real(real, workers=workers, strict=strict))
     if corpus is None:
