@@ -19,6 +19,7 @@ from bumble.pairing import PairingConfig, PairingDelegate
 
 from stridefw import syncproto as P
 from stridekit.sim.pod import BlePods
+from stridekit.sim.podtime import PodTime
 from stridekit.sim.shims import bluetooth as bt
 from tests.ble.central import Control, central, char, connect
 from tests.conftest import sim
@@ -175,17 +176,26 @@ async def _try(coro: Any) -> int:
     return 0
 
 
+async def _advance(pods: BlePods, pod_time: PodTime, seconds: float) -> None:
+    """Let `seconds` of pod time pass, BLE running, then freeze it again."""
+    pod_time.set_mode("fast")
+    await pods.run_for(seconds)
+    pod_time.set_mode("frozen")
+
+
 def test_an_unbonded_central_gets_0_bytes_of_the_stride_service_a_bonded_one_everything() -> None:
     run = sim(duration_s=30.0, speed_m_s=3.0, cadence_spm=170.0)
 
     async def main() -> dict[str, Any]:
         link = LocalLink()
-        async with BlePods(link, [run.feet[0]]) as pods:
+        # pod time frozen while the centrals connect (the firmware still answers), so a
+        # slow machine cannot run the simulated run out before LIVE is on
+        async with BlePods(link, [run.feet[0]]) as pods, PodTime(pods, "frozen") as pod_time:
             app = pods[0].app
             ble = app.ble
             assert ble is not None
             sid = app.rec_start()
-            await pods.run_for(4.0)
+            await _advance(pods, pod_time, 4.0)
             # the bonded host: a transfer and LIVE running while the stranger tries
             friend = await central(link, "C0:00:00:00:00:01")
             fconn, fpeer = await connect(friend, pods.addresses[0])
@@ -223,12 +233,13 @@ def test_an_unbonded_central_gets_0_bytes_of_the_stride_service_a_bonded_one_eve
             await asyncio.sleep(0.05)
             shim_refused = pods.bles[0].refused_access - shim_refused
             recording = app.recording  # the stranger's REC 0 did not stop it
+            await _advance(pods, pod_time, 2.0)  # simulated steps while LIVE is on
             _op, _rid, st_list, _p = await ctl.request(P.OP_LIST)
             live_chunks = len(ctl.chunks)
             assert (await ctl.request(P.OP_LIVE, 0))[2] == P.ST_OK
             await asyncio.sleep(0.05)
             got = await ctl.read_session(sid)
-            await pods.run_for(3.0)
+            await _advance(pods, pod_time, 3.0)
             status_after = bytes(await char(fpeer, P.STATUS_UUID).read_value())
             app.rec_stop()
             await asyncio.sleep(0.05)
