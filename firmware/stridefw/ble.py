@@ -84,6 +84,7 @@ _BUSY_QUEUE = const(16)  # refused requests awaiting their BUSY answer, per conn
 _NOTIFY_PER_TURN = const(4)
 _BATCH = const(1024)  # bytes read from flash per file open
 _LIVE_BYTES = const(2048)
+_LIVE_OFF_MASK = const(0x3FFFFFFF)  # the live stream's offset wraps as a small int
 _SECRETS_PATH = "/ble.sec"
 _MANUFACTURER = "StrideKit"
 _MODEL = "StrideKit pod"
@@ -185,10 +186,16 @@ class BleServer:
         self._rsc_due = False
         self._batt_pct = -1
         self._live = bytearray(_LIVE_BYTES)
-        self._live_len = 0
+        self._live_len = 0  # live bytes waiting are _live[_live_head:_live_len]
+        self._live_head = 0
         self._live_seq = 0
         self._live_off = 0
         self._live_frame = bytearray(P.DATA_HEADER + P.data_capacity(P.ATT_MTU_MIN))
+        # one view per chunk length, made once: slicing a memoryview per notification
+        # would allocate on every chunk
+        fmv = memoryview(self._live_frame)
+        cap = len(self._live_frame) - P.DATA_HEADER
+        self._live_views = [fmv[: P.DATA_HEADER + k] for k in range(cap + 1)]
         self._enc = records.Encoder()
         self.rsc = rsc.Rsc(app.stride_mm())
         self._bonded_only = ()  # value handles only a bonded link may read or write
@@ -476,8 +483,13 @@ class BleServer:
     # ------------------------------------------------------------ App hooks
     def on_step(self, step):
         """A Step payload from the kernel: new RSC values, notified on a later poll."""
-        stance = struct.unpack_from("<I", step, 8)[0]
-        swing = struct.unpack_from("<I", step, 12)[0]
+        # byte reads: unpack_from would allocate a tuple per step
+        stance = records.u16_at(step, records.STEP_STANCE_US) | (
+            records.u16_at(step, records.STEP_STANCE_US + 2) << 16
+        )
+        swing = records.u16_at(step, records.STEP_SWING_US) | (
+            records.u16_at(step, records.STEP_SWING_US + 2) << 16
+        )
         if self.rsc.step(stance, swing):
             self._rsc_due = True
 
@@ -487,6 +499,8 @@ class BleServer:
             return
         # COBS overhead and the delimiters (a leading 0x00 only at the buffer start)
         need = len(payload) + records.FRAME_OVERHEAD + len(payload) // 254 + 4
+        if self._live_len + need > _LIVE_BYTES and self._live_head:
+            self._live_compact()
         if self._live_len + need > _LIVE_BYTES:
             self.live_dropped += 1
             return
@@ -793,15 +807,32 @@ class BleServer:
             did = True
         return did
 
+    def _live_compact(self):
+        # move the waiting bytes to the front (rare: only when the end is full)
+        live = self._live
+        h = self._live_head
+        n = self._live_len - h
+        for i in range(n):
+            live[i] = live[h + i]
+        self._live_head = 0
+        self._live_len = n
+
     def _pump_live(self):
+        # one chunk of the live stream to every connection with LIVE on; allocates
+        # nothing (preallocated views, byte copies, a small-int offset)
         fr = self._live_frame
-        cap = len(fr) - P.DATA_HEADER
-        n = self._live_len if self._live_len < cap else cap
-        P.pack_data_header(fr, P.LIVE_SESSION, self._live_off & 0xFFFFFFFF)
-        fr[P.DATA_HEADER : P.DATA_HEADER + n] = self._live[:n]
-        mv = memoryview(fr)[: P.DATA_HEADER + n]
-        for conn, c in self.conns.items():
-            if not c[3]:
+        live = self._live
+        h = self._live_head
+        avail = self._live_len - h
+        cap = len(self._live_views) - 1
+        n = avail if avail < cap else cap
+        P.pack_data_header(fr, P.LIVE_SESSION, self._live_off)
+        o = P.DATA_HEADER
+        for i in range(n):
+            fr[o + i] = live[h + i]
+        mv = self._live_views[n]
+        for conn in self.conns:
+            if not self.conns[conn][3]:
                 continue
             try:
                 self.ble.gatts_notify(conn, self.h_data, mv)
@@ -809,7 +840,11 @@ class BleServer:
                 if e.args and e.args[0] == _ENOMEM:
                     self.enomem += 1
                     return False  # same bytes next turn
-        self._live[: self._live_len - n] = self._live[n : self._live_len]
-        self._live_len -= n
-        self._live_off += n
+        h += n
+        if h >= self._live_len:
+            self._live_head = 0
+            self._live_len = 0
+        else:
+            self._live_head = h
+        self._live_off = (self._live_off + n) & _LIVE_OFF_MASK
         return True

@@ -133,11 +133,16 @@ class Encoder:
         raw = self._raw
         raw[0] = rtype
         raw[1] = version if version else VERSIONS.get(rtype, 1)
-        struct.pack_into("<I", raw, 2, seq & 0xFFFFFFFF)
+        # seq byte by byte: `seq & 0xFFFFFFFF` is a big-int operation (it allocates)
+        # on a 32-bit port, whose small ints end at 2**30
+        raw[2] = seq & 0xFF
+        raw[3] = (seq >> 8) & 0xFF
+        raw[4] = (seq >> 16) & 0xFF
+        raw[5] = (seq >> 24) & 0xFF
         raw[6 : 6 + plen] = payload[:plen] if plen != len(payload) else payload
         n = 6 + plen
-        crc = binascii.crc32(self._mv[:n]) & 0xFFFFFFFF
-        struct.pack_into("<I", raw, n, crc)
+        # crc32 is unsigned on both interpreters; no mask (another big-int operation)
+        struct.pack_into("<I", raw, n, binascii.crc32(self._mv[:n]))
         if off == 0 or out[off - 1] != 0:
             out[off] = 0
             off += 1

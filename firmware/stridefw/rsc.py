@@ -67,6 +67,8 @@ class Rsc:
 
     def __init__(self, stride_mm=0):
         self.buf = bytearray(MEASUREMENT_LEN)
+        self._mv = memoryview(self.buf)  # made once: measurement() allocates nothing
+        self._mv4 = self._mv[:4]
         self.cycles_ms = [0] * _N_STRIDES  # ring of the last stride times
         self.stride_cal_mm = 0
         self.calibrate(stride_mm)
@@ -138,7 +140,7 @@ class Rsc:
         cad = self.cadence_spm
         if not self.stride_cal_mm:
             struct.pack_into("<BHB", self.buf, 0, flags, 0, cad if cad < 0xFF else 0xFF)
-            return memoryview(self.buf)[:4]
+            return self._mv4
         speed = self.speed_mm_s * 256 // 1000
         struct.pack_into(
             "<BHBHI",
@@ -148,9 +150,9 @@ class Rsc:
             speed if speed < 0xFFFF else 0xFFFF,
             cad if cad < 0xFF else 0xFF,
             self.stride_cm if self.stride_cm < 0xFFFF else 0xFFFF,
-            (self.distance_mm // 100) & 0xFFFFFFFF,
+            self.distance_mm // 100,  # u32 of 0.1 m: 429,000 km before it could wrap
         )
-        return memoryview(self.buf)
+        return self._mv
 
 
 def feature(r=None):

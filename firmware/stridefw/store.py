@@ -96,6 +96,7 @@ class SessionStore:
         self.step_floor = step_floor
         self._enc = records.Encoder()
         self._wbuf = bytearray(wbuf_bytes)
+        self._wmv = memoryview(self._wbuf)  # made once: one view slice per spill
         self._wlen = 0
         self._block = SampleBlockEncoder(1, 10000)  # replaced by begin()
         self._f = None
@@ -365,7 +366,7 @@ class SessionStore:
     def _close_block(self):
         blk = self._block
         if blk.n:
-            self._frame(records.REC_SAMPLE_BLOCK, blk.buf, blk.len, SAMPLE_BLOCK_VERSION)
+            self._frame(records.REC_SAMPLE_BLOCK, blk.mv[: blk.len], blk.len, SAMPLE_BLOCK_VERSION)
             blk.n = 0
 
     def _frame(self, rtype, payload, plen, version=0):
@@ -403,7 +404,7 @@ class SessionStore:
             self._in_buf = 0
             return
         try:
-            w = f.write(memoryview(self._wbuf)[:n])
+            w = f.write(self._wmv[:n])
             if w is not None and w != n:
                 raise OSError(_ENOSPC)
         except OSError:
