@@ -412,7 +412,7 @@ def register(app: typer.Typer) -> None:
             return
         from rich.progress import TaskID
 
-        from stridekit.cli.sync_serial import transfer_bar
+        from stridekit.progress import transfer_bar
         from stridekit.sim.rig import open_stack
         from stridekit.sync import Destination, SyncStats, sync_pods
 

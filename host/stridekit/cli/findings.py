@@ -5,23 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from stridekit.errors import StrideError
 from stridekit.eval import findings as F
+from stridekit.progress import count_bar
 from stridekit.tables import print_in_parts
-
-
-def _progress(console: Console) -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    )
 
 
 def _goal(r: F.Rate, goal: float, upper: bool) -> str:
@@ -190,7 +179,7 @@ def run_eval_findings(
         return 2
     try:
         if real is not None:
-            with _progress(console) as bar:
+            with count_bar(console) as bar:
                 task = bar.add_task("healthy walks", total=None)
                 res = F.real_findings(
                     real, workers, lambda i, n: bar.update(task, completed=i, total=n)
@@ -201,7 +190,7 @@ def run_eval_findings(
                 console.print(f"wrote {F.B.BASELINE_FILE}")
             print_real(res, console)
         if corpus is not None:
-            with _progress(console) as bar:
+            with count_bar(console) as bar:
                 task = bar.add_task("simulated runners", total=None)
                 cres = F.corpus_findings(
                     corpus, workers, lambda i, n: bar.update(task, completed=i, total=n)

@@ -195,17 +195,17 @@ def run_eval_real(
     0, or 1 when `strict` and a measurable goal is missed; 2 when PATH is not a folder
     or holds none of the datasets (a wrong path must not pass as "no goal missed").
     """
-    from stridekit.cli.findings import _progress
     from stridekit.eval.real import collect
     from stridekit.eval.real_tables import print_report
     from stridekit.importers import FORMATS
+    from stridekit.progress import count_bar
 
     out = out or console
     if not real.is_dir():
         err_console.print(f"[red]error:[/] {real}: not a folder")
         return 2
     try:
-        with _progress(err_console) as bar:
+        with count_bar(err_console) as bar:
             task = bar.add_task("records", total=None)
 
             def step(done: int, total: int) -> None:

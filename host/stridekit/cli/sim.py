@@ -13,9 +13,9 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from stridekit.paths import check_out_dir
+from stridekit.progress import count_bar
 from stridekit.sim import conditions as C
 from stridekit.sim import sensor as S
 from stridekit.sim.gait import RunnerParams, check_params
@@ -156,14 +156,8 @@ def corpus(
     )
     if findings:
         spec = replace(spec, **FINDINGS_MIX)  # type: ignore[arg-type]
-    with Progress(
-        TextColumn("simulating runners"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-    ) as bar:
-        task = bar.add_task("corpus", total=n)
+    with count_bar(console, transient=False) as bar:
+        task = bar.add_task("simulating runners", total=n)
 
         def tick(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
@@ -244,14 +238,8 @@ def plan(
 
     runner = RunnerParams(speed_m_s=speed, seed=seed)
     n_workers = workers or min(len(sp), os.cpu_count() or 1) or 1
-    with Progress(
-        TextColumn("simulating sessions"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-    ) as bar:
-        task = bar.add_task("plan", total=len(sp))
+    with count_bar(console, transient=False) as bar:
+        task = bar.add_task("simulating sessions", total=len(sp))
 
         def tick(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)

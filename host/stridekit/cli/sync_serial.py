@@ -7,30 +7,15 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    Progress,
     TaskID,
-    TextColumn,
-    TransferSpeedColumn,
 )
 
 from stridekit.errors import StrideError
 from stridekit.library import Library
+from stridekit.progress import transfer_bar
 from stridekit.sync import Destination, SyncStats, sync_serial
 from stridekit.transport import console_port
 from stridekit.transport.serial import PodConsole
-
-
-def transfer_bar(console: Console) -> Progress:
-    """The progress bar of a sync (bytes, speed), one task per pod, for BLE and serial."""
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        DownloadColumn(),
-        TransferSpeedColumn(),
-        console=console,
-    )
 
 
 def run_serial_sync(

@@ -38,13 +38,13 @@ from typing import Any
 
 import numpy as np
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from stridefw import balance as fw_balance
 from stridefw import config as fw_config
 from stridefw import records as R
 from stridekit.eval.matching import score
+from stridekit.progress import count_bar
 from stridekit.replay import replay
 from stridekit.session import read_sessions, unwrap_u32
 
@@ -246,15 +246,8 @@ def evaluate_corpus(
     runners: list[dict[str, Any]] = meta["runners"]
     workers = workers or min(2, len(runners))
     results: list[RunnerResult] = []
-    with Progress(
-        TextColumn("replaying"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as prog:
-        task = prog.add_task("eval", total=len(runners))
+    with count_bar(console) as prog:
+        task = prog.add_task("replaying", total=len(runners))
         if workers > 1:
             with ProcessPoolExecutor(workers) as pool:
                 for r in pool.map(
