@@ -10,6 +10,7 @@ with `EV ` are live events, collected in `events`.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
@@ -113,11 +114,9 @@ class PodConsole:
 
     def get(self, session: int, offset: int = 0) -> bytes:
         """Bytes [offset, end) of a session file (framed records)."""
-        n = self._get_reply(session, offset)
-        data = self.ser.read(n)
-        if len(data) != n:
-            raise ConsoleTimeout(f"{self.port}: got {len(data)} of {n} bytes of session {session}")
-        return data
+        buf = io.BytesIO()
+        self.get_into(session, offset, buf)
+        return buf.getvalue()
 
     def get_into(
         self,
