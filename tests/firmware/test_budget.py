@@ -23,9 +23,7 @@ KIB = 1024
 
 
 @pytest.fixture(scope="module")
-def stage() -> Iterator[Path]:
-    if not H.unix32_path().exists():
-        pytest.skip(f"{H.unix32_path()} absent: the heap budget needs ../shared/tools")
+def stage(unix32_available: None) -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="stride-budget-test-") as tmp:
         H.stage_x86(Path(tmp))
         yield Path(tmp)

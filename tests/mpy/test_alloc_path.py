@@ -10,20 +10,12 @@ from __future__ import annotations
 
 import pytest
 
-from stridekit.bench import unix32
 from stridekit.bench.alloc_path import measure
-from tests.conftest import IN_CI
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("unix32_available")]
 
 
 def test_per_sample_parts_allocate_nothing_and_the_path_stays_small() -> None:
-    exe = unix32.exe_path()
-    if not exe.is_file():
-        msg = f"{exe} is missing (../shared/tools/micropython-unix32)"
-        if IN_CI:
-            pytest.fail(f"{msg}, but CI must have it")
-        pytest.skip(msg)
     r = measure()
     assert r.steps > 20 and r.samples == 3000
     for part in ("kernel.push", "ble.poll", "ble.on_step", "rsc.measurement", "console.poll"):

@@ -13,18 +13,9 @@ import pytest
 from stridekit import mpy
 from stridekit.bench import unix32
 from stridekit.replay import KernelOutput, kernel_for, run_kernel
-from tests.conftest import IN_CI
 from tests.golden.cases import CASES, REALISTIC, FootInput
 
-
-@pytest.fixture(scope="module", autouse=True)
-def _unix32_present() -> None:
-    exe = unix32.exe_path()
-    if not exe.is_file():
-        msg = f"{exe} is missing: the viper twins need the 32-bit x86 MicroPython (../shared/tools)"
-        if IN_CI:
-            pytest.fail(f"{msg}, but CI must have it")
-        pytest.skip(msg)
+pytestmark = pytest.mark.usefixtures("unix32_available")  # the viper twins need it
 
 
 def _feet(name: str) -> list[FootInput]:

@@ -16,6 +16,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from stridekit.bench import unix32
 from stridekit.budget.phases import SCRIPT
 from stridekit.errors import StrideError
 
@@ -24,13 +25,6 @@ PHASES = ("boot", "idle_advertising", "recording", "ble_syncing", "console_busy"
 
 class BudgetError(StrideError, RuntimeError):
     """The measurement could not run (tool missing, build failed, script failed)."""
-
-
-def unix32_path() -> Path:
-    """../shared/tools/micropython-unix32 beside the checkout (CI has it)."""
-    from stridekit.budget.plan import firmware_root
-
-    return firmware_root().parent.parent / "shared" / "tools" / "micropython-unix32"
 
 
 @dataclass
@@ -84,7 +78,7 @@ def run_phases(
     romfs: bytes | None = None,
 ) -> HeapRun:
     """Run the phase script once in a heap of heap_kib KiB (modules from a ROMFS image if given)."""
-    exe = unix32_path()
+    exe = unix32.exe_path()
     if not exe.exists():
         raise BudgetError(f"{exe} not found (../shared/tools is needed to measure the heap)")
     with tempfile.TemporaryDirectory(prefix="stride-heap-") as scratch:
