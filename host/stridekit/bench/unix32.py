@@ -37,7 +37,7 @@ class Unix32Unavailable(StrideError, RuntimeError):
 
 def exe_path() -> Path:
     """../shared/tools/micropython-unix32 beside the checkout (CI has it)."""
-    return mpy.firmware_dir().parent.parent / "shared" / "tools" / "micropython-unix32"
+    return mpy.unix32_path()
 
 
 def run(

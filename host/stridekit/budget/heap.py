@@ -16,7 +16,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from stridekit.bench import unix32
+from stridekit import mpy
 from stridekit.budget.phases import SCRIPT
 from stridekit.errors import StrideError
 
@@ -78,7 +78,7 @@ def run_phases(
     romfs: bytes | None = None,
 ) -> HeapRun:
     """Run the phase script once in a heap of heap_kib KiB (modules from a ROMFS image if given)."""
-    exe = unix32.exe_path()
+    exe = mpy.unix32_path()
     if not exe.exists():
         raise BudgetError(f"{exe} not found (../shared/tools is needed to measure the heap)")
     with tempfile.TemporaryDirectory(prefix="stride-heap-") as scratch:

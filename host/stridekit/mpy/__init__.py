@@ -38,6 +38,12 @@ def firmware_dir() -> Path:
     return Path(stridefw.__file__).resolve().parent.parent
 
 
+def unix32_path() -> Path:
+    """../shared/tools/micropython-unix32 beside the checkout (CI has it): the 32-bit
+    MicroPython the viper twins, the allocation path and the heap budget run in."""
+    return firmware_dir().parent.parent / "shared" / "tools" / "micropython-unix32"
+
+
 def find_interpreter() -> tuple[str, Path]:
     """(node executable, micropython.mjs path); raises MicroPythonUnavailable."""
     node = shutil.which("node")
