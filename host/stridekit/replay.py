@@ -7,7 +7,6 @@ records bit for bit, and the benchmarks time it.
 
 from __future__ import annotations
 
-import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -89,45 +88,61 @@ def check_samples(cells: np.ndarray, imu: np.ndarray | None = None) -> None:
         raise BadSessionFile("IMU values outside int16")
 
 
+# Samples the kernel is fed per window: each window's rows become Python lists
+# (~0.2 kB a sample) and are dropped before the next, so memory does not grow with
+# the run. Any size gives the same records (one kernel runs on across windows).
+WINDOW_SAMPLES = 4096
+
+
 def run_kernel(
     k: fw_kernel.StepKernel,
     t_us: np.ndarray,
     cells: np.ndarray,
     imu: np.ndarray | None,
     imu_present: np.ndarray | None = None,
+    out: KernelOutput | None = None,
+    first_index: int = 0,
 ) -> KernelOutput:
     """Push every sample; t_us are session microseconds (only differences matter).
 
+    out and first_index continue an earlier call's output with later samples of the
+    same run (stream_replay feeds a session window by window); the sample indices in
+    step_at and flag_at then count from the run's first sample.
     BadSessionFile if a cell is outside 0..ADC_MAX or an IMU value outside int16.
     """
     check_samples(cells, imu)
-    out = KernelOutput()
-    n_cells = cells.shape[1]
-    cbuf = array.array("H", bytes(2 * n_cells))
-    ibuf = array.array("h", bytes(12))
-    ticks = (t_us.astype(np.int64) & _TICK_MASK).tolist()
-    cell_rows = cells.tolist()
-    imu_rows = imu.tolist() if imu is not None else None
-    present = imu_present.tolist() if imu_present is not None else None
+    if out is None:
+        out = KernelOutput()
     push = k.push
-    for i, tick in enumerate(ticks):
-        row = cell_rows[i]
-        for c in range(n_cells):
-            cbuf[c] = row[c]
-        m = None
-        if imu_rows is not None and (present is None or present[i]):
-            r = imu_rows[i]
-            for c in range(6):
-                ibuf[c] = r[c]
-            m = ibuf
-        ev = push(tick, cbuf, m)
-        if ev:
-            if ev & fw_kernel.EV_STEP:
-                out.step_payloads.append(bytes(k.step))
-                out.step_at.append(i)
-            if ev & fw_kernel.EV_FLAG:
-                out.flag_payloads.append(bytes(k.flag))
-                out.flag_at.append(i)
+    ev_step = fw_kernel.EV_STEP
+    ev_flag = fw_kernel.EV_FLAG
+    n = len(t_us)
+    for a in range(0, n, WINDOW_SAMPLES):
+        b = min(n, a + WINDOW_SAMPLES)
+        # the kernel only indexes the cells and IMU values of the sample it is given
+        # and keeps none of them, so each row's list is passed as it is: no copy
+        ticks = (t_us[a:b].astype(np.int64) & _TICK_MASK).tolist()
+        rows = cells[a:b].tolist()
+        if imu is None:
+            imu_rows: list[list[int] | None] = [None] * (b - a)
+        elif imu_present is None:
+            imu_rows = imu[a:b].tolist()
+        else:
+            imu_rows = [
+                r if p else None
+                for r, p in zip(imu[a:b].tolist(), imu_present[a:b].tolist(), strict=True)
+            ]
+        i = first_index + a
+        for tick, row, m in zip(ticks, rows, imu_rows, strict=True):
+            ev = push(tick, row, m)
+            if ev:
+                if ev & ev_step:
+                    out.step_payloads.append(bytes(k.step))
+                    out.step_at.append(i)
+                if ev & ev_flag:
+                    out.flag_payloads.append(bytes(k.flag))
+                    out.flag_at.append(i)
+            i += 1
     out.gaps, out.bad_ticks, out.rejected = k.gaps, k.bad_ticks, k.rejected
     return out
 
