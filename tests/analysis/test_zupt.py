@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from stridekit.analysis import zupt
+from stridekit.eval import strides as S
 
 G = 9.80665
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
@@ -106,3 +107,49 @@ def test_real_walks_distance_against_their_courses() -> None:
     assert ip.n == 38
     # the course is 20 m; the feet's path around the turn adds to it (eval/strides.py)
     assert 0.0 <= ip.err[0] <= 8.0
+
+
+def _ref(s_id: int, t0: float, t1: float, length: float) -> S.RefStride:
+    return S.RefStride(s_id, "left", t0, t1, length)
+
+
+def _strides(spans: list[tuple[float, float, float]]) -> zupt.Strides:
+    a = np.array(spans, float).reshape(-1, 3)
+    z = np.zeros(len(a))
+    return zupt.Strides(z.astype(np.int64), z.astype(np.int64), a[:, 0], a[:, 1], a[:, 2], z, z)
+
+
+def test_stride_matching_reports_merged_and_split_strides() -> None:
+    refs = [_ref(0, 0.0, 1.0, 1.4), _ref(1, 1.0, 2.0, 1.4), _ref(2, 2.0, 3.0, 1.4)]
+    # stride 0 found; 1 and 2 merged over a missed still moment; a split piece of 0
+    imu = _strides([(0.2, 0.8, 1.47), (1.2, 2.8, 2.8), (0.05, 0.15, 0.1)])
+    got, extra = S.match_strides(refs, imu, "m")
+    assert [g.ref.s_id for g in got] == [0, 1, 2]
+    assert got[0].length_m == 1.47 and got[0].err_pct == pytest.approx(5.0)
+    assert got[1].length_m is None and got[2].length_m is None
+    assert extra == 2  # the merged stride and the split piece
+
+
+@pytest.mark.skipif(
+    not (DATA / "gaitmap-example").is_dir(), reason="../shared/data is absent (CI has it)"
+)
+def test_per_stride_against_motion_capture() -> None:
+    """Every reference stride matched or reported; the per-stride |error| median within 5 %.
+
+    A broken integration (a lost axis, gravity left in, no dedrifting) gives errors
+    of tens of per cent and fails here.
+    """
+    refs = S.mocap_strides()
+    assert len(refs) == 57 and {r.foot for r in refs} == {"left", "right"}
+    ps = S.per_stride(DATA)
+    for m in ("gyro norm", "stance"):
+        mine = [x for x in ps.matches if x.method == m]
+        assert sorted(x.ref.s_id for x in mine) == [r.s_id for r in refs]
+    summ = {(x.method, x.foot): x for x in S.summarise_strides(ps)}
+    for m in ("gyro norm", "stance"):
+        both = summ[(m, "both")]
+        assert both.n_ref == 57 and both.n_matched >= 50
+        assert summ[(m, "left")].n_ref + summ[(m, "right")].n_ref == 57
+        med, lo, hi = both.abs_err
+        assert lo <= med <= hi and med <= S.GOAL_STRIDE_PCT
+        assert both.goal == "met"

@@ -12,18 +12,26 @@ References in ../shared/data (read their SOURCE.md):
   NilsPod at 204.8 Hz. imu_sample_ic_stride (4 x 10 m) is listed but not scored:
   its sensor never holds still in stance (least mean |gyro| per stance
   30-70 deg/s), so no zero-velocity method applies.
-No staged file has a length per stride (gaitmap's motion-capture stride lengths
-are in the full SensorPositionComparison set, not in the example), so the
-per-stride error cannot be measured here; a walk's mean stride length has the
-same relative error as its distance.
-Nothing in analysis.zupt was fitted on these files.
+
+Per stride, one reference: gaitmap_mocap_strides.csv, next to this file, has the
+motion-capture stride length of each of imu_sample's 57 strides (heel marker,
+mid-stance to mid-stance), derived by tools/gaitmap_stride_lengths.py from
+gaitmap's own example_data (MIT; provenance, sha256 and licence in its header).
+It is the one reference here that does not come from ../shared/data or the
+simulator: the exception issue 19 invites ("any other real reference you can
+find"), as ../shared/data has event times but no stride lengths.
+Nothing in analysis.zupt was fitted on these files: its still-moment detector
+uses gaitmap's published NormZuptDetector defaults (0.15 s windows, mean
+|gyro| <= 15 deg/s).
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import math
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -208,3 +216,162 @@ def fmt_ci(v: tuple[float, float, float]) -> str:
     if math.isnan(m):
         return "-"
     return f"{m:+.1f} % [{lo:+.1f}, {hi:+.1f}]"
+
+
+MOCAP_STRIDES = "gaitmap_mocap_strides.csv"
+GAITMAP_RATE_HZ = 204.8
+# an IMU stride belongs to the reference stride that holds this share of its time
+MATCH_SHARE = 0.75
+
+
+@dataclass
+class RefStride:
+    """One motion-capture stride: mid-stance to mid-stance, in IMU seconds."""
+
+    s_id: int
+    foot: str
+    t_start_s: float
+    t_end_s: float
+    length_m: float
+
+
+def mocap_strides() -> list[RefStride]:
+    """The vendored per-stride reference of gaitmap's imu_sample (see its header)."""
+    text = resources.files("stridekit.eval").joinpath(MOCAP_STRIDES).read_text()
+    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+    return [
+        RefStride(
+            int(r["s_id"]),
+            r["foot"],
+            int(r["start"]) / GAITMAP_RATE_HZ,
+            int(r["end"]) / GAITMAP_RATE_HZ,
+            float(r["stride_length_m"]),
+        )
+        for r in rows
+    ]
+
+
+@dataclass
+class StrideMatch:
+    """A reference stride and the IMU stride matched to it (None: unmatched)."""
+
+    ref: RefStride
+    method: str
+    length_m: float | None
+
+    @property
+    def err_pct(self) -> float:
+        if self.length_m is None:
+            return float("nan")
+        return 100.0 * (self.length_m - self.ref.length_m) / self.ref.length_m
+
+
+def match_strides(
+    refs: list[RefStride], st: zupt.Strides, method: str
+) -> tuple[list[StrideMatch], int]:
+    """Each reference stride with the IMU stride lying mostly inside it.
+
+    An IMU stride matches the reference stride that holds at least MATCH_SHARE of
+    its time (a stride merged over a missed still moment holds at most about half
+    in either, so it matches none); of several, the one with most overlap. Returns
+    one StrideMatch per reference stride and the number of IMU strides matched to
+    none (extra strides: a false still moment splits a stride).
+    """
+    best: dict[int, tuple[float, float]] = {}  # ref index -> (overlap s, IMU length)
+    extra = 0
+    for s0, s1, length in zip(
+        st.t_start_s.tolist(), st.t_end_s.tolist(), st.length_m.tolist(), strict=True
+    ):
+        dur = s1 - s0
+        cands = [
+            (min(s1, r.t_end_s) - max(s0, r.t_start_s), i) for i, r in enumerate(refs) if dur > 0
+        ]
+        ov, i = max(cands, default=(0.0, -1))
+        if i < 0 or ov < MATCH_SHARE * dur:
+            extra += 1
+            continue
+        if i in best:
+            extra += 1
+            if best[i][0] >= ov:
+                continue
+        best[i] = (ov, length)
+    out = [StrideMatch(r, method, best[i][1] if i in best else None) for i, r in enumerate(refs)]
+    return out, extra
+
+
+def gaitmap_stances(root: Path, foot: str) -> tuple[np.ndarray, np.ndarray]:
+    """Stances of one foot in imu_sample from the motion-capture events, seconds.
+
+    Each stride's pre_ic..tc is a stance; the last stride's ic opens the final
+    one, which runs to the end of the recording (the walker stands).
+    """
+    path = root / "gaitmap-example" / "stride_events_sample.csv"
+    with path.open(newline="") as f:
+        ev = [r for r in csv.DictReader(f) if r["foot"] == foot]
+    contact = [float(r["pre_ic"]) for r in ev] + [float(ev[-1]["ic"])]
+    toe_off = [float(r["tc"]) for r in ev] + [math.inf]
+    return np.array(contact) / GAITMAP_RATE_HZ, np.array(toe_off) / GAITMAP_RATE_HZ
+
+
+@dataclass
+class PerStride:
+    """Per-stride errors of one method against the motion-capture reference."""
+
+    matches: list[StrideMatch]
+    extra: dict[str, int]  # method -> IMU strides matched to no reference stride
+
+
+def per_stride(root: Path) -> PerStride:
+    """imu_sample's strides by each still-moment method, matched to the reference."""
+    from stridekit.importers import gaitmap
+
+    refs = mocap_strides()
+    imu = gaitmap.read_imu_csv(root / "gaitmap-example" / "imu_sample.csv")
+    matches: list[StrideMatch] = []
+    extra: dict[str, int] = {}
+    for sensor, v in imu.items():
+        foot = sensor.split("_")[0]
+        t = np.arange(len(v)) / GAITMAP_RATE_HZ
+        acc, gyr = v[:, :3], np.radians(v[:, 3:])
+        contact, toe_off = gaitmap_stances(root, foot)
+        toe_off = np.minimum(toe_off, t[-1])
+        by_method = {
+            "gyro norm": zupt.strides_from_imu(t, acc, gyr),
+            "stance": zupt.integrate(
+                t, acc, gyr, zupt.still_from_stances(t, gyr, contact, toe_off)
+            ),
+        }
+        mine = [r for r in refs if r.foot == foot]
+        for m, st in by_method.items():
+            got, n_extra = match_strides(mine, st, m)
+            matches += got
+            extra[m] = extra.get(m, 0) + n_extra
+    return PerStride(matches, extra)
+
+
+@dataclass
+class StrideSummary:
+    method: str
+    foot: str  # "left", "right" or "both"
+    n_ref: int
+    n_matched: int
+    err: tuple[float, float, float]  # signed stride-length error %, median and 95 % CI
+    abs_err: tuple[float, float, float]
+
+    @property
+    def goal(self) -> str:
+        """'met' only when the whole 95 % interval of the |error| median is within the goal."""
+        m, _, hi = self.abs_err
+        if math.isnan(m) or m > GOAL_STRIDE_PCT:
+            return "missed"
+        return "met" if hi <= GOAL_STRIDE_PCT else "median met, interval crosses"
+
+
+def summarise_strides(ps: PerStride) -> list[StrideSummary]:
+    out: list[StrideSummary] = []
+    for m in sorted({x.method for x in ps.matches}):
+        for foot in ("left", "right", "both"):
+            sel = [x for x in ps.matches if x.method == m and foot in ("both", x.ref.foot)]
+            e = np.array([x.err_pct for x in sel if x.length_m is not None])
+            out.append(StrideSummary(m, foot, len(sel), len(e), median_ci(e), median_ci(np.abs(e))))
+    return out
