@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import binascii
 import contextlib
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bumble import core, gatt, hci, pairing
@@ -23,6 +23,7 @@ from bumble.link import LocalLink
 from bumble.transport.common import AsyncPipeSink
 
 from stridefw import syncproto as P
+from stridekit.transport.bumble import BumbleHost
 
 _ENC_R = gatt.Characteristic.Permissions.READ_REQUIRES_ENCRYPTION
 _ENC_W = gatt.Characteristic.Permissions.WRITE_REQUIRES_ENCRYPTION
@@ -189,3 +190,23 @@ async def start_stride_peripheral(
         auto_restart=True, advertising_interval_min=20.0, advertising_interval_max=20.0
     )
     return p
+
+
+@contextlib.asynccontextmanager
+async def stride_rig(
+    *sessions: Mapping[int, bytes],
+) -> AsyncIterator[tuple[BumbleHost, Sequence[StridePeripheral]]]:
+    """Hand-written peripherals (one per sessions map; foot = position, address
+    D0:22:33:44:55:0<n+1>) and a host on one virtual link, as Bumble's own tests
+    build `TwoDevices`. The host closes on exit. Tests that need the real firmware
+    use `stridekit.sim.rig.virtual_rig` instead."""
+    link = LocalLink()
+    pods = [
+        await start_stride_peripheral(link, dict(s), f"D0:22:33:44:55:0{i + 1}", foot=i)
+        for i, s in enumerate(sessions)
+    ]
+    host = await BumbleHost.open_virtual(link)
+    try:
+        yield host, pods
+    finally:
+        await host.close()
