@@ -17,7 +17,7 @@ FIRMWARE = Path(__file__).resolve().parents[2] / "firmware" / "stridefw"
 # stridefw; sim sits beside transport and may use it, never the reverse"); a module belongs
 # to the first entry that names it or its package
 LAYERS: list[tuple[str, ...]] = [
-    ("errors", "paths", "session", "tables", "progress"),
+    ("errors", "paths", "session", "tables", "progress", "fastframes"),
     ("transport", "library", "merge", "replay", "mpy", "sim"),
     ("sync", "analysis", "export", "importers", "calibrate"),
     ("demo", "serve", "serve_tls", "report", "eval", "batch", "bench", "budget"),
