@@ -12,26 +12,8 @@ A Starlette app run by uvicorn. It serves
 - `/sessions` (HTML), `/api/sessions` (JSON), `/sessions/{id}/file` and
   `/sessions/{id}/report` (the HTML report when stridekit.report is installed).
 
-Every request, whatever the route:
-- must name this server in its Host header: an IP address, `localhost`, or a name
-  given with ServeConfig.allowed_hosts (`stride serve --allow-host`); another name
-  is a 400, so a web page cannot reach the server through DNS rebinding;
-- if it carries an Origin, that origin must be this server (same host and port);
-  a cross-origin request is a 403, so another site cannot drive the API from the
-  user's browser (CSRF);
-- needs the one-time token when one is set, which is always when the server binds
-  beyond loopback (create_app refuses to build such an app without one): header
-  `X-Stride-Token`, or the `stride_token_PORT` cookie, which a GET with `?token=`
-  sets (HttpOnly, SameSite=Strict, Secure over https) before redirecting to the
-  same URL without it; the URL `stride serve` prints does that. Missing: 401;
-  wrong: 403. The cookie is named after the port the server listens on because
-  browsers keep cookies per host, not per port: two servers on one machine would
-  otherwise overwrite each other's token.
-
-The one exception to the token is PUBLIC_PATHS: the web app manifest and its icon,
-which browsers fetch without cookies when they install the app (a 401 there makes
-the page uninstallable). Both are static files of this repository, never library
-data; every other route, the app shell included, needs the token.
+Every request passes the checks in `stridekit.serve_guard` (Host, Origin, token,
+body size) and leaves with its security headers.
 
 Uploads are capped at MAX_UPLOAD_BYTES (413) and at MAX_SAMPLES_PER_BYTE decoded
 raw samples per uploaded byte (a compressed SampleBlock cannot be a decompression
@@ -47,14 +29,11 @@ stall other requests.
 from __future__ import annotations
 
 import html
-import ipaddress
 import re
-import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import urlencode, urlsplit
 
 import anyio
 import anyio.to_thread
@@ -67,29 +46,31 @@ from starlette.responses import (
     FileResponse,
     HTMLResponse,
     JSONResponse,
-    RedirectResponse,
     Response,
 )
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from stridekit import merge, report
 from stridekit.errors import StrideError
 from stridekit.library import Library
+from stridekit.serve_guard import (
+    BodyLimit,
+    Guard,
+    SecurityHeaders,
+    error_response,
+    is_loopback,
+    too_large,
+)
 
 # A pod's session partition is ~2 MiB (DESIGN.md: 4 MiB module, ~2 MiB vfs), so one
 # session file is never bigger; 8 MiB leaves room for a file holding both feet.
 MAX_UPLOAD_BYTES = 8 * 1024 * 1024
-TOKEN_HEADER = "x-stride-token"
-TOKEN_COOKIE_PREFIX = "stride_token_"  # + the port: token_cookie()
-TOKEN_QUERY = "token"
 # The densest real raw data: a SampleBlock sample of 8 cells without IMU takes at
 # least 9 bytes (one varint per channel and one for the time), so 1 sample per 8
 # bytes is more than any pod writes; more is refused before decoding.
 MAX_SAMPLES_PER_BYTE = 1 / 8
 # Fetched by the browser without credentials to install the app (module docstring).
-PUBLIC_PATHS = frozenset({"/manifest.webmanifest", "/icon.svg"})
 # The certificate authority `stride serve --lan` made, for a phone to download and
 # install (token needed like any route; it is public data, but only its users need it).
 CA_PATH = "/stridekit-ca.pem"
@@ -143,56 +124,6 @@ def safe_name(name: str) -> str:
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
     base = _SAFE_NAME.sub("_", base).strip("._")[:64]
     return base or "upload.strd"
-
-
-def token_cookie(port: int) -> str:
-    """The token cookie's name for a server on `port` (cookies are per host, not per port)."""
-    return f"{TOKEN_COOKIE_PREFIX}{port}"
-
-
-def token_url(scheme: str, host: str, port: int, token: str | None) -> str:
-    """The URL to open: `?token=` sets the cookie every request then carries, and
-    `#token=` is what the page keeps for its upload header."""
-    shown = f"[{host}]" if ":" in host else host
-    url = f"{scheme}://{shown}:{port}/"
-    return url if token is None else f"{url}?{TOKEN_QUERY}={token}#token={token}"
-
-
-def is_loopback(host: str) -> bool:
-    """Does binding `host` keep the server on this machine (127.0.0.0/8, ::1, localhost)?"""
-    if host.lower() in ("localhost", "localhost."):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-def _host_name(value: str) -> str | None:
-    """The host part of a Host header (no port, no brackets), lower case; None if malformed."""
-    try:
-        parts = urlsplit("//" + value)
-        name = parts.hostname
-        _ = parts.port  # ValueError for a port that is not a number
-    except ValueError:
-        return None
-    if not name or any(c in value for c in "/?#@ \\"):
-        return None
-    return name.lower()
-
-
-def host_allowed(value: str, allowed: Sequence[str] = ()) -> bool:
-    """An IP literal, localhost, or a name in `allowed` (names from DNS can be rebound)."""
-    name = _host_name(value)
-    if name is None:
-        return False
-    if name in ("localhost", *(a.lower() for a in allowed)):
-        return True
-    try:
-        ipaddress.ip_address(name)
-    except ValueError:
-        return False
-    return True
 
 
 def declared_samples(recs: Sequence[Any]) -> int:
@@ -271,52 +202,6 @@ class ServeConfig:
     library_factory: Callable[[Path | None], _Library] = open_library
 
 
-class _BodyLimit:
-    """ASGI middleware: 413 as soon as an upload's body passes the cap (chunked included)."""
-
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app = app
-        self.limit = limit
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope.get("method") != "POST":
-            await self.app(scope, receive, send)
-            return
-        for k, v in scope.get("headers", []):
-            if k == b"content-length":
-                try:
-                    n = int(v)
-                except ValueError:
-                    n = -1
-                if n < 0 or n > self.limit:
-                    await _too_large(self.limit)(scope, receive, send)
-                    return
-        seen = 0
-
-        async def limited() -> Message:
-            nonlocal seen
-            msg = await receive()
-            if msg["type"] == "http.request":
-                seen += len(msg.get("body", b""))
-                if seen > self.limit:
-                    raise HTTPException(413, _too_large_text(self.limit))
-            return msg
-
-        await self.app(scope, limited, send)
-
-
-def _too_large_text(limit: int) -> str:
-    return f"upload larger than the {limit:,}-byte cap; nothing stored"
-
-
-def _too_large(limit: int) -> Response:
-    return JSONResponse({"error": _too_large_text(limit)}, status_code=413)
-
-
-def _error(message: str, status: int) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status)
-
-
 _DIGITS = re.compile(r"[0-9]{1,40}")  # longer than any id; the library says which exist
 
 
@@ -327,7 +212,9 @@ def session_id(text: str) -> int | None:
 
 def _bad_id(text: str) -> JSONResponse:
     shown = text if len(text) <= 40 else text[:40] + "..."
-    return _error(f"no session {shown!r}: session ids are whole numbers (see /sessions)", 404)
+    return error_response(
+        f"no session {shown!r}: session ids are whole numbers (see /sessions)", 404
+    )
 
 
 def create_app(cfg: ServeConfig) -> Starlette:
@@ -360,7 +247,7 @@ def create_app(cfg: ServeConfig) -> Starlette:
     async def firmware_file(request: Request) -> Response:
         p = fw_files.get(request.path_params["name"])  # whitelist: no path ever built
         if p is None:
-            return _error("no such firmware file", 404)
+            return error_response("no such firmware file", 404)
         return FileResponse(p, media_type="text/x-python")
 
     async def ca_cert(request: Request) -> Response:
@@ -374,7 +261,7 @@ def create_app(cfg: ServeConfig) -> Starlette:
     async def upload(request: Request) -> Response:
         data = await request.body()
         if len(data) > cfg.max_upload_bytes:
-            return _too_large(cfg.max_upload_bytes)
+            return too_large(cfg.max_upload_bytes)
         name = safe_name(request.query_params.get("name", ""))
         source = safe_name(request.query_params.get("source", "web"))
         try:
@@ -382,9 +269,9 @@ def create_app(cfg: ServeConfig) -> Starlette:
                 _validate_and_import, library, data, name, source, limiter=uploads
             )
         except UploadRejected as e:
-            return _error(str(e), e.status)
+            return error_response(str(e), e.status)
         except StrideError as e:  # BadSessionFile from the library: nothing usable
-            return _error(f"{e}; nothing stored", 400)
+            return error_response(f"{e}; nothing stored", 400)
         return JSONResponse(
             {
                 "name": name,
@@ -409,7 +296,7 @@ def create_app(cfg: ServeConfig) -> Starlette:
             return _bad_id(request.path_params["sid"])
         path = await run_in_threadpool(_session_path, library, sid)
         if path is None:
-            return _error(f"no session #{sid} in the library", 404)
+            return error_response(f"no session #{sid} in the library", 404)
         return FileResponse(path, media_type="application/octet-stream", filename=path.name)
 
     async def session_report(request: Request) -> Response:
@@ -419,9 +306,9 @@ def create_app(cfg: ServeConfig) -> Starlette:
         try:
             out = await run_in_threadpool(_build_report, library, sid)
         except StrideError as e:
-            return _error(f"no report: {e}", 422)
+            return error_response(f"no report: {e}", 422)
         if out is None:
-            return _error(f"no session #{sid} in the library (or its file is gone)", 404)
+            return error_response(f"no session #{sid} in the library (or its file is gone)", 404)
         return HTMLResponse(out)
 
     routes = [
@@ -439,113 +326,14 @@ def create_app(cfg: ServeConfig) -> Starlette:
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
-        return _error(str(exc.detail), exc.status_code)
+        return error_response(str(exc.detail), exc.status_code)
 
     app = Starlette(routes=routes, exception_handlers={HTTPException: http_error})
-    app.add_middleware(_BodyLimit, limit=cfg.max_upload_bytes)
-    app.add_middleware(_Guard, token=cfg.token, allowed_hosts=cfg.allowed_hosts, port=cfg.port)
-    app.add_middleware(_SecurityHeaders)
+    app.add_middleware(BodyLimit, limit=cfg.max_upload_bytes)
+    app.add_middleware(Guard, token=cfg.token, allowed_hosts=cfg.allowed_hosts, port=cfg.port)
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(GZipMiddleware, minimum_size=1024)  # the wasm goes 450 -> ~150 kB
     return app
-
-
-class _Guard:
-    """ASGI middleware: Host, Origin and token checks on every request (module docstring)."""
-
-    def __init__(
-        self, app: ASGIApp, token: str | None, allowed_hosts: Sequence[str], port: int
-    ) -> None:
-        self.app = app
-        self.token = token
-        self.allowed = tuple(allowed_hosts)
-        self.port = port
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] not in ("http", "websocket"):
-            await self.app(scope, receive, send)
-            return
-        request = Request(scope)
-        host = request.headers.get("host", "")
-        if not host_allowed(host, self.allowed):
-            names = ", ".join(("an IP address", "localhost", *self.allowed))
-            await _error(
-                f"Host {host!r} is not this server ({names}); "
-                "`stride serve --allow-host NAME` adds a name",
-                400,
-            )(scope, receive, send)
-            return
-        origin = request.headers.get("origin")
-        if origin is not None:
-            o = urlsplit(origin)
-            if o.scheme not in ("http", "https") or o.netloc.lower() != host.lower():
-                await _error(f"cross-origin request from {origin!r} refused", 403)(
-                    scope, receive, send
-                )
-                return
-        public = scope.get("method") in ("GET", "HEAD") and scope["path"] in PUBLIC_PATHS
-        if self.token is not None and not public:
-            # the port the server listens on (uvicorn reports it), not the client's Host
-            server = scope.get("server")
-            cookie = token_cookie(server[1] if server and server[1] else self.port)
-            want = self.token.encode()
-            given = request.query_params.get(TOKEN_QUERY)
-            if given is not None and scope.get("method") in ("GET", "HEAD"):
-                if not secrets.compare_digest(given.encode(), want):
-                    await _error("wrong token", 403)(scope, receive, send)
-                    return
-                # remember it in a cookie, and take it out of the address bar and history
-                query = urlencode(
-                    [(k, v) for k, v in request.query_params.multi_items() if k != TOKEN_QUERY]
-                )
-                path = "/" + str(scope["path"]).lstrip("/")  # never //other.host
-                resp = RedirectResponse(path + ("?" + query if query else ""), 303)
-                resp.set_cookie(
-                    cookie,
-                    self.token,
-                    httponly=True,
-                    samesite="strict",
-                    path="/",
-                    secure=scope.get("scheme") == "https",
-                )
-                await resp(scope, receive, send)
-                return
-            given = request.headers.get(TOKEN_HEADER) or request.cookies.get(cookie)
-            if not given:
-                await _error(
-                    f"needs the token printed by `stride serve` (open the URL it printed, "
-                    f"or send {TOKEN_HEADER})",
-                    401,
-                )(scope, receive, send)
-                return
-            if not secrets.compare_digest(given.encode(), want):
-                await _error("wrong token", 403)(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
-
-
-class _SecurityHeaders:
-    """CSP that allows the WebAssembly interpreter and nothing from other origins."""
-
-    CSP = (
-        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; "
-        "style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "
-        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
-    )
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        async def send_with(msg: Message) -> None:
-            if msg["type"] == "http.response.start":
-                headers = list(msg.get("headers", []))
-                headers.append((b"content-security-policy", self.CSP.encode()))
-                headers.append((b"x-content-type-options", b"nosniff"))
-                headers.append((b"referrer-policy", b"no-referrer"))
-                msg = {**msg, "headers": headers}
-            await send(msg)
-
-        await self.app(scope, receive, send_with)
 
 
 # One Library per call, opened and closed in the worker thread (sqlite3 connections

@@ -20,7 +20,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("errors", "paths", "session", "tables", "progress", "fastframes"),
     ("transport", "library", "merge", "replay", "mpy", "sim"),
     ("sync", "analysis", "export", "importers", "calibrate"),
-    ("demo", "serve", "serve_tls", "report", "eval", "batch", "bench", "budget"),
+    ("demo", "serve", "serve_guard", "serve_tls", "report", "eval", "batch", "bench", "budget"),
     ("cli", "__main__", "web"),
 ]
 # imports that the layers alone would allow but the design forbids

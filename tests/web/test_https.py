@@ -27,7 +27,8 @@ import segno
 from cryptography import x509
 
 from stridekit.library import Library
-from stridekit.serve import CA_PATH, token_cookie
+from stridekit.serve import CA_PATH
+from stridekit.serve_guard import token_cookie
 from stridekit.serve_tls import SERVER_DAYS, TlsFiles, ensure_certificate
 from tests.conftest import require_chromium
 from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, LiveServer

@@ -22,16 +22,13 @@ from stridefw.records import REC_SAMPLE_BLOCK
 from stridekit.library import Library
 from stridekit.serve import (
     MAX_SAMPLES_PER_BYTE,
-    PUBLIC_PATHS,
-    TOKEN_HEADER,
     ServeConfig,
     ServeError,
     create_app,
     find_npm_package,
-    host_allowed,
     safe_name,
-    token_cookie,
 )
+from stridekit.serve_guard import PUBLIC_PATHS, TOKEN_HEADER, host_allowed, token_cookie
 from stridekit.session import SessionWriter
 
 with warnings.catch_warnings():

@@ -56,9 +56,8 @@ def register(app: typer.Typer) -> None:
             ServeConfig,
             ServeError,
             create_app,
-            is_loopback,
-            token_url,
         )
+        from stridekit.serve_guard import is_loopback, token_url
 
         bind = host if host is not None else ("0.0.0.0" if lan else "127.0.0.1")
         local = is_loopback(bind)
