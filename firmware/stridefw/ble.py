@@ -49,6 +49,7 @@ import struct
 from stridefw import records, rsc
 from stridefw import syncproto as P
 from stridefw.compat import const
+from stridefw.cts import current_time_to_epoch
 
 _IRQ_CENTRAL_CONNECT = const(1)
 _IRQ_CENTRAL_DISCONNECT = const(2)
@@ -92,47 +93,6 @@ _MODEL = "StrideKit pod"
 
 def _ad(t, data):
     return bytes((len(data) + 1, t)) + data
-
-
-def _days_from_civil(y, m, d):
-    # days since 1970-01-01 (H. Hinnant's algorithm, proleptic Gregorian)
-    y -= 1 if m <= 2 else 0
-    era = (y if y >= 0 else y - 399) // 400
-    yoe = y - era * 400
-    doy = (153 * (m + (-3 if m > 2 else 9)) + 2) // 5 + d - 1
-    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
-    return era * 146097 + doe - 719468
-
-
-def current_time_to_epoch(data):
-    """(epoch_s, frac_us) of a Current Time 0x2A2B value; ValueError if malformed."""
-    if len(data) < 9:
-        raise ValueError("Current Time of %d bytes" % len(data))
-    y, mo, d, h, mi, s, _dow, f256 = struct.unpack_from("<HBBBBBBB", bytes(data), 0)
-    if not (1970 <= y <= 2105 and 1 <= mo <= 12 and 1 <= d <= 31):
-        raise ValueError("Current Time date out of range")
-    if h > 23 or mi > 59 or s > 59:
-        raise ValueError("Current Time time out of range")
-    days = _days_from_civil(y, mo, d)
-    return days * 86400 + h * 3600 + mi * 60 + s, f256 * 1000000 // 256
-
-
-def epoch_to_current_time(epoch_s):
-    """Current Time 0x2A2B bytes (fractions 0, adjust reason 0) for a Unix time."""
-    days = epoch_s // 86400
-    rem = epoch_s - days * 86400
-    # civil_from_days
-    z = days + 719468
-    era = z // 146097
-    doe = z - era * 146097
-    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
-    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
-    mp = (5 * doy + 2) // 153
-    d = doy - (153 * mp + 2) // 5 + 1
-    m = mp + 3 if mp < 10 else mp - 9
-    y = yoe + era * 400 + (1 if m <= 2 else 0)
-    dow = (days + 3) % 7 + 1  # 1 = Monday
-    return struct.pack("<HBBBBBBBB", y, m, d, rem // 3600, (rem // 60) % 60, rem % 60, dow, 0, 0)
 
 
 class _Transfer:

@@ -211,7 +211,7 @@ def test_current_time_write_logs_a_sync_record() -> None:
             app = pods[0].app
             sid = app.rec_start()
             _conn, peer, _ctl = await _bonded(pods, link)  # only a bond sets the clock
-            from stridefw.ble import epoch_to_current_time
+            from stridefw.cts import epoch_to_current_time
 
             await char(peer, P.CURRENT_TIME).write_value(
                 epoch_to_current_time(1_750_000_000), with_response=True

@@ -295,7 +295,7 @@ def test_pairing_outside_the_window_gets_no_bond_and_0_bytes() -> None:
 
 def test_current_time_only_from_a_bonded_central() -> None:
     from stridefw import records as R
-    from stridefw.ble import epoch_to_current_time
+    from stridefw.cts import epoch_to_current_time
     from stridekit.sim.pod import read_session_file
 
     async def main() -> tuple[int, int, list[int]]:

@@ -300,7 +300,7 @@ def console_input(rnd: random.Random) -> bytes:
 def _gatt_value(rnd: random.Random, target: int) -> bytes:
     """A value for one characteristic: mostly well-formed, then damaged."""
     from stridefw import syncproto as P
-    from stridefw.ble import epoch_to_current_time
+    from stridefw.cts import epoch_to_current_time
 
     if target == 2:  # Current Time
         v = epoch_to_current_time(rnd.randrange(0, 2**32))

@@ -204,10 +204,9 @@ class StrideLink:
         whole = int(now)
         cts = self.client.services.get_characteristic(normalize_uuid_16(P.CURRENT_TIME))
         if cts is not None:
-            from stridefw.ble import epoch_to_current_time  # the pod's own codec
+            from stridefw.cts import epoch_to_current_time  # the pod's own codec
 
-            value = bytearray(epoch_to_current_time(whole))
-            value[8] = min(255, int((now - whole) * 256))  # Fractions256
+            value = epoch_to_current_time(whole, min(255, int((now - whole) * 256)))
             self.stats.round_trips += 1
             await self.client.write_gatt_char(cts, value, response=True)
             return "current-time"
