@@ -30,6 +30,10 @@ uses (content hash + a random part), and decides inside one BEGIN IMMEDIATE
 transaction whether that file becomes a row's file. A file is unlinked only by the
 import that wrote it (when its row was not needed) or after the commit that made
 its row point elsewhere, so no row can ever name a file that is gone.
+
+Why one module of ~700 lines: the schema, the import transaction and the queries
+share the invariants above (which file a row may name, when a file may go); split,
+each part would have to restate them.
 """
 
 from __future__ import annotations
