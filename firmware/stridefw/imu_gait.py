@@ -41,6 +41,7 @@ from stridefw.config import (
     STANCE_MAX_US,
     STANCE_MIN_US,
     SWING_MAX_US,
+    TICKS_MASK,
 )
 
 IG_STEP = const(1)
@@ -48,8 +49,6 @@ IG_STEP = const(1)
 _STANCE = const(0)  # foot on the ground (or unknown): tracking negative lobes
 _RISE = const(1)  # a positive lobe started, not yet a swing
 _SWING = const(2)  # swing confirmed, waiting for the initial contact
-
-_MASK = const(0x3FFFFFFF)
 
 
 def _scaled(dt, num, den):
@@ -120,7 +119,7 @@ class ImuGait:
         Returns IG_STEP when a step (initial contact .. toe-off) is complete:
         contact_back_us, stance_us, swing_us and step_gap describe it.
         """
-        self.t = (self.t + dt) & _MASK
+        self.t = (self.t + dt) & TICKS_MASK
         if imu is None:
             self.dropped += 1
             if self._dt_acc <= IMU_GAP_MAX_US:
@@ -154,11 +153,11 @@ class ImuGait:
             if x < 0:
                 # initial contact: the sign change after the swing peak
                 back = _scaled(dtv, -x, prev - x) if prev >= 0 else 0
-                self._ic_t = (t - back) & _MASK
+                self._ic_t = (t - back) & TICKS_MASK
                 self._ic_ok = True
                 sw = 0
                 if self._to_ok:
-                    sw = (self._ic_t - self._to_t) & _MASK
+                    sw = (self._ic_t - self._to_t) & TICKS_MASK
                     if sw > SWING_MAX_US:
                         sw = 0
                 self._ic_swing = sw
@@ -174,13 +173,16 @@ class ImuGait:
                 self._st = _STANCE
                 self._track_min(x, prev, t, dtv)
                 return 0
-            if self._peak >= IMU_SWING_DDPS and ((t - self._up_t) & _MASK) >= IMU_SWING_CONFIRM_US:
+            if (
+                self._peak >= IMU_SWING_DDPS
+                and ((t - self._up_t) & TICKS_MASK) >= IMU_SWING_CONFIRM_US
+            ):
                 return self._swing()
             return 0
         # _STANCE
         if x > 0 and prev <= 0:
             back = _scaled(dtv, x, x - prev)
-            self._up_t = (t - back) & _MASK
+            self._up_t = (t - back) & TICKS_MASK
             self._peak = x
             self._st = _RISE
             return 0
@@ -211,16 +213,16 @@ class ImuGait:
         self._st = _SWING
         to_ok = False
         if self._lmin_ok:
-            to_t = (self._lmin_t + self._lm_off) & _MASK
-            if ((self._up_t - to_t) & _MASK) <= IMU_TO_MAX_US:
+            to_t = (self._lmin_t + self._lm_off) & TICKS_MASK
+            if ((self._up_t - to_t) & TICKS_MASK) <= IMU_TO_MAX_US:
                 to_ok = True
         ev = 0
         if to_ok and self._ic_ok:
-            stance = (to_t - self._ic_t) & _MASK
+            stance = (to_t - self._ic_t) & TICKS_MASK
             if STANCE_MIN_US <= stance <= STANCE_MAX_US:
                 self.stance_us = stance
                 self.swing_us = self._ic_swing
-                self.contact_back_us = (self.t - self._ic_t) & _MASK
+                self.contact_back_us = (self.t - self._ic_t) & TICKS_MASK
                 self.step_gap = self._gap
                 ev = IG_STEP
             else:

@@ -19,6 +19,8 @@
 # BW * stride_time / 2 (Newton's second law over a stride).
 import array
 
+from stridefw import records as R
+from stridefw.calib import TABLE_LEN
 from stridefw.compat import const
 
 # Config names are imported one by one: a module attribute (C.X) costs two
@@ -64,6 +66,7 @@ from stridefw.config import (
     STUCK_US,
     SWING_GYRO_MIN,
     SWING_MAX_US,
+    TICKS_MASK,
     TRACE_LEN,
     UNSTABLE_CLAMP,
     UNSTABLE_MIN_STEPS,
@@ -86,7 +89,6 @@ _SWING = const(0)
 _PENDING = const(1)
 _STANCE = const(2)
 
-_MASK = const(0x3FFFFFFF)  # 2**30 - 1, the largest small int on 32-bit ports
 _HALF = const(0x20000000)
 _TOTAL_MAX_DN = const(40000)  # 4 kN per foot: arithmetic clamp (> 5 BW for 70 kg)
 _IMP_BASE = const(20971520)  # 20 * 2**20: impulse accumulator carry (see _integrate)
@@ -99,16 +101,8 @@ _CHECK_US = const(20000)  # one cell's fault check per 20 ms (every other sample
 # rates a one-sample bump of noise on the rising edge is not the impact peak.
 _PEAK_HOLD_US = const(10000)
 
-# Step record payload (little endian), STEP_LEN bytes:
-#  0 index u32 | 4 contact_us u32 | 8 stance_us u32 | 12 swing_us u32
-# 16 peak_force_dn u16 | 18 time_to_peak_ms u16 | 20 loading_rate_n_s u32
-# 24 impulse_dnms u32 | 28 strike_pm i16 | 30 cop_x_mean_dmm i16
-# 32 cop_ml_range_dmm u16 | 34 cop_path_dmm u16 | 36 heel_pm u16 | 38 mid_pm u16
-# 40 fore_pm u16 | 42 medial_pm u16 | 44 shock_mg u16 | 46 flags u16 | 48 bw_dn u16
-STEP_LEN = const(50)
-# Flag record payload: 0 t_us u32 | 4 flags u16 | 6 changed u16 | 8 fault_cells u16
-# | 10 imu_ok u8
-FLAG_LEN = const(11)
+# The Step and Flag payloads are written at records.py's named offsets (STEP_*,
+# FLAGREC_*), little endian, byte by byte (no struct, no allocation).
 
 # Running statistics slots (exponentially weighted Welford, n capped at STAT_N_MAX)
 _ST_COPX = const(0)  # per-step mean CoP x, mean Q4 and variance Q8 (dmm)
@@ -331,8 +325,8 @@ class StepKernel:
         self._ig = ImuGait()
         self._bw0 = bw_dn
         # own copy of the tables plus one all-zero segment for excluded cells
-        self._tab = array.array("H", bytes(2 * (n + 1) * 65))
-        for i in range(n * 65):
+        self._tab = array.array("H", bytes(2 * (n + 1) * TABLE_LEN))
+        for i in range(n * TABLE_LEN):
             self._tab[i] = calib.table[i]
         self._set_quiet_raw()
         self._x = array.array("h", layout.x_dmm)
@@ -343,7 +337,7 @@ class StepKernel:
         self._base = array.array("i", bytes(4 * n))  # auto-zero baseline, dn
         self._koff = array.array("h", bytes(2 * n))  # table offset of each cell
         for i in range(n):
-            self._koff[i] = i * 65
+            self._koff[i] = i * TABLE_LEN
         self._csum = array.array("i", bytes(4 * n))  # per-cell force sum this stance
         self._acc = array.array("i", bytes(8))  # CoP force-moment sums of a sample
         # per cell: 1 + the highest reading whose force is at most the baseline (and
@@ -369,8 +363,8 @@ class StepKernel:
         # the runner, not to a session; has_ref False until set_reference()
         self._ref = array.array("i", bytes(4 * _N_RS))
         self.has_ref = False
-        self.step = bytearray(STEP_LEN)
-        self.flag = bytearray(FLAG_LEN)
+        self.step = bytearray(R.STEP_LEN)
+        self.flag = bytearray(R.FLAGREC_LEN)
         self.reset()
 
     def reset(self):
@@ -379,7 +373,7 @@ class StepKernel:
         for i in range(n):
             self.force[i] = 0
             self._base[i] = 0
-            self._koff[i] = i * 65
+            self._koff[i] = i * TABLE_LEN
             self._stuck_ref[i] = -1
             self._stuck_t0[i] = 0
             self._stuck_motion[i] = 0
@@ -434,7 +428,6 @@ class StepKernel:
         self._c_w = 0
         self._pc_t = 0  # previous contact
         self._have_pc = False
-        self._toe_t = 0  # last toe-off
         self._have_toe = False
         self._since_toe_us = 0
         self._bw = self._bw0
@@ -494,7 +487,7 @@ class StepKernel:
             self._tick = tick_us
             dt = 0
         else:
-            dt = (tick_us - self._tick) & _MASK
+            dt = (tick_us - self._tick) & TICKS_MASK
             if dt >= _HALF:  # tick went backwards: drop the sample
                 self.bad_ticks += 1
                 return 0
@@ -502,7 +495,7 @@ class StepKernel:
                 self.bad_ticks += 1
                 return 0
             self._tick = tick_us
-            room = _MASK - self.t
+            room = TICKS_MASK - self.t
             if dt > room:
                 self.t = dt - room - 1
                 self.wraps += 1
@@ -608,7 +601,7 @@ class StepKernel:
         d = (total - self._f_prev) * 10000
         lim = _MOTION_DN * dti
         if d > lim or d < -lim:
-            self._motion = (self._motion + dti) & _MASK
+            self._motion = (self._motion + dti) & TICKS_MASK
         # fault checks on one cell per _CHECK_US: the rules are time-based (>= 0.5 s),
         # so this only spreads their cost; visiting per unit of time, not per sample,
         # keeps how often a cell is seen the same at every rate
@@ -689,17 +682,17 @@ class StepKernel:
         self.steps += 1
         self.imu_steps += 1
         buf = self.step
-        for i in range(STEP_LEN):
+        for i in range(R.STEP_LEN):
             buf[i] = 0
         fl = FLAG_DEGRADED | STEP_NO_RATE
         if g.step_gap:
             fl |= STEP_GAP
-        _put32(buf, 0, self.steps - 1)
-        _put_time(buf, 4, self._c_t, self._c_w)
-        _put32(buf, 8, g.stance_us)
-        _put32(buf, 12, g.swing_us)
-        _put16(buf, 46, fl | (self.flags & 0xFF))
-        _put16(buf, 48, _clamp16(self._bw))
+        _put32(buf, R.STEP_INDEX, self.steps - 1)
+        _put_time(buf, R.STEP_CONTACT_US, self._c_t, self._c_w)
+        _put32(buf, R.STEP_STANCE_US, g.stance_us)
+        _put32(buf, R.STEP_SWING_US, g.swing_us)
+        _put16(buf, R.STEP_FLAGS, fl | (self.flags & 0xFF))
+        _put16(buf, R.STEP_BW_DN, _clamp16(self._bw))
         return EV_STEP
 
     def _auto_zero(self, cells):
@@ -712,7 +705,7 @@ class StepKernel:
         raw = cells[i]
         if raw > 4095:
             raw = 4095
-        k = i * 65 + (raw >> 6)
+        k = i * TABLE_LEN + (raw >> 6)
         t0 = self._tab[k]
         f = t0 + (((self._tab[k + 1] - t0) * (raw & 63)) >> 6)
         b = self._base[i]
@@ -751,7 +744,7 @@ class StepKernel:
         for i in range(self.n_cells):
             r = 0
             while r < 4095:
-                k = i * 65 + ((r + 1) >> 6)
+                k = i * TABLE_LEN + ((r + 1) >> 6)
                 t0 = self._tab[k]
                 if t0 + (((self._tab[k + 1] - t0) * ((r + 1) & 63)) >> 6) > lim:
                     break
@@ -780,7 +773,7 @@ class StepKernel:
                 self._sflags |= STEP_SATURATED
             if self._sat_t0[i] < 0:
                 self._sat_t0[i] = self.t
-            elif old == 0 and ((self.t - self._sat_t0[i]) & _MASK) >= SATURATED_US:
+            elif old == 0 and ((self.t - self._sat_t0[i]) & TICKS_MASK) >= SATURATED_US:
                 fault[i] = 2
         else:
             self._sat_t0[i] = -1
@@ -792,8 +785,8 @@ class StepKernel:
                 fault[i] == 0
                 and raw > DEAD_RAW
                 and self.force[i] > DEAD_DN
-                and ((self.t - self._stuck_t0[i]) & _MASK) >= STUCK_US
-                and ((self._motion - self._stuck_motion[i]) & _MASK) >= _MOTION_MIN_US
+                and ((self.t - self._stuck_t0[i]) & TICKS_MASK) >= STUCK_US
+                and ((self._motion - self._stuck_motion[i]) & TICKS_MASK) >= _MOTION_MIN_US
             ):
                 fault[i] = 1
         else:
@@ -811,7 +804,7 @@ class StepKernel:
         for i in range(self.n_cells):
             f = self.cell_fault[i]
             # stuck or saturated cells read the all-zero segment after the tables
-            self._koff[i] = self.n_cells * 65 if f == 1 or f == 2 else i * 65
+            self._koff[i] = self.n_cells * TABLE_LEN if f == 1 or f == 2 else i * TABLE_LEN
             _set_quiet1(self, i)
             if f:
                 n += 1
@@ -895,7 +888,7 @@ class StepKernel:
                     # the edge's line at its time (the 20 % level is timed on it)
                     self._trace_f[0] = f1 - _ext_us(total - f1, cap, dti, _TOTAL_MAX_DN)
         # PENDING or STANCE: time since the candidate contact
-        since_c = (self.t - self._c_t) & _MASK
+        since_c = (self.t - self._c_t) & TICKS_MASK
         if total <= lvl:
             if state == _STANCE:
                 if total * 4 <= lvl and self._f_pp > fp:
@@ -913,7 +906,6 @@ class StepKernel:
                     ev = EV_STEP
                 else:
                     self.rejected += 1
-                self._toe_t = (self.t - back) & _MASK
                 self._have_toe = True
             else:
                 self._since_toe_us += dti
@@ -976,7 +968,7 @@ class StepKernel:
 
     def _set_contact(self, back):
         if back > self.t:
-            self._c_t = (self.t - back) & _MASK
+            self._c_t = (self.t - back) & TICKS_MASK
             self._c_w = self.wraps - 1
         else:
             self._c_t = self.t - back
@@ -1202,9 +1194,11 @@ class StepKernel:
         imp = self._imp_hi * (_IMP_BASE // 20) + self._imp_lo // 20  # dn * ms
         # body weight from this stride's impulse (see header)
         if self._have_pc:
-            stride_ms = ((self._c_t - self._pc_t) & _MASK) // 1000
+            stride_ms = ((self._c_t - self._pc_t) & TICKS_MASK) // 1000
             if 200 <= stride_ms <= 3000:
-                self._rstat(_RS_STRIDE, (((self._c_t - self._pc_t) & _MASK) // 100) << 10, True)
+                self._rstat(
+                    _RS_STRIDE, (((self._c_t - self._pc_t) & TICKS_MASK) // 100) << 10, True
+                )
                 bw = (2 * imp) // stride_ms
                 if BW_MIN_DN <= bw <= BW_MAX_DN:
                     self._bw += (bw - self._bw) >> 3
@@ -1300,34 +1294,34 @@ class StepKernel:
                 fl_s |= FLAG_HARD_IMPACT
         self.flags = fl_s
 
-        _put32(buf, 0, self.steps - 1)
-        _put_time(buf, 4, self._c_t, self._c_w)
-        _put32(buf, 8, stance_us)
-        _put32(buf, 12, self._swing_us)
-        _put16(buf, 16, _clamp16(self._peak))
-        _put16(buf, 18, _clamp16(self._peak_t // 1000))
-        _put32(buf, 20, lr)
-        _put32(buf, 24, imp)
-        _put16(buf, 28, strike)
-        _put16(buf, 30, cx_mean)
-        _put16(buf, 32, _clamp16(cx_range))
-        _put16(buf, 34, _clamp16(self._path))
-        _put16(buf, 36, heel)
-        _put16(buf, 38, mid)
-        _put16(buf, 40, fore)
-        _put16(buf, 42, med)
-        _put16(buf, 44, _clamp16(shock))
-        _put16(buf, 46, fl | (self.flags & 0xFF))
-        _put16(buf, 48, _clamp16(self._bw))
+        _put32(buf, R.STEP_INDEX, self.steps - 1)
+        _put_time(buf, R.STEP_CONTACT_US, self._c_t, self._c_w)
+        _put32(buf, R.STEP_STANCE_US, stance_us)
+        _put32(buf, R.STEP_SWING_US, self._swing_us)
+        _put16(buf, R.STEP_PEAK_FORCE_DN, _clamp16(self._peak))
+        _put16(buf, R.STEP_TIME_TO_PEAK_MS, _clamp16(self._peak_t // 1000))
+        _put32(buf, R.STEP_LOADING_RATE_N_S, lr)
+        _put32(buf, R.STEP_IMPULSE_DNMS, imp)
+        _put16(buf, R.STEP_STRIKE_PM, strike)
+        _put16(buf, R.STEP_COP_X_MEAN_DMM, cx_mean)
+        _put16(buf, R.STEP_COP_ML_RANGE_DMM, _clamp16(cx_range))
+        _put16(buf, R.STEP_COP_PATH_DMM, _clamp16(self._path))
+        _put16(buf, R.STEP_HEEL_PM, heel)
+        _put16(buf, R.STEP_MID_PM, mid)
+        _put16(buf, R.STEP_FORE_PM, fore)
+        _put16(buf, R.STEP_MEDIAL_PM, med)
+        _put16(buf, R.STEP_SHOCK_MG, _clamp16(shock))
+        _put16(buf, R.STEP_FLAGS, fl | (self.flags & 0xFF))
+        _put16(buf, R.STEP_BW_DN, _clamp16(self._bw))
 
     def _write_flag(self):
         buf = self.flag
-        _put_time(buf, 0, self.t, self.wraps)
-        _put16(buf, 4, self.flags)
-        _put16(buf, 6, self.flags ^ self._sent_flags)
+        _put_time(buf, R.FLAGREC_T_US, self.t, self.wraps)
+        _put16(buf, R.FLAGREC_FLAGS, self.flags)
+        _put16(buf, R.FLAGREC_CHANGED, self.flags ^ self._sent_flags)
         self._sent_flags = self.flags
-        _put16(buf, 8, self._fault_mask)
-        buf[10] = 1 if self.imu_ok else 0
+        _put16(buf, R.FLAGREC_FAULT_CELLS, self._fault_mask)
+        buf[R.FLAGREC_IMU_OK] = 1 if self.imu_ok else 0
         self._sent_mask = self._fault_mask
         self._sent_imu = self.imu_ok
 
@@ -1338,7 +1332,3 @@ class StepKernel:
             self.flags |= FLAG_UNEVEN_LOAD
         else:
             self.flags &= ~FLAG_UNEVEN_LOAD
-
-    def cop_x_sd_dmm(self):
-        """Step-to-step SD of the stance-mean CoP x so far (dmm)."""
-        return isqrt(self._st_var[_ST_COPX]) >> 4

@@ -15,7 +15,7 @@
 #   STEP: seq u16 | Step payload (kernel layout, 50 bytes)
 # Unencrypted (no PMK/LMK set): the payloads are step summaries, not secrets.
 from stridefw.compat import const
-from stridefw.kernel import STEP_LEN
+from stridefw.records import STEP_LEN
 
 MAGIC = const(0x53)
 VERSION = const(1)

@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from stridefw import config as fw_config
-from stridefw import kernel as fw_kernel
+from stridefw import records as R
 from stridekit import mpy
 from stridekit.mpy import kernel_run
 from stridekit.replay import kernel_for, run_kernel
@@ -46,7 +46,7 @@ def test_reference_rule_bit_identical_and_allocation_free() -> None:
     res = mpy.run(_script("replay"), files, outputs=["/steps.bin", "/flags.bin"])
     steps = res.outputs["/steps.bin"]
     flags = res.outputs["/flags.bin"]
-    size_s, size_f = 4 + fw_kernel.STEP_LEN, 4 + fw_kernel.FLAG_LEN
+    size_s, size_f = 4 + R.STEP_LEN, 4 + R.FLAGREC_LEN
     mp_steps = [steps[o + 4 : o + size_s] for o in range(0, len(steps), size_s)]
     mp_flags = [flags[o + 4 : o + size_f] for o in range(0, len(flags), size_f)]
     assert mp_steps == py.step_payloads
