@@ -18,6 +18,7 @@
 # bytes for the same search.
 # The decoder is an I/O-free push parser: feed(bytes) -> records, the same on
 # the device and the host (pyserial's Packetizer pattern).
+import array
 import binascii
 import struct
 
@@ -113,44 +114,112 @@ def cobs_decode(src):
     return bytes(out)
 
 
+def _crc32_add_py(buf, start, end, st, so):
+    # plain twin of records_vp.crc32_add (CPython, ports without viper)
+    c = st[so] | (st[so + 1] << 8) | (st[so + 2] << 16) | (st[so + 3] << 24)
+    c = binascii.crc32(memoryview(buf)[start:end], c)
+    st[so] = c & 0xFF
+    st[so + 1] = (c >> 8) & 0xFF
+    st[so + 2] = (c >> 16) & 0xFF
+    st[so + 3] = (c >> 24) & 0xFF
+
+
+def _cobs_add_py(src, start, end, out, st):
+    # plain twin of records_vp.cobs_add: st = [write offset, code offset, code]
+    o = st[0]
+    ca = st[1]
+    code = st[2]
+    for i in range(start, end):
+        x = src[i]
+        if x == 0:
+            out[ca] = code
+            ca = o
+            o += 1
+            code = 1
+        else:
+            out[o] = x
+            o += 1
+            code += 1
+            if code == 0xFF:
+                out[ca] = code
+                ca = o
+                o += 1
+                code = 1
+    st[0] = o
+    st[1] = ca
+    st[2] = code
+
+
+try:  # the pod: viper (records_vp says why it is a module of its own)
+    from stridefw.records_vp import cobs_add as _cobs_add
+    from stridefw.records_vp import crc32_add as _crc32_add
+
+    FRAME_LOOPS = "viper"
+except (ImportError, SyntaxError):  # CPython, or a port without the viper emitter
+    _cobs_add = _cobs_add_py
+    _crc32_add = _crc32_add_py
+    FRAME_LOOPS = "python"
+
+
+def encoded_max(plen):
+    """Bytes encode_into may write for a plen-byte payload (both delimiters included)."""
+    return plen + FRAME_OVERHEAD + plen // 254 + 4
+
+
 class Encoder:
-    """Frames payloads into a caller's buffer; one scratch buffer, allocated once."""
+    """Frames payloads into a caller's buffer, straight from the payload: no copy, no
+    scratch buffer, and no allocation (the CRC never becomes an int object)."""
 
     def __init__(self, max_payload=MAX_PAYLOAD):
         self.max_payload = max_payload
-        self._raw = bytearray(max_payload + FRAME_OVERHEAD)
-        self._mv = memoryview(self._raw)
+        self._hd = bytearray(FRAME_OVERHEAD)  # type, version, seq (6 B), then the CRC (4 B)
+        self._st = array.array("i", (0, 0, 0))  # COBS state: write offset, code offset, code
 
     def encode_into(self, out, off, rtype, seq, payload, plen=-1, version=0):
         """Frame payload[:plen] as a record; returns the offset after the 0x00.
 
-        A leading 0x00 goes first unless out[off - 1] already is 0x00.
+        A leading 0x00 goes first unless out[off - 1] already is 0x00. ValueError when
+        the payload is too long or out has no room for the frame (encoded_max).
         """
         if plen < 0:
             plen = len(payload)
-        if plen > self.max_payload:
+        if plen > self.max_payload or plen > len(payload):
             raise ValueError("payload of %d bytes exceeds %d" % (plen, self.max_payload))
-        raw = self._raw
-        raw[0] = rtype
-        raw[1] = version if version else VERSIONS.get(rtype, 1)
+        if off + encoded_max(plen) > len(out):
+            raise ValueError("no room for a %d-byte payload in the output" % plen)
+        hd = self._hd
+        hd[0] = rtype
+        hd[1] = version if version else VERSIONS.get(rtype, 1)
         # seq byte by byte: `seq & 0xFFFFFFFF` is a big-int operation (it allocates)
         # on a 32-bit port, whose small ints end at 2**30
-        raw[2] = seq & 0xFF
-        raw[3] = (seq >> 8) & 0xFF
-        raw[4] = (seq >> 16) & 0xFF
-        raw[5] = (seq >> 24) & 0xFF
-        raw[6 : 6 + plen] = payload[:plen] if plen != len(payload) else payload
-        n = 6 + plen
-        # crc32 is unsigned on both interpreters; no mask (another big-int operation)
-        struct.pack_into("<I", raw, n, binascii.crc32(self._mv[:n]))
+        hd[2] = seq & 0xFF
+        hd[3] = (seq >> 8) & 0xFF
+        hd[4] = (seq >> 16) & 0xFF
+        hd[5] = (seq >> 24) & 0xFF
+        hd[6] = 0
+        hd[7] = 0
+        hd[8] = 0
+        hd[9] = 0
+        _crc32_add(hd, 0, 6, hd, 6)
+        _crc32_add(payload, 0, plen, hd, 6)
         if off == 0 or out[off - 1] != 0:
             out[off] = 0
             off += 1
-        return cobs_encode_into(raw, n + 4, out, off)
+        st = self._st
+        st[0] = off + 1
+        st[1] = off
+        st[2] = 1
+        _cobs_add(hd, 0, 6, out, st)
+        _cobs_add(payload, 0, plen, out, st)
+        _cobs_add(hd, 6, 10, out, st)
+        o = st[0]
+        out[st[1]] = st[2]
+        out[o] = 0
+        return o + 1
 
     def encode(self, rtype, seq, payload, version=0):
         """Convenience for non-hot paths: the encoded frame as bytes (with its leading 0x00)."""
-        out = bytearray(len(payload) + FRAME_OVERHEAD + len(payload) // 254 + 4)
+        out = bytearray(encoded_max(len(payload)))
         end = self.encode_into(out, 0, rtype, seq, payload, -1, version)
         return bytes(out[:end])
 

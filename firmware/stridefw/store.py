@@ -98,6 +98,7 @@ class SessionStore:
         self._wbuf = bytearray(wbuf_bytes)
         self._wmv = memoryview(self._wbuf)  # made once: one view slice per spill
         self._wlen = 0
+        self._wpart = True  # the file takes write(buf, off, n) (see _write)
         self._block = SampleBlockEncoder(1, 10000)  # replaced by begin()
         self._f = None
         self.ids = []  # session ids on flash, oldest first
@@ -366,23 +367,21 @@ class SessionStore:
     def _close_block(self):
         blk = self._block
         if blk.n:
-            self._frame(records.REC_SAMPLE_BLOCK, blk.mv[: blk.len], blk.len, SAMPLE_BLOCK_VERSION)
+            self._frame(records.REC_SAMPLE_BLOCK, blk.buf, blk.len, SAMPLE_BLOCK_VERSION)
             blk.n = 0
 
     def _frame(self, rtype, payload, plen, version=0):
         if self.full:
             self.dropped += 1
             return False
-        need = plen + records.FRAME_OVERHEAD + plen // 254 + 4
+        need = records.encoded_max(plen)
         if self._wlen + need > len(self._wbuf):
             self._spill()
             if self._wlen + need > len(self._wbuf):
                 raise ValueError("record of %d bytes exceeds the write buffer" % plen)
-        pl = payload
-        if plen != len(payload):
-            pl = memoryview(payload)[:plen]
+        # the encoder reads payload[:plen] in place: no view slice, no copy
         self._wlen = self._enc.encode_into(
-            self._wbuf, self._wlen, rtype, self.seq, pl, plen, version
+            self._wbuf, self._wlen, rtype, self.seq, payload, plen, version
         )
         self.seq += 1
         self._in_buf += 1
@@ -404,7 +403,7 @@ class SessionStore:
             self._in_buf = 0
             return
         try:
-            w = f.write(self._wmv[:n])
+            w = self._write(f, n)
             if w is not None and w != n:
                 raise OSError(_ENOSPC)
         except OSError:
@@ -430,6 +429,17 @@ class SessionStore:
         self._free -= n
         self._since_free += n
         self._written += n
+
+    def _write(self, f, n):
+        # MicroPython streams take write(buf, off, n): no view slice per spill. Other
+        # file objects (CPython's, the virtual pod's LittleFS shim) take one argument;
+        # the first TypeError says so and the view is sliced from then on.
+        if self._wpart:
+            try:
+                return f.write(self._wbuf, 0, n)
+            except TypeError:
+                self._wpart = False
+        return f.write(self._wmv[:n])
 
     def commit(self):
         """Make everything added so far durable (file sync). Returns records committed."""
