@@ -232,6 +232,11 @@ def replay(session: Session) -> ReplayResult:
         raise BadSessionFile(reason)
     k = kernel_for(session.header, [n.text for n in session.notes])
     out = run_kernel(k, session.sample_t_us, session.cells, session.imu, session.imu_present)
+    return compare(session, out)
+
+
+def compare(session: Session, out: KernelOutput) -> ReplayResult:
+    """The replayed records against the Step and Flag records the pod stored."""
     steps = [R.Step.from_bytes(p) for p in out.step_payloads]
     diff = None
     for i, (a, b) in enumerate(zip(session.step_payloads, out.step_payloads, strict=False)):

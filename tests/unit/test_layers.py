@@ -18,7 +18,7 @@ FIRMWARE = Path(__file__).resolve().parents[2] / "firmware" / "stridefw"
 # to the first entry that names it or its package
 LAYERS: list[tuple[str, ...]] = [
     ("errors", "paths", "session", "tables", "progress", "fastframes"),
-    ("transport", "library", "merge", "replay", "mpy", "sim"),
+    ("transport", "library", "merge", "replay", "replay_stream", "mpy", "sim"),
     ("sync", "analysis", "export", "importers", "calibrate"),
     ("demo", "serve", "serve_guard", "serve_tls", "report", "eval", "batch", "bench", "budget"),
     ("cli", "__main__", "web"),
