@@ -40,6 +40,7 @@ from stridefw import calib as fw_calib
 from stridefw import config as fw_config
 from stridefw import layouts as fw_layouts
 from stridekit.sim import conditions as C
+from stridekit.sim import foot_path as FP
 from stridekit.sim import sensor as S
 
 G = 9.81
@@ -466,7 +467,7 @@ def simulate(p: RunnerParams) -> SimRun:
         present = S.imu_dropout_mask(t, p.imu_dropout_rate_hz, p.imu_dropout_s, _stream(p, 6, foot))
         imu = None
         if p.has_imu:
-            imu = _imu(p, t, st, truth_all.shock_g, _stream(p, 7, foot))
+            imu = _imu(p, t, st, truth_all.shock_g, _stream(p, 7, foot), foot_len_mm)
         foot_fault = fault if fault is not None and fault.foot == foot else None
         fault_index = -1
         if foot_fault is not None:
@@ -619,74 +620,25 @@ def _truth_rows(
     return contact, toe_off, peak, impulse, lr, impact, strike, cop_mean
 
 
-# Foot pitch rate (deg/s, + toes rising), the shape foot gyroscopes record
-# (Aminian et al. 2002; Sabatini et al. 2005; gaitmap and IPOL foot-IMU data): after a
-# heel strike the heel rocker turns the toes down to foot flat (a negative lobe,
-# ~150 deg/s walking); a forefoot strike instead lets the heel drop (toes rising);
-# still in mid stance; heel-off turns the toes down faster and faster until toe-off
-# (~300 deg/s walking), and the swing carries the foot forward toes-up in one positive
-# lobe (mid-swing peak ~400 deg/s walking), back to ~0 at the next contact. Scaled
-# with speed like the other swing signals; the amplitudes are ASSUMED round values.
-PITCH_ROCKER_DPS = {"heel": -150.0, "mid": -60.0, "fore": 80.0}
-PITCH_PUSH_DPS = -300.0
-PITCH_SWING_DPS = 400.0
-ROCKER_S = 0.12  # heel rocker (loading response) ~10 % of a walking stride
-PUSH_TAIL = 0.12  # the push-off lobe ends this fraction into swing
-
-
-def _pitch_rate_dps(
-    strike: str,
-    amp: float,
-    dt_c: np.ndarray,
-    stance: np.ndarray,
-    ph: np.ndarray,
-    in_stance: np.ndarray,
-) -> np.ndarray:
-    rocker_s = np.minimum(ROCKER_S, 0.3 * stance)
-    rocker = np.where(
-        dt_c < rocker_s,
-        PITCH_ROCKER_DPS[strike] * np.sin(np.pi * np.clip(dt_c / rocker_s, 0, 1)),
-        0.0,
-    )
-    s = np.clip(dt_c / stance, 0, 1)
-    push = PITCH_PUSH_DPS * np.sin(np.pi / 2 * np.clip((s - 0.6) / 0.4, 0, 1))
-    stance_p = rocker + np.where(s > 0.6, push, 0.0)
-    tail = PITCH_PUSH_DPS * np.cos(np.pi / 2 * np.clip(ph / PUSH_TAIL, 0, 1))
-    lobe = PITCH_SWING_DPS * np.sin(np.pi * np.clip((ph - PUSH_TAIL) / (1 - PUSH_TAIL), 0, 1))
-    swing_p = np.where(ph < PUSH_TAIL, tail, lobe)
-    return amp / 0.6 * np.where(in_stance, stance_p, swing_p)
-
-
 def _imu(
     p: RunnerParams,
     t: np.ndarray,
     st: _Steps,
     shock_g: np.ndarray,
     rng: np.random.Generator,
+    foot_len_mm: float,
 ) -> np.ndarray:
-    """Shoe-mounted IMU: 1 g in stance, an impact spike after contact, heel-off and swing motion."""
+    """Shoe-mounted IMU: the foot's path (sim.foot_path) plus an impact spike after contact."""
     n = len(t)
     k = len(st.contact)
     idx = np.clip(np.searchsorted(st.contact, t, side="right") - 1, 0, k - 1)
     dt_c = t - st.contact[idx]
-    stance = st.stance[idx]
-    in_stance = (dt_c >= 0) & (dt_c <= stance)
-    nxt = np.append(st.contact[1:], st.contact[-1] + st.stance[-1] + 0.5)[idx]
-    swing_len = np.maximum(nxt - st.contact[idx] - stance, 0.05)
-    ph = np.clip((dt_c - stance) / swing_len, 0, 1)
-    amp = 0.6 if p.gait == "walk" else float(np.clip(p.speed_m_s / 3.0, 0.6, 2.0))
+    path = FP.foot_path(t, st.contact, st.stance, p.speed_m_s, p.gait, p.strike, foot_len_mm / 1000)
+    acc_m_s2, gyr_rad_s = FP.sensor_signals(path)
     # impact shock at the shoe lasts ~20-30 ms (Lafortune 1991): sigma 8 ms
     spike = shock_g[idx] * 1000 * np.exp(-0.5 * ((dt_c - 0.010) / 0.008) ** 2) * (dt_c >= 0)
-    swing_az = 1500 * amp * np.sin(2 * np.pi * ph)
-    az = 1000.0 + spike + np.where(in_stance, 0.0, swing_az)
-    ax = np.where(in_stance, 0.0, 2000 * amp * np.sin(np.pi * ph)) + 0.2 * spike
-    ay = np.zeros(n)
-    gy = -10 * _pitch_rate_dps(p.strike, amp, dt_c, stance, ph, in_stance)
-    gx = np.where(in_stance, 0.0, 300 * amp * np.sin(np.pi * ph))
-    gz = np.zeros(n)
-    before = t < st.contact[0]
-    for a in (ax, ay, gx, gy, gz):
-        a[before] = 0.0
-    az[before] = 1000.0
-    imu = np.stack([ax, ay, az, gx, gy, gz], axis=1) + rng.normal(0, 15, (n, 6))
+    acc_mg = acc_m_s2 / FP.STANDARD_GRAVITY_M_S2 * 1000
+    acc_mg[:, 0] += 0.2 * spike
+    acc_mg[:, 2] += spike
+    imu = np.hstack([acc_mg, np.degrees(gyr_rad_s) * 10]) + rng.normal(0, 15, (n, 6))
     return np.clip(np.rint(imu), -32768, 32767).astype(np.int16)
