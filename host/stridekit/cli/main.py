@@ -142,8 +142,8 @@ def replay(
     library: Annotated[Path | None, typer.Option(help="--all: the library.")] = None,
 ) -> None:
     """Re-run the firmware kernel on a session's raw samples; print steps and a per-foot summary."""
-    from stridekit.replay import replay as do_replay
-    from stridekit.session import read_sessions
+    from stridekit.progress import transfer_bar
+    from stridekit.replay_stream import stream_replay
 
     if all_:
         from stridekit.cli.library import replay_all
@@ -152,9 +152,17 @@ def replay(
     if file is None:
         raise fail("give a session FILE, or --all for the library")
     try:
-        sessions = read_sessions(file)
+        # window by window: memory bounded by the window, not the run (replay_stream)
+        with transfer_bar(err_console) as bar:
+            task = bar.add_task("replaying", total=file.stat().st_size)
+            streamed = stream_replay(file, lambda n: bar.advance(task, n))
     except (OSError, StrideError) as e:
         raise fail(str(e)) from e
+    if not streamed.streamed:
+        console.print(
+            f"[yellow]note[/]: read whole (memory grows with the run), not in windows: "
+            f"{streamed.why_not_streamed}"
+        )
     summary = compact_table(f"{file}: per-foot summary")
     add_text(summary, "foot", no_wrap=True, min_width=5)
     for col in ("steps", "spm", "stance", "swing", "peak", "LR", "heel mid fore", "medial"):
@@ -163,15 +171,18 @@ def replay(
     add_text(summary, "same", no_wrap=True, min_width=4)
     add_text(summary, "flags")
     exit_code = 0
-    for s in sessions:
+    for foot in streamed.feet:
+        s = foot.session
         for iss in s.issues:
             where = f"byte {iss.offset}" if iss.offset >= 0 else "file"
             console.print(f"[yellow]warning[/] ({s.foot}): {where}: {iss.reason}")
-        if len(s.sample_t_us) == 0:
+        if foot.reason is not None:
+            console.print(f"[yellow]{s.foot}: {foot.reason}[/]")
+            continue
+        res = foot.result
+        if foot.n_samples == 0 or res is None:
             console.print(f"[yellow]{s.foot}: no raw samples to replay[/]")
             continue
-        with err_console.status(f"replaying the {s.foot} pod's {len(s.sample_t_us):,} samples"):
-            res = do_replay(s)
         if steps:
             _step_table(res.steps if steps < 0 else res.steps[:steps], s.foot)
         st = res.steps
