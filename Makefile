@@ -70,7 +70,7 @@ fuzz: $(VENV)/.stamp
 	$(PY) -m tests.fuzz.engine --n 100000
 
 bench: setup
-	$(STRIDE) bench
+	$(STRIDE) bench --memory
 
 # Refresh the pinned transitive dependencies after changing pyproject.toml.
 lock: $(VENV)/.stamp

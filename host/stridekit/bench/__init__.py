@@ -277,8 +277,13 @@ def _print_path_alloc(console: Console, seconds: float) -> None:
 
 
 def run_bench(
-    console: Console, seconds: float = 20.0, chip: bool = False, pystone: Path | None = None
+    console: Console,
+    seconds: float = 20.0,
+    chip: bool = False,
+    pystone: Path | None = None,
+    memory: bool = False,
 ) -> list[BenchRow]:
+    """The kernel tables, then stride replay's speed (and with memory=True its peak RSS)."""
     with console.status("benchmarking the kernel (CPython and MicroPython)..."):
         rows = measure(seconds)
     t = Table(title="StepKernel: us per sample (lower is better)")
@@ -335,4 +340,16 @@ def run_bench(
         from stridekit.bench.chip import print_estimate
 
         print_estimate(console, rows, pystone, seconds)
+    from stridekit.bench.replay import MEMORY_MINUTES, ULTRA_HOURS, print_replay_bench
+
+    print_replay_bench(
+        console,
+        REPLAY_SECONDS_PER_SECOND * seconds,
+        MEMORY_MINUTES if memory else (),
+        ULTRA_HOURS if memory else 0.0,
+    )
     return rows
+
+
+# stride replay's speed is measured on a run this many times --seconds (20 s: 5 min)
+REPLAY_SECONDS_PER_SECOND = 15

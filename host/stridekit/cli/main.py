@@ -390,11 +390,18 @@ def bench(
             dir_okay=False,
         ),
     ] = None,
+    memory: Annotated[
+        bool,
+        typer.Option(
+            help="Also the peak RSS of stride sim and stride replay on 2, 20 and 120-minute "
+            "runs and a 5 h one (minutes of work; `make bench` does it)."
+        ),
+    ] = False,
 ) -> None:
     """Kernel speed and memory on CPython and inside the MicroPython interpreters."""
     from stridekit.bench import run_bench
 
-    run_bench(console, seconds, chip, pystone)
+    run_bench(console, seconds, chip, pystone, memory)
 
 
 if __name__ == "__main__":
