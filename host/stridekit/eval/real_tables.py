@@ -36,6 +36,18 @@ def _pct(a: int, b: int) -> str:
     return "-" if not b else f"{100 * a / b:.1f}"
 
 
+def _detection(c: EventStats) -> list[str]:
+    """The detection columns every table shares: ref, kernel, missed, extra, recall, precision."""
+    return [
+        str(c.n_ref),
+        str(c.n_found),
+        str(c.fn),
+        str(c.fp),
+        _pct(c.tp, c.n_ref),
+        _pct(c.tp, c.n_found),
+    ]
+
+
 def _flag_names(bits: int) -> str:
     return ",".join(n for b, n in FLAG_NAMES.items() if bits & b) or "-"
 
@@ -121,12 +133,7 @@ def _table_events(console: Console, ds: str, results: list[FootResult]) -> None:
             r.record,
             r.group,
             FOOT[r.foot],
-            str(c.n_ref),
-            str(c.n_found),
-            str(c.fn),
-            str(c.fp),
-            _pct(c.tp, c.n_ref),
-            _pct(c.tp, c.n_found),
+            *_detection(c),
             _f(abs_ms(c.errors_s, 50)),
             _f(abs_ms(c.errors_s, 95)),
             _f(abs_ms(o.errors_s, 50)),
@@ -142,12 +149,7 @@ def _table_events(console: Console, ds: str, results: list[FootResult]) -> None:
         "all",
         "",
         "",
-        str(c.n_ref),
-        str(c.n_found),
-        str(c.fn),
-        str(c.fp),
-        _pct(c.tp, c.n_ref),
-        _pct(c.tp, c.n_found),
+        *_detection(c),
         _f(abs_ms(c.errors_s, 50)),
         _f(abs_ms(c.errors_s, 95)),
         _f(abs_ms(o.errors_s, 50)),
@@ -243,12 +245,7 @@ def _table_gaitndd(console: Console, results: list[FootResult]) -> None:
             r.record,
             r.group,
             FOOT[r.foot],
-            str(c.n_ref),
-            str(c.n_found),
-            str(c.fn),
-            str(c.fp),
-            _pct(c.tp, c.n_ref),
-            _pct(c.tp, c.n_found),
+            *_detection(c),
             str(s.tp),
             _f(abs_ms(s.errors_s, 50)),
             _f(abs_ms(s.errors_s, 95)),
@@ -265,12 +262,7 @@ def _table_gaitndd(console: Console, results: list[FootResult]) -> None:
         "all",
         "",
         "",
-        str(c.n_ref),
-        str(c.n_found),
-        str(c.fn),
-        str(c.fp),
-        _pct(c.tp, c.n_ref),
-        _pct(c.tp, c.n_found),
+        *_detection(c),
         str(s.tp),
         _f(abs_ms(s.errors_s, 50)),
         _f(abs_ms(s.errors_s, 95)),
