@@ -67,7 +67,7 @@ def test_a_synthetic_foot_gives_its_stride_lengths() -> None:
     # from stances (the pod's path) the same
     c = np.array([a for a, _ in rests])
     o = np.array([b for _, b in rests])
-    st2 = zupt.integrate(t, acc, gyr, zupt.still_from_stances(t, gyr, c, o))
+    st2 = zupt.integrate(t, acc, gyr, zupt.still_from_stances(t, acc, gyr, c, o))
     np.testing.assert_allclose(st2.length_m, lengths, rtol=0.01)
 
 
@@ -153,3 +153,14 @@ def test_per_stride_against_motion_capture() -> None:
         med, lo, hi = both.abs_err
         assert lo <= med <= hi and med <= S.GOAL_STRIDE_PCT
         assert both.goal == "met"
+
+
+def test_the_still_moment_of_a_stance_avoids_an_impact_the_gyro_does_not_see() -> None:
+    t = np.arange(100) / 100.0
+    acc = np.tile([0.0, 0.0, G], (100, 1))
+    acc[10:14, 2] += [30.0, 60.0, 20.0, 5.0]  # impact: the accelerometer shakes
+    gyr = np.full((100, 3), 0.02)
+    gyr[12] = 0.0  # ... while the gyroscope happens to read least in it
+    gyr[40] = 0.01
+    (still,) = zupt.still_from_stances(t, acc, gyr, np.array([0.05]), np.array([0.6]))
+    assert still == (40, 40)

@@ -87,7 +87,7 @@ def test_integrating_the_signals_gives_the_distance(
     contact, stance, _ = _cycle(gait, speed, cadence)
     t = np.arange(0.0, contact[-1] + 0.5, 1e-3)
     acc, gyr = F.sensor_signals(F.foot_path(t, contact, stance, speed, gait, strike, FOOT_M))
-    still = zupt.still_from_stances(t, gyr, contact, contact + stance)
+    still = zupt.still_from_stances(t, acc, gyr, contact, contact + stance)
     got = zupt.integrate(t, acc, gyr, still)
     assert len(got.length_m) == len(contact) - 1
     np.testing.assert_allclose(got.length_m, speed * np.diff(contact), rtol=0.002)
@@ -115,15 +115,22 @@ def test_any_gait_cycle_gives_finite_signals(
 
 
 # Bound for the whole simulated pod path (kernel stances from pressure, 100 Hz, int16
-# counts with 15-count noise, the impact spike): 3 %, the distance goal. The
-# integration alone is within 0.2 % (above); these seeded runs measure -2.7 .. +1.0 %
-# (`python` in the commit message); the schematic IMU this replaced read about -50 %.
-SIM_DISTANCE_PCT = 3.0
+# counts with 15-count noise, the impact shake): the integration alone is within 0.2 %
+# (above); 36 seeded feet (walk 1.2 and 1.5 m/s, run 2.5 and 3.0 heel, 4.0 mid, 5.0
+# fore; 60 s each) measure -0.4 .. +0.4 %. 1.5 % leaves room for the kernel's stance
+# timing to change; the schematic IMU this replaced read about -50 %, and a still
+# moment picked by angular rate alone inside the impact read -2.7 % on midfoot strikes.
+SIM_DISTANCE_PCT = 1.5
 
 
 @pytest.mark.parametrize(
     ("gait", "speed", "cadence", "strike"),
-    [("walk", 1.3, 110, "heel"), ("run", 3.0, 170, "heel"), ("run", 5.0, 185, "fore")],
+    [
+        ("walk", 1.3, 110, "heel"),
+        ("run", 3.0, 170, "heel"),
+        ("run", 4.0, 178, "mid"),
+        ("run", 5.0, 185, "fore"),
+    ],
 )
 def test_zupt_over_a_simulated_run_gives_its_distance(
     gait: str, speed: float, cadence: float, strike: str, tmp_path: Path

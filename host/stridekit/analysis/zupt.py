@@ -16,7 +16,11 @@ Still moments come from either
   NormZuptDetector (Küderle et al. 2024, IEEE OJEMB, the software of Rampp et
   al.'s group), not fitted to any data this project validates on; or
 * the pod's own stance (pressure contact to toe-off): the still moment is the
-  sample of least angular rate inside the stance ("min_vel", Rampp et al.).
+  stance's sample of least motion ("min_vel", Rampp et al.) by Skog et al.'s
+  SHOE statistic on single samples (acceleration off 1 g and angular rate,
+  weighted by gaitmap's ShoeZuptDetector default noise variances): an impact
+  shakes the accelerometer while the gyroscope may stay quiet, and a still
+  moment inside it would tilt the whole stride.
 
 Units: acceleration m/s^2, angular rate rad/s, time s. No parameter here was
 tuned on the data of `stride eval --stride-length`.
@@ -35,6 +39,11 @@ from stridekit.session import Session
 
 WINDOW_S = 0.15  # gaitmap NormZuptDetector default
 STILL_DEG_S = 15.0  # gaitmap NormZuptDetector default: mean |gyro| per window
+# SHOE weights (gaitmap ShoeZuptDetector defaults): noise variances of the
+# accelerometer, (m/s^2)^2, and of the gyroscope, (deg/s)^2
+SHOE_ACC_VAR = 3.5e-9
+SHOE_GYR_VAR = 1.3e-7
+G_M_S2 = 9.80665
 # a foot's movement between two still moments longer than this is no stride
 # (standing, shuffling): half again the slowest walking strides (~1.6 s, Hausdorff)
 MAX_MOVE_S = 2.5
@@ -210,22 +219,39 @@ def strides_from_imu(t_s: np.ndarray, acc_m_s2: np.ndarray, gyr_rad_s: np.ndarra
     return integrate(t, acc_m_s2, gyr_rad_s, still_runs(still))
 
 
+def shoe_statistic(acc_m_s2: np.ndarray, gyr_rad_s: np.ndarray) -> np.ndarray:
+    """Per sample: Skog et al.'s SHOE statistic over one sample; low is still.
+
+    (|a| - g)^2 / SHOE_ACC_VAR + |w|^2 / SHOE_GYR_VAR: how far the acceleration is
+    from 1 g and the rotation from none, each against its sensor noise.
+    """
+    acc = np.asarray(acc_m_s2, np.float64)
+    gyr = np.degrees(np.asarray(gyr_rad_s, np.float64))
+    off_g = np.linalg.norm(acc, axis=1) - G_M_S2
+    return off_g * off_g / SHOE_ACC_VAR + (gyr * gyr).sum(axis=1) / SHOE_GYR_VAR
+
+
 def still_from_stances(
-    t_s: np.ndarray, gyr_rad_s: np.ndarray, contact_s: np.ndarray, toe_off_s: np.ndarray
+    t_s: np.ndarray,
+    acc_m_s2: np.ndarray,
+    gyr_rad_s: np.ndarray,
+    contact_s: np.ndarray,
+    toe_off_s: np.ndarray,
 ) -> list[tuple[int, int]]:
-    """Still moments from stances (contact to toe-off): the sample of least angular rate.
+    """Still moments from stances (contact to toe-off): the sample of least SHOE statistic.
 
     A stance longer than STANDING_S is standing: its still period runs from the
-    least-rate sample of its first PART_S to that of its last PART_S, so the
+    stillest sample of its first PART_S to that of its last PART_S, so the
     stride before ends where the foot settled and the one after starts where it
     leaves, not somewhere in the middle of the wait.
     """
     t = np.asarray(t_s, np.float64)
-    norm = np.linalg.norm(gyr_rad_s, axis=1)
+    stat = shoe_statistic(acc_m_s2, gyr_rad_s)
+    stat = np.where(np.isfinite(stat), stat, np.inf)
     out: list[tuple[int, int]] = []
 
     def least(a: int, b: int) -> int:
-        return int(a + np.argmin(norm[a:b]))
+        return int(a + np.argmin(stat[a:b]))
 
     for c, o in zip(contact_s.tolist(), toe_off_s.tolist(), strict=True):
         a, b = (int(x) for x in np.searchsorted(t, [c, o]))
@@ -239,9 +265,6 @@ def still_from_stances(
         b1 = min(b - 1, int(np.searchsorted(t, o - PART_S)))
         out.append((least(a, a2), least(b1, b)))
     return out
-
-
-G_M_S2 = 9.80665
 
 
 def session_strides(s: Session) -> Strides | None:
@@ -259,4 +282,4 @@ def session_strides(s: Session) -> Strides | None:
     acc = imu[:, :3] / 1000.0 * G_M_S2
     gyr = np.radians(imu[:, 3:] / 10.0)
     contact, toe_off = s.step_times_s()
-    return integrate(t, acc, gyr, still_from_stances(t, gyr, contact, toe_off))
+    return integrate(t, acc, gyr, still_from_stances(t, acc, gyr, contact, toe_off))

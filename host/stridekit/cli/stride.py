@@ -72,7 +72,9 @@ def run_eval_stride_length(root: Path, console: Console) -> int:
         _print_per_stride(root, console, S)
     console.print(
         "Still moments: 'gyro norm' = windows of 0.15 s with mean |gyro| <= 15 deg/s "
-        "(gaitmap's published defaults); 'stance' = least |gyro| inside each stance "
+        "(gaitmap's published defaults); 'stance' = the stillest sample of each stance "
+        "(acceleration nearest 1 g, least rotation: Skog's SHOE statistic with gaitmap's "
+        "default noise variances) "
         "(the pod has stances from pressure; here from the data set's annotations).\n"
         f"Goals: distance within {S.GOAL_DISTANCE_PCT:g} %; stride length median |error| <= "
         f"{S.GOAL_STRIDE_PCT:g} % per stride against gaitmap's motion capture (the per-stride "

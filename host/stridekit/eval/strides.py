@@ -147,7 +147,9 @@ def evaluate(walks: list[Walk]) -> list[WalkResult]:
         methods: list[tuple[str, zupt.Strides]] = []
         methods.append(("gyro norm", zupt.strides_from_imu(w.t_s, w.acc_m_s2, w.gyr_rad_s)))
         if w.contact_s is not None and w.toe_off_s is not None:
-            still = zupt.still_from_stances(w.t_s, w.gyr_rad_s, w.contact_s, w.toe_off_s)
+            still = zupt.still_from_stances(
+                w.t_s, w.acc_m_s2, w.gyr_rad_s, w.contact_s, w.toe_off_s
+            )
             st = zupt.integrate(w.t_s, w.acc_m_s2, w.gyr_rad_s, still)
             methods.append(("stance", st))
             if w.turn_s is not None:
@@ -338,7 +340,7 @@ def per_stride(root: Path) -> PerStride:
         by_method = {
             "gyro norm": zupt.strides_from_imu(t, acc, gyr),
             "stance": zupt.integrate(
-                t, acc, gyr, zupt.still_from_stances(t, gyr, contact, toe_off)
+                t, acc, gyr, zupt.still_from_stances(t, acc, gyr, contact, toe_off)
             ),
         }
         mine = [r for r in refs if r.foot == foot]

@@ -635,8 +635,12 @@ def _imu(
     dt_c = t - st.contact[idx]
     path = FP.foot_path(t, st.contact, st.stance, p.speed_m_s, p.gait, p.strike, foot_len_mm / 1000)
     acc_m_s2, gyr_rad_s = FP.sensor_signals(path)
-    # impact shock at the shoe lasts ~20-30 ms (Lafortune 1991): sigma 8 ms
-    spike = shock_g[idx] * 1000 * np.exp(-0.5 * ((dt_c - 0.010) / 0.008) ** 2) * (dt_c >= 0)
+    # impact shock at the shoe lasts ~20-30 ms (Lafortune 1991), peaking with the impact
+    # force ~25 ms into stance. The path already brings the foot to rest at contact, so
+    # the shock is a shake of zero net velocity and displacement (a Ricker wavelet,
+    # sigma 6 ms), not a second stop: it must not add distance when integrated.
+    x = (dt_c - 0.022) / 0.006
+    spike = shock_g[idx] * 1000 * (1 - x * x) * np.exp(-0.5 * x * x) * (dt_c >= 0)
     acc_mg = acc_m_s2 / FP.STANDARD_GRAVITY_M_S2 * 1000
     acc_mg[:, 0] += 0.2 * spike
     acc_mg[:, 2] += spike
