@@ -105,14 +105,6 @@ class ImuGait:
         """The insole found this stance: report no IMU step for it."""
         self._ic_ok = False
 
-    def _lost(self):
-        # a gap long enough to hide an event: start over from the next swing
-        self.lost += 1
-        self._st = _STANCE
-        self._ic_ok = False
-        self._to_ok = False
-        self._new_lobe()
-
     def push(self, dt, imu):
         """One sample dt us after the previous one; imu as StepKernel.push, or None.
 
@@ -134,7 +126,12 @@ class ImuGait:
             self._have_prev = True
             return 0
         if dtv > IMU_GAP_MAX_US:
-            self._lost()
+            # a gap long enough to hide an event: start over from the next swing
+            self.lost += 1
+            self._st = _STANCE
+            self._ic_ok = False
+            self._to_ok = False
+            self._new_lobe()
             return 0
         if dtv > dt:
             self._gap = True  # a packet missed: interpolations span the gap

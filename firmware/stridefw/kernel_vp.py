@@ -1,6 +1,6 @@
-# Viper versions of StepKernel's per-cell passes (the hot loop of every sample).
+# Viper versions of StepKernel's per-cell pass (the hot loop of every sample).
 #
-# Each function here has a plain-Python twin of the same name in stridefw.kernel,
+# Each function here has a plain-Python twin of the same name in stridefw.kernel_py,
 # which the host replay and every port without the viper emitter (the WebAssembly
 # test build, mpy-cross without -march) use. They live in their own module because a
 # viper decorator is a compile-time error where the emitter is missing: kernel.py
@@ -14,69 +14,30 @@
 #
 # Measured (micropython-unix32 on the shared 2-core x86 host, best of 4 passes over
 # 60 s of a realistic 100 Hz run; `stride bench` prints the current figures): the
-# whole push() takes ~12.5 us per sample with these two loops in viper against ~21 us
-# with their bytecode twins, at 8 and at 16 cells.
+# whole push() takes ~12.5 us per sample with the cell pass in viper against ~21 us
+# with its bytecode twin, at 8 and at 16 cells.
 # ptr16 / ptr32 are viper built-ins: they exist only inside a viper function.
 # ruff: noqa: F821
 import micropython
 
 
 @micropython.viper
-def cells_loaded(k, cells) -> int:
-    """Stance pass: per-cell force above baseline, CoP sums into k._acc, stance sums."""
-    n = int(k.n_cells)
-    tab = ptr16(k._tab)
-    base = ptr32(k._base)
-    force = ptr32(k.force)
-    koff = ptr16(k._koff)
-    xs = ptr16(k._x)
-    ys = ptr16(k._y)
-    csum = ptr32(k._csum)
-    raw_in = ptr16(cells)
-    acc = ptr32(k._acc)
-    total = 0
-    sx = 0
-    sy = 0
-    i = 0
-    while i < n:
-        raw = int(raw_in[i])
-        if raw > 4095:
-            raw = 4095
-        j = int(koff[i]) + (raw >> 6)
-        t0 = int(tab[j])
-        f = t0 + (((int(tab[j + 1]) - t0) * (raw & 63)) >> 6) - int(base[i])
-        if f > 0:
-            force[i] = f
-            total += f
-            x = int(xs[i])
-            if x & 0x8000:
-                x -= 0x10000
-            y = int(ys[i])
-            if y & 0x8000:
-                y -= 0x10000
-            sx += f * x
-            sy += f * y
-            csum[i] = int(csum[i]) + f
-        else:
-            force[i] = 0
-        i += 1
-    acc[0] = sx
-    acc[1] = sy
-    return total
-
-
-@micropython.viper
-def cells_swing(k, cells) -> int:
-    """Swing pass: per-cell force above baseline (0 below it, and below the cell's quiet
-    level without a lookup), the total returned."""
+def cells_force(k, cells, loaded: int) -> int:
+    """Per-cell force above baseline (0 below it, and below the cell's quiet level
+    without a lookup), the total returned; loaded: also CoP sums and stance sums."""
     n = int(k.n_cells)
     tab = ptr16(k._tab)
     base = ptr32(k._base)
     force = ptr32(k.force)
     koff = ptr16(k._koff)
     quiet1 = ptr16(k._quiet1)
+    xs = ptr16(k._x)
+    ys = ptr16(k._y)
+    csum = ptr32(k._csum)
     raw_in = ptr16(cells)
     total = 0
+    sx = 0
+    sy = 0
     i = 0
     while i < n:
         raw = int(raw_in[i])
@@ -88,17 +49,32 @@ def cells_swing(k, cells) -> int:
             j = int(koff[i]) + (raw >> 6)
             t0 = int(tab[j])
             f = t0 + (((int(tab[j + 1]) - t0) * (raw & 63)) >> 6) - int(base[i])
-            if f < 0:
-                f = 0
-            force[i] = f
-            total += f
+            if f > 0:
+                force[i] = f
+                total += f
+                if loaded:
+                    x = int(xs[i])
+                    if x & 0x8000:
+                        x -= 0x10000
+                    y = int(ys[i])
+                    if y & 0x8000:
+                        y -= 0x10000
+                    sx += f * x
+                    sy += f * y
+                    csum[i] = int(csum[i]) + f
+            else:
+                force[i] = 0
         i += 1
+    if loaded:
+        acc = ptr32(k._acc)
+        acc[0] = sx
+        acc[1] = sy
     return total
 
 
 @micropython.viper
 def set_quiet1(k, i: int):
-    """Cell i's quiet level (kernel._set_quiet1_py says how) into k._quiet1[i]."""
+    """Cell i's quiet level (kernel_py.set_quiet1 says how) into k._quiet1[i]."""
     tab = ptr16(k._tab)
     koff = ptr16(k._koff)
     base = ptr32(k._base)

@@ -1,5 +1,5 @@
 """The swing pass skips the table lookup of a cell reading at or below its baseline's
-force (kernel._set_quiet1_py and its viper twin): exact for any table and baseline, so skipping changes
+force (kernel_py.set_quiet1 and its viper twin): exact for any table and baseline, so skipping changes
 nothing (the golden files and the unix32 twins test pin the records themselves)."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stridefw import calib, kernel, layouts
+from stridefw import calib, kernel, kernel_py, layouts
 
 
 def _force(table: list[int], raw: int) -> int:
@@ -31,7 +31,7 @@ def test_quiet_level_is_the_exact_bound(steps: list[int], start: int, base_dn: i
         cal.table[i] = v
     k = kernel.StepKernel(layouts.FOOTSWITCH_1, cal, has_imu=False)
     k._base[0] = base_dn
-    kernel._set_quiet1_py(k, 0)
+    kernel_py.set_quiet1(k, 0)
     want = 0
     while want <= 4095 and _force(table, want) <= base_dn:
         want += 1

@@ -139,7 +139,7 @@ def test_viper_quiet_level_equals_its_twin() -> None:
     from the record comparisons: compare the twins directly over tables and baselines."""
     script = """
 import array
-from stridefw import calib, kernel, kernel_vp, layouts
+from stridefw import calib, kernel, kernel_py, kernel_vp, layouts
 bad = 0
 n = 0
 for half in (1000, 4000, 12000):
@@ -153,7 +153,7 @@ for half in (1000, 4000, 12000):
             k._base[0] = b
             kernel_vp.set_quiet1(k, 0)
             v = k._quiet1[0]
-            kernel._set_quiet1_py(k, 0)
+            kernel_py.set_quiet1(k, 0)
             n += 1
             if v != k._quiet1[0]:
                 bad += 1

@@ -188,7 +188,7 @@ def test_cell_faults_are_flagged_within_2_s_and_steps_continue(
     assert f.fault_cells == 1 << cell and f.flags & config.FLAG_DEGRADED
     delay_s = (foot.t_us[at] - foot.t_us[i0]) / 1e6
     assert 0 <= delay_s <= 2.0
-    assert k.cell_fault[cell] == code
+    assert k.health.fault[cell] == code
     after = [s for a, s in zip(out.step_at, steps_of(out), strict=True) if a > at]
     assert len(after) >= 10  # sampling and step detection go on, degraded
 

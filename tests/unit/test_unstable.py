@@ -11,6 +11,7 @@ import pytest
 from stridefw import config as fw_config
 from stridefw import kernel as fw_kernel
 from stridefw import layouts as fw_layouts
+from stridefw import steps as fw_steps
 from stridefw.calib import nominal
 from stridekit.replay import kernel_for, replay, run_kernel
 from stridekit.sim.gait import RunnerParams, simulate
@@ -30,14 +31,14 @@ def usual_ref() -> list[str | None]:
 
 def test_log2_q8_within_a_hundredth() -> None:
     for x in [1, 2, 3, 5, 7, 100, 255, 256, 257, 1000, 12345, 99999, 2**20 + 3, 2**29 - 1]:
-        assert abs(fw_kernel.log2_q8(x) - 256 * math.log2(x)) <= 0.01 * 256, x
-    assert fw_kernel.log2_q8(0) == 0
+        assert abs(fw_steps.log2_q8(x) - 256 * math.log2(x)) <= 0.01 * 256, x
+    assert fw_steps.log2_q8(0) == 0
 
 
 def test_reference_note_round_trip_and_rejects_others() -> None:
     k = fw_kernel.StepKernel(fw_layouts.INSOLE_8, nominal(8))
     assert not k.has_ref
-    k.set_reference(3100, 5, 2200)
+    k.stats.set_reference(3100, 5, 2200)
     text = k.reference_note()
     assert text.startswith(fw_kernel.UNSTABLE_REF_NOTE)
     k2 = fw_kernel.StepKernel(fw_layouts.INSOLE_8, nominal(8))
@@ -100,12 +101,12 @@ def test_scales_stay_small_ints_at_the_extremes() -> None:
     lim = 1 << 30
     for i in range(600):
         big = i % 7 == 0
-        k._rstat(0, (int(rng.integers(-3000, 3000)) if big else 5) << 10, False)
-        k._rstat(1, (25000 if big else 600) << 10, True)  # 2.5 s / 60 ms stance
-        k._rstat(2, (30000 if big else 2000) << 10, True)  # 3 s / 200 ms stride
-        for arr in (k._rs_m, k._rs_a):
+        k.stats._rstat(0, (int(rng.integers(-3000, 3000)) if big else 5) << 10, False)
+        k.stats._rstat(1, (25000 if big else 600) << 10, True)  # 2.5 s / 60 ms stance
+        k.stats._rstat(2, (30000 if big else 2000) << 10, True)  # 3 s / 200 ms stride
+        for arr in (k.stats._rs_m, k.stats._rs_a):
             assert all(-lim < v < lim for v in arr)
         for s in range(3):
-            a = k._rs_a[s]
+            a = k.stats._rs_a[s]
             assert (a << 4) < lim
-            assert 0 <= k.session_scale(s) < 8000
+            assert 0 <= k.stats.session_scale(s) < 8000

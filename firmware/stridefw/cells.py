@@ -1,0 +1,207 @@
+# Two stages of StepKernel that watch the insole rather than the step: CellHealth
+# (which cells are stuck, saturated or dead) and SwingFloor (the total force the
+# insole reads with the foot in the air, which events are measured from).
+#
+# Integer arithmetic on preallocated arrays, no allocation per call; times are
+# session microseconds modulo 2**30 (config.TICKS_MASK), forces dn (0.1 N).
+# One module for both: a module of its own costs heap on the pod (config
+# FLOOR_* and the fault rules in config say where the numbers come from).
+import array
+
+from stridefw.compat import const
+from stridefw.config import (
+    ADC_SATURATED,
+    COVER_DMM,
+    DEAD_DN,
+    DEAD_RAW,
+    DEAD_STEPS,
+    FLOOR_BLOCK_US,
+    FLOOR_BLOCKS,
+    FLOOR_SWING_DIV,
+    SATURATED_US,
+    STEP_SATURATED,
+    STUCK_BAND,
+    STUCK_US,
+    TICKS_MASK,
+)
+
+# cell faults, as CellHealth.fault holds them (and the Flag record's fault mask)
+_OK = const(0)
+_STUCK = const(1)
+_SATURATED = const(2)
+_DEAD = const(3)
+_MOTION_MIN_US = const(200000)  # time with movement before "stuck" counts
+CELLS_CHANGED = const(1)  # check() result bit: the set of faulty cells changed
+TOTAL_MAX_DN = const(40000)  # 4 kN per foot: arithmetic clamp (> 5 BW for 70 kg)
+
+
+class CellHealth:
+    """Per-cell faults: stuck and saturated from the readings (one cell per visit),
+    dead from where the centre of pressure went while the cell carried nothing."""
+
+    def __init__(self, n_cells):
+        n = n_cells
+        self.n_cells = n
+        self.fault = array.array("b", bytes(n))  # 0 ok, 1 stuck, 2 saturated, 3 dead
+        self._stuck_ref = array.array("h", bytes(2 * n))
+        self._stuck_t0 = array.array("i", bytes(4 * n))
+        self._stuck_motion = array.array("i", bytes(4 * n))
+        self._sat_t0 = array.array("i", bytes(4 * n))
+        self._quiet_steps = array.array("h", bytes(2 * n))
+        self.reset()
+
+    def reset(self):
+        for i in range(self.n_cells):
+            self._stuck_ref[i] = -1
+            self._stuck_t0[i] = 0
+            self._stuck_motion[i] = 0
+            self._sat_t0[i] = -1
+            self._quiet_steps[i] = 0
+            self.fault[i] = _OK
+        self.n_faults = 0
+        self.mask = 0  # bit i: cell i faulty
+        self._next = 0  # the cell the next check() visits
+
+    def check(self, cells, t, motion_us, force, stance):
+        # One cell per visit: stuck (no change while the foot works) and saturated
+        # (pinned at full scale). Elapsed times come from session time t, so how
+        # often a cell is visited does not change the thresholds.
+        # Stuck needs the cell to read load (above its swing baseline) when it is
+        # flagged: a healthy cell also sits still at its unloaded reading, and with
+        # a visit every n_cells * 20 ms (320 ms for 16 cells: ~5 in STUCK_US) a cell
+        # loaded for ~100 ms of a 700 ms running stride is often never seen loaded.
+        # A cell constant at no load is the dead rule's case (step_end).
+        # Returns CELLS_CHANGED | STEP_SATURATED (saturated during a stance) bits.
+        i = self._next
+        self._next = i + 1 if i + 1 < self.n_cells else 0
+        raw = cells[i]
+        fault = self.fault
+        old = fault[i]
+        res = 0
+        if raw >= ADC_SATURATED:
+            if stance:
+                res = STEP_SATURATED
+            if self._sat_t0[i] < 0:
+                self._sat_t0[i] = t
+            elif old == _OK and ((t - self._sat_t0[i]) & TICKS_MASK) >= SATURATED_US:
+                fault[i] = _SATURATED
+        else:
+            self._sat_t0[i] = -1
+            if old == _SATURATED:
+                fault[i] = _OK
+        d = raw - self._stuck_ref[i]
+        if -STUCK_BAND <= d <= STUCK_BAND:
+            if (
+                fault[i] == _OK
+                and raw > DEAD_RAW
+                and force[i] > DEAD_DN
+                and ((t - self._stuck_t0[i]) & TICKS_MASK) >= STUCK_US
+                and ((motion_us - self._stuck_motion[i]) & TICKS_MASK) >= _MOTION_MIN_US
+            ):
+                fault[i] = _STUCK
+        else:
+            self._stuck_ref[i] = raw
+            self._stuck_t0[i] = t
+            self._stuck_motion[i] = motion_us
+            if fault[i] == _STUCK:
+                fault[i] = _OK
+        if fault[i] != old:
+            res |= CELLS_CHANGED
+        return res
+
+    def step_end(self, csum, quiet, xs, ys, cx_mean, strike_y, cy_max):
+        """The dead rule at a toe-off; True if a fault changed. An unloaded FSR and an
+        open one both read ~0, so a cell is suspected only if the CoP path (strike
+        point to its most forward point, around its mean x) passed within COVER_DMM
+        of it and it still carried nothing (stance sum csum[i] below quiet) for
+        DEAD_STEPS steps. strike_y < 0: no strike point, nothing covered."""
+        qs = self._quiet_steps
+        fault = self.fault
+        y_lo = strike_y - COVER_DMM
+        y_hi = cy_max + COVER_DMM
+        changed = False
+        for i in range(self.n_cells):
+            if csum[i] >= quiet:
+                qs[i] = 0
+                if fault[i] == _DEAD:
+                    fault[i] = _OK
+                    changed = True
+                continue
+            dx = xs[i] - cx_mean
+            if strike_y >= 0 and y_lo <= ys[i] <= y_hi and -COVER_DMM <= dx <= COVER_DMM:
+                if qs[i] < DEAD_STEPS:
+                    qs[i] += 1
+                if qs[i] >= DEAD_STEPS and fault[i] == _OK:
+                    fault[i] = _DEAD
+                    changed = True
+        return changed
+
+    def recount(self, koff, table_len):
+        """After a fault changed: the count, the mask, and each cell's table offset in
+        koff (stuck and saturated cells read the all-zero segment after the tables)."""
+        n = 0
+        mask = 0
+        zero = self.n_cells * table_len
+        for i in range(self.n_cells):
+            f = self.fault[i]
+            koff[i] = zero if f == _STUCK or f == _SATURATED else i * table_len
+            if f:
+                n += 1
+                mask |= 1 << i
+        self.n_faults = n
+        self.mask = mask
+
+
+class SwingFloor:
+    """The lowest total force over the last few strides (config FLOOR_*): 0 once
+    auto-zero has learnt the cells, an insole's preload in its shoe otherwise."""
+
+    def __init__(self):
+        self._lo_r = array.array("i", bytes(4 * FLOOR_BLOCKS))  # block minima of total
+        self._hi_r = array.array("i", bytes(4 * FLOOR_BLOCKS))  # block maxima
+        self.reset()
+
+    def reset(self):
+        for i in range(FLOOR_BLOCKS):
+            self._lo_r[i] = TOTAL_MAX_DN
+            self._hi_r[i] = 0
+        self._i = 0
+        self._t = 0
+        self._lo = TOTAL_MAX_DN
+        self._hi = 0
+        self.dn = 0  # the floor: event levels are relative to it
+
+    def above(self, total, dti):
+        """One sample's total (dn) dti us after the last: returns the force above the floor."""
+        if total < self._lo:
+            self._lo = total
+            if total < self.dn:
+                self.dn = total
+        if total > self._hi:
+            self._hi = total
+        self._t += dti
+        if self._t >= FLOOR_BLOCK_US:
+            # close a block: the floor is the lowest block minimum when the window
+            # held a swing (its highest maximum at least FLOOR_SWING_DIV times it)
+            i = self._i
+            lo_r = self._lo_r
+            hi_r = self._hi_r
+            lo_r[i] = self._lo
+            hi_r[i] = self._hi
+            self._i = i + 1 if i + 1 < FLOOR_BLOCKS else 0
+            self._t = 0
+            self._lo = TOTAL_MAX_DN
+            self._hi = 0
+            lo = TOTAL_MAX_DN
+            hi = 0
+            for j in range(FLOOR_BLOCKS):
+                if lo_r[j] < lo:
+                    lo = lo_r[j]
+                if hi_r[j] > hi:
+                    hi = hi_r[j]
+            if lo * FLOOR_SWING_DIV <= hi or lo < self.dn:
+                self.dn = lo
+        f = self.dn
+        if f:
+            return total - f if total > f else 0
+        return total

@@ -1,0 +1,76 @@
+# Plain-Python twins of stridefw.kernel_vp: StepKernel's per-cell pass where the viper
+# emitter is missing (CPython replay, the WebAssembly test build). A module of its
+# own so that the pod, which runs the viper versions, never loads these.
+# Both take the kernel and the raw cells and do exactly the same integer arithmetic;
+# tests/mpy/test_unix32_viper.py holds them to the same records bit for bit.
+
+
+def cells_force(k, cells, loaded):
+    # force above baseline per cell (Q0 dn, 0 below it) into k.force; returns the
+    # total. A cell reading below its quiet level (k._quiet1, from its baseline) is
+    # 0 without the table: the result is the same, the lookup is skipped. loaded
+    # (1 in stance): also CoP sums into k._acc (<= 16 * 15000 * 2450 < 2**30) and
+    # per-cell stance sums into k._csum (<= 15000 * 500 samples).
+    tab = k._tab
+    base = k._base
+    force = k.force
+    koff = k._koff
+    quiet1 = k._quiet1
+    xs = k._x
+    ys = k._y
+    csum = k._csum
+    total = 0
+    sx = 0
+    sy = 0
+    for i in range(k.n_cells):
+        raw = cells[i]
+        if raw > 4095:
+            raw = 4095
+        if raw < quiet1[i]:
+            force[i] = 0
+            continue
+        j = koff[i] + (raw >> 6)  # kernel._force_at, inlined
+        t0 = tab[j]
+        f = t0 + (((tab[j + 1] - t0) * (raw & 63)) >> 6) - base[i]
+        if f > 0:
+            force[i] = f
+            total += f
+            if loaded:
+                sx += f * xs[i]
+                sy += f * ys[i]
+                csum[i] += f
+        else:
+            force[i] = 0
+    if loaded:
+        acc = k._acc
+        acc[0] = sx
+        acc[1] = sy
+    return total
+
+
+def set_quiet1(k, i):
+    # Cell i's quiet level from its table segment and baseline: 1 + the highest raw
+    # r with table(r') <= base for every r' <= r (0: none). Each 64-count table
+    # step is linear in r, so it is solved step by step from r = 0; a baseline
+    # (<= ZERO_MAX_DN) ends the walk within the first ~20 steps, usually in the
+    # first one or two. Called when a baseline or a cell's table segment changes.
+    tab = k._tab
+    off = k._koff[i]
+    b = k._base[i]
+    q1 = 0
+    for seg in range(64):
+        t0 = tab[off + seg]
+        if t0 > b:
+            break
+        d = tab[off + seg + 1] - t0
+        if d <= 0 or t0 + ((d * 63) >> 6) <= b:
+            q1 = (seg << 6) + 64  # the whole step is at or below the baseline
+            continue
+        fr = ((b - t0) << 6) // d  # highest fraction with t0 + (d * fr >> 6) <= b
+        while fr < 63 and t0 + ((d * (fr + 1)) >> 6) <= b:
+            fr += 1
+        while fr >= 0 and t0 + ((d * fr) >> 6) > b:
+            fr -= 1
+        q1 = (seg << 6) + fr + 1
+        break
+    k._quiet1[i] = q1
