@@ -31,6 +31,7 @@ from stridefw import kernel as fw_kernel
 from stridefw import records as R
 from stridefw import sampleblock as fw_sampleblock
 from stridekit.errors import BadSessionFile
+from stridekit.fastblocks import decode_block
 from stridekit.fastframes import FastFrameDecoder, iter_file_records
 from stridekit.replay import (
     KernelOutput,
@@ -177,7 +178,7 @@ class _FootStream:
         self.kernel: fw_kernel.StepKernel | None = None
         self.out = KernelOutput()
         self.n_samples = 0
-        self._pending: list[tuple[int, bytes]] = []
+        self._pending: list[tuple[int, int, bytes]] = []
         self._pending_samples = 0
 
     def add(self, rec: R.Record) -> None:
@@ -190,10 +191,10 @@ class _FootStream:
         rtype = rec.rtype
         try:
             if rtype == R.REC_SAMPLE:
-                self._pending.append((rtype, rec.payload))
+                self._pending.append((rtype, rec.version, rec.payload))
                 self._pending_samples += 1
             elif rtype == R.REC_SAMPLE_BLOCK:
-                self._pending.append((rtype, rec.payload))
+                self._pending.append((rtype, rec.version, rec.payload))
                 self._pending_samples += rec.payload[7] if len(rec.payload) > 7 else 0
             elif rtype == R.REC_STEP:
                 s.steps.append(R.Step.from_bytes(rec.payload))
@@ -225,15 +226,45 @@ class _FootStream:
             self.flush()
 
     def _decode_pending(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The gathered Sample and SampleBlock records as arrays, in order.
+
+        Runs of Samples go through samples_to_arrays and version-1 SampleBlocks through
+        stridekit.fastblocks; anything those do not read exactly, through the firmware's
+        own decoders.
+        """
         nc = self.header.n_cells
-        kinds = self._pending
-        if all(rtype == R.REC_SAMPLE for rtype, _ in kinds):
-            fast = samples_to_arrays([p for _, p in kinds], nc)
-            if fast is not None:
-                if fast[1].size and int(fast[1].max()) > ADC_MAX:
-                    raise _NotClean("a sample outside the ADC's range")
-                return fast
-        return _decode_one_by_one(kinds, nc)
+        parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+        samples: list[bytes] = []
+
+        def end_samples() -> None:
+            if samples:
+                fast = samples_to_arrays(samples, nc)
+                if fast is None:
+                    fast = _decode_one_by_one([(R.REC_SAMPLE, q) for q in samples], nc)
+                parts.append(fast)
+                samples.clear()
+
+        for rtype, version, payload in self._pending:
+            if rtype == R.REC_SAMPLE:
+                samples.append(payload)
+                continue
+            end_samples()
+            block = decode_block(payload) if version == 1 else None
+            if block is None:
+                block = _decode_one_by_one([(rtype, payload)], nc)
+            elif len(block[0]) and block[1].shape[1] != nc:
+                raise _NotClean(f"a SampleBlock of {block[1].shape[1]} cells, header says {nc}")
+            parts.append(block)
+        end_samples()
+        t = np.concatenate([q[0] for q in parts])
+        cells = np.concatenate([q[1].reshape(-1, nc) for q in parts])
+        imu = np.concatenate([q[2] for q in parts])
+        present = np.concatenate([q[3] for q in parts])
+        if cells.size and (int(cells.min()) < 0 or int(cells.max()) > ADC_MAX):
+            raise _NotClean("a sample outside the ADC's range")
+        if imu.size and (int(imu.min()) < -32768 or int(imu.max()) > 32767):
+            raise _NotClean("an IMU value outside int16")
+        return t, cells.astype(np.uint16), imu.astype(np.int16), present
 
     def flush(self) -> None:
         """Decode the gathered samples and run the kernel over them."""
