@@ -628,21 +628,37 @@ def _imu(
     rng: np.random.Generator,
     foot_len_mm: float,
 ) -> np.ndarray:
-    """Shoe-mounted IMU: the foot's path (sim.foot_path) plus an impact spike after contact."""
+    """Shoe-mounted IMU: the foot's path (sim.foot_path) plus the shake of each impact."""
     n = len(t)
     k = len(st.contact)
     idx = np.clip(np.searchsorted(st.contact, t, side="right") - 1, 0, k - 1)
-    dt_c = t - st.contact[idx]
     path = FP.foot_path(t, st.contact, st.stance, p.speed_m_s, p.gait, p.strike, foot_len_mm / 1000)
     acc_m_s2, gyr_rad_s = FP.sensor_signals(path)
-    # impact shock at the shoe lasts ~20-30 ms (Lafortune 1991), peaking with the impact
-    # force ~25 ms into stance. The path already brings the foot to rest at contact, so
-    # the shock is a shake of zero net velocity and displacement (a Ricker wavelet,
-    # sigma 6 ms), not a second stop: it must not add distance when integrated.
-    x = (dt_c - 0.022) / 0.006
-    spike = shock_g[idx] * 1000 * (1 - x * x) * np.exp(-0.5 * x * x) * (dt_c >= 0)
+    # impact shock at the shoe lasts ~20-30 ms (Lafortune 1991): a peak of sigma 8 ms,
+    # 10 ms after contact. The path already brings the foot to rest at contact, so the
+    # shock must not change its velocity or place: a broader dip (sigma 24 ms, same
+    # area, around the same instant) balances it, read as the foot's late fall before
+    # contact and its rebound after (a difference of Gaussians, peak scaled to shock).
+    # shock_g is the peak the shoe's accelerometer reads (its calibration above), so the
+    # shake tops up what the path's own motion (the heel rocker) reads at that instant
+    t_peak = st.contact + 0.010
+    at_peak, _ = FP.sensor_signals(
+        FP.foot_path(
+            t_peak, st.contact, st.stance, p.speed_m_s, p.gait, p.strike, foot_len_mm / 1000
+        )
+    )
+    path_mg = at_peak[:, 2] / FP.STANDARD_GRAVITY_M_S2 * 1000 - 1000
+    amp_mg = np.maximum(shock_g * 1000 - path_mg, 0.0)
+    spike = np.zeros(n)
+    # the contact before each sample and the one after (whose dip starts before it)
+    for j, w in ((idx, 1.0), (np.minimum(idx + 1, k - 1), idx + 1 < k)):
+        x = t - st.contact[j] - 0.010
+        shake = np.exp(-0.5 * (x / 0.008) ** 2) - np.exp(-0.5 * (x / 0.024) ** 2) / 3
+        spike += w * amp_mg[j] * 1.5 * shake
     acc_mg = acc_m_s2 / FP.STANDARD_GRAVITY_M_S2 * 1000
-    acc_mg[:, 0] += 0.2 * spike
-    acc_mg[:, 2] += spike
+    # the shake is up and a little forward in the world, seen in the turning foot's frame
+    c, s = np.cos(path.pitch_rad), np.sin(path.pitch_rad)
+    acc_mg[:, 0] += (0.2 * c + s) * spike
+    acc_mg[:, 2] += (c - 0.2 * s) * spike
     imu = np.hstack([acc_mg, np.degrees(gyr_rad_s) * 10]) + rng.normal(0, 15, (n, 6))
     return np.clip(np.rint(imu), -32768, 32767).astype(np.int16)
