@@ -20,9 +20,10 @@ gaitmap's own example_data (MIT; provenance, sha256 and licence in its header).
 It is the one reference here that does not come from ../shared/data or the
 simulator: the exception issue 19 invites ("any other real reference you can
 find"), as ../shared/data has event times but no stride lengths.
-Nothing in analysis.zupt was fitted on these files: its still-moment detector
-uses gaitmap's published NormZuptDetector defaults (0.15 s windows, mean
-|gyro| <= 15 deg/s).
+Nothing in analysis.zupt was fitted on these files: its still-moment detectors
+use gaitmap's published defaults (NormZuptDetector: 0.15 s windows, mean
+|gyro| <= 15 deg/s; ShoeZuptDetector's noise variances for the stance's
+stillest sample).
 """
 
 from __future__ import annotations
