@@ -148,7 +148,7 @@ def test_stride_service_refuses_an_unencrypted_client_and_unbonded_pairing() -> 
             with contextlib.suppress(Exception):  # the pod drops the link
                 await conn.pair()
             await asyncio.sleep(0.2)
-            return errors, len(ble.secrets), ble.refused_bonds, bool(ble.conns)
+            return errors, len(ble.bonds.secrets), ble.refused_bonds, bool(ble.conns)
 
     errors, n_secrets, refused, still_connected = asyncio.run(main())
     assert errors and errors <= INSUFFICIENT

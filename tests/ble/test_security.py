@@ -287,7 +287,7 @@ def test_pairing_outside_the_window_gets_no_bond_and_0_bytes() -> None:
                 await conn.pair()
                 await char(peer, P.STATUS_UUID).read_value()
             await asyncio.sleep(0.2)
-            return got[0], len(ble.secrets), bool(ble.conns), ble.refused_bonds
+            return got[0], len(ble.bonds.secrets), bool(ble.conns), ble.refused_bonds
 
     n, n_secrets, connected, refused = asyncio.run(main())
     assert (n, n_secrets, connected) == (0, 0, False) and refused >= 1

@@ -424,7 +424,7 @@ def gatt(data: bytes) -> None:
         pod.machine.idle()
     assert app.running or pod.slept  # deep sleep after IDLE_SLEEP_MS without input is by design
     assert srv.internal_errors == internal, "a request raised something unforeseen"
-    assert len(srv._reqs) <= 8 and all(len(b) <= 16 for b in srv._busy.values())
+    assert len(srv._reqs) <= 8 and all(len(c.busy) <= 16 for c in srv.conns.values())
     _ = P  # the protocol module the engine builds requests with
 
 

@@ -153,7 +153,15 @@ class BLE:
     def gatts_set_buffer(self, h, n, append=False):
         pass
     def gatts_write(self, h, v, send_update=False):
-        self.values[h] = bytes(v)
+        # the stack copies into the value's own buffer (a new one only to grow it)
+        b = self.values[h]
+        if type(b) is bytearray and len(b) == len(v):
+            for i in range(len(v)):
+                b[i] = v[i]
+        else:
+            self.values[h] = bytearray(v)
+        if send_update:
+            self.sent += 1
     def gatts_read(self, h):
         return self.values[h]
     def gatts_notify(self, c, h, v=None):

@@ -34,7 +34,8 @@ How MicroPython semantics map onto Bumble:
   link's security (NimBLE's ble_gatts_notify_custom / indicate_custom check
   neither): the firmware must choose its receivers. gatts_write(...,
   send_update=True) notifies or indicates only the connections whose CCCD asks
-  for it (ble_gatts_chr_updated).
+  for it (ble_gatts_chr_updated), with the value just written; a notification
+  that finds no buffer is dropped, not retried (NimBLE).
   Outgoing notifications go through a per-connection queue of `tx_slots` frames
   that the event loop drains between firmware turns; a full queue raises
   OSError(ENOMEM) like NimBLE out of mbufs. `enomem` (a callable returning True
@@ -542,7 +543,9 @@ class BLE:
             for h in list(self._conns):
                 bits = self.subscribed(h, value_handle)
                 if bits & 1:
-                    with contextlib.suppress(OSError):  # NimBLE retries later; not modelled
+                    # out of buffers: NimBLE drops this one (ble_gatts_schedule_update has
+                    # already cleared its pending flag); the next write sends a newer value
+                    with contextlib.suppress(OSError):
                         self.gatts_notify(h, value_handle)
                 elif bits & 2:
                     self.gatts_indicate(h, value_handle)
