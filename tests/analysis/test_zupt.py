@@ -164,3 +164,21 @@ def test_the_still_moment_of_a_stance_avoids_an_impact_the_gyro_does_not_see() -
     gyr[40] = 0.01
     (still,) = zupt.still_from_stances(t, acc, gyr, np.array([0.05]), np.array([0.6]))
     assert still == (40, 40)
+
+
+@pytest.mark.skipif(
+    not (DATA / "gaitmap-example").is_dir(), reason="../shared/data is absent (CI has it)"
+)
+def test_stride_eval_prints_the_per_stride_table() -> None:
+    from rich.console import Console
+
+    from stridekit.cli.stride import run_eval_stride_length
+
+    con = Console(record=True, width=240)
+    assert run_eval_stride_length(DATA, con) == 0
+    text = con.export_text()
+    assert "Stride length per stride vs motion capture" in text
+    rows = [ln for ln in text.splitlines() if "<= 5 %:" in ln]
+    # per foot and pooled, for both still-moment methods
+    assert len(rows) == 6 and all(("met" in r) or ("missed" in r) for r in rows)
+    assert any("both" in r and "57/57" in r for r in rows)
