@@ -33,7 +33,8 @@ REC_BATTERY = const(6)
 REC_NOTE = const(7)
 REC_END = const(8)
 REC_REF = const(9)  # reference event from an independent source (import, simulator)
-REC_SAMPLE_BLOCK = const(32)  # compressed raw samples (stridefw.store: delta/zigzag/varint)
+REC_SAMPLE_BLOCK = const(32)  # compressed raw samples (stridefw.sampleblock)
+REC_STEP_BLOCK = const(33)  # consecutive Steps in one frame, lossless (stridefw.stepblock)
 
 # Newest payload version of each type this build writes and understands.
 VERSIONS = {
@@ -47,6 +48,7 @@ VERSIONS = {
     REC_END: 1,
     REC_REF: 1,
     REC_SAMPLE_BLOCK: 1,
+    REC_STEP_BLOCK: 1,
 }
 NAMES = {
     REC_HEADER: "SessionHeader",
@@ -59,6 +61,7 @@ NAMES = {
     REC_END: "SessionEnd",
     REC_REF: "RefEvent",
     REC_SAMPLE_BLOCK: "SampleBlock",
+    REC_STEP_BLOCK: "StepBlock",
 }
 
 FRAME_OVERHEAD = const(10)  # type, version, seq, crc

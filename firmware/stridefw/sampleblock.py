@@ -43,7 +43,6 @@ class SampleBlockEncoder:
         self.n_cells = n_cells
         self.period_us = period_us
         self.buf = bytearray(_BLOCK_BYTES)
-        self.mv = memoryview(self.buf)  # the store frames mv[:len]: one view, no copy
         nch = n_cells + _IMU_N
         self._p1 = array.array("i", bytes(4 * nch))  # previous value per channel
         self._p2 = array.array("i", bytes(4 * nch))  # the one before

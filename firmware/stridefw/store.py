@@ -18,7 +18,12 @@
 # deleted; unsynced data is never deleted. When nothing can go, raw Sample capture
 # stops first (RAW_FLOOR), Step/Flag records continue until STEP_FLOOR.
 #
-# Raw samples are stored as SampleBlock records (stridefw.sampleblock).
+# Raw samples are stored as SampleBlock records (stridefw.sampleblock), closed at
+# each commit. Steps are stored as StepBlock records (stridefw.stepblock) of up to
+# STEP_BLOCK_MAX steps: the block is framed when full, before any other record
+# (Flag, Note, Sync, Battery, SessionEnd) and at end(), not at commit, so a power
+# cut loses at most the last STEP_BLOCK_MAX - 1 steps (about 5 s of running; raw
+# samples and other records: COMMIT_MS). That is what halves the bytes per step.
 #
 # Files: ROOT/NNNNNN.ses (session id, decimal), ROOT/NNNNNN.syn (marker, decimal
 # text), ROOT/next (next session id). All I/O goes through an injected fs object
@@ -33,6 +38,7 @@ from stridefw.sampleblock import (
     SAMPLE_BLOCK_VERSION,
     SampleBlockEncoder,
 )
+from stridefw.stepblock import STEP_BLOCK_VERSION, StepBlockEncoder
 
 # Free-space floors (bytes). Below RAW_FLOOR raw samples stop, below STEP_FLOOR
 # everything stops. LittleFS needs a few free blocks to commit metadata
@@ -100,6 +106,7 @@ class SessionStore:
         self._wlen = 0
         self._wpart = True  # the file takes write(buf, off, n) (see _write)
         self._block = SampleBlockEncoder(1, 10000)  # replaced by begin()
+        self._steps = StepBlockEncoder()
         self._f = None
         self.ids = []  # session ids on flash, oldest first
         self.sizes = {}  # id -> committed bytes
@@ -333,19 +340,44 @@ class SessionStore:
             self._block = SampleBlockEncoder(n_cells, period_us)
         self._block.period_us = period_us
         self._block.n = 0
+        self._steps.n = 0
         self._frame(records.REC_HEADER, header_payload, len(header_payload))
         self.commit()
         return sid
 
     def add(self, rtype, payload, plen=-1):
-        """One record of the current session (closes an open sample block first)."""
+        """One record of the current session.
+
+        A Step joins the open StepBlock; any other record frames the open StepBlock
+        and sample block first, so records stay in the order they were added.
+        """
         if self.current < 0:
             return False
-        if self._block.n:
-            self._close_block()
         if plen < 0:
             plen = len(payload)
+        if rtype == records.REC_STEP and plen == records.STEP_LEN:
+            if self.full:
+                self.dropped += 1
+                return False
+            if self._steps.add(payload):
+                self._close_steps()
+            return True
+        if self._steps.n:
+            self._close_steps()
+        if self._block.n:
+            self._close_block()
         return self._frame(rtype, payload, plen)
+
+    def _close_steps(self):
+        sb = self._steps
+        n = sb.n
+        if n:
+            # the sample block's buffer is lent to the StepBlock (framed first if open)
+            if self._block.n:
+                self._close_block()
+            m = sb.encode(self._block.buf)
+            if not self._frame(records.REC_STEP_BLOCK, sb.buf, m, STEP_BLOCK_VERSION):
+                self.dropped += n - 1  # counted per step: _frame counted the block once
 
     def add_sample(self, t, wraps, dt_us, cells, imu):
         """A raw sample at session time wraps * 2**30 + t, dt_us after the previous one."""
@@ -476,6 +508,8 @@ class SessionStore:
             return -1
         if end_payload is not None:
             self.add(records.REC_END, end_payload)
+        elif self._steps.n:
+            self._close_steps()
         self.commit()
         f = self._f
         self._f = None

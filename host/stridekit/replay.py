@@ -170,27 +170,28 @@ def write_recording(
     out: KernelOutput,
     raw: bool = True,
 ) -> None:
-    """Samples as a pod stores them: each Sample, then the Step/Flag its kernel emitted there.
+    """Samples as a pod stores them (SessionWriter's pod methods, stridefw.store's rules):
+    each sample into a SampleBlock, then the Step (into a StepBlock) and Flag records
+    its kernel emitted there.
 
     raw=False writes only the Step/Flag records, as a pod does with raw capture off.
+    Blocks may still be open afterwards: the SessionEnd (w.add) or w.end() frames them.
     """
     steps = dict(zip(out.step_at, out.step_payloads, strict=True))
     flags: dict[int, list[bytes]] = {}
     for i, p in zip(out.flag_at, out.flag_payloads, strict=True):
         flags.setdefault(i, []).append(p)
-    buf = bytearray(R.sample_len(cells.shape[1], True))
     cell_rows = cells.tolist()
     imu_rows = imu.tolist() if imu is not None else None
     present = imu_present.tolist() if imu_present is not None else None
-    for i, t in enumerate((t_us & 0xFFFFFFFF).tolist()):
-        m = None
-        if imu_rows is not None and (present is None or present[i]):
-            m = imu_rows[i]
+    for i, t in enumerate((t_us.astype(np.int64) & 0xFFFFFFFF).tolist()):
         if raw:
-            n = R.pack_sample_into(buf, t, cell_rows[i], m)
-            w.add(R.REC_SAMPLE, buf[:n])
+            m = None
+            if imu_rows is not None and (present is None or present[i]):
+                m = imu_rows[i]
+            w.add_sample(t, cell_rows[i], m)
         if i in steps:
-            w.add(R.REC_STEP, steps[i])
+            w.add_step(steps[i])
         for p in flags.get(i, ()):
             w.add(R.REC_FLAG, p)
 

@@ -13,6 +13,7 @@ from stridefw import records as R
 from stridefw import sampleblock as SB
 from stridefw import store as S
 from stridefw.records import REC_SAMPLE_BLOCK
+from stridekit.session import step_payloads
 from stridekit.sim.shims.flash import FlashDevice, LfsFs, new_fs
 from tests.conftest import sim
 from tests.firmware.podkit import (
@@ -165,26 +166,25 @@ def test_a_failed_write_tears_one_spill_and_the_next_frame_starts_clean() -> Non
     """After a torn write the next frame's leading 0x00 ends the torn one: only the
     records of the failed write are lost, every later record decodes."""
     dev, store = fresh_store()
-    sc = Script(10)
-    store.begin(sc.header(store.next_id), N_CELLS, 10_000)
+    store.begin(Script(10).header(store.next_id), N_CELLS, 10_000)
     for i in range(3):
-        store.add(R.REC_STEP, sc.step_payload(70 * i))
+        store.add(R.REC_FLAG, R.Flag(t_us=70 * i).to_bytes())
     store.commit()
     store._f = _TornOnce(store._f)
     for i in range(3, 6):
-        store.add(R.REC_STEP, sc.step_payload(70 * i))
+        store.add(R.REC_FLAG, R.Flag(t_us=70 * i).to_bytes())
     assert store.commit() == 0 and store.write_errors == 1 and store.full
     assert store.dropped == 3
     store.full = False  # what commit() does once the host has freed room
     for i in range(6, 9):
-        store.add(R.REC_STEP, sc.step_payload(70 * i))
+        store.add(R.REC_FLAG, R.Flag(t_us=70 * i).to_bytes())
     store.end(R.SessionEnd(steps=9).to_bytes())
     data = read_file(store, 1)
     recs, dec = all_frames(data)
     assert dec.n_errors == 1  # the torn frame, and nothing after it
     seqs = [r.seq for r in recs]
     assert seqs[:4] == [0, 1, 2, 3] and seqs[-4:] == [7, 8, 9, 10]  # 4..6 were in the write
-    assert [r.rtype for r in recs[-4:]] == [R.REC_STEP] * 3 + [R.REC_END]
+    assert [r.rtype for r in recs[-4:]] == [R.REC_FLAG] * 3 + [R.REC_END]
     assert read_file(reboot(dev), 1) == data  # the size this boot reports is the file's
 
 
@@ -309,5 +309,8 @@ def test_flash_full_rotates_synced_keeps_unsynced_and_keeps_steps() -> None:
     assert dec.n_errors == 0
     kinds = [r.rtype for r in recs]
     last_block = max(i for i, k in enumerate(kinds) if k == REC_SAMPLE_BLOCK)
-    assert kinds[last_block + 1 :].count(R.REC_STEP) >= 10
+    steps_after = [
+        p for r in recs[last_block + 1 :] if r.rtype == R.REC_STEP_BLOCK for p in step_payloads(r)
+    ]
+    assert len(steps_after) >= 10
     assert np.all(np.diff([r.seq for r in recs]) >= 1)

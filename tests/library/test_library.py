@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from stridefw import records as R
+from stridefw import sampleblock as SB
 from stridekit import library as L
 from stridekit.cli import app
 from stridekit.errors import BadSessionFile
@@ -107,7 +108,8 @@ def test_corrupt_frame_marks_the_session_damaged_and_keeps_the_rest(
     assert any("CRC" in i or "COBS" in i for i in row.issues)
     assert any("SessionEnd counts" in i for i in row.issues)
     intact = read_sessions(run_file)[1]
-    assert len(intact.sample_t_us) - 2 <= row.n_samples < len(intact.sample_t_us) + 1
+    # one damaged frame costs at most one SampleBlock's samples
+    assert len(intact.sample_t_us) - SB.BLOCK_MAX_SAMPLES <= row.n_samples < len(intact.sample_t_us)
     assert res.issues and "bad.strd (right" in res.issues[0]
 
 

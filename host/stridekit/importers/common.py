@@ -203,7 +203,7 @@ def record_foot(
         raise ValueError(f"{rec.name}: the first sample must be at t_us 0")
     k = kernel_for(hdr, [reference] if reference else ())
     out = run_kernel(k, foot.t_us, foot.cells, foot.imu, foot.imu_present)
-    w = SessionWriter()
+    w = SessionWriter(period_us=1_000_000 // max(1, hdr.rate_hz))
     w.add(R.REC_HEADER, hdr.to_bytes())
     src = ", ".join(p.name for p in rec.files)
     texts = [*([reference] if reference else []), f"imported from {rec.dataset} {rec.name} ({src})"]

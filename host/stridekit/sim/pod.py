@@ -30,7 +30,7 @@ from stridefw import records as R
 from stridefw import sampleblock as SB
 from stridefw.app import App
 from stridefw.records import REC_SAMPLE_BLOCK
-from stridekit.session import unwrap_u32
+from stridekit.session import step_payloads, unwrap_u32
 from stridekit.sim.gait import SimFoot
 from stridekit.sim.shims import bluetooth as bt_shim
 from stridekit.sim.shims.espnow import Air, ESPNow
@@ -304,8 +304,8 @@ def decode_session(data: bytes) -> PodSession:
             t.append(ts1)
             cells.append(tuple(c1))
             imu.append(m1)
-        elif r.rtype == R.REC_STEP:
-            out.step_payloads.append(bytes(r.payload))
+        elif r.rtype in (R.REC_STEP, R.REC_STEP_BLOCK):
+            out.step_payloads += step_payloads(r)
         elif r.rtype == R.REC_FLAG:
             out.flag_payloads.append(bytes(r.payload))
         elif r.rtype == R.REC_NOTE:

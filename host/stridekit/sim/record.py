@@ -74,7 +74,7 @@ def record_foot(
     """
     hdr = header_for(run, foot, session_id)
     k = kernel_for(hdr, [reference] if reference else ())
-    w = SessionWriter()
+    w = SessionWriter(period_us=1_000_000 // max(1, hdr.rate_hz))
     w.add(R.REC_HEADER, hdr.to_bytes())
     epoch_us = hdr.epoch_s * 1_000_000
     # Sync records pair device time with true (host) time: one at the start, one at
