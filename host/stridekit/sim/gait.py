@@ -433,23 +433,6 @@ def simulate(p: RunnerParams) -> SimRun:
             p.duration_s, p.rate_hz, p.jitter_us, p.sample_drop_prob, _stream(p, 3, foot)
         )
         t = S.device_to_true_s(t_dev, p.clock_offset_s[foot], p.clock_ppm[foot])
-        idx = np.searchsorted(st.contact, t, side="right") - 1
-        valid = idx >= 0
-        ci = np.where(valid, idx, 0)
-        tau = np.where(valid, t - st.contact[ci], -1.0)
-        force = _force(tau, st, ci, p)
-        s = tau / st.stance[ci]
-        x_mm, y_mm = _cop_mm(s, st, ci, foot_len_mm)
-        # Gaussian footprint around the CoP distributes force over the cells
-        w = np.exp(
-            -0.5
-            * (
-                ((cx[None, :] - x_mm[:, None]) / 30.0) ** 2
-                + ((cy[None, :] - y_mm[:, None]) / 40.0) ** 2
-            )
-        )
-        w /= np.maximum(w.sum(axis=1, keepdims=True), 1e-12)
-        cell_n = force[:, None] * w
         fsr = S.make_cells(
             p.cells,
             p.half_force_n,
@@ -460,14 +443,26 @@ def simulate(p: RunnerParams) -> SimRun:
             p.drift,
             _stream(p, 4, foot),
         )
-        loaded_s = np.where(force > 0, tau, np.nan)
-        cells = S.fsr_counts(cell_n, t_dev, loaded_s, fsr, p.noise_counts, _stream(p, 5, foot))
-
         truth_all = _truth(st, p, bw, foot_len_mm)
         present = S.imu_dropout_mask(t, p.imu_dropout_rate_hz, p.imu_dropout_s, _stream(p, 6, foot))
-        imu = None
-        if p.has_imu:
-            imu = _imu(p, t, st, truth_all.shock_g, _stream(p, 7, foot), foot_len_mm)
+        # the per-sample signals block by block: each sample depends only on its own
+        # time and the step sequence, the noise streams are drawn in order and the FSR
+        # hysteresis carries its state, so the result is the same as in one piece while
+        # the (N, cells) float intermediates stay the size of a block
+        n = len(t)
+        force = np.empty(n)
+        cells = np.empty((n, p.cells), np.uint16)
+        imu = np.empty((n, 6), np.int16) if p.has_imu else None
+        rng_cells = _stream(p, 5, foot)
+        rng_imu = _stream(p, 7, foot)
+        carry = S.FsrCarry()
+        for a in range(0, n, SAMPLE_BLOCK):
+            b = slice(a, min(n, a + SAMPLE_BLOCK))
+            force[b], cells[b] = _cells_block(
+                t[b], t_dev[b], st, p, cx, cy, foot_len_mm, fsr, rng_cells, carry
+            )
+            if imu is not None:
+                imu[b] = _imu(p, t[b], st, truth_all.shock_g, rng_imu, foot_len_mm)
         foot_fault = fault if fault is not None and fault.foot == foot else None
         fault_index = -1
         if foot_fault is not None:
@@ -504,6 +499,45 @@ def simulate(p: RunnerParams) -> SimRun:
             )
         )
     return run
+
+
+# Samples generated at a time (simulate): the float intermediates of a block are a few
+# MB, so a five-hour run does not hold gigabytes of them; any size gives the same run.
+SAMPLE_BLOCK = 65536
+
+
+def _cells_block(
+    t: np.ndarray,
+    t_dev: np.ndarray,
+    st: _Steps,
+    p: RunnerParams,
+    cx: np.ndarray,
+    cy: np.ndarray,
+    foot_len_mm: float,
+    fsr: S.FsrCells,
+    rng: np.random.Generator,
+    carry: S.FsrCarry,
+) -> tuple[np.ndarray, np.ndarray]:
+    """True total force and raw cell counts of consecutive samples at true times t."""
+    idx = np.searchsorted(st.contact, t, side="right") - 1
+    valid = idx >= 0
+    ci = np.where(valid, idx, 0)
+    tau = np.where(valid, t - st.contact[ci], -1.0)
+    force = _force(tau, st, ci, p)
+    s = tau / st.stance[ci]
+    x_mm, y_mm = _cop_mm(s, st, ci, foot_len_mm)
+    # Gaussian footprint around the CoP distributes force over the cells
+    w = np.exp(
+        -0.5
+        * (
+            ((cx[None, :] - x_mm[:, None]) / 30.0) ** 2
+            + ((cy[None, :] - y_mm[:, None]) / 40.0) ** 2
+        )
+    )
+    w /= np.maximum(w.sum(axis=1, keepdims=True), 1e-12)
+    cell_n = force[:, None] * w
+    loaded_s = np.where(force > 0, tau, np.nan)
+    return force, S.fsr_counts(cell_n, t_dev, loaded_s, fsr, p.noise_counts, rng, carry)
 
 
 def _select(tr: StepTruth, keep: np.ndarray) -> StepTruth:

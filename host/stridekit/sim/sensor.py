@@ -55,6 +55,15 @@ def make_cells(
     return FsrCells(half, pre, hysteresis, creep, drift)
 
 
+@dataclass
+class FsrCarry:
+    """Hysteresis state from one block of samples to the next, so that a run simulated
+    block by block reads exactly as one simulated whole (fsr_counts)."""
+
+    last_n: np.ndarray | None = None  # the previous block's last row of cell forces
+    state: np.ndarray | None = None  # its loading/unloading filter state per cell
+
+
 def fsr_counts(
     cell_n: np.ndarray,
     t_s: np.ndarray,
@@ -62,11 +71,13 @@ def fsr_counts(
     cells: FsrCells,
     noise_counts: float,
     rng: np.random.Generator,
+    carry: FsrCarry | None = None,
 ) -> np.ndarray:
     """Raw 12-bit ADC counts (N, n_cells) for true cell forces cell_n (N, n_cells).
 
     t_s: session time of each sample (drift); loaded_s: time since this stance's
-    contact (creep), negative or NaN in swing.
+    contact (creep), negative or NaN in swing. carry: for a run given in consecutive
+    blocks, the same FsrCarry for each (the noise comes from rng in order either way).
     """
     force = cell_n + cells.preload_n[None, :]
     g = force / cells.half_n[None, :]  # conductance ratio R_m / R_fsr
@@ -76,27 +87,31 @@ def fsr_counts(
         ls = np.where(np.isfinite(loaded_s) & (loaded_s > 0), loaded_s, 0.0)
         g = g * (1 + cells.creep * np.log10(1 + ls / 0.1))[:, None]
     if cells.hysteresis:
-        g = g * _hysteresis_gain(cell_n, cells.hysteresis)
+        g = g * _hysteresis_gain(cell_n, cells.hysteresis, carry or FsrCarry())
     adc = ADC_MAX * g / (1 + g)
     if noise_counts:
         adc = adc + rng.normal(0, noise_counts, adc.shape)
     return np.clip(np.rint(adc), 0, ADC_MAX).astype(np.uint16)
 
 
-def _hysteresis_gain(cell_n: np.ndarray, h: float) -> np.ndarray:
+def _hysteresis_gain(cell_n: np.ndarray, h: float, carry: FsrCarry) -> np.ndarray:
     """Conductance gain while unloading: R_F- = (1 - h) R_F+ at the same force.
 
     The state u (0 loading, 1 unloading) follows the sign of dF/dt through a
     one-sample-lag first-order filter so that it changes smoothly at the peak.
     """
-    d = np.diff(cell_n, axis=0, prepend=cell_n[:1])
+    first = cell_n[:1] if carry.last_n is None else carry.last_n
+    d = np.diff(cell_n, axis=0, prepend=first)
     target = (d < 0).astype(float)
     u = np.empty_like(target)
-    state = np.zeros(cell_n.shape[1])
+    state = np.zeros(cell_n.shape[1]) if carry.state is None else carry.state.copy()
     alpha = 0.5
     for i in range(len(target)):
         state += alpha * (target[i] - state)
         u[i] = state
+    if len(cell_n):
+        carry.last_n = cell_n[-1:].copy()
+        carry.state = state
     return 1 + (1 / (1 - h) - 1) * u
 
 
