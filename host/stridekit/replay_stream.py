@@ -42,7 +42,14 @@ from stridekit.replay import (
     replay,
     run_kernel,
 )
-from stridekit.session import ADC_MAX, DecodeIssue, Session, header_problems, read_sessions
+from stridekit.session import (
+    ADC_MAX,
+    DecodeIssue,
+    Session,
+    header_problems,
+    read_sessions,
+    step_payloads,
+)
 
 # Raw samples decoded and replayed at a time (~40 B each in numpy, ~0.2 kB while the
 # kernel takes them as lists); any size gives the same records.
@@ -196,9 +203,10 @@ class _FootStream:
             elif rtype == R.REC_SAMPLE_BLOCK:
                 self._pending.append((rtype, rec.version, rec.payload))
                 self._pending_samples += rec.payload[7] if len(rec.payload) > 7 else 0
-            elif rtype == R.REC_STEP:
-                s.steps.append(R.Step.from_bytes(rec.payload))
-                s.step_payloads.append(bytes(rec.payload))
+            elif rtype in (R.REC_STEP, R.REC_STEP_BLOCK):
+                for q in step_payloads(rec):
+                    s.steps.append(R.Step.from_bytes(q))
+                    s.step_payloads.append(q)
             elif rtype == R.REC_FLAG:
                 s.flags.append(R.Flag.from_bytes(rec.payload))
                 s.flag_payloads.append(bytes(rec.payload))

@@ -19,7 +19,7 @@ from stridefw import sampleblock as SB
 from stridekit import replay_stream
 from stridekit.replay import replay
 from stridekit.replay_stream import StreamReplay, samples_to_arrays, stream_replay
-from stridekit.session import read_sessions
+from stridekit.session import SessionWriter, read_sessions
 from stridekit.sim.gait import RunnerParams, simulate
 from stridekit.sim.record import record_foot
 
@@ -30,40 +30,32 @@ def _sim_file(seconds: float, seed: int = 3) -> bytes:
     return b"".join(record_foot(run, f, i + 1) for i, f in enumerate(run.feet))
 
 
-def _as_blocks(data: bytes) -> bytes:
-    """The file's Sample records as the pod's store writes them: SampleBlocks."""
+def _rewrite(data: bytes, step_blocks: bool, samples_as_records: bool) -> bytes:
+    """The file's sessions written again: Steps in StepBlocks (as the pod stores them) or
+    single, raw samples in SampleBlocks or as single Sample records (older files)."""
     recs, _ = R.decode_all(data)
-    enc = R.Encoder()
     out = bytearray()
-    seq = 0
-    blk: SB.SampleBlockEncoder | None = None
-    prev = 0
-
-    def flush() -> None:
-        nonlocal seq
-        if blk is not None and blk.n:
-            out.extend(enc.encode(R.REC_SAMPLE_BLOCK, seq, bytes(blk.buf[: blk.len])))
-            seq += 1
-            blk.n = 0
-
+    w: SessionWriter | None = None
+    buf = bytearray(R.MAX_PAYLOAD)
     for r in recs:
         if r.rtype == R.REC_HEADER:
-            flush()
-            seq = r.seq
-            blk = SB.SampleBlockEncoder(R.SessionHeader.from_bytes(r.payload).n_cells, 10_000)
-        if r.rtype == R.REC_SAMPLE and blk is not None:
-            t, cells, imu = R.unpack_sample(r.payload)
-            if blk.n == 0 or not blk.room():
-                flush()
-                blk.start(t & 0x3FFFFFFF, t >> 30)
-                prev = t
-            blk.add(t - prev, cells, imu)
-            prev = t
+            if w is not None:
+                w.end()
+                out += w.out
+            w = SessionWriter(step_blocks=step_blocks)
+            w.add(r.rtype, r.payload)
+        elif w is None:
+            continue
+        elif r.rtype == R.REC_STEP:
+            w.add_step(bytes(r.payload))
+        elif r.rtype == R.REC_SAMPLE_BLOCK and samples_as_records:
+            for t, cells, imu in zip(*SB.decode_sample_block(r.payload), strict=True):
+                w.add(R.REC_SAMPLE, buf[: R.pack_sample_into(buf, t, cells, imu)])
         else:
-            flush()
-            out.extend(enc.encode(r.rtype, seq, r.payload))
-            seq += 1
-    flush()
+            w.add(r.rtype, r.payload)
+    if w is not None:
+        w.end()
+        out += w.out
     return bytes(out)
 
 
@@ -92,12 +84,17 @@ def _same_as_whole(path: Path, got: StreamReplay) -> None:
         assert f.result.first_difference == want.first_difference
 
 
-@pytest.mark.parametrize("blocks", [False, True])
+@pytest.mark.parametrize(
+    "step_blocks, samples_as_records", [(False, False), (True, False), (False, True)]
+)
 def test_clean_file_streams_and_equals_the_whole_file_replay(
-    tmp_path: Path, blocks: bool, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, step_blocks: bool, samples_as_records: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     p = tmp_path / "run.strd"
-    p.write_bytes(_as_blocks(_sim_file(20.0)) if blocks else _sim_file(20.0))
+    p.write_bytes(_rewrite(_sim_file(20.0), step_blocks, samples_as_records))
+    kinds = {r.rtype for r in R.decode_all(p.read_bytes())[0]}
+    assert (R.REC_STEP_BLOCK in kinds) == step_blocks
+    assert (R.REC_SAMPLE in kinds) == samples_as_records
     for window in (replay_stream.WINDOW_SAMPLES, 333):
         monkeypatch.setattr(replay_stream, "WINDOW_SAMPLES", window)
         got = stream_replay(p)
