@@ -74,3 +74,16 @@ def test_a_committed_first_format_file_still_reads() -> None:
     assert s.issues == [] and len(s.sample_t_us) == 600 and len(s.steps) == 8
     assert hashlib.sha256(s.cells.tobytes()).hexdigest()[:16] == "686d727a591a1003"
     assert replay(s).steps_identical
+
+
+def test_pod_bytes_counts_the_store_layout() -> None:
+    from stridekit.budget.sizes import pod_bytes
+
+    data, _ = _recorded(step_blocks=False, raw=False)
+    (s,) = sessions_from_bytes(data)
+    grow, fixed, steps = pod_bytes(data)
+    grow1, fixed1, steps1 = pod_bytes(data, step_blocks=False)
+    assert steps == steps1 == len(s.steps) and fixed == fixed1
+    # no RefEvents in this file: one shared delimiter per frame, as in the store's file
+    assert grow1 + fixed1 == len(data) - (len(R.decode_all(data)[0]) - 1)
+    assert grow < grow1 / 2

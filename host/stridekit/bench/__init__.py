@@ -276,6 +276,16 @@ def _print_path_alloc(console: Console, seconds: float) -> None:
     console.print("first allocation under micropython.heap_lock(): " + " | ".join(first[-3:]))
 
 
+def _print_storage(console: Console) -> None:
+    """Bytes per step and per raw sample in the pod's storage format (bench/storage.py)."""
+    from stridekit.bench import storage
+
+    with console.status("storage in the pod's format...") as status:
+        figures = storage.measure(lambda s: status.update(s))
+    for line in storage.lines(figures):
+        console.print(line)
+
+
 def run_bench(
     console: Console,
     seconds: float = 20.0,
@@ -336,6 +346,7 @@ def run_bench(
         "and kernel_vp). Timings on a shared machine: best of several passes."
     )
     _print_path_alloc(console, seconds)
+    _print_storage(console)
     if chip:
         from stridekit.bench.chip import print_estimate
 

@@ -5,7 +5,9 @@ Native code: each native-emitted module's `.mpy` (an upper bound: its qstrs and
 constants are in the file too), plus, in bytecode modules, what the
 `@micropython.native`/`viper` functions add (the module built with and without
 those decorators). Flash per hour: a simulated 170 steps/min run recorded by the
-pod's own codec, with raw samples and with steps only.
+pod's own codec (StepBlocks, SampleBlocks), with raw samples and with steps only,
+without the once-per-session records (stridekit.bench.storage has the figures per
+step and per sample over several runners).
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from stridefw import records as R
+from stridekit.session import SessionWriter
 
 _DECORATOR = re.compile(r"^\s*@micropython\.(native|viper)\s*$", re.M)
 
@@ -69,8 +74,8 @@ def code_sizes() -> CodeSizes:
 
 @dataclass
 class FlashRates:
-    steps_bytes_per_h: float  # Step/Flag/Sync records only
-    raw_bytes_per_h: float  # with raw samples
+    steps_bytes_per_h: float  # StepBlock/Flag/Sync records only
+    raw_bytes_per_h: float  # with raw samples (SampleBlocks)
 
 
 def flash_rates(n_cells: int = 8, rate_hz: int = 100) -> FlashRates:
@@ -84,16 +89,37 @@ def flash_rates(n_cells: int = 8, rate_hz: int = 100) -> FlashRates:
     )
     foot = run.feet[0]
     k = 3600.0 / seconds
-    return FlashRates(
-        _pod_bytes(record_foot(run, foot, 1, raw=False)) * k,
-        _pod_bytes(record_foot(run, foot, 1, raw=True)) * k,
-    )
+    steps, _, _ = pod_bytes(record_foot(run, foot, 1, raw=False))
+    raw, _, _ = pod_bytes(record_foot(run, foot, 1, raw=True))
+    return FlashRates(steps * k, raw * k)
 
 
-def _pod_bytes(data: bytes) -> int:
-    """Encoded size of the records a pod writes (the simulator's RefEvents left out)."""
-    from stridefw import records as R
+_FIXED = (R.REC_HEADER, R.REC_NOTE, R.REC_END)  # once per session, whatever its length
 
-    enc = R.Encoder()
+
+def pod_bytes(data: bytes, step_blocks: bool = True) -> tuple[int, int, int]:
+    """(bytes recorded while running, fixed bytes of the session, steps) of a session
+    file re-framed as the pod's store writes it; RefEvents left out.
+
+    Fixed: SessionHeader (with its calibration), Notes, SessionEnd; the rest (Steps,
+    Flags, Syncs, Battery) grows with the run.
+    """
     recs, _ = R.decode_all(data)
-    return sum(len(enc.encode(r.rtype, 0, r.payload)) for r in recs if r.rtype != R.REC_REF)
+    w = SessionWriter(step_blocks=step_blocks)
+    fixed = 0
+    steps = 0
+    for r in recs:
+        if r.rtype == R.REC_REF:
+            continue
+        if r.rtype == R.REC_STEP:
+            w.add_step(r.payload)
+            steps += 1
+            continue
+        w.add(r.rtype, r.payload)
+        if r.rtype in _FIXED:
+            fixed += len(R.Encoder().encode(r.rtype, r.seq, r.payload)) - 1
+    w.end()
+    # SessionWriter gives every frame its leading 0x00; in the store's file the
+    # previous frame's delimiter serves
+    total = len(w.out) - max(w.seq - 1, 0)
+    return total - fixed, fixed, steps

@@ -1,0 +1,131 @@
+"""Flash per step and per raw sample in the pod's storage format, over several runners.
+
+The pod's store (stridefw.store) frames Steps in StepBlocks and raw samples in
+SampleBlocks. Here simulated runners (realistic sensor model; seeds other than the one
+the block sizes were chosen on) are recorded through the same codec and the bytes a pod
+would write are counted: frames as the store lays them out (consecutive frames share
+their 0x00 delimiter), RefEvents (simulator ground truth) left out. Each figure is the
+mean over runners with its 95 % bootstrap interval.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from stridefw import records as R
+from stridekit.budget.sizes import pod_bytes
+
+FS_BYTES = 2 * 1024 * 1024  # the file system a 4 MB ESP32 leaves beside the firmware
+STRIDES_PER_MIN_PER_FOOT = 90  # the goal's pace: 90 steps of each foot a minute
+SEEDS = tuple(range(11, 19))  # the block sizes were chosen on seed 3
+RUN_S = 120.0
+
+Interval = tuple[float, float, float]  # mean, 95 % interval low, high
+
+
+@dataclass
+class StorageFigures:
+    bytes_per_step: Interval  # steps-only recording: what grows with the run, per step
+    bytes_per_step_single: Interval  # the same with one Step record per step (before)
+    session_fixed_bytes: Interval  # SessionHeader, Notes, SessionEnd: once per session
+    hours_steps: Interval  # FS_BYTES of steps-only recording at STRIDES_PER_MIN_PER_FOOT
+    raw_pct: dict[int, Interval]  # SampleBlock bytes per sample, % of the Sample payload
+    raw_bytes_per_sample: dict[int, Interval]
+    runners: int
+
+
+def mean_ci(x: list[float], n_boot: int = 4000, seed: int = 0) -> Interval:
+    """Mean and its 95 % bootstrap percentile interval (fixed seed: reproducible)."""
+    a = np.asarray(x, float)
+    rng = np.random.default_rng(seed)
+    boots = rng.choice(a, size=(n_boot, len(a)), replace=True).mean(axis=1)
+    lo, hi = np.percentile(boots, [2.5, 97.5])
+    return float(a.mean()), float(lo), float(hi)
+
+
+def _runner(seed: int, cells: int):  # -> SimRun
+    from stridekit.sim.corpus import with_realistic_sensors
+    from stridekit.sim.gait import RunnerParams, simulate
+
+    rng = np.random.default_rng(seed)
+    p = RunnerParams(
+        duration_s=RUN_S,
+        rate_hz=100,
+        cells=cells,
+        seed=seed,
+        speed_m_s=float(rng.uniform(2.5, 4.5)),
+        cadence_spm=float(rng.uniform(155.0, 185.0)),
+    )
+    return simulate(with_realistic_sensors(p, rng))
+
+
+def measure(progress: Callable[[str], None] = lambda _: None) -> StorageFigures:
+    """The figures over len(SEEDS) simulated runners, 8 and 16 cells."""
+    from stridekit.sim.record import record_foot
+
+    per_step: list[float] = []
+    per_step_single: list[float] = []
+    fixed: list[float] = []
+    hours: list[float] = []
+    raw_pct: dict[int, list[float]] = {8: [], 16: []}
+    raw_b: dict[int, list[float]] = {8: [], 16: []}
+    for cells in (8, 16):
+        for seed in SEEDS:
+            progress(f"storage: {cells} cells, runner {seed}")
+            run = _runner(seed, cells)
+            foot = run.feet[0]
+            if cells == 8:
+                steps_only = record_foot(run, foot, 1, raw=False)
+                b, fx, n = pod_bytes(steps_only)
+                b1, _, _ = pod_bytes(steps_only, step_blocks=False)
+                per_step.append(b / n)
+                per_step_single.append(b1 / n)
+                fixed.append(fx)
+                # one session filling the file system (its fixed bytes once)
+                hours.append((FS_BYTES - fx) / (b / n) / (STRIDES_PER_MIN_PER_FOOT * 60))
+            recs, _ = R.decode_all(record_foot(run, foot, 1, raw=True))
+            blocks = [r for r in recs if r.rtype == R.REC_SAMPLE_BLOCK]
+            framed = sum(len(R.Encoder().encode(r.rtype, r.seq, r.payload)) - 1 for r in blocks)
+            b_sample = framed / len(foot.t_us)
+            raw_b[cells].append(b_sample)
+            raw_pct[cells].append(100.0 * b_sample / R.sample_len(cells, True))
+    return StorageFigures(
+        mean_ci(per_step),
+        mean_ci(per_step_single),
+        mean_ci(fixed),
+        mean_ci(hours),
+        {c: mean_ci(v) for c, v in raw_pct.items()},
+        {c: mean_ci(v) for c, v in raw_b.items()},
+        len(SEEDS),
+    )
+
+
+def lines(f: StorageFigures) -> list[str]:
+    """The figures as text, each with its interval and goal."""
+
+    def ci(v: Interval, fmt: str = "{:.1f}") -> str:
+        return f"{fmt.format(v[0])} (95 % CI {fmt.format(v[1])}-{fmt.format(v[2])})"
+
+    out = [
+        f"Storage on the pod's flash, {f.runners} simulated runners x {RUN_S:.0f} s "
+        "(realistic sensors, 100 Hz):",
+        f"  steps only: {ci(f.bytes_per_step)} B per step, everything that grows with the run "
+        f"(one Step record each: {ci(f.bytes_per_step_single)}); goal <= 32",
+        f"  plus once per session (header with calibration, notes, end): "
+        f"{ci(f.session_fixed_bytes, '{:.0f}')} B",
+        f"  steps in {FS_BYTES // (1024 * 1024)} MiB at {STRIDES_PER_MIN_PER_FOOT} strides/min "
+        f"per foot: {ci(f.hours_steps)} h; goal >= 12",
+    ]
+    for c in sorted(f.raw_pct):
+        out.append(
+            f"  raw samples, {c} cells + IMU: {ci(f.raw_bytes_per_sample[c])} B per sample, "
+            f"{ci(f.raw_pct[c])} % of the {R.sample_len(c, True)}-B Sample payload; goal <= 40 %"
+        )
+    return out
+
+
+if __name__ == "__main__":
+    print("\n".join(lines(measure(print))))
