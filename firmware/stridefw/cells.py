@@ -152,13 +152,24 @@ class CellHealth:
         self.mask = mask
 
 
+# SwingFloor.state: the per-sample part, read and written by floor_above
+# (stridefw.kernel_vp in viper, stridefw.kernel_py in Python) at these indices
+_LO = const(0)  # lowest total of the current block (dn)
+_HI = const(1)  # highest total of the current block (dn)
+_T = const(2)  # us into the current block
+_DN = const(3)  # the floor (dn): event levels are relative to it
+_BLOCK = const(4)  # FLOOR_BLOCK_US
+
+
 class SwingFloor:
     """The lowest total force over the last few strides (config FLOOR_*): 0 once
-    auto-zero has learnt the cells, an insole's preload in its shoe otherwise."""
+    auto-zero has learnt the cells, an insole's preload in its shoe otherwise.
+    floor_above(floor, total, dti) gives a sample's force above it."""
 
     def __init__(self):
         self._lo_r = array.array("i", bytes(4 * FLOOR_BLOCKS))  # block minima of total
         self._hi_r = array.array("i", bytes(4 * FLOOR_BLOCKS))  # block maxima
+        self.state = array.array("i", bytes(4 * 5))
         self.reset()
 
     def reset(self):
@@ -166,42 +177,36 @@ class SwingFloor:
             self._lo_r[i] = TOTAL_MAX_DN
             self._hi_r[i] = 0
         self._i = 0
-        self._t = 0
-        self._lo = TOTAL_MAX_DN
-        self._hi = 0
-        self.dn = 0  # the floor: event levels are relative to it
+        st = self.state
+        st[_LO] = TOTAL_MAX_DN
+        st[_HI] = 0
+        st[_T] = 0
+        st[_DN] = 0
+        st[_BLOCK] = FLOOR_BLOCK_US
 
-    def above(self, total, dti):
-        """One sample's total (dn) dti us after the last: returns the force above the floor."""
-        if total < self._lo:
-            self._lo = total
-            if total < self.dn:
-                self.dn = total
-        if total > self._hi:
-            self._hi = total
-        self._t += dti
-        if self._t >= FLOOR_BLOCK_US:
-            # close a block: the floor is the lowest block minimum when the window
-            # held a swing (its highest maximum at least FLOOR_SWING_DIV times it)
-            i = self._i
-            lo_r = self._lo_r
-            hi_r = self._hi_r
-            lo_r[i] = self._lo
-            hi_r[i] = self._hi
-            self._i = i + 1 if i + 1 < FLOOR_BLOCKS else 0
-            self._t = 0
-            self._lo = TOTAL_MAX_DN
-            self._hi = 0
-            lo = TOTAL_MAX_DN
-            hi = 0
-            for j in range(FLOOR_BLOCKS):
-                if lo_r[j] < lo:
-                    lo = lo_r[j]
-                if hi_r[j] > hi:
-                    hi = hi_r[j]
-            if lo * FLOOR_SWING_DIV <= hi or lo < self.dn:
-                self.dn = lo
-        f = self.dn
-        if f:
-            return total - f if total > f else 0
-        return total
+    def dn(self):
+        """The floor (dn)."""
+        return self.state[_DN]
+
+    def close_block(self):
+        # the floor is the lowest block minimum when the window held a swing (its
+        # highest maximum at least FLOOR_SWING_DIV times it), or a new lowest
+        st = self.state
+        i = self._i
+        lo_r = self._lo_r
+        hi_r = self._hi_r
+        lo_r[i] = st[_LO]
+        hi_r[i] = st[_HI]
+        self._i = i + 1 if i + 1 < FLOOR_BLOCKS else 0
+        st[_T] = 0
+        st[_LO] = TOTAL_MAX_DN
+        st[_HI] = 0
+        lo = TOTAL_MAX_DN
+        hi = 0
+        for j in range(FLOOR_BLOCKS):
+            if lo_r[j] < lo:
+                lo = lo_r[j]
+            if hi_r[j] > hi:
+                hi = hi_r[j]
+        if lo * FLOOR_SWING_DIV <= hi or lo < st[_DN]:
+            st[_DN] = lo

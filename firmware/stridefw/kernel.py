@@ -110,16 +110,18 @@ def _force_at(tab, off, raw):
     return t0 + (((tab[j + 1] - t0) * (raw & 63)) >> 6)
 
 
-# The per-cell pass, the hot loop of every sample: viper in stridefw.kernel_vp (the
-# pod), plain Python in stridefw.kernel_py (CPython replay, the WebAssembly test
-# build), chosen here at import; the pod never loads the plain twins.
+# The hot per-sample functions (the per-cell pass, the swing floor): viper in
+# stridefw.kernel_vp (the pod), plain Python in stridefw.kernel_py (CPython replay,
+# the WebAssembly test build), chosen here at import; the pod never loads the twins.
 try:  # the pod: viper (stridefw.kernel_vp says why it is a module of its own)
     from stridefw.kernel_vp import cells_force as _cells_force
+    from stridefw.kernel_vp import floor_above as _floor_above
     from stridefw.kernel_vp import set_quiet1 as _set_quiet1
 
     CELL_PASS = "viper"
 except (ImportError, SyntaxError):  # CPython, or a port without the viper emitter
     from stridefw.kernel_py import cells_force as _cells_force
+    from stridefw.kernel_py import floor_above as _floor_above
     from stridefw.kernel_py import set_quiet1 as _set_quiet1
 
     CELL_PASS = "python"
@@ -316,18 +318,16 @@ class StepKernel:
             if total > 0:
                 self.cop_x_dmm = self._acc[0] // total
                 self.cop_y_dmm = self._acc[1] // total
-        elif max(cells) > self._quiet_raw:
-            self._silent_us = 0
-            total = _cells_force(self, cells, 0)
         else:
-            # Swing fast path: every cell reads so little that the total is
-            # certainly below half the event level (bound _quiet_raw, set in __init__).
-            total = 0
-            force = self.force
-            for i in range(self.n_cells):
-                force[i] = 0
-            if self._silent_us < INSOLE_SILENT_US:
-                self._silent_us += dti
+            total = _cells_force(self, cells, 0)
+            if total >= 0:
+                self._silent_us = 0
+            else:
+                # Swing fast path: every cell reads so little that the total is
+                # certainly below half the event level (bound _quiet_raw, set in __init__)
+                total = 0
+                if self._silent_us < INSOLE_SILENT_US:
+                    self._silent_us += dti
         if zero:
             # one cell per ZERO_PERIOD_US on average, whatever the rate (a sample
             # up to 1/8 period early still counts: pod timing jitters)
@@ -343,7 +343,7 @@ class StepKernel:
         self.total_dn = total
         # swing floor: events see the force above it (0 for an insole auto-zero has
         # already taken to ~0 in swing, so then nothing changes)
-        total = self.floor.above(total, dti)
+        total = _floor_above(self.floor, total, dti)
         # movement: the total changing faster than 5 kN/s (rate, not per sample, so
         # it means the same at any sample rate); _motion counts its us. Per sample the
         # step shrinks with the rate (50 N at 100 Hz, 25 N at the pod's top 200 Hz,

@@ -7,7 +7,7 @@
 
 def cells_force(k, cells, loaded):
     # force above baseline per cell (Q0 dn, 0 below it) into k.force; returns the
-    # total. A cell reading below its quiet level (k._quiet1, from its baseline) is
+    # total, or -1 in swing (not loaded) when every cell is at most k._quiet_raw. A cell reading below its quiet level (k._quiet1, from its baseline) is
     # 0 without the table: the result is the same, the lookup is skipped. loaded
     # (1 in stance): also CoP sums into k._acc (<= 16 * 15000 * 2450 < 2**30) and
     # per-cell stance sums into k._csum (<= 15000 * 500 samples).
@@ -22,7 +22,14 @@ def cells_force(k, cells, loaded):
     total = 0
     sx = 0
     sy = 0
-    for i in range(k.n_cells):
+    n = k.n_cells
+    if not loaded and max(cells) <= k._quiet_raw:
+        # every cell reads so little that the total is certainly below half the
+        # event level (kernel: _quiet_raw): -1, the forces 0 without a lookup
+        for i in range(n):
+            force[i] = 0
+        return -1
+    for i in range(n):
         raw = cells[i]
         if raw > 4095:
             raw = 4095
@@ -74,3 +81,23 @@ def set_quiet1(k, i):
         q1 = (seg << 6) + fr + 1
         break
     k._quiet1[i] = q1
+
+
+def floor_above(fl, total, dti):
+    # SwingFloor's per-sample part (stridefw.cells: fl.state holds block minimum,
+    # maximum, us into the block, the floor, the block length): returns the force
+    # above the floor
+    st = fl.state
+    if total < st[0]:
+        st[0] = total
+        if total < st[3]:
+            st[3] = total
+    if total > st[1]:
+        st[1] = total
+    st[2] += dti
+    if st[2] >= st[4]:
+        fl.close_block()
+    f = st[3]
+    if f:
+        return total - f if total > f else 0
+    return total

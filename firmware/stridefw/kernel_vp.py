@@ -24,7 +24,8 @@ import micropython
 @micropython.viper
 def cells_force(k, cells, loaded: int) -> int:
     """Per-cell force above baseline (0 below it, and below the cell's quiet level
-    without a lookup), the total returned; loaded: also CoP sums and stance sums."""
+    without a lookup), the total returned (-1: kernel_py.cells_force says when);
+    loaded: also CoP sums and stance sums."""
     n = int(k.n_cells)
     tab = ptr16(k._tab)
     base = ptr32(k._base)
@@ -39,6 +40,17 @@ def cells_force(k, cells, loaded: int) -> int:
     sx = 0
     sy = 0
     i = 0
+    if not loaded:
+        q = int(k._quiet_raw)
+        while i < n and int(raw_in[i]) <= q:
+            i += 1
+        if i == n:  # the swing fast path (kernel_py.cells_force says when)
+            i = 0
+            while i < n:
+                force[i] = 0
+                i += 1
+            return -1
+        i = 0
     while i < n:
         raw = int(raw_in[i])
         if raw > 4095:
@@ -100,3 +112,24 @@ def set_quiet1(k, i: int):
         q1 = (seg << 6) + fr + 1
         break
     quiet1[i] = q1
+
+
+@micropython.viper
+def floor_above(fl, total: int, dti: int) -> int:
+    """SwingFloor's per-sample part (kernel_py.floor_above says how)."""
+    st = ptr32(fl.state)
+    if total < st[0]:
+        st[0] = total
+        if total < st[3]:
+            st[3] = total
+    if total > st[1]:
+        st[1] = total
+    st[2] = st[2] + dti
+    if st[2] >= st[4]:
+        fl.close_block()
+    f = st[3]
+    if f != 0:
+        if total > f:
+            return total - f
+        return 0
+    return total

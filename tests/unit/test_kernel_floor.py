@@ -70,7 +70,7 @@ def test_preloaded_footswitch_finds_every_step(preload_n: float) -> None:
     assert np.all(err < 0.020), err.max()
     in_late = found[found > late[0] - 0.1]
     assert len(in_late) == len(late)
-    assert k.floor.dn <= preload_n * 10 + 100
+    assert k.floor.dn() <= preload_n * 10 + 100
 
 
 def test_standing_never_raises_the_floor_nor_makes_steps() -> None:
@@ -90,4 +90,4 @@ def test_standing_never_raises_the_floor_nor_makes_steps() -> None:
     late = s2 + 40.0
     late = late[late > 40.0 + config.FLOOR_BLOCKS * config.FLOOR_BLOCK_US / 1e6 + 1]
     assert all(np.min(np.abs(found - s)) < 0.020 for s in late)
-    assert k.floor.dn <= 1100
+    assert k.floor.dn() <= 1100
