@@ -36,7 +36,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from stridefw import records as R
-from stridefw import sampleblock as SB
 from stridefw.records import REC_SAMPLE_BLOCK
 
 _EXTREMES = (0, 1, 0x7F, 0x80, 0xFF, 0xFFFF, 0x7FFF, 0x8000, 0xFFFFFFFF, 4095, 4096)
@@ -45,52 +44,26 @@ _EXTREMES = (0, 1, 0x7F, 0x80, 0xFF, 0xFFFF, 0x7FFF, 0x8000, 0xFFFFFFFF, 4095, 4
 # ------------------------------------------------------------------ seeds
 @functools.cache
 def session_seeds() -> tuple[bytes, ...]:
-    """A two-pod run with Sample records, one pod with SampleBlocks, and an old-style file."""
+    """A two-pod run as stride sim writes it (SampleBlocks, single Steps), one pod as its
+    store writes it (StepBlocks too), a committed first-format file (one Sample and one
+    Step record each) framed without leading 0x00s, and a torn half."""
+    from stridekit.session import SessionWriter
     from stridekit.sim.gait import RunnerParams, simulate
     from stridekit.sim.record import record_foot
 
-    run = simulate(RunnerParams(seed=7, duration_s=1.0))
+    run = simulate(RunnerParams(seed=7, duration_s=3.0))
     left = record_foot(run, run.feet[0], 1)
     right = record_foot(run, run.feet[1], 2)
-    blocks = _as_blocks(left)
-    recs, _ = R.decode_all(left)
-    enc = R.Encoder()
-    old = b"".join(enc.encode(r.rtype, r.seq, r.payload)[1:] for r in recs)
-    return (left + right, blocks, old, left[: len(left) // 2])
-
-
-def _as_blocks(data: bytes) -> bytes:
-    """The session's Sample records as the pod's store writes them: SampleBlocks."""
-    recs, _ = R.decode_all(data)
-    enc = R.Encoder()
-    out = bytearray()
-    seq = 0
-    hdr = R.SessionHeader.from_bytes(recs[0].payload)
-    blk = SB.SampleBlockEncoder(hdr.n_cells, 10_000)
-    prev = None
-
-    def flush() -> None:
-        nonlocal seq
-        if blk.n:
-            out.extend(enc.encode(REC_SAMPLE_BLOCK, seq, bytes(blk.buf[: blk.len])))
-            seq += 1
-            blk.n = 0
-
-    for r in recs:
-        if r.rtype == R.REC_SAMPLE:
-            t, cells, imu = R.unpack_sample(r.payload)
-            if blk.n == 0 or not blk.room():
-                flush()
-                blk.start(t & 0x3FFFFFFF, t >> 30)
-                prev = t
-            blk.add(t - (prev if prev is not None else t), cells, imu)
-            prev = t
+    w = SessionWriter(step_blocks=True)
+    for r in R.decode_all(left)[0]:
+        if r.rtype == R.REC_STEP:
+            w.add_step(r.payload)
         else:
-            flush()
-            out.extend(enc.encode(r.rtype, seq, r.payload))
-            seq += 1
-    flush()
-    return bytes(out)
+            w.add(r.rtype, r.payload)
+    v1 = (Path(__file__).parents[1] / "unit" / "files" / "v1_session.strd").read_bytes()
+    enc = R.Encoder()
+    old = b"".join(enc.encode(r.rtype, r.seq, r.payload)[1:] for r in R.decode_all(v1)[0])
+    return (left + right, bytes(w.out), old, left[: len(left) // 2])
 
 
 CONSOLE_WORDS = [
@@ -190,6 +163,9 @@ def _mutate_payload(rnd: random.Random, rtype: int, p: bytes) -> tuple[int, byte
                 struct.pack_into("<H", b, 6 + 2 * i, rnd.choice((4095, 4096, 40000, 65535)))
     elif op == 4 and rtype == REC_SAMPLE_BLOCK and len(b) >= 8:  # block head
         b[rnd.choice((4, 5, 6, 7))] = rnd.choice((0, 1, 8, 16, 64, 255))
+    elif op == 4 and rtype == R.REC_STEP_BLOCK and len(b) >= 52:  # step count, widths
+        at = rnd.choice((0, 51, 52, 53))
+        b[at] = rnd.choice((0, 1, 8, 9, 63, 0x3F, 0xFF))
     elif op == 5 and rtype == R.REC_HEADER and len(b) >= 23:  # header fields
         at = rnd.choice((10, 11, 15, 16, 17, 18, 23, 24))  # foot, fw, rate, layout, cells, imu
         if at < len(b):
