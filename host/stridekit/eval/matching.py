@@ -89,12 +89,13 @@ def _groups(rs: list[float], fs: list[float], tol: float) -> list[tuple[int, int
     i = j = 0
     n, m = len(rs), len(fs)
     while i < n and j < m:
-        # skip events with no partner within tol
-        if fs[j] < rs[i] - tol:
-            j += 1
-            continue
-        if rs[i] < fs[j] - tol:
-            i += 1
+        # skip events with no partner within tol (the one test, |a - b| <= tol, used
+        # everywhere: `fs[j] < rs[i] - tol` rounds differently at the boundary)
+        if abs(rs[i] - fs[j]) > tol:
+            if fs[j] < rs[i]:
+                j += 1
+            else:
+                i += 1
             continue
         r_lo, f_lo = i, j
         i += 1
