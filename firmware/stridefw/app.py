@@ -41,6 +41,7 @@ from stridefw.config import (
     RATE_HZ_MAX,
 )
 from stridefw.console import Console
+from stridefw.consoleproto import HEALTH_NOTE, format_kv
 from stridefw.drivers import imu as imu_drv
 from stridefw.drivers.battery import make_battery, soc_pct
 from stridefw.drivers.insole import make_insole
@@ -58,7 +59,6 @@ AUTO_START_STEPS = const(6)  # steps within AUTO_WINDOW_MS start a session
 _AUTO_WINDOW_MS = const(8000)
 AUTO_STOP_MS = const(60000)  # an auto-started session ends after a minute without steps
 IDLE_SLEEP_MS = const(300000)  # deep sleep after 5 min without steps or console input
-_JIT_BUCKETS = const(5)  # lateness histogram: <100 us, <500 us, <1 ms, <5 ms, >= 5 ms
 CAL_PATH = "/cal.bin"
 # The runner's UNSTABLE reference (kernel.learn_reference), kept between sessions
 REF_PATH = "/unstable_ref.txt"
@@ -136,8 +136,6 @@ class App:
         self._w = 0  # written by the timer handler only
         self._r = 0
         self._ticks_us = clock.ticks_us
-        self._rec = bytearray(64)
-        self.jit_hist = array.array("i", bytes(4 * _JIT_BUCKETS))
         self.timer = None
         self.running = False
         self.reset_stats()
@@ -161,7 +159,6 @@ class App:
         self._auto_ms = array.array("i", bytes(4 * AUTO_START_STEPS))
         self._auto_n = 0
         self.battery_mv = 0
-        self.sleep_requested = False
         if ble is not None:
             from stridefw.ble import BleServer
 
@@ -196,9 +193,6 @@ class App:
         self.jit_n = 0
         self.dt_err_max_us = 0
         self.imu_errors = 0
-        self.turns = 0
-        for i in range(_JIT_BUCKETS):
-            self.jit_hist[i] = 0
 
     def start(self):
         """Start the sample timer (hard IRQ where the port supports it)."""
@@ -236,7 +230,6 @@ class App:
     # ------------------------------------------------------------ scheduler
     def turn(self):
         """One turn: a due sample, then bounded console, radio and housekeeping work."""
-        self.turns += 1
         did = False
         w = self._w
         if w != self._r:
@@ -274,16 +267,6 @@ class App:
         if self.jit_sum_us > 0x10000000:  # keep the running mean a small int
             self.jit_sum_us >>= 1
             self.jit_n >>= 1
-        if late < 100:
-            self.jit_hist[0] += 1
-        elif late < 500:
-            self.jit_hist[1] += 1
-        elif late < 1000:
-            self.jit_hist[2] += 1
-        elif late < 5000:
-            self.jit_hist[3] += 1
-        else:
-            self.jit_hist[4] += 1
         self.insole.read_into(self.cells)
         imu = None
         if self.imu is not None:
@@ -426,7 +409,6 @@ class App:
 
     def deep_sleep(self):
         """Idle for long: sensors to low power, arm the wake sources, deep sleep."""
-        self.sleep_requested = True
         if self.timer is not None:
             self.timer.deinit()
             self.timer = None
@@ -557,6 +539,7 @@ class App:
             raise ValueError("not recording")
         k = self.kernel
         end = records.SessionEnd(self._t_u32(), k.steps, self.samples, self.missed, k.gaps, k.flags)
+        self.note(HEALTH_NOTE + format_kv(self.health()))  # the session carries its own
         self._save_reference()
         sid = self.store.end(end.to_bytes())
         self.recording = False
@@ -674,12 +657,46 @@ class App:
             ("batt_mv", self.battery_mv),
             ("paired", 1 if self.pairing is not None and self.pairing.peer is not None else 0),
             ("uneven", 1 if self.balance.uneven else 0),
-            ("console_internal", self.console.internal),
-            ("ble_internal", self.ble.internal_errors if self.ble is not None else 0),
-            ("ble_refused", self.ble.refused_access if self.ble is not None else 0),
-            ("ble_busy", self.ble.busy_requests if self.ble is not None else 0),
-            ("ble_dropped", self.ble.dropped_requests if self.ble is not None else 0),
-        )
+        )  # fault counters: health()
+
+    def health(self):
+        """(name, value) of every fault, overflow and refusal counter, for the console
+        `health` and a Note at `rec stop`: a counter nobody reads hides a fault.
+        ble_* only on a pod with BLE, pair_* only with the ESP-NOW radio."""
+        st = self.store
+        con = self.console
+        imu = self.imu
+        out = [
+            ("missed", self.missed),  # samples whose due time passed unread
+            ("overwritten", self.overwritten),  # due times the ring lost (main loop stalled)
+            ("imu_errors", self.imu_errors),
+            ("imu_overruns", imu.overruns if imu is not None else 0),  # of the IMU now in use
+            ("dropped", st.dropped),
+            ("raw_dropped", st.raw_dropped),
+            ("write_errors", st.write_errors),
+            ("cut_bytes", st.cut_bytes),
+            ("rotated", st.rotated),
+            ("console_errors", con.errors),
+            ("console_internal", con.internal),
+            ("events_dropped", con.events_dropped),
+        ]
+        p = self.pairing
+        if p is not None:
+            out.append(("pair_send_errors", p.send_errors))
+            out.append(("pair_rx_bad", p.rx_bad))
+        b = self.ble
+        if b is not None:
+            x = b.pump
+            out.append(("ble_refused_bonds", b.refused_bonds))
+            out.append(("ble_refused", b.refused_access))
+            out.append(("ble_bad", b.bad_requests))
+            out.append(("ble_internal", b.internal_errors))
+            out.append(("ble_busy", b.busy_requests))
+            out.append(("ble_dropped", b.dropped_requests))
+            out.append(("ble_enomem", b.enomem + x.enomem))
+            out.append(("ble_live_dropped", x.live_dropped))
+            out.append(("ble_bond_save_errors", b.bonds.save_errors))
+        return out
 
 
 def _device_sleep(app):

@@ -39,7 +39,7 @@
 # u16 payload: how many requests this answer refuses (1, or more when the
 # connection's BUSY backlog was full and later refusals were folded into its
 # last entry), so a central that floods learns of every refused request.
-# busy_requests counts them (console `status`: ble_busy); dropped_requests
+# busy_requests counts them (console `health`: ble_busy); dropped_requests
 # counts what is neither queued nor answered (Current Time / SC control point
 # writes on a full queue: ble_dropped). A request is taken from the queue only
 # when its connection has room for the answer.

@@ -22,7 +22,11 @@ from stridefw.compat import const
 _ENOMEM = const(12)
 _NOTIFY_PER_TURN = const(4)
 _BATCH = const(1024)  # bytes read from flash per file open
-_LIVE_BYTES = const(2048)
+# About 16 Step records (62 bytes framed), 11 s of one foot's steps at 170 steps/min:
+# the pump sends a 14-byte chunk per turn (>= 100 turns/s), over 15 times the
+# 85 bytes/s the records come at, so the ring fills only while the stack refuses
+# notifications (ENOMEM), and then drops whole records, counted (live_dropped).
+_LIVE_BYTES = const(1024)
 _LIVE_OFF_MASK = const(0x3FFFFFFF)  # the live stream's offset wraps as a small int
 
 

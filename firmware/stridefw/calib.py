@@ -52,9 +52,6 @@ class Calibration:
         table = array.array("H", bytes(data[2:need]))
         return cls(n_cells, table)
 
-    def encoded_len(self):
-        return 2 + 2 * self.n_cells * TABLE_LEN
-
 
 def nominal_force_dn(raw, half_dn=HALF_DN_DEFAULT):
     """Inverse of the nominal divider curve, integer only: F = F_half * a / (4095 - a)."""

@@ -13,8 +13,9 @@
 # bytes; the port is non-blocking (a partial write is resumed next turn). While
 # a reply or a `get` stream is going out, input waits in the port.
 #
-# Commands: help, status, ls, get <session> [offset], ack <session> <offset>,
-# rec start|stop, cal zero, time <epoch>[.<fraction>], live on|off, pair, repl.
+# Commands: help, status, health, ls, get <session> [offset], ack <session>
+# <offset>, rec start|stop, cal zero, time <epoch>[.<fraction>], live on|off,
+# pair, repl.
 # Arguments are checked against what the records can hold (an epoch is a u32 in
 # the SessionHeader). Should a command still raise something unforeseen, the
 # request gets `ERR 9 internal ...` (counted in `internal`) and sampling goes on:
@@ -32,6 +33,7 @@ from stridefw.consoleproto import (
     E_TOO_LONG,
     E_UNAVAILABLE,
     E_UNKNOWN,
+    format_kv,
     ls_entry,
 )
 from stridefw.records import u16_at
@@ -226,13 +228,11 @@ class Console:
             if n != 1:
                 raise ValueError("help takes no argument")
             self._reply("OK help " + " ".join(COMMANDS))
-        elif cmd == "status":
+        elif cmd == "status" or cmd == "health":
             if n != 1:
-                raise ValueError("status takes no argument")
-            parts = ["OK status"]
-            for k, v in app.status():
-                parts.append("%s=%s" % (k, v))
-            self._reply(" ".join(parts))
+                raise ValueError("%s takes no argument" % cmd)
+            pairs = app.status() if cmd == "status" else app.health()
+            self._reply("OK %s %s" % (cmd, format_kv(pairs)))
         elif cmd == "ls":
             if n != 1:
                 raise ValueError("ls takes no argument")

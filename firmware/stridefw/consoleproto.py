@@ -6,7 +6,10 @@
 #   EV <text>                      an asynchronous event (live steps and flags)
 #   OK ls <n> <sid>:<size>:<synced>[:r] ...   r: the session being recorded
 #   OK get <session> <offset> <n>  followed by exactly n bytes of the session file
-#   OK status k=v k=v ...
+#   OK status k=v k=v ...          the pod's state (App.status)
+#   OK health k=v k=v ...          every fault, overflow and refusal counter
+#                                  (App.health); also logged at `rec stop` as a
+#                                  Note `health k=v ...` (HEALTH_NOTE)
 from stridefw.compat import const
 
 BAUDRATE = const(115200)
@@ -21,8 +24,16 @@ E_STORAGE = const(7)
 E_UNAVAILABLE = const(8)
 E_INTERNAL = const(9)
 
-COMMANDS = ("ack", "cal", "get", "help", "live", "ls", "pair", "rec", "repl", "status", "time")
+COMMANDS = (
+    "ack", "cal", "get", "health", "help", "live", "ls", "pair", "rec", "repl", "status", "time"
+)  # fmt: skip
 EVENT_PREFIX = "EV "
+HEALTH_NOTE = "health "
+
+
+def format_kv(pairs):
+    """`k=v k=v ...` of (name, value) pairs: the status and health texts."""
+    return " ".join(["%s=%s" % kv for kv in pairs])
 
 
 def ls_entry(sid, size, synced, recording):
@@ -70,7 +81,8 @@ def parse_get(text):
 
 
 def parse_status(text):
-    """{name: value} from the text of an `OK status` reply (values as text)."""
+    """{name: value} from the text of an `OK status` or `OK health` reply or a health
+    Note (values as text; the first word names the text)."""
     out = {}
     for kv in text.split()[1:]:
         if "=" in kv:

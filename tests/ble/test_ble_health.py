@@ -63,7 +63,7 @@ def test_a_flood_of_control_point_writes_is_answered_busy_or_counted_never_silen
                 n = int.from_bytes(r[3], "little") if r[2] == P.ST_BUSY else 1
                 statuses[r[2]] = statuses.get(r[2], 0) + n
                 answered += n
-            status = dict(pods[0].app.status())
+            status = dict(pods[0].app.health())
             return {
                 "statuses": statuses,
                 "dropped": ble.dropped_requests,

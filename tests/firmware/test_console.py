@@ -205,7 +205,7 @@ def test_an_unforeseen_error_is_err_9_and_sampling_goes_on(monkeypatch: pytest.M
     monkeypatch.undo()
     pod.run_for(0.5)
     assert app.running and app.missed == 0 and app.samples > s0
-    assert " console_internal=1" in talk(pod, "status")
+    assert " console_internal=1" in talk(pod, "health")
 
 
 def test_get_of_the_recording_session_reports_a_flash_error(

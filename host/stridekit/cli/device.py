@@ -113,6 +113,15 @@ def _print_budget(board: str) -> None:
     console.print(render(report), markup=False, highlight=False, soft_wrap=True)
 
 
+def _print_health(counters: dict[str, int]) -> None:
+    from rich.table import Table
+
+    table = Table("counter", "value", title="pod health (0 is good)")
+    for name, value in counters.items():
+        table.add_row(name, f"[red]{value:,}[/]" if value else "0")
+    console.print(table)
+
+
 def register(app: typer.Typer) -> None:
     """Add `console`, `calibrate`, `deploy` and `pod` to the `stride` command."""
 
@@ -123,6 +132,9 @@ def register(app: typer.Typer) -> None:
             list[str] | None, typer.Option("--cmd", "-c", help="Send this line; repeatable.")
         ] = None,
         get: Annotated[int | None, typer.Option(help="Download this session.")] = None,
+        health: Annotated[
+            bool, typer.Option("--health", help="Print the pod's fault and overflow counters.")
+        ] = False,
         out: Annotated[Path | None, typer.Option(help="File for --get.")] = None,
         timeout: Annotated[float, typer.Option(help="Reply timeout, s.")] = 5.0,
     ) -> None:
@@ -132,6 +144,9 @@ def register(app: typer.Typer) -> None:
 
         try:
             with PodConsole(console_port(port), timeout_s=timeout) as c:
+                if health:
+                    _print_health(c.health())
+                    return
                 if get is not None:
                     data = c.get(get)
                     target = out or Path(f"session-{get}.strd")

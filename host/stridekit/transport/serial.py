@@ -98,6 +98,10 @@ class PodConsole:
     def status(self) -> dict[str, str]:
         return dict(CP.parse_status(self.command("status")))
 
+    def health(self) -> dict[str, int]:
+        """The pod's fault, overflow and refusal counters (console `health`)."""
+        return {k: int(v) for k, v in CP.parse_status(self.command("health")).items()}
+
     def ls(self) -> list[SessionInfo]:
         try:
             entries = CP.parse_ls(self.command("ls"))
