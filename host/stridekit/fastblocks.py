@@ -96,3 +96,95 @@ def decode_block(
         imu_at = head_at[present][:, None] + 1 + nc + np.arange(_IMU_N)
         imu[present] = _undo_prediction(_unzz(z[imu_at]))
     return t_us, cells, imu, present
+
+
+def _segment_cumsum(x: np.ndarray, first: np.ndarray) -> np.ndarray:
+    """Running sums along axis 0 restarting at each row index in first (first[0] == 0)."""
+    c = np.cumsum(x, axis=0)
+    before = np.zeros((len(first), *x.shape[1:]), np.int64)
+    before[1:] = c[first[1:] - 1]
+    counts = np.diff(np.append(first, len(x)))
+    return c - np.repeat(before, counts, axis=0)
+
+
+def _undo_prediction_blocks(r: np.ndarray, first: np.ndarray) -> np.ndarray:
+    """_undo_prediction of each block of rows (starting at first) at once.
+
+    Within a block v[s] = r[0] + the running sum of the running sum of r[1:]; that is
+    the double running sum of q with q[1] = r[1] - r[0] (so that r[0] counts once).
+    """
+    q = r.copy()
+    counts = np.diff(np.append(first, len(r)))
+    two = first[counts >= 2]
+    q[two + 1] -= r[two]
+    return _segment_cumsum(_segment_cumsum(q, first), first)
+
+
+# Samples of one call of decode_blocks: the double running sums stay far inside int64
+# (|residual| < 2**36 from five-byte varints; 2**36 * 64 * 2**16 < 2**63)
+_MAX_SAMPLES = 1 << 16
+
+
+def decode_blocks(
+    payloads: list[bytes],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+    """Consecutive version-1 SampleBlocks of one cell count, all with IMU or all without,
+    decoded at once: (t_us u32, cells, imu, imu_present) as decode_block gives them.
+
+    None when a block is not of that uniform kind (IMU in some samples only, another
+    cell count) or not exact: the caller then takes them one by one (decode_block).
+    """
+    if not payloads or any(len(p) < _HEAD for p in payloads):
+        return None
+    nc = payloads[0][6]
+    heads = np.frombuffer(b"".join(p[:_HEAD] for p in payloads), np.uint8).reshape(-1, _HEAD)
+    if np.any(heads[:, 6] != nc):
+        return None
+    n = heads[:, 7].astype(np.int64)
+    total = int(n.sum())
+    if total == 0 or total > _MAX_SAMPLES or np.any(n == 0):
+        return None
+    body = np.frombuffer(b"".join(p[_HEAD:] for p in payloads), np.uint8)
+    sizes = np.array([len(p) - _HEAD for p in payloads], np.int64)
+    body_end = np.cumsum(sizes)
+    if np.any(sizes == 0) or np.any(body[body_end - 1] & 0x80):
+        return None  # a block's last varint runs past its end
+    ends = np.flatnonzero(body < 0x80)
+    starts = np.empty_like(ends)
+    starts[0] = 0
+    starts[1:] = ends[:-1] + 1
+    if int((ends - starts).max()) >= _VARINT_MAX_BYTES:
+        return None
+    k = np.arange(len(body)) - np.repeat(starts, ends - starts + 1)
+    z = np.add.reduceat((body & 0x7F).astype(np.int64) << (7 * k), starts)
+    # varints per block, and where each block's first one is
+    m_end = np.searchsorted(ends, body_end - 1, side="right")
+    m_first = np.append(0, m_end[:-1])
+    m = m_end - m_first
+    with_imu = bool(z[0] & 1)
+    per = 1 + nc + (_IMU_N if with_imu else 0)
+    if np.any(m != n * per):
+        return None
+    first = np.append(0, np.cumsum(n)[:-1])  # each block's first sample
+    block_of = np.repeat(np.arange(len(payloads)), n)
+    head_at = np.repeat(m_first, n) + (np.arange(total) - np.repeat(first, n)) * per
+    head = z[head_at]
+    if np.any((head & 1).astype(bool) != with_imu):
+        return None
+    t0 = (
+        heads[:, 0].astype(np.int64)
+        | (heads[:, 1].astype(np.int64) << 8)
+        | (heads[:, 2].astype(np.int64) << 16)
+        | (heads[:, 3].astype(np.int64) << 24)
+    )
+    period = heads[:, 4].astype(np.int64) | (heads[:, 5].astype(np.int64) << 8)
+    steps = period[block_of] + _unzz(head >> 1)
+    t_us = (((t0 - period)[block_of] + _segment_cumsum(steps, first)) & _U32).astype(np.uint32)
+    cells = _undo_prediction_blocks(_unzz(z[head_at[:, None] + 1 + np.arange(nc)]), first)
+    if with_imu:
+        imu = _undo_prediction_blocks(
+            _unzz(z[head_at[:, None] + 1 + nc + np.arange(_IMU_N)]), first
+        )
+    else:
+        imu = np.zeros((total, _IMU_N), np.int64)
+    return t_us, cells, imu, np.full(total, with_imu)

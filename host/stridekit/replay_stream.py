@@ -31,7 +31,7 @@ from stridefw import kernel as fw_kernel
 from stridefw import records as R
 from stridefw import sampleblock as fw_sampleblock
 from stridekit.errors import BadSessionFile
-from stridekit.fastblocks import decode_block
+from stridekit.fastblocks import decode_block, decode_blocks
 from stridekit.fastframes import FastFrameDecoder, iter_file_records
 from stridekit.replay import (
     KernelOutput,
@@ -243,6 +243,7 @@ class _FootStream:
         nc = self.header.n_cells
         parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
         samples: list[bytes] = []
+        blocks: list[bytes] = []
 
         def end_samples() -> None:
             if samples:
@@ -252,18 +253,32 @@ class _FootStream:
                 parts.append(fast)
                 samples.clear()
 
+        def end_blocks() -> None:
+            if not blocks:
+                return
+            together = decode_blocks(blocks)
+            decoded = [decode_block(q) for q in blocks] if together is None else [together]
+            for q, one in zip(blocks, decoded, strict=False):
+                if one is None:  # not read exactly here: the firmware's decoder says why
+                    one = _decode_one_by_one([(R.REC_SAMPLE_BLOCK, q)], nc)
+                elif len(one[0]) and one[1].shape[1] != nc:
+                    raise _NotClean(f"a SampleBlock of {one[1].shape[1]} cells, header says {nc}")
+                parts.append(one)
+            blocks.clear()
+
         for rtype, version, payload in self._pending:
             if rtype == R.REC_SAMPLE:
+                end_blocks()
                 samples.append(payload)
-                continue
-            end_samples()
-            block = decode_block(payload) if version == 1 else None
-            if block is None:
-                block = _decode_one_by_one([(rtype, payload)], nc)
-            elif len(block[0]) and block[1].shape[1] != nc:
-                raise _NotClean(f"a SampleBlock of {block[1].shape[1]} cells, header says {nc}")
-            parts.append(block)
+            elif version == 1:
+                end_samples()
+                blocks.append(payload)
+            else:
+                end_samples()
+                end_blocks()
+                parts.append(_decode_one_by_one([(rtype, payload)], nc))
         end_samples()
+        end_blocks()
         t = np.concatenate([q[0] for q in parts])
         cells = np.concatenate([q[1].reshape(-1, nc) for q in parts])
         imu = np.concatenate([q[2] for q in parts])

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stridefw import sampleblock as SB
-from stridekit.fastblocks import decode_block
+from stridekit.fastblocks import decode_block, decode_blocks
 
 
 def _firmware(
@@ -108,3 +108,73 @@ def test_overlong_varint_is_refused() -> None:
     assert _firmware(payload) is None and decode_block(payload) is None
     ok = bytes([0, 0, 0, 0, 16, 39, 0, 1]) + b"\x80" * 4 + b"\x00"
     assert _same(ok)
+
+
+def _same_blocks(payloads: list[bytes]) -> bool:
+    """decode_blocks agrees with the firmware block by block; whether it read them itself."""
+    got = decode_blocks(payloads)
+    if got is None:
+        return False
+    want = [_firmware(p) for p in payloads]
+    assert all(w is not None for w in want), "decode_blocks read a block the firmware refuses"
+    t, cells, imu, present = got
+    assert t.tolist() == [x for w in want if w for x in w[0]]
+    assert [tuple(r) for r in cells.tolist()] == [x for w in want if w for x in w[1]]
+    want_imu = [x for w in want if w for x in w[2]]
+    assert [
+        tuple(m) if p else None for m, p in zip(imu.tolist(), present.tolist(), strict=True)
+    ] == want_imu
+    return True
+
+
+@settings(max_examples=200)
+@given(
+    st.integers(0, 16),
+    st.booleans(),
+    st.lists(
+        st.tuples(
+            st.integers(1, 65535),
+            st.integers(0, 2**32 - 1),
+            st.lists(_sample, min_size=1, max_size=64),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    st.data(),
+)
+def test_blocks_at_once_equal_the_firmware_block_by_block(
+    n_cells: int,
+    imu_everywhere: bool,
+    blocks: list[tuple[int, int, list[Sample]]],
+    data: st.DataObject,
+) -> None:
+    payloads = []
+    for period, t0, samples in blocks:
+        if imu_everywhere:
+            samples: list[Sample] = [
+                (dt, c, m if m is not None else [1, -2, 3, -4, 5, -6]) for dt, c, m in samples
+            ]
+        payloads.append(_block(n_cells, period, t0, samples))
+    read = _same_blocks(payloads)
+    uniform = (
+        all(
+            all(m is not None for _, _, m in s) or all(m is None for _, _, m in s)
+            for _, _, s in blocks
+        )
+        and len({all(m is None for _, _, m in s) for _, _, s in blocks}) == 1
+    )
+    if imu_everywhere:
+        assert read  # the usual case must take the fast path
+    elif not uniform:
+        assert not read
+    # damaged: refused or the same
+    if data.draw(st.booleans()):
+        i = data.draw(st.integers(0, len(payloads) - 1))
+        bad = bytearray(payloads[i])
+        at = data.draw(st.integers(0, len(bad) - 1))
+        if data.draw(st.booleans()):
+            bad[at] ^= data.draw(st.integers(1, 255))
+        else:
+            del bad[at:]
+        payloads[i] = bytes(bad)
+        _same_blocks(payloads)
