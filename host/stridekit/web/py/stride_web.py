@@ -55,6 +55,8 @@ def summarize(data: bytes) -> "dict[str, object]":
         elif cur is not None:
             if r.rtype == records.REC_STEP:
                 cur["steps"] += 1
+            elif r.rtype == records.REC_STEP_BLOCK and len(r.payload):
+                cur["steps"] += r.payload[0]  # its step count (stridefw.stepblock)
             elif r.rtype == records.REC_FLAG:
                 cur["flags"] += 1
             elif r.rtype == records.REC_END:
