@@ -200,6 +200,27 @@ def test_a_steps_only_session_says_it_has_no_speed(run_file: Path, tmp_path: Pat
     assert all(r.get("distance") is None and r.get("enhanced_speed") is None for r in recs)
 
 
+def test_distance_goes_on_after_raw_capture_stops(run_file: Path, tmp_path: Path) -> None:
+    """A pod whose flash filled keeps recording steps but no raw samples: the strides
+    after that count the median IMU stride, so the total stays near the whole-IMU one."""
+    whole = export_fit(read_sessions(run_file), tmp_path / "whole.fit")
+    assert whole.notes == []
+    sessions = read_sessions(run_file)
+    for s in sessions:
+        keep = s.sample_t_us < s.sample_t_us[-1] // 2  # raw capture stopped half way
+        s.sample_t_us, s.cells = s.sample_t_us[keep], s.cells[keep]
+        s.imu, s.imu_present = s.imu[keep], s.imu_present[keep]
+    cut = export_fit(sessions, tmp_path / "cut.fit")
+    assert sum("raw IMU ends at" in n for n in cut.notes) == 2, cut.notes
+    (w,) = _decode(tmp_path / "whole.fit")["session"]
+    (c,) = _decode(tmp_path / "cut.fit")["session"]
+    total_w, total_c = float(w["total_distance"]), float(c["total_distance"])  # type: ignore[arg-type]
+    assert total_c == pytest.approx(total_w, rel=0.05)
+    # without the extension the total would stop at about half
+    d = [float(r["distance"]) for r in _decode(tmp_path / "cut.fit")["record"]]  # type: ignore[arg-type]
+    assert d == sorted(d) and d[-1] > 0.8 * total_w
+
+
 def test_no_steps_is_a_clear_error(run_file: Path, tmp_path: Path) -> None:
     s = read_sessions(run_file)[0]
     s.steps = []

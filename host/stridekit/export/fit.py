@@ -26,7 +26,10 @@ whose contact falls in that second (the per-step detail stays in the CSV export)
 Vertical oscillation is left out: FIT means the body's (centre of mass) bounce,
 and a shoe pod's IMU moves with the foot, whose height says nothing about it.
 Speed, distance and step length need raw samples with IMU rows; a steps-only
-session has none and the notes say so.
+session has none and the notes say so. Strides after the raw samples end (the
+pod's flash filled and it went on recording steps only) count the foot's median
+IMU stride length, as a watch's foot pod counts its calibrated stride; the notes
+say from when.
 Developer fields (float32, natural units): peak_force (N), impulse (N·s),
 cop_x (mean CoP medial-lateral position, mm, + lateral), cop_ml_range (mm).
 
@@ -129,11 +132,14 @@ def _step_rows(sessions: Sequence[Session], notes: list[str]) -> list[_StepRow]:
 
 
 def _imu_strides(
-    sessions: Sequence[Session], notes: list[str]
+    sessions: Sequence[Session], rows: Sequence[_StepRow], notes: list[str]
 ) -> dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
     """Per foot: stride end times (unix s), lengths (m), speeds (m/s), cumulative distance.
 
     cum[i] = distance of the strides ending before ends[i] (cum[len] = all of them).
+    Strides after the raw IMU ends (raw capture stopped when the pod's flash filled,
+    or was switched off) count the foot's median IMU stride length, as a foot pod
+    on a watch counts its calibrated stride: the notes say from when.
     """
     from stridekit.analysis.zupt import session_strides
 
@@ -146,8 +152,27 @@ def _imu_strides(
             )
             continue
         start = session_start_unix(s) or float(FIT_EPOCH_S)
-        cum = np.concatenate([[0.0], np.cumsum(st.length_m)])
-        out[s.header.foot] = (start + st.t_end_s, st.length_m, st.speed_m_s, cum)
+        ends, lengths, speeds = start + st.t_end_s, st.length_m, st.speed_m_s
+        raw_end = start + float(s.sample_t_us[-1]) / 1e6
+        later = [
+            r
+            for r in rows
+            if r.foot == s.header.foot and r.stride_s is not None and r.t_unix > raw_end
+        ]
+        if later:
+            typical_m = float(np.median(lengths))
+            mm, ss = divmod(int(raw_end - start), 60)
+            notes.append(
+                f"{s.foot}: raw IMU ends at {mm}:{ss:02d}; after that {len(later)} strides "
+                f"count the median IMU stride, {typical_m:.2f} m"
+            )
+            t_later = np.array([r.t_unix for r in later])
+            s_later = np.array([r.stride_s or 0.0 for r in later])
+            ends = np.concatenate([ends, t_later])
+            lengths = np.concatenate([lengths, np.full(len(later), typical_m)])
+            speeds = np.concatenate([speeds, typical_m / s_later])
+        cum = np.concatenate([[0.0], np.cumsum(lengths)])
+        out[s.header.foot] = (ends, lengths, speeds, cum)
     return out
 
 
@@ -169,7 +194,7 @@ def second_records(
         notes.append(
             f"only the {'left' if 0 in feet else 'right'} foot: stance_time_balance needs both"
         )
-    imu = _imu_strides(sessions, notes) if speed_m_s is None else {}
+    imu = _imu_strides(sessions, rows, notes) if speed_m_s is None else {}
     by_second: dict[int, list[_StepRow]] = {}
     for r in rows:
         by_second.setdefault(int(np.floor(r.t_unix)), []).append(r)
