@@ -162,7 +162,7 @@ def _decode_one_by_one(
 class _FootStream:
     """One session being read: its stored records, and its samples window by window."""
 
-    def __init__(self, rec: R.Record) -> None:
+    def __init__(self, rec: R.Record, run: bool = True) -> None:
         try:
             hdr = R.SessionHeader.from_bytes(rec.payload)
         except ValueError as e:
@@ -183,6 +183,7 @@ class _FootStream:
         self.seq = rec.seq
         self.ended = False
         self.kernel: fw_kernel.StepKernel | None = None
+        self.run = run  # False: decode only (stride bench)
         self.out = KernelOutput()
         self.n_samples = 0
         self._pending: list[tuple[int, int, bytes]] = []
@@ -298,7 +299,8 @@ class _FootStream:
         self._pending_samples = 0
         if self.kernel is None:
             self.kernel = kernel_for(self.header, [n.text for n in self.session.notes])
-        run_kernel(self.kernel, t, cells, imu, present, self.out, self.n_samples)
+        if self.run:
+            run_kernel(self.kernel, t, cells, imu, present, self.out, self.n_samples)
         self.n_samples += len(t)
 
     def result(self) -> FootReplay:
@@ -308,7 +310,7 @@ class _FootStream:
         return FootReplay(self.session, self.n_samples, compare(self.session, self.out))
 
 
-def _stream(path: Path, on_bytes: Callable[[int], None] | None) -> StreamReplay:
+def _stream(path: Path, on_bytes: Callable[[int], None] | None, run: bool = True) -> StreamReplay:
     dec = FastFrameDecoder(track_skipped=True)
     feet: list[_FootStream] = []
     cur: _FootStream | None = None
@@ -318,7 +320,7 @@ def _stream(path: Path, on_bytes: Callable[[int], None] | None) -> StreamReplay:
             if cur is not None:
                 feet.append(cur)
                 cur.flush()
-            cur = _FootStream(rec)
+            cur = _FootStream(rec, run)
         elif cur is None:
             raise _NotClean(f"a {rec.name()} before any SessionHeader")
         else:
@@ -378,3 +380,12 @@ def stream_replay(path: Path, on_bytes: Callable[[int], None] | None = None) -> 
     except BadSessionFile as e:
         # a header whose layout or calibration the kernel refuses: session's rules say how
         return _whole(path, str(e))
+
+
+def decode_only(path: Path) -> int:
+    """stride replay's windowed path without the kernel (stride bench's decode figure):
+    the samples decoded, or -1 if the file is not clean (it would be read whole)."""
+    try:
+        return sum(f.n_samples for f in _stream(path, None, run=False).feet)
+    except (_NotClean, BadSessionFile):
+        return -1
