@@ -25,13 +25,15 @@ from stridefw.config import (
     TICKS_MASK,
 )
 
-# cell faults, as CellHealth.fault holds them (and the Flag record's fault mask)
+# cell faults, as CellHealth.fault holds them (and the Flag record's fault mask);
+# check_cell (stridefw.kernel_vp in viper, stridefw.kernel_py in Python) judges the
+# stuck and saturated ones, one cell per visit
 _OK = const(0)
 _STUCK = const(1)
 _SATURATED = const(2)
 _DEAD = const(3)
 _MOTION_MIN_US = const(200000)  # time with movement before "stuck" counts
-CELLS_CHANGED = const(1)  # check() result bit: the set of faulty cells changed
+CELLS_CHANGED = const(1)  # check_cell() result bit: the set of faulty cells changed
 TOTAL_MAX_DN = const(40000)  # 4 kN per foot: arithmetic clamp (> 5 BW for 70 kg)
 
 
@@ -48,6 +50,22 @@ class CellHealth:
         self._stuck_motion = array.array("i", bytes(4 * n))
         self._sat_t0 = array.array("i", bytes(4 * n))
         self._quiet_steps = array.array("h", bytes(2 * n))
+        # check_cell's numbers, in an array so that its viper twin reads them directly
+        self.rules = array.array(
+            "i",
+            (
+                ADC_SATURATED,
+                SATURATED_US,
+                STUCK_BAND,
+                DEAD_RAW,
+                DEAD_DN,
+                STUCK_US,
+                _MOTION_MIN_US,
+                TICKS_MASK,
+                STEP_SATURATED,
+                CELLS_CHANGED,
+            ),
+        )
         self.reset()
 
     def reset(self):
@@ -60,54 +78,7 @@ class CellHealth:
             self.fault[i] = _OK
         self.n_faults = 0
         self.mask = 0  # bit i: cell i faulty
-        self._next = 0  # the cell the next check() visits
-
-    def check(self, cells, t, motion_us, force, stance):
-        # One cell per visit: stuck (no change while the foot works) and saturated
-        # (pinned at full scale). Elapsed times come from session time t, so how
-        # often a cell is visited does not change the thresholds.
-        # Stuck needs the cell to read load (above its swing baseline) when it is
-        # flagged: a healthy cell also sits still at its unloaded reading, and with
-        # a visit every n_cells * 20 ms (320 ms for 16 cells: ~5 in STUCK_US) a cell
-        # loaded for ~100 ms of a 700 ms running stride is often never seen loaded.
-        # A cell constant at no load is the dead rule's case (step_end).
-        # Returns CELLS_CHANGED | STEP_SATURATED (saturated during a stance) bits.
-        i = self._next
-        self._next = i + 1 if i + 1 < self.n_cells else 0
-        raw = cells[i]
-        fault = self.fault
-        old = fault[i]
-        res = 0
-        if raw >= ADC_SATURATED:
-            if stance:
-                res = STEP_SATURATED
-            if self._sat_t0[i] < 0:
-                self._sat_t0[i] = t
-            elif old == _OK and ((t - self._sat_t0[i]) & TICKS_MASK) >= SATURATED_US:
-                fault[i] = _SATURATED
-        else:
-            self._sat_t0[i] = -1
-            if old == _SATURATED:
-                fault[i] = _OK
-        d = raw - self._stuck_ref[i]
-        if -STUCK_BAND <= d <= STUCK_BAND:
-            if (
-                fault[i] == _OK
-                and raw > DEAD_RAW
-                and force[i] > DEAD_DN
-                and ((t - self._stuck_t0[i]) & TICKS_MASK) >= STUCK_US
-                and ((motion_us - self._stuck_motion[i]) & TICKS_MASK) >= _MOTION_MIN_US
-            ):
-                fault[i] = _STUCK
-        else:
-            self._stuck_ref[i] = raw
-            self._stuck_t0[i] = t
-            self._stuck_motion[i] = motion_us
-            if fault[i] == _STUCK:
-                fault[i] = _OK
-        if fault[i] != old:
-            res |= CELLS_CHANGED
-        return res
+        self._next = 0  # the cell the next check_cell() visits
 
     def step_end(self, csum, quiet, xs, ys, cx_mean, strike_y, cy_max):
         """The dead rule at a toe-off; True if a fault changed. An unloaded FSR and an

@@ -110,17 +110,19 @@ def _force_at(tab, off, raw):
     return t0 + (((tab[j + 1] - t0) * (raw & 63)) >> 6)
 
 
-# The hot per-sample functions (the per-cell pass, the swing floor): viper in
+# The hot per-sample functions (the per-cell pass, the swing floor, the cell checks): viper in
 # stridefw.kernel_vp (the pod), plain Python in stridefw.kernel_py (CPython replay,
 # the WebAssembly test build), chosen here at import; the pod never loads the twins.
 try:  # the pod: viper (stridefw.kernel_vp says why it is a module of its own)
     from stridefw.kernel_vp import cells_force as _cells_force
+    from stridefw.kernel_vp import check_cell as _check_cell
     from stridefw.kernel_vp import floor_above as _floor_above
     from stridefw.kernel_vp import set_quiet1 as _set_quiet1
 
     CELL_PASS = "viper"
 except (ImportError, SyntaxError):  # CPython, or a port without the viper emitter
     from stridefw.kernel_py import cells_force as _cells_force
+    from stridefw.kernel_py import check_cell as _check_cell
     from stridefw.kernel_py import floor_above as _floor_above
     from stridefw.kernel_py import set_quiet1 as _set_quiet1
 
@@ -358,7 +360,8 @@ class StepKernel:
         acc = self._check_acc + dti
         while acc >= _CHECK_US - (_CHECK_US >> 3):
             acc -= _CHECK_US
-            r = self.health.check(cells, self.t, self._motion, self.force, self._state != _SWING)
+            # (the state is nonzero, "in a stance", outside swing)
+            r = _check_cell(self.health, cells, self.t, self._motion, self.force, self._state)
             if r & STEP_SATURATED:
                 self.summary.sflags |= STEP_SATURATED
             if r & CELLS_CHANGED:

@@ -101,3 +101,56 @@ def floor_above(fl, total, dti):
     if f:
         return total - f if total > f else 0
     return total
+
+
+def check_cell(h, cells, t, motion_us, force, stance):
+    # One cell of CellHealth h per visit: stuck (no change while the foot works) and
+    # saturated (pinned at full scale). Elapsed times come from session time t, so
+    # how often a cell is visited does not change the thresholds.
+    # Stuck needs the cell to read load (above its swing baseline) when it is
+    # flagged: a healthy cell also sits still at its unloaded reading, and with a
+    # visit every n_cells * 20 ms (320 ms for 16 cells: ~5 in STUCK_US) a cell loaded
+    # for ~100 ms of a 700 ms running stride is often never seen loaded. A cell
+    # constant at no load is the dead rule's case (CellHealth.step_end).
+    # h.rules: ADC_SATURATED, SATURATED_US, STUCK_BAND, DEAD_RAW, DEAD_DN, STUCK_US,
+    # the motion needed (us), TICKS_MASK, STEP_SATURATED, CELLS_CHANGED. Faults: 0 ok,
+    # 1 stuck, 2 saturated. Returns CELLS_CHANGED | STEP_SATURATED (in a stance) bits.
+    lim = h.rules
+    mask = lim[7]
+    i = h._next
+    h._next = i + 1 if i + 1 < h.n_cells else 0
+    raw = cells[i]
+    fault = h.fault
+    old = fault[i]
+    res = 0
+    sat_t0 = h._sat_t0
+    if raw >= lim[0]:
+        if stance:
+            res = lim[8]
+        if sat_t0[i] < 0:
+            sat_t0[i] = t
+        elif old == 0 and ((t - sat_t0[i]) & mask) >= lim[1]:
+            fault[i] = 2
+    else:
+        sat_t0[i] = -1
+        if old == 2:
+            fault[i] = 0
+    d = raw - h._stuck_ref[i]
+    if -lim[2] <= d <= lim[2]:
+        if (
+            fault[i] == 0
+            and raw > lim[3]
+            and force[i] > lim[4]
+            and ((t - h._stuck_t0[i]) & mask) >= lim[5]
+            and ((motion_us - h._stuck_motion[i]) & mask) >= lim[6]
+        ):
+            fault[i] = 1
+    else:
+        h._stuck_ref[i] = raw
+        h._stuck_t0[i] = t
+        h._stuck_motion[i] = motion_us
+        if fault[i] == 1:
+            fault[i] = 0
+    if fault[i] != old:
+        res |= lim[9]
+    return res

@@ -133,3 +133,56 @@ def floor_above(fl, total: int, dti: int) -> int:
             return total - f
         return 0
     return total
+
+
+@micropython.viper
+def check_cell(h, cells, t: int, motion_us: int, force, stance: int) -> int:
+    """One cell's stuck and saturated check (kernel_py.check_cell says how)."""
+    lim = ptr32(h.rules)
+    mask = lim[7]
+    i = int(h._next)
+    if i + 1 < int(h.n_cells):
+        h._next = i + 1
+    else:
+        h._next = 0
+    raw = int(ptr16(cells)[i])
+    fault = ptr8(h.fault)
+    sat_t0 = ptr32(h._sat_t0)
+    stuck_ref = ptr16(h._stuck_ref)
+    stuck_t0 = ptr32(h._stuck_t0)
+    stuck_motion = ptr32(h._stuck_motion)
+    old = int(fault[i])
+    res = 0
+    if raw >= lim[0]:
+        if stance:
+            res = lim[8]
+        if sat_t0[i] < 0:
+            sat_t0[i] = t
+        elif old == 0 and ((t - sat_t0[i]) & mask) >= lim[1]:
+            fault[i] = 2
+    else:
+        sat_t0[i] = -1
+        if old == 2:
+            fault[i] = 0
+    ref = int(stuck_ref[i])
+    if ref & 0x8000:  # 'h' array: sign-extend (-1: no reference yet)
+        ref -= 0x10000
+    d = raw - ref
+    if -lim[2] <= d and d <= lim[2]:
+        if (
+            int(fault[i]) == 0
+            and raw > lim[3]
+            and int(ptr32(force)[i]) > lim[4]
+            and ((t - stuck_t0[i]) & mask) >= lim[5]
+            and ((motion_us - stuck_motion[i]) & mask) >= lim[6]
+        ):
+            fault[i] = 1
+    else:
+        stuck_ref[i] = raw
+        stuck_t0[i] = t
+        stuck_motion[i] = motion_us
+        if int(fault[i]) == 1:
+            fault[i] = 0
+    if int(fault[i]) != old:
+        res |= lim[9]
+    return res
