@@ -314,3 +314,27 @@ def test_flash_full_rotates_synced_keeps_unsynced_and_keeps_steps() -> None:
     ]
     assert len(steps_after) >= 10
     assert np.all(np.diff([r.seq for r in recs]) >= 1)
+
+
+def test_a_power_cut_loses_at_most_the_open_step_block() -> None:
+    """Steps wait in RAM until STEP_BLOCK_MAX of them (or another record) frame them:
+    a cut after commits keeps every full block and the records framed before it."""
+    from stridefw.stepblock import STEP_BLOCK_MAX
+
+    dev, store = fresh_store()
+    sc = Script(10)
+    store.begin(sc.header(store.next_id), N_CELLS, 10_000)
+    n = 2 * STEP_BLOCK_MAX + 3
+    payloads = [sc.step_payload(70 * i) for i in range(n)]
+    for i, p in enumerate(payloads):
+        store.add(R.REC_STEP, p)
+        if i == 4:
+            store.add(R.REC_FLAG, R.Flag(t_us=i).to_bytes())  # frames the 5 steps before it
+        store.commit()
+    # the power goes: no end(); the flash holds what the commits made durable
+    recs, dec = all_frames(read_file(reboot(dev), 1))
+    assert dec.n_errors == 0
+    kept = [p for r in recs if r.rtype == R.REC_STEP_BLOCK for p in step_payloads(r)]
+    assert kept == payloads[: len(kept)]
+    assert n - len(kept) < STEP_BLOCK_MAX  # only the open block is lost
+    assert [r.rtype for r in recs].count(R.REC_FLAG) == 1
