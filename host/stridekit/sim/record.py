@@ -129,10 +129,21 @@ def write_run(
     raw: bool = True,
     references: list[str | None] | None = None,
 ) -> None:
-    """Both feet into one file (left session, then right), ground truth beside it."""
+    """Both feet into one file (left session, then right), ground truth beside it.
+
+    Each foot's bytes go to the file as soon as they are recorded (never both feet
+    joined in memory), through a temporary file renamed at the end, so a failure
+    leaves no half-written run.
+    """
     refs = references or [None] * len(run.feet)
-    data = b"".join(record_foot(run, f, i + 1, raw, refs[i]) for i, f in enumerate(run.feet))
-    path.write_bytes(data)
+    part = path.with_name(path.name + ".part")
+    try:
+        with part.open("wb") as f:
+            for i, foot in enumerate(run.feet):
+                f.write(record_foot(run, foot, i + 1, raw, refs[i]))
+        part.replace(path)
+    finally:
+        part.unlink(missing_ok=True)
     if truth_path is not None:
         truth_path.write_text(json.dumps(truth_dict(run), indent=1))
 
