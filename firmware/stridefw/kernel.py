@@ -63,6 +63,13 @@ from stridefw.config import (
 from stridefw.imu_gait import ImuGait
 from stridefw.layouts import LAYOUT_NONE
 from stridefw.steps import (
+    SUM_CX_N,
+    SUM_CX_SUM,
+    SUM_CY_MAX,
+    SUM_FLAGS,
+    SUM_IMPACT2,
+    SUM_PEAK,
+    SUM_SHOCK2,
     UNSTABLE_REF_NOTE,  # noqa: F401  (the host reads it here)
     StepStats,
     StepSummary,
@@ -110,7 +117,8 @@ def _force_at(tab, off, raw):
     return t0 + (((tab[j + 1] - t0) * (raw & 63)) >> 6)
 
 
-# The hot per-sample functions (the per-cell pass, the swing floor, the cell checks): viper in
+# The hot per-sample functions (the per-cell pass, the swing floor, the cell checks,
+# a loaded sample's step figures): viper in
 # stridefw.kernel_vp (the pod), plain Python in stridefw.kernel_py (CPython replay,
 # the WebAssembly test build), chosen here at import; the pod never loads the twins.
 try:  # the pod: viper (stridefw.kernel_vp says why it is a module of its own)
@@ -118,6 +126,7 @@ try:  # the pod: viper (stridefw.kernel_vp says why it is a module of its own)
     from stridefw.kernel_vp import check_cell as _check_cell
     from stridefw.kernel_vp import floor_above as _floor_above
     from stridefw.kernel_vp import set_quiet1 as _set_quiet1
+    from stridefw.kernel_vp import stance_sample as _stance_sample
 
     CELL_PASS = "viper"
 except (ImportError, SyntaxError):  # CPython, or a port without the viper emitter
@@ -125,6 +134,7 @@ except (ImportError, SyntaxError):  # CPython, or a port without the viper emitt
     from stridefw.kernel_py import check_cell as _check_cell
     from stridefw.kernel_py import floor_above as _floor_above
     from stridefw.kernel_py import set_quiet1 as _set_quiet1
+    from stridefw.kernel_py import stance_sample as _stance_sample
 
     CELL_PASS = "python"
 
@@ -270,7 +280,7 @@ class StepKernel:
             dti = DT_MAX_US
             self.gaps += 1
             if self._state != _SWING:
-                self.summary.sflags |= STEP_GAP
+                self.summary.acc[SUM_FLAGS] |= STEP_GAP
 
         # IMU: presence, swing rotation, shock
         gyro = 0
@@ -363,7 +373,7 @@ class StepKernel:
             # (the state is nonzero, "in a stance", outside swing)
             r = _check_cell(self.health, cells, self.t, self._motion, self.force, self._state)
             if r & STEP_SATURATED:
-                self.summary.sflags |= STEP_SATURATED
+                self.summary.acc[SUM_FLAGS] |= STEP_SATURATED
             if r & CELLS_CHANGED:
                 self._faults_changed()
         self._check_acc = acc
@@ -579,7 +589,8 @@ class StepKernel:
             return ev
         # loaded: impulse, shock, trace; in stance also peak and CoP (once the force
         # is enough for a meaningful CoP)
-        s.loaded(
+        _stance_sample(
+            s,
             fp,
             total,
             dti,
@@ -599,7 +610,7 @@ class StepKernel:
         if since_c > STANCE_MAX_US:
             # standing, not stepping: drop this contact, wait for the foot to lift
             self._state = _PENDING
-            s.peak = 0
+            s.acc[SUM_PEAK] = 0
         return ev
 
     def _set_contact(self, back):
@@ -628,25 +639,29 @@ class StepKernel:
         self._pc_t = self._c_t
         self._have_pc = True
         lr = s.loading_rate(stance_us, self._bw)
-        fl = s.sflags
+        a = s.acc
+        fl = a[SUM_FLAGS]
         if lr <= 0:
             # not measured: stored as 0 and said so, never averaged in as a rate
             lr = 0
             fl |= STEP_NO_RATE
         shock = 0
-        if self.imu_ok and self.has_imu and s.shock2 > 0:
-            shock = isqrt(s.shock2) << 1  # (2 mg)^2 -> mg
-            if s.impact2 >= (IMPACT_MIN_MG >> 1) * (IMPACT_MIN_MG >> 1):
+        if self.imu_ok and self.has_imu and a[SUM_SHOCK2] > 0:
+            shock = isqrt(a[SUM_SHOCK2]) << 1  # (2 mg)^2 -> mg
+            if a[SUM_IMPACT2] >= (IMPACT_MIN_MG >> 1) * (IMPACT_MIN_MG >> 1):
                 fl |= STEP_IMU_CONFIRMED
             else:
                 fl |= STEP_NO_IMPACT
-        cx_mean = s.cx_sum // s.cx_n if s.cx_n > 0 else 0
+        cx_n = a[SUM_CX_N]
+        cx_mean = a[SUM_CX_SUM] // cx_n if cx_n > 0 else 0
         quiet = DEAD_DN * s.n_loaded  # a mean below DEAD_DN over the stance
-        if self.health.step_end(s.csum, quiet, self._x, self._y, cx_mean, s.strike_y, s.cy_max):
+        if self.health.step_end(
+            s.csum, quiet, self._x, self._y, cx_mean, s.strike_y, a[SUM_CY_MAX]
+        ):
             self._faults_changed()
         # running statistics -> UNSTABLE, HARD_IMPACT
         self.flags = self.stats.add_step(
-            stride_us, s.cx_n > 0, cx_mean, stance_us, shock, lr, self._bw, self.steps, self.flags
+            stride_us, cx_n > 0, cx_mean, stance_us, shock, lr, self._bw, self.steps, self.flags
         )
         s.write(
             self.step,

@@ -186,3 +186,58 @@ def check_cell(h, cells, t: int, motion_us: int, force, stance: int) -> int:
     if int(fault[i]) != old:
         res |= lim[9]
     return res
+
+
+@micropython.viper
+def stance_sample(
+    s, fp: int, f: int, dti: int, acc2: int, since_c: int, armed: int, cx: int, cy: int, cop: int
+):
+    """A loaded sample's step figures (kernel_py.stance_sample says how)."""
+    a = ptr32(s.acc)
+    v = fp + f
+    v = v * (dti // 100) + (v * (dti % 100)) // 100
+    lo = a[0] + v
+    while lo >= a[20]:
+        lo -= a[20]
+        a[1] = a[1] + 1
+    a[0] = lo
+    if acc2 > a[2]:
+        a[2] = acc2
+    if since_c <= a[19] and acc2 > a[3]:
+        a[3] = acc2
+    n = a[4]
+    if n < a[17]:
+        ptr32(s.trace_f)[n] = f
+        ptr32(s.trace_t)[n] = since_c
+        a[4] = n + 1
+    else:
+        a[5] = a[5] | a[18]
+    if not armed:
+        return
+    if f > a[6]:
+        a[6] = f
+        a[7] = since_c
+    if f < cop:
+        return
+    if cx < a[8]:
+        a[8] = cx
+    if cx > a[9]:
+        a[9] = cx
+    a[10] = a[10] + cx
+    a[11] = a[11] + 1
+    if cy > a[12]:
+        a[12] = cy
+    if a[16]:
+        dx = cx - a[14]
+        dy = cy - a[15]
+        if dx < 0:
+            dx = -dx
+        if dy < 0:
+            dy = -dy
+        if dx > dy:
+            a[13] = a[13] + dx + ((3 * dy) >> 3)
+        else:
+            a[13] = a[13] + dy + ((3 * dx) >> 3)
+    a[14] = cx
+    a[15] = cy
+    a[16] = 1

@@ -121,6 +121,29 @@ def log2_q8(x):
     return (b << 8) + f + ((f * (256 - f) * 89) >> 16)
 
 
+# StepSummary.acc: one stance's running figures, updated per loaded sample by
+# stance_sample (stridefw.kernel_vp in viper, stridefw.kernel_py in Python; both use
+# these indices), then the numbers that function needs
+SUM_IMP_LO = const(0)  # impulse below _IMP_BASE (see StepSummary.integrate)
+SUM_IMP_HI = const(1)  # carries of _IMP_BASE
+SUM_SHOCK2 = const(2)  # largest (acceleration / 2 mg)^2
+SUM_IMPACT2 = const(3)  # the same within IMPACT_WINDOW_US of the contact
+SUM_N_TRACE = const(4)  # samples in trace_f / trace_t
+SUM_FLAGS = const(5)  # STEP_* bits of this stance
+SUM_PEAK = const(6)  # peak force (dn)
+_PEAK_T = const(7)  # its time after the contact (us)
+_CX_MIN = const(8)  # CoP x range (dmm)
+_CX_MAX = const(9)
+SUM_CX_SUM = const(10)  # CoP x sum and count, for the mean
+SUM_CX_N = const(11)
+SUM_CY_MAX = const(12)  # most forward CoP y (dmm)
+_PATH = const(13)  # CoP path (dmm)
+_LCX = const(14)  # the last CoP, if _HAVE_LC
+_LCY = const(15)
+_HAVE_LC = const(16)
+_N_ACC = const(21)  # with 17 TRACE_LEN, 18 STEP_TRACE_FULL, 19 IMPACT_WINDOW_US, 20 _IMP_BASE
+
+
 class StepSummary:
     """One stance, accumulated sample by sample, summarised as a Step payload."""
 
@@ -135,110 +158,61 @@ class StepSummary:
         self.csum = array.array("i", bytes(4 * n))  # per-cell force sum this stance
         self.trace_f = array.array("i", bytes(4 * TRACE_LEN))
         self.trace_t = array.array("i", bytes(4 * TRACE_LEN))
+        acc = array.array("i", bytes(4 * _N_ACC))
+        acc[17] = TRACE_LEN
+        acc[18] = STEP_TRACE_FULL
+        acc[19] = IMPACT_WINDOW_US
+        acc[20] = _IMP_BASE
+        self.acc = acc
         self.start(0)
 
     def start(self, swing_us):
         """A new stance after swing_us of swing (0: unknown)."""
         self.swing_us = swing_us
-        self._imp_hi = 0
-        self._imp_lo = 0
-        self.peak = 0
-        self._peak_t = 0
-        self._cx_min = 32767
-        self._cx_max = -32768
-        self.cx_sum = 0
-        self.cx_n = 0
-        self.cy_max = 0
-        self._path = 0
-        self._lcx = 0
-        self._lcy = 0
-        self._have_lc = False
+        acc = self.acc
+        for i in range(_HAVE_LC + 1):
+            acc[i] = 0
+        acc[_CX_MIN] = 32767
+        acc[_CX_MAX] = -32768
         self.strike_y = -1
-        self.n_trace = 0
-        self.shock2 = 0
-        self.impact2 = 0
-        self.sflags = 0  # STEP_* bits of this stance
         self.n_loaded = 0  # samples with the foot loaded
         for i in range(self.n_cells):
             self.csum[i] = 0
 
     def arm(self, total, since_c, cop_y):
         # the contact is confirmed: the peak starts here, the strike point is this CoP
-        self.peak = total
-        self._peak_t = since_c
+        self.acc[SUM_PEAK] = total
+        self.acc[_PEAK_T] = since_c
         self.strike_y = cop_y
 
     def trace_add(self, f, t_rel):
-        n = self.n_trace
+        n = self.acc[SUM_N_TRACE]
         if n < TRACE_LEN:
             self.trace_f[n] = f
             self.trace_t[n] = t_rel
-            self.n_trace = n + 1
+            self.acc[SUM_N_TRACE] = n + 1
 
     def integrate(self, fp, f, dti):
         # trapezoid in dn * 0.1 ms * 2 (<= 80000 * 500 per sample); carried into
-        # _imp_hi every _IMP_BASE so the sum never leaves small-int range.
+        # SUM_IMP_HI every _IMP_BASE so the sum never leaves small-int range.
+        acc = self.acc
         s = fp + f
         v = s * (dti // 100) + (s * (dti % 100)) // 100  # exact at rates not dividing 10 kHz
-        lo = self._imp_lo + v
+        lo = acc[SUM_IMP_LO] + v
         while lo >= _IMP_BASE:
             lo -= _IMP_BASE
-            self._imp_hi += 1
-        self._imp_lo = lo
+            acc[SUM_IMP_HI] += 1
+        acc[SUM_IMP_LO] = lo
 
     def track_shock(self, acc2, since_c):
-        if acc2 > self.shock2:
-            self.shock2 = acc2
-        if since_c <= IMPACT_WINDOW_US and acc2 > self.impact2:
-            self.impact2 = acc2
-
-    def loaded(self, fp, f, dti, acc2, since_c, armed, cx, cy, cop_min_dn):
-        """A sample with the foot loaded (contact pending or, armed, stance), since_c
-        us after the contact: impulse, shock and the force trace; once armed also the
-        peak, and the CoP (dmm) excursion and path while the force is enough
-        (cop_min_dn) for a meaningful CoP."""
-        self.integrate(fp, f, dti)
-        self.track_shock(acc2, since_c)
-        n = self.n_trace
-        if n < TRACE_LEN:
-            self.trace_f[n] = f
-            self.trace_t[n] = since_c
-            self.n_trace = n + 1
-        else:
-            self.sflags |= STEP_TRACE_FULL
-        if not armed:
-            return
-        if f > self.peak:
-            self.peak = f
-            self._peak_t = since_c
-        if f < cop_min_dn:
-            return
-        if cx < self._cx_min:
-            self._cx_min = cx
-        if cx > self._cx_max:
-            self._cx_max = cx
-        self.cx_sum += cx
-        self.cx_n += 1
-        if cy > self.cy_max:
-            self.cy_max = cy
-        if self._have_lc:
-            dx = cx - self._lcx
-            dy = cy - self._lcy
-            if dx < 0:
-                dx = -dx
-            if dy < 0:
-                dy = -dy
-            # octagonal approximation of sqrt(dx^2 + dy^2), error < 7 %
-            if dx > dy:
-                self._path += dx + (3 * dy >> 3)
-            else:
-                self._path += dy + (3 * dx >> 3)
-        self._lcx = cx
-        self._lcy = cy
-        self._have_lc = True
+        acc = self.acc
+        if acc2 > acc[SUM_SHOCK2]:
+            acc[SUM_SHOCK2] = acc2
+        if since_c <= IMPACT_WINDOW_US and acc2 > acc[SUM_IMPACT2]:
+            acc[SUM_IMPACT2] = acc2
 
     def impulse_dnms(self):
-        return self._imp_hi * (_IMP_BASE // 20) + self._imp_lo // 20
+        return self.acc[SUM_IMP_HI] * (_IMP_BASE // 20) + self.acc[SUM_IMP_LO] // 20
 
     def loading_rate(self, stance_us, bw):
         # Average loading rate 20-80 % of the impact peak (first local maximum in
@@ -250,7 +224,7 @@ class StepSummary:
         # e.g. a heel that never loads) rose before the trace and is not measured.
         # The 20 % crossing may lie before contact (negative time): it is a time
         # like any other, not "none".
-        n = self.n_trace
+        n = self.acc[SUM_N_TRACE]
         if n < 3:
             return -1
         tf = self.trace_f
@@ -329,21 +303,22 @@ class StepSummary:
         strike = 0
         if self.strike_y >= 0:
             strike = (self.strike_y * 1000) // self._foot_len
+        acc = self.acc
         cx_range = 0
-        if self.cx_n > 0:
-            cx_range = self._cx_max - self._cx_min
+        if acc[SUM_CX_N] > 0:
+            cx_range = acc[_CX_MAX] - acc[_CX_MIN]
         put32(buf, R.STEP_INDEX, index)
         put_time(buf, R.STEP_CONTACT_US, c_t, c_w)
         put32(buf, R.STEP_STANCE_US, stance_us)
         put32(buf, R.STEP_SWING_US, self.swing_us)
-        put16(buf, R.STEP_PEAK_FORCE_DN, clamp16(self.peak))
-        put16(buf, R.STEP_TIME_TO_PEAK_MS, clamp16(self._peak_t // 1000))
+        put16(buf, R.STEP_PEAK_FORCE_DN, clamp16(acc[SUM_PEAK]))
+        put16(buf, R.STEP_TIME_TO_PEAK_MS, clamp16(acc[_PEAK_T] // 1000))
         put32(buf, R.STEP_LOADING_RATE_N_S, lr)
         put32(buf, R.STEP_IMPULSE_DNMS, imp)
         put16(buf, R.STEP_STRIKE_PM, strike)
         put16(buf, R.STEP_COP_X_MEAN_DMM, cx_mean)
         put16(buf, R.STEP_COP_ML_RANGE_DMM, clamp16(cx_range))
-        put16(buf, R.STEP_COP_PATH_DMM, clamp16(self._path))
+        put16(buf, R.STEP_COP_PATH_DMM, clamp16(acc[_PATH]))
         put16(buf, R.STEP_HEEL_PM, heel)
         put16(buf, R.STEP_MID_PM, mid)
         put16(buf, R.STEP_FORE_PM, fore)
