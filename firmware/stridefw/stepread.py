@@ -28,31 +28,32 @@ def decode_step_block(payload):
     if n == 0:
         raise ValueError("StepBlock of 0 steps")
     base = bytes(payload[1:HEAD_BYTES])
-    pos = HEAD_BYTES * 8  # bit position
+    # the bit stream as one int, LSB first: fields come out by shifts (a big int; the
+    # pod never decodes)
+    bits = int.from_bytes(bytes(payload[HEAD_BYTES:]), "little")
+    avail = (end - HEAD_BYTES) * 8
+    pos = 0
     cols = []
     for f in range(N_FIELDS):
-        w = 0
-        for i in range(WIDTH_BITS):
-            if (pos >> 3) >= end:
-                raise ValueError("StepBlock payload truncated in field %d" % f)
-            w |= ((payload[pos >> 3] >> (pos & 7)) & 1) << i
-            pos += 1
+        if pos + WIDTH_BITS > avail:
+            raise ValueError("StepBlock payload truncated in field %d" % f)
+        w = (bits >> pos) & ((1 << WIDTH_BITS) - 1)
+        pos += WIDTH_BITS
         if w > 32:
             raise ValueError("StepBlock field %d: width %d bits" % (f, w))
         first = 1 if f <= F_CONTACT else 0
-        if pos + w * (n - first) > end * 8:
+        if pos + w * (n - first) > avail:
             raise ValueError("StepBlock payload truncated in field %d" % f)
+        mask = (1 << w) - 1
         col = []
         for _ in range(first, n):
-            v = 0
-            for i in range(w):
-                v |= ((payload[pos >> 3] >> (pos & 7)) & 1) << i
-                pos += 1
-            col.append(v)
+            col.append((bits >> pos) & mask)
+            pos += w
         cols.append(col)
-    if (pos + 7) >> 3 != end:
-        raise ValueError("StepBlock has %d trailing bytes" % (end - ((pos + 7) >> 3)))
-    if pos & 7 and payload[end - 1] >> (pos & 7):
+    used = (pos + 7) >> 3
+    if HEAD_BYTES + used != end:
+        raise ValueError("StepBlock has %d trailing bytes" % (end - HEAD_BYTES - used))
+    if bits >> pos:
         raise ValueError("StepBlock padding bits are not zero")
     out = []
     for k in range(n):
