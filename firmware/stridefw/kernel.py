@@ -108,8 +108,8 @@ def _ext_us(dt, num, den, cap):
 
 def _force_at(tab, off, raw):
     # The ADC -> force lookup (calib.py: 65 entries per cell, one per 64 counts,
-    # linear in between; Q0 dn) for a cell whose table starts at tab[off]. The
-    # per-cell pass inlines it: a call per cell per sample would cost more than the pass.
+    # linear in between; Q0 dn) for a cell whose table starts at tab[off]. The hot
+    # twins (cells_force, zero_cell) inline it: a call per cell would cost more.
     if raw > 4095:
         raw = 4095
     j = off + (raw >> 6)
@@ -118,7 +118,7 @@ def _force_at(tab, off, raw):
 
 
 # The hot per-sample functions (the per-cell pass, the swing floor, the cell checks,
-# a loaded sample's step figures): viper in
+# a loaded sample's step figures, auto-zero): viper in
 # stridefw.kernel_vp (the pod), plain Python in stridefw.kernel_py (CPython replay,
 # the WebAssembly test build), chosen here at import; the pod never loads the twins.
 try:  # the pod: viper (stridefw.kernel_vp says why it is a module of its own)
@@ -127,6 +127,7 @@ try:  # the pod: viper (stridefw.kernel_vp says why it is a module of its own)
     from stridefw.kernel_vp import floor_above as _floor_above
     from stridefw.kernel_vp import set_quiet1 as _set_quiet1
     from stridefw.kernel_vp import stance_sample as _stance_sample
+    from stridefw.kernel_vp import zero_cell as _zero_cell
 
     CELL_PASS = "viper"
 except (ImportError, SyntaxError):  # CPython, or a port without the viper emitter
@@ -135,6 +136,7 @@ except (ImportError, SyntaxError):  # CPython, or a port without the viper emitt
     from stridefw.kernel_py import floor_above as _floor_above
     from stridefw.kernel_py import set_quiet1 as _set_quiet1
     from stridefw.kernel_py import stance_sample as _stance_sample
+    from stridefw.kernel_py import zero_cell as _zero_cell
 
     CELL_PASS = "python"
 
@@ -346,7 +348,10 @@ class StepKernel:
             acc = self._zero_acc + dti
             while acc >= ZERO_PERIOD_US - (ZERO_PERIOD_US >> 3):
                 acc -= ZERO_PERIOD_US  # below 100 Hz: more than one cell per sample
-                self._auto_zero(cells)
+                # drift is slow: each baseline revisited every n_cells periods is plenty
+                i = self._zr
+                self._zr = i + 1 if i + 1 < self.n_cells else 0
+                _zero_cell(self, cells, i, ZERO_SHIFT, ZERO_MAX_DN)
             self._zero_acc = acc
         else:
             self._zero_acc = 0
@@ -464,22 +469,6 @@ class StepKernel:
         return EV_STEP
 
     # ------------------------------------------------------------------- cells
-    def _auto_zero(self, cells):
-        # One cell per ZERO_PERIOD_US of swing: drift is slow, so each baseline
-        # being revisited every n_cells periods is plenty. Excluded cells are skipped.
-        i = self._zr
-        self._zr = i + 1 if i + 1 < self.n_cells else 0
-        off = i * TABLE_LEN
-        if self._koff[i] != off:  # excluded: reads the all-zero segment
-            return
-        f = _force_at(self._tab, off, cells[i])
-        b = self._base[i]
-        b += (f - b) >> ZERO_SHIFT
-        if b > ZERO_MAX_DN:
-            b = ZERO_MAX_DN
-        self._base[i] = b
-        _set_quiet1(self, i)
-
     def _faults_changed(self):
         # stuck or saturated cells read the all-zero segment after the tables
         self.health.recount(self._koff, TABLE_LEN)

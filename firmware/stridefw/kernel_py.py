@@ -211,3 +211,25 @@ def stance_sample(s, fp, f, dti, acc2, since_c, armed, cx, cy, cop_min_dn):
     a[14] = cx
     a[15] = cy
     a[16] = 1
+
+
+def zero_cell(k, cells, i, shift, max_dn):
+    # Auto-zero of cell i (the kernel: one cell per ZERO_PERIOD_US of swing): its
+    # baseline moves 1 / 2**shift of the way to this reading's table force, at most
+    # max_dn; a stuck or saturated cell (fault 1, 2: excluded) keeps its baseline.
+    f = k.health.fault[i]
+    if f == 1 or f == 2:
+        return
+    raw = cells[i]
+    if raw > 4095:
+        raw = 4095
+    tab = k._tab
+    j = k._koff[i] + (raw >> 6)  # kernel._force_at, inlined
+    t0 = tab[j]
+    f = t0 + (((tab[j + 1] - t0) * (raw & 63)) >> 6)
+    b = k._base[i]
+    b += (f - b) >> shift
+    if b > max_dn:
+        b = max_dn
+    k._base[i] = b
+    set_quiet1(k, i)

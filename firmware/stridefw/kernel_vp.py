@@ -241,3 +241,25 @@ def stance_sample(
     a[14] = cx
     a[15] = cy
     a[16] = 1
+
+
+@micropython.viper
+def zero_cell(k, cells, i: int, shift: int, max_dn: int):
+    """Auto-zero of cell i (kernel_py.zero_cell says how)."""
+    f = int(ptr8(k.health.fault)[i])
+    if f == 1 or f == 2:
+        return
+    raw = int(ptr16(cells)[i])
+    if raw > 4095:
+        raw = 4095
+    tab = ptr16(k._tab)
+    base = ptr32(k._base)
+    j = int(ptr16(k._koff)[i]) + (raw >> 6)
+    t0 = int(tab[j])
+    f = t0 + (((int(tab[j + 1]) - t0) * (raw & 63)) >> 6)
+    b = base[i]
+    b += (f - b) >> shift
+    if b > max_dn:
+        b = max_dn
+    base[i] = b
+    set_quiet1(k, i)
