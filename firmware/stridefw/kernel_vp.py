@@ -1,4 +1,5 @@
-# Viper versions of StepKernel's per-cell pass (the hot loop of every sample).
+# Viper versions of StepKernel's hot per-sample functions: the per-cell pass, the
+# swing floor, the cell checks, a loaded sample's step figures and auto-zero.
 #
 # Each function here has a plain-Python twin of the same name in stridefw.kernel_py,
 # which the host replay and every port without the viper emitter (the WebAssembly
@@ -12,10 +13,13 @@
 # value stays within +-2**30 (the kernel's rule), so nothing wraps. ptr16 reads are
 # unsigned: the signed 'h' arrays (cell x/y in dmm) are sign-extended by hand.
 #
-# Measured (micropython-unix32 on the shared 2-core x86 host, best of 4 passes over
-# 60 s of a realistic 100 Hz run; `stride bench` prints the current figures): the
-# whole push() takes ~12.5 us per sample with the cell pass in viper against ~21 us
-# with its bytecode twin, at 8 and at 16 cells.
+# Measured in x86 instructions per push() (valgrind in micropython-unix32, 16 cells,
+# 2,000 samples of a realistic 100 Hz run; load-independent; `stride bench --chip`
+# turns them into an ESP32 estimate): 62.6k with only the cell pass in viper, 60.2k
+# with floor_above and the swing fast path inside cells_force, 58.6k with check_cell,
+# 56.7k with stance_sample, 54.5k with zero_cell (8 cells: 58.1k -> 50.9k). Calls
+# cost more than arithmetic on MicroPython (a method call misses the instance's
+# attribute map first), so each of these replaces one or more bytecode calls.
 # ptr16 / ptr32 are viper built-ins: they exist only inside a viper function.
 # ruff: noqa: F821
 import micropython
