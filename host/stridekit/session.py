@@ -37,10 +37,9 @@ ADC_MAX = fw_config.ADC_MAX  # raw cell counts are 12-bit: 0..4095
 REORDER_WINDOW = 64
 _T30_MASK = (1 << 30) - 1  # the pod's session time: 30 bits and 2 wrap bits
 _COMMIT_US = fw_store.COMMIT_MS * 1000
-# Files the host writes (stride sim, stride import) hold single Step records until
-# stridekit.replay_stream reads StepBlocks (it skips them today); the pod's store
-# writes StepBlocks, and stridekit.budget.sizes counts them so.
-STEP_BLOCKS = False
+# Files the host writes (stride sim, stride import) pack Steps into StepBlocks as the
+# pod's store does, so they are the pod's format byte for byte in kind.
+STEP_BLOCKS = True
 
 
 @dataclass

@@ -47,7 +47,7 @@ def session_seeds() -> tuple[bytes, ...]:
     """A two-pod run as stride sim writes it (SampleBlocks, single Steps), one pod as its
     store writes it (StepBlocks too), a committed first-format file (one Sample and one
     Step record each) framed without leading 0x00s, and a torn half."""
-    from stridekit.session import SessionWriter
+    from stridekit.session import SessionWriter, step_payloads
     from stridekit.sim.gait import RunnerParams, simulate
     from stridekit.sim.record import record_foot
 
@@ -56,8 +56,9 @@ def session_seeds() -> tuple[bytes, ...]:
     right = record_foot(run, run.feet[1], 2)
     w = SessionWriter(step_blocks=True)
     for r in R.decode_all(left)[0]:
-        if r.rtype == R.REC_STEP:
-            w.add_step(r.payload)
+        if r.rtype in (R.REC_STEP, R.REC_STEP_BLOCK):
+            for q in step_payloads(r):
+                w.add_step(q)
         else:
             w.add(r.rtype, r.payload)
     v1 = (Path(__file__).parents[1] / "unit" / "files" / "v1_session.strd").read_bytes()

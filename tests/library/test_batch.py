@@ -12,7 +12,7 @@ from stridefw import records as R
 from stridekit.batch import replay_library
 from stridekit.cli import app
 from stridekit.library import Library, split_sessions
-from stridekit.session import SessionWriter, iter_records
+from stridekit.session import SessionWriter, iter_records, step_payloads
 from stridekit.sim.record import write_run
 from tests.conftest import sim
 
@@ -31,18 +31,22 @@ def libdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _tampered(data: bytes) -> bytes:
-    """The same session with one Step record's peak force changed (re-framed, valid CRC)."""
+    """The same session with one step's peak force changed (re-framed, valid CRC);
+    its StepBlocks written out as single Step records."""
     recs, _, _ = iter_records(data)
-    w = SessionWriter()
+    w = SessionWriter(step_blocks=False)
     done = False
     for r in recs:
-        payload = r.payload
-        if r.rtype == R.REC_STEP and not done:
-            st = R.Step.from_bytes(payload)
-            st.peak_force_dn += 1
-            payload = st.to_bytes()
-            done = True
-        w.add(r.rtype, payload)
+        if r.rtype not in (R.REC_STEP, R.REC_STEP_BLOCK):
+            w.add(r.rtype, r.payload)
+            continue
+        for payload in step_payloads(r):
+            if not done:
+                st = R.Step.from_bytes(payload)
+                st.peak_force_dn += 1
+                payload = st.to_bytes()
+                done = True
+            w.add(R.REC_STEP, payload)
     return bytes(w.out)
 
 

@@ -29,6 +29,7 @@ from stridekit.session import (
     SessionWriter,
     iter_records,
     sessions_from_records,
+    step_payloads,
 )
 from stridekit.sim.record import write_run
 from tests.conftest import sim
@@ -118,7 +119,9 @@ def test_a_seq_restart_without_header_starts_another_session(run_bytes: bytes) -
     assert lrecs[-1].seq > REORDER_WINDOW + 2
     kept = read_sessions_bytes(encode(lrecs) + encode(rrecs), keep_orphans=True)
     assert [x.foot for x in kept] == ["left", "unknown"]
-    assert len(kept[0].step_payloads) == sum(r.rtype == R.REC_STEP for r in lrecs)
+    assert len(kept[0].step_payloads) == sum(
+        len(step_payloads(r)) for r in lrecs if r.rtype in (R.REC_STEP, R.REC_STEP_BLOCK)
+    )
     assert kept[0].seq_reordered == kept[0].seq_missing == 0
 
 

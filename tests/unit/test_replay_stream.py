@@ -19,7 +19,7 @@ from stridefw import sampleblock as SB
 from stridekit import replay_stream
 from stridekit.replay import replay
 from stridekit.replay_stream import StreamReplay, samples_to_arrays, stream_replay
-from stridekit.session import SessionWriter, read_sessions
+from stridekit.session import SessionWriter, read_sessions, step_payloads
 from stridekit.sim.gait import RunnerParams, simulate
 from stridekit.sim.record import record_foot
 
@@ -46,8 +46,9 @@ def _rewrite(data: bytes, step_blocks: bool, samples_as_records: bool) -> bytes:
             w.add(r.rtype, r.payload)
         elif w is None:
             continue
-        elif r.rtype == R.REC_STEP:
-            w.add_step(bytes(r.payload))
+        elif r.rtype in (R.REC_STEP, R.REC_STEP_BLOCK):
+            for q in step_payloads(r):
+                w.add_step(q)
         elif r.rtype == R.REC_SAMPLE_BLOCK and samples_as_records:
             for t, cells, imu in zip(*SB.decode_sample_block(r.payload), strict=True):
                 w.add(R.REC_SAMPLE, buf[: R.pack_sample_into(buf, t, cells, imu)])

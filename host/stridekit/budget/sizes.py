@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from stridefw import records as R
-from stridekit.session import SessionWriter
+from stridekit.session import SessionWriter, step_payloads
 
 _DECORATOR = re.compile(r"^\s*@micropython\.(native|viper)\s*$", re.M)
 
@@ -111,9 +111,10 @@ def pod_bytes(data: bytes, step_blocks: bool = True) -> tuple[int, int, int]:
     for r in recs:
         if r.rtype == R.REC_REF:
             continue
-        if r.rtype == R.REC_STEP:
-            w.add_step(r.payload)
-            steps += 1
+        if r.rtype in (R.REC_STEP, R.REC_STEP_BLOCK):
+            for q in step_payloads(r):
+                w.add_step(q)
+                steps += 1
             continue
         w.add(r.rtype, r.payload)
         if r.rtype in _FIXED:
