@@ -42,6 +42,8 @@ NOT_RUN = {
     "make test": "the whole test suite, which this test is part of",
     "stride console /dev/ttyACM0": "needs a pod on a serial port "
     "(tests/firmware/test_console.py drives the console on a pty)",
+    "stride console /dev/ttyACM0 --health": "needs a pod on a serial port "
+    "(tests/firmware/test_health.py runs it on a virtual pod's pty)",
     "stride sync --port /dev/ttyACM0": "needs a pod on a serial port "
     "(tests/sync/test_serial_sync.py runs it on a virtual pod's pty)",
     "stride serve": "serves until Ctrl-C (tests/web/test_serve.py starts it and talks to it)",
