@@ -39,6 +39,7 @@ from stridefw.config import (
     FIRMWARE_VERSION,
     RATE_HZ_DEFAULT,
     RATE_HZ_MAX,
+    TICKS_MASK,
 )
 from stridefw.console import Console
 from stridefw.consoleproto import HEALTH_NOTE, format_kv
@@ -47,7 +48,6 @@ from stridefw.drivers.battery import make_battery, soc_pct
 from stridefw.drivers.insole import make_insole
 from stridefw.kernel import EV_FLAG, EV_STEP, StepKernel
 
-_MASK = const(0x3FFFFFFF)
 _RING = const(8)  # due times kept (power of two)
 _RING_MASK = const(7)
 _IMU_RETRY_MS = const(1000)  # re-probe a lost IMU this often
@@ -218,7 +218,7 @@ class App:
         # Timer handler: timestamp into the ring, nothing else (no allocation).
         w = self._w
         self._ring[w & _RING_MASK] = self._ticks_us()
-        self._w = (w + 1) & _MASK
+        self._w = (w + 1) & TICKS_MASK
 
     def run(self):
         """The device main loop."""
@@ -233,7 +233,7 @@ class App:
         did = False
         w = self._w
         if w != self._r:
-            pending = (w - self._r) & _MASK
+            pending = (w - self._r) & TICKS_MASK
             if pending > 1:
                 self.missed += pending - 1
                 if pending > _RING:
@@ -292,7 +292,7 @@ class App:
         ev = self.kernel.push(now, self.cells, imu)
         if self.recording:
             if dt > 0:
-                room = _MASK - self._t
+                room = TICKS_MASK - self._t
                 if dt > room:
                     self._t = dt - room - 1
                     self._wraps += 1

@@ -18,6 +18,7 @@ import binascii
 from stridefw import records
 from stridefw import syncproto as P
 from stridefw.compat import const
+from stridefw.config import TICKS_MASK
 
 _ENOMEM = const(12)
 _NOTIFY_PER_TURN = const(4)
@@ -27,7 +28,6 @@ _BATCH = const(1024)  # bytes read from flash per file open
 # 85 bytes/s the records come at, so the ring fills only while the stack refuses
 # notifications (ENOMEM), and then drops whole records, counted (live_dropped).
 _LIVE_BYTES = const(1024)
-_LIVE_OFF_MASK = const(0x3FFFFFFF)  # the live stream's offset wraps as a small int
 
 
 class Transfer:
@@ -227,5 +227,7 @@ class Pump:
             self._live_len = 0
         else:
             self._live_head = h
-        self.live_off = (self.live_off + n) & _LIVE_OFF_MASK
+        self.live_off = (
+            self.live_off + n
+        ) & TICKS_MASK  # wraps as a small int, as session time does
         return True

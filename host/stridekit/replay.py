@@ -16,10 +16,9 @@ from stridefw import calib as fw_calib
 from stridefw import kernel as fw_kernel
 from stridefw import layouts as fw_layouts
 from stridefw import records as R
+from stridefw.config import TICKS_MASK
 from stridekit.errors import BadSessionFile
 from stridekit.session import ADC_MAX, Session, SessionWriter
-
-_TICK_MASK = (1 << 30) - 1
 
 
 @dataclass
@@ -121,7 +120,7 @@ def run_kernel(
         b = min(n, a + WINDOW_SAMPLES)
         # the kernel only indexes the cells and IMU values of the sample it is given
         # and keeps none of them, so each row's list is passed as it is: no copy
-        ticks = (t_us[a:b].astype(np.int64) & _TICK_MASK).tolist()
+        ticks = (t_us[a:b].astype(np.int64) & TICKS_MASK).tolist()
         rows = cells[a:b].tolist()
         if imu is None:
             imu_rows: list[list[int] | None] = [None] * (b - a)

@@ -25,6 +25,7 @@ from stridefw import sampleblock as fw_sampleblock
 from stridefw import stepblock as fw_stepblock
 from stridefw import stepread as fw_stepread
 from stridefw import store as fw_store
+from stridefw.config import TICKS_MASK
 from stridekit.errors import BadSessionFile
 
 FOOT_NAMES = {0: "left", 1: "right"}
@@ -35,7 +36,6 @@ ADC_MAX = fw_config.ADC_MAX  # raw cell counts are 12-bit: 0..4095
 # does not belong to it: it starts another session whose SessionHeader was lost.
 # Closer below is a record out of order (kept, counted).
 REORDER_WINDOW = 64
-_T30_MASK = (1 << 30) - 1  # the pod's session time: 30 bits and 2 wrap bits
 _COMMIT_US = fw_store.COMMIT_MS * 1000
 # Files the host writes (stride sim, stride import) pack Steps into StepBlocks as the
 # pod's store does, so they are the pod's format byte for byte in kind.
@@ -544,7 +544,7 @@ class SessionWriter:
         if blk.n and (dt_us < 0 or dt_us > fw_sampleblock.DT_MAX_US or not blk.room()):
             self._close_block()
         if blk.n == 0:
-            blk.start(t_us & _T30_MASK, t_us >> 30)
+            blk.start(t_us & TICKS_MASK, t_us >> 30)
         blk.add(dt_us, cells, imu)
         if blk.n >= fw_sampleblock.BLOCK_MAX_SAMPLES:
             self._close_block()

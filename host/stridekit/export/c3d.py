@@ -31,6 +31,7 @@ import numpy as np
 
 from stridefw import kernel as fw_kernel
 from stridefw import records as R
+from stridefw.config import TICKS_MASK
 from stridekit.export import ExportError, ExportResult, register_file
 from stridekit.export.c3dfile import Event, event_channel_value, write_c3d
 from stridekit.session import Session, unwrap_u32
@@ -62,7 +63,7 @@ def kernel_trace(s: Session) -> KernelTrace:
     cy = np.zeros(n, np.int32)
     cbuf = array.array("H", bytes(2 * nc))
     ibuf = array.array("h", bytes(12))
-    ticks = (s.sample_t_us & ((1 << 30) - 1)).tolist()
+    ticks = (s.sample_t_us & TICKS_MASK).tolist()
     rows = s.cells.tolist()
     imu_rows = s.imu.tolist()
     present = s.imu_present.tolist()

@@ -7,10 +7,9 @@ import struct
 import numpy as np
 
 from stridefw import records as R
+from stridefw.config import TICKS_MASK
 from stridekit import mpy
 from stridekit.replay import KernelOutput
-
-_TICK_MASK = (1 << 30) - 1
 
 # Runs inside MicroPython. Samples arrive as flat arrays so that feeding them
 # allocates nothing; the kernel is built exactly as stridekit.replay.kernel_for does.
@@ -121,7 +120,7 @@ def pack_samples(
     return b"".join(
         [
             head,
-            (t_us.astype(np.int64) & _TICK_MASK).astype("<i4").tobytes(),
+            (t_us.astype(np.int64) & TICKS_MASK).astype("<i4").tobytes(),
             cells.astype("<u2").tobytes(),
             imu.astype("<i2").tobytes(),
             present.tobytes(),
