@@ -18,9 +18,9 @@
 # zz(v) = 2v for v >= 0, -2v - 1 for v < 0 (zigzag). The kernel's swing_us runs from
 # the previous toe-off to this contact, so contact is predicted exactly while steps
 # follow one another; a gap costs bits, not correctness.
-# The pod keeps up to STEP_BLOCK_MAX steps in RAM before framing them: a power cut
-# loses at most those (about 5 s of running), against one commit period for raw
-# samples; stridefw.store says when a block is closed.
+# The pod keeps up to STEP_BLOCK_MAX - 1 steps in RAM before framing them: a power
+# cut loses those (about 5 s of running) plus, as for every record, one commit period;
+# stridefw.store says when a block is closed.
 # Encoding runs once per block, not per sample; it allocates nothing while every
 # value is below 2**30 (contact_us is handled in 16-bit halves: it passes 2**30
 # after 18 minutes). The decoder is stridefw.stepread: the pod never reads blocks,

@@ -21,9 +21,11 @@
 # Raw samples are stored as SampleBlock records (stridefw.sampleblock), closed at
 # each commit. Steps are stored as StepBlock records (stridefw.stepblock) of up to
 # STEP_BLOCK_MAX steps: the block is framed when full, before any other record
-# (Flag, Note, Sync, Battery, SessionEnd) and at end(), not at commit, so a power
-# cut loses at most the last STEP_BLOCK_MAX - 1 steps (about 5 s of running; raw
-# samples and other records: COMMIT_MS). That is what halves the bytes per step.
+# (Flag, Note, Sync, Battery, SessionEnd) and at end(), not at commit. A power cut
+# loses the open block (at most STEP_BLOCK_MAX - 1 steps, about 5 s of running) plus,
+# as for every record, what was framed after the last commit (COMMIT_MS): a block
+# framed just before the cut waits in the RAM buffer like any other record. That is
+# what halves the bytes per step.
 #
 # Files: ROOT/NNNNNN.ses (session id, decimal), ROOT/NNNNNN.syn (marker, decimal
 # text), ROOT/next (next session id). All I/O goes through an injected fs object
@@ -125,6 +127,7 @@ class SessionStore:
         self._free = 0
         self._since_free = 0
         self._in_buf = 0  # records framed into the RAM buffer
+        self._buf_extra = 0  # steps in the buffer's StepBlocks beyond one per block
         self._in_file = 0  # records written to the file, not yet synced
         self._written = 0  # bytes of the current session handed to the file
         self.raw_note = False  # raw capture stopped: the app logs a Note once
@@ -328,6 +331,7 @@ class SessionStore:
         self.seq = 0
         self.n_committed = 0
         self._in_buf = 0
+        self._buf_extra = 0
         self._in_file = 0
         self._wlen = 0
         self.raw_on = self._free >= self.raw_floor
@@ -376,8 +380,11 @@ class SessionStore:
             if self._block.n:
                 self._close_block()
             m = sb.encode(self._block.buf)
-            if not self._frame(records.REC_STEP_BLOCK, sb.buf, m, STEP_BLOCK_VERSION):
-                self.dropped += n - 1  # counted per step: _frame counted the block once
+            # dropped counts steps, not blocks: _frame counts the block once
+            if self._frame(records.REC_STEP_BLOCK, sb.buf, m, STEP_BLOCK_VERSION):
+                self._buf_extra += n - 1
+            else:
+                self.dropped += n - 1
 
     def add_sample(self, t, wraps, dt_us, cells, imu):
         """A raw sample at session time wraps * 2**30 + t, dt_us after the previous one."""
@@ -431,8 +438,8 @@ class SessionStore:
         if self._free - n < self.step_floor:
             self.full = True
             self.raw_on = False
-            self.dropped += self._in_buf
-            self._in_buf = 0
+            self.dropped += self._in_buf + self._buf_extra
+            self._in_buf = self._buf_extra = 0
             return
         try:
             w = self._write(f, n)
@@ -453,11 +460,11 @@ class SessionStore:
                 pass
             self.full = True
             self.raw_on = False
-            self.dropped += self._in_buf
-            self._in_buf = 0
+            self.dropped += self._in_buf + self._buf_extra
+            self._in_buf = self._buf_extra = 0
             return
         self._in_file += self._in_buf
-        self._in_buf = 0
+        self._in_buf = self._buf_extra = 0
         self._free -= n
         self._since_free += n
         self._written += n

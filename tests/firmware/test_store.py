@@ -338,3 +338,38 @@ def test_a_power_cut_loses_at_most_the_open_step_block() -> None:
     assert kept == payloads[: len(kept)]
     assert n - len(kept) < STEP_BLOCK_MAX  # only the open block is lost
     assert [r.rtype for r in recs].count(R.REC_FLAG) == 1
+
+
+def test_a_failed_write_counts_each_lost_step_not_each_block() -> None:
+    """A StepBlock lost in a failed write is STEP_BLOCK_MAX steps in `dropped`."""
+    from stridefw.stepblock import STEP_BLOCK_MAX
+
+    _, store = fresh_store()
+    sc = Script(10)
+    store.begin(sc.header(store.next_id), N_CELLS, 10_000)
+    store._f = _TornOnce(store._f)
+    for i in range(2 * STEP_BLOCK_MAX):  # two full blocks framed into the RAM buffer
+        store.add(R.REC_STEP, sc.step_payload(70 * i))
+    store.add(R.REC_FLAG, R.Flag(t_us=1).to_bytes())
+    assert store.commit() == 0 and store.write_errors == 1
+    assert store.dropped == 2 * STEP_BLOCK_MAX + 1  # 16 steps and the Flag
+
+
+def test_a_cut_between_commits_loses_the_open_block_and_what_came_after_the_commit() -> None:
+    """The worst case the docs state: a block framed after the last commit waits in the
+    RAM buffer like any record, and the open block after it is lost too."""
+    from stridefw.stepblock import STEP_BLOCK_MAX
+
+    dev, store = fresh_store()
+    sc = Script(10)
+    store.begin(sc.header(store.next_id), N_CELLS, 10_000)
+    payloads = [sc.step_payload(70 * i) for i in range(3 * STEP_BLOCK_MAX)]
+    for p in payloads[:STEP_BLOCK_MAX]:
+        store.add(R.REC_STEP, p)
+    store.commit()  # the first block is durable
+    for p in payloads[STEP_BLOCK_MAX : 2 * STEP_BLOCK_MAX + 3]:
+        store.add(R.REC_STEP, p)  # a second block framed, 3 steps open; no commit
+    recs, dec = all_frames(read_file(reboot(dev), 1))
+    assert dec.n_errors == 0
+    kept = [p for r in recs if r.rtype == R.REC_STEP_BLOCK for p in step_payloads(r)]
+    assert kept == payloads[:STEP_BLOCK_MAX]
