@@ -71,32 +71,6 @@ MAX_ENCODED = const(MAX_PAYLOAD + FRAME_OVERHEAD + MAX_PAYLOAD // 254 + 4)
 _RESYNC_TRIES = const(8)  # CRC checks per bad span when looking for a frame at its end
 
 
-def cobs_encode_into(src, n, out, off):
-    """COBS-encode src[:n] into out at off, append 0x00; returns the end offset."""
-    code_at = off
-    o = off + 1
-    code = 1
-    for i in range(n):
-        b = src[i]
-        if b == 0:
-            out[code_at] = code
-            code_at = o
-            o += 1
-            code = 1
-        else:
-            out[o] = b
-            o += 1
-            code += 1
-            if code == 0xFF:
-                out[code_at] = code
-                code_at = o
-                o += 1
-                code = 1
-    out[code_at] = code
-    out[o] = 0
-    return o + 1
-
-
 def cobs_decode(src):
     """Decode one COBS frame (without its 0x00); raises ValueError if malformed."""
     n = len(src)

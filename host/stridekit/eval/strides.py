@@ -18,8 +18,9 @@ motion-capture stride length of each of imu_sample's 57 strides (heel marker,
 mid-stance to mid-stance), derived by tools/gaitmap_stride_lengths.py from
 gaitmap's own example_data (MIT; provenance, sha256 and licence in its header).
 It is the one reference here that does not come from ../shared/data or the
-simulator: the exception issue 19 invites ("any other real reference you can
-find"), as ../shared/data has event times but no stride lengths.
+simulator: real stride lengths are the one thing ../shared/data lacks (it has
+event times only), and a small derived table with its provenance is better than
+no per-stride check.
 Nothing in analysis.zupt was fitted on these files: its still-moment detectors
 use gaitmap's published defaults (NormZuptDetector: 0.15 s windows, mean
 |gyro| <= 15 deg/s; ShoeZuptDetector's noise variances for the stance's
