@@ -102,3 +102,9 @@ def test_deploy_dry_run_prints_the_budget_table(stage: Path) -> None:
         "verdict: SUPPORTED",
     ):
         assert want in out, want
+    from stridekit.budget.timing import have_valgrind
+
+    if have_valgrind():  # the estimate, with its method and the sources of its rates
+        assert "x86 instructions per turn" in out and "pystone_lowmem" in out
+    else:
+        assert "not estimated: valgrind is not installed" in out

@@ -1,31 +1,30 @@
 """`stride bench --chip`: the kernel's time per sample on an ESP32, estimated.
 
-Method. There is no board in the loop, so the kernel's work is expressed in pystones
-on a 32-bit MicroPython (micropython-unix32) and scaled by the ESP32's published
-pystone_lowmem rates at 240 MHz (ESP32_PYSTONES, cited):
+The method is stridekit.budget.timing's (the deploy table uses it too): x86
+instructions counted by valgrind in micropython-unix32, divided by the
+instructions of one pystone_lowmem loop in the same binary, divided by the ESP32's
+published pystone rates. Here the work counted is StepKernel.push() alone, on the
+simulator's realistic sensor data, for three builds: bytecode (the plain-Python
+twins), viper (stridefw.kernel_vp, compiled from source by unix32) and the deploy
+build (the .mpy files `stride deploy` copies, built for x86). Each count is the
+difference of two runs, samples warm..warm+count, input copying taken out with a
+kernel that does nothing.
 
-    chip us/sample = (instructions per sample / instructions per pystone)
-                     / (ESP32 pystones/s) x 1e6
+The heap is collected (gc.collect()) just before the counted samples. Bytecode
+functions whose frame is over 11 words take it from the GC heap on every call, and
+the allocator searches from the lowest free block: in the holed heap that loading
+leaves, the search alone added half again to the deploy build's count, and how much
+depends on where the loader's holes fall, not on the kernel. The deploy table
+counts the App's whole turn in the heap the budget phases reach instead.
 
-Both instruction counts come from valgrind (callgrind) on the same interpreter, as
-the difference of two runs (so start-up and input copying cancel): they do not
-depend on how busy the machine is, and the same commit gives the same figure. The
-pystone file is not shipped (micropython-lib's, removed there in 2022; PyPI
-micropython-pystone_lowmem has it): pass it with --pystone. The published rates were
-measured with that file, so any other benchmark would not match them. Without
-valgrind, wall-clock times (best of several passes) stand in for the counts.
-
-Uncertainty, stated with the figure: the two published rates differ by 1.5x
-(firmware versions and builds); on top, pystone measures the bytecode interpreter,
-while viper code is machine code whose speed follows the CPU (x86 vs Xtensa LX6)
-rather than the interpreter, and the ESP32 runs from external flash through a cache.
-Take the range as good to about a factor of 2.
+--pystone FILE counts a pystone loop again (the constant in timing.py was counted
+with micropython-lib's last version of the file: timing.PYSTONE_COMMIT, PYSTONE_PATH)
+and the table uses that count; without it the constant is used.
 """
 
 from __future__ import annotations
 
 import re
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,22 +37,17 @@ if TYPE_CHECKING:
     from stridefw import records as R
     from stridekit.bench import BenchRow
 
-# (pystones/s at 240 MHz, source) for pystone_lowmem on MicroPython/ESP32
-ESP32_PYSTONES: tuple[tuple[float, str], ...] = (
-    (
-        1075.0,
-        "github.com/v923z/micropython-ulab issue 296 (2021): ESP32, pystone_lowmem, "
-        "firmware built without ulab",
-    ),
-    (
-        1661.0,
-        "github.com/micropython/micropython issue 5673 (2020): ESP32 at 240 MHz, "
-        "MicroPython v1.12 release, pystone_lowmem",
-    ),
+from stridekit.budget.timing import (
+    PYSTONE_COMMIT,
+    PYSTONE_PATH,
+    PYSTONE_REPO,
+    UNIX32_X86_PER_PYSTONE,
+    chip_us,
+    have_valgrind,
+    method,
 )
+
 BUDGET_US = 500.0  # 10 % of the 5 ms sample period at 200 Hz (RATE_HZ_MAX)
-_LOOPS = 20000
-_RATE = re.compile(r"benchmarks at ([0-9.]+) pystones/second")
 _COLLECTED = re.compile(r"Collected : ([0-9]+)")
 _CALLGRIND = ("valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null")
 
@@ -92,6 +86,8 @@ def run(count):
         for c in range(6):
             imu[c] = imu_all[b + c]
         k.push(t[i], cells, imu)
+import gc
+gc.collect()
 run(%(count)d)
 """
 
@@ -100,15 +96,11 @@ run(%(count)d)
 class ChipEstimate:
     cells: int
     build: str  # "bytecode", "viper" or "deploy build"
-    unix32_us: float  # wall clock on this host (for reference)
+    x86_per_sample: float  # counted in unix32
     pystones: float  # the kernel's work per sample, in pystone loops
     low_us: float  # with the faster published rate
     high_us: float  # with the slower one
     float_ratio: float | None = None  # float kernel's instructions / this build's (counted)
-
-
-def have_valgrind() -> bool:
-    return shutil.which("valgrind") is not None
 
 
 def _instructions(
@@ -165,51 +157,15 @@ def instructions_per_sample(
     return (kernel - feed) / count
 
 
-def host_pystones(pystone_file: Path, repeats: int = 3) -> float:
-    """pystones/s of micropython-unix32 on this host (wall clock): best of `repeats`."""
-    from stridekit.bench import unix32
-
-    script = f"import pystone_lowmem\npystone_lowmem.main({_LOOPS})\n"
-    best = 0.0
-    for _ in range(repeats):
-        out, _ = unix32.run(script, {}, "python", modules=(pystone_file,))
-        m = _RATE.search(out)
-        if m is None:
-            raise ValueError(f"{pystone_file}: no pystone rate in its output: {out[:200]!r}")
-        best = max(best, float(m.group(1)))
-    return best
-
-
-def _range(pystones: float) -> tuple[float, float]:
-    fast = max(r for r, _ in ESP32_PYSTONES)
-    slow = min(r for r, _ in ESP32_PYSTONES)
-    return pystones / fast * 1e6, pystones / slow * 1e6
-
-
-def estimate(rows: list[BenchRow], host_rate: float) -> list[ChipEstimate]:
-    """From wall-clock times: pystones per sample = us x host pystones/s / 1e6."""
-    out: list[ChipEstimate] = []
-    for r in rows:
-        for build, us in (
-            ("bytecode", r.u32_bytecode_us),
-            ("viper", r.u32_viper_us),
-            ("deploy build", r.u32_deploy_us),
-        ):
-            if us is not None:
-                ps = us * host_rate / 1e6
-                out.append(ChipEstimate(r.cells, build, us, ps, *_range(ps)))
-    return out
-
-
 def estimate_counted(
-    rows: list[BenchRow], pystone_file: Path, seconds: float
+    rows: list[BenchRow], seconds: float, x86_per_pystone: float = UNIX32_X86_PER_PYSTONE
 ) -> list[ChipEstimate]:
-    """From valgrind instruction counts (see the module header)."""
+    """Per cell count of `rows`, each build's counted instructions per sample as µs on
+    an ESP32 at 240 MHz (see the module header)."""
     from stridekit.bench import REALISTIC_SENSOR, unix32
     from stridekit.sim.gait import RunnerParams, simulate
     from stridekit.sim.record import header_for
 
-    per_pystone = instructions_per_pystone(pystone_file)
     out: list[ChipEstimate] = []
     for r in rows:
         run = simulate(
@@ -218,61 +174,58 @@ def estimate_counted(
         foot = run.feet[0]
         hdr = header_for(run, foot, 1)
         flt = instructions_per_sample(hdr, foot.t_us, foot.cells, foot.imu, "python", floats=True)
-        for build, emitter, us in (
-            ("bytecode", "python", r.u32_bytecode_us),
-            ("viper", "viper", r.u32_viper_us),
-            ("deploy build", unix32.DEPLOY, r.u32_deploy_us),
+        for build, emitter in (
+            ("bytecode", "python"),
+            ("viper", "viper"),
+            ("deploy build", unix32.DEPLOY),
         ):
             ins = instructions_per_sample(hdr, foot.t_us, foot.cells, foot.imu, emitter)
-            ps = ins / per_pystone
-            out.append(ChipEstimate(r.cells, build, us or float("nan"), ps, *_range(ps), flt / ins))
+            low, high = chip_us(ins, x86_per_pystone=x86_per_pystone)
+            out.append(
+                ChipEstimate(r.cells, build, ins, ins / x86_per_pystone, low, high, flt / ins)
+            )
     return out
 
 
 def print_estimate(
     console: Console, rows: list[BenchRow], pystone_file: Path | None, seconds: float = 20.0
 ) -> None:
-    if pystone_file is None:
-        console.print(
-            "[yellow]--chip needs --pystone PATH: micropython-lib's pystone_lowmem.py, the "
-            "benchmark the published ESP32 rates were measured with (not shipped here).[/]"
-        )
-        return
     if not any(r.u32_viper_us for r in rows):
         console.print("[yellow]--chip needs ../shared/tools/micropython-unix32 (not found).[/]")
         return
-    counted = have_valgrind()
+    if not have_valgrind():
+        console.print("[yellow]--chip needs valgrind (it counts the instructions).[/]")
+        return
+    per_pystone = UNIX32_X86_PER_PYSTONE
     with console.status("ESP32 estimate (valgrind instruction counts)..."):
-        if counted:
-            est = estimate_counted(rows, pystone_file, seconds)
-            basis = "valgrind instruction counts in micropython-unix32 (load-independent)"
-        else:
-            host = host_pystones(pystone_file)
-            est = estimate(rows, host)
-            basis = f"wall clock (no valgrind): unix32 at {host:,.0f} pystones/s on this host"
+        if pystone_file is not None:
+            per_pystone = instructions_per_pystone(pystone_file)
+        est = estimate_counted(rows, seconds, per_pystone)
     t = Table(title=f"ESP32 estimate, us per sample (budget {BUDGET_US:.0f} us = 10 % at 200 Hz)")
-    cols = ["cells", "build", "unix32 us", "pystones/sample", "ESP32 us", "in budget"]
-    if counted:
-        cols.append("float / fixed")  # the "fixed >= 3x float" goal, in instructions
+    cols = ["cells", "build", "x86/sample", "pystones/sample", "ESP32 us", "in budget"]
+    cols.append("float / fixed")  # the "fixed >= 3x float" goal, in instructions
     for col in cols:
         t.add_column(col, justify="right")
     for e in est:
         ok = "yes" if e.high_us <= BUDGET_US else "no" if e.low_us > BUDGET_US else "maybe"
-        row = [str(e.cells), e.build, f"{e.unix32_us:.1f}", f"{e.pystones:.3f}"]
+        row = [str(e.cells), e.build, f"{e.x86_per_sample:,.0f}", f"{e.pystones:.3f}"]
         row += [f"{e.low_us:.0f}-{e.high_us:.0f}", ok]
-        if counted:
-            row.append(f"{e.float_ratio:.2f}x" if e.float_ratio else "-")
+        row.append(f"{e.float_ratio:.2f}x" if e.float_ratio else "-")
         t.add_row(*row)
     console.print(t)
-    console.print(
-        f"Basis: {basis}. ESP32 at 240 MHz: "
-        + "; ".join(f"{r:,.0f}/s ({src})" for r, src in ESP32_PYSTONES)
-        + ". Range = the two published rates; trust it to about 2x (stridekit/bench/chip.py: "
-        "viper code follows the CPU, not the interpreter; flash cache)."
-        + (
-            " float / fixed: x86 instructions per sample of bench/float_kernel.py (the same "
-            "work in floats, bytecode) over this build's, in the same interpreter (goal >= 3x)."
-            if counted
-            else ""
+    if pystone_file is not None:
+        pp = (
+            f"{per_pystone:,.1f} x86 per pystone loop counted with {pystone_file} "
+            f"(timing.py's constant: {UNIX32_X86_PER_PYSTONE:,.1f})"
         )
+    else:
+        pp = (
+            f"no --pystone: the constant {UNIX32_X86_PER_PYSTONE:,.1f} x86 per pystone loop; "
+            f"count it again with {PYSTONE_REPO}/blob/{PYSTONE_COMMIT}/{PYSTONE_PATH}"
+        )
+    console.print(
+        f"Method: {method()}. Kernel push() alone, realistic sensor data, heap collected "
+        f"before the counted samples (stridekit/bench/chip.py). {pp}. float / fixed: x86 "
+        "instructions per sample of bench/float_kernel.py (the same work in floats, "
+        "bytecode) over this build's, in the same interpreter (goal >= 3x)."
     )

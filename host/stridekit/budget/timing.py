@@ -1,54 +1,148 @@
-"""Time per sample on the chip: an estimate, and how it is made.
+"""Time per sample on the chip: one estimate, from counted instructions.
 
-Method (reproducible with `stride deploy --dry-run --board NAME`):
-1. Measure the recording App turn (sampling, kernel, store, console and BLE
-   polls) in ../shared/tools/micropython-unix32 on this host, over 2,000 samples,
-   with the modules built as deploy builds them (x86 code for native modules).
-   Sleeps the firmware asks for (mux settling) are counted, not slept.
-2. Scale the interpreter time by the ratio of CPU throughput, host to chip:
-   host MHz (/proc/cpuinfo) x HOST_COREMARK_PER_MHZ over chip MHz x the chip's
-   CoreMark/MHz from Espressif's datasheets (ESP32: 504.85 CoreMark at 240 MHz
-   = 2.10/MHz; ESP32-S3: 613.86 = 2.56/MHz, one core). The chip's clock is the
-   one hardware/POWER.md sets: 80 MHz at 100 Hz, 160 MHz at 200 Hz.
-3. Add the sleeps unscaled.
-The fake pins and ADC the script gives the App are interpreted Python here and C
-on the chip, so wirings through the multiplexer (16 cells; every cell on the
-ESP32) come out too slow by their pin calls.
-Not in the estimate: ADC conversion time, flash-cache misses (the ESP32 runs
-MicroPython from flash through a cache, so this errs fast), BLE and Wi-Fi
-interrupts. An estimate: replace it with `stride bench` on a pod.
+`stride deploy --dry-run --board NAME` and `stride bench --chip` both use it.
+1. Count the x86 instructions the work takes in ../shared/tools/micropython-unix32
+   with valgrind (callgrind), as the difference of two runs that differ only in
+   the number of samples, so start-up cancels. The same binary and commit give
+   the same count however busy the machine is.
+2. Divide by UNIX32_X86_PER_PYSTONE, the x86 instructions one loop of
+   micropython-lib's pystone_lowmem takes in the same binary: the work in pystones.
+3. Divide by the ESP32's published pystone_lowmem rates at 240 MHz
+   (ESP32_PYSTONES) and scale to the clock the firmware sets (CPU-bound code
+   scales with the clock) and, for other chips, by CoreMark per MHz from
+   Espressif's datasheets (ESP32 2.10, ESP32-S3 2.56).
+
+The pystone file is not shipped (micropython-lib removed it in 2022; its last
+version: github.com/micropython/micropython-lib, commit PYSTONE_COMMIT, path
+PYSTONE_PATH). The constant was counted with that file; `stride bench --chip
+--pystone FILE` counts it again. No file is needed for the estimate itself.
+
+Uncertainty: the two published rates differ by 1.5x (firmware versions and
+builds), and the range printed is theirs. On top: viper code is machine code whose
+speed follows the CPU, not the interpreter pystone measures; the ESP32 runs from
+flash through a cache; pystone allocates, so its rate includes garbage collection
+in the chip's heap. Trust the range to about 2x.
+
+The heap matters. A bytecode function whose frame is over 11 words gets it from
+the GC heap on every call (MicroPython's py/objfun.c, fun_bc_call; the ESP32 port
+does not enable MICROPY_ENABLE_PYSTACK either) and frees it on return. The
+allocator searches from the lowest free block, so in a heap holed by earlier work
+each such call pays a long search. Measured (callgrind, 8 cells, 100 Hz, the
+board's 256 KiB heap): about 12 such allocations per recording turn, ~9k
+instructions each, 114k of the turn's ~290k. The count also moves by a few per cent
+with the temporary folders' path lengths (they shift the heap's layout). The deploy
+table therefore counts the App's whole recording turn in the state the budget
+phases reach (the board's heap, after boot and advertising). Under heap_lock the
+frames fall back to the C stack, which is why the allocation tests do not see them.
+Not in the estimate: ADC conversion time, BLE and Wi-Fi interrupts. The fake pins
+and ADC of the phase script are Python here and C on the chip, so wirings through
+the multiplexer come out slow by their pin calls. Replace it with `stride bench`
+on a pod.
 """
 
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-# x86-64 cores of the last decade score about 5 to 7 CoreMark/MHz per core on
-# EEMBC's published list; the middle is taken (an assumption: part of the estimate).
-HOST_COREMARK_PER_MHZ = 6.0
+from stridekit import mpy
+from stridekit.budget.heap import BudgetError
+from stridekit.budget.phases import SCRIPT
+
+# (pystones/s at 240 MHz, source) for pystone_lowmem on MicroPython/ESP32
+ESP32_PYSTONES: tuple[tuple[float, str], ...] = (
+    (
+        1075.0,
+        "github.com/v923z/micropython-ulab issue 296 (2021): ESP32, pystone_lowmem, "
+        "firmware built without ulab",
+    ),
+    (
+        1661.0,
+        "github.com/micropython/micropython issue 5673 (2020): ESP32 at 240 MHz, "
+        "MicroPython v1.12 release, pystone_lowmem",
+    ),
+)
+PYSTONE_MHZ = 240
+ESP32_COREMARK_PER_MHZ = 2.10  # ESP32 datasheet: 504.85 CoreMark at 240 MHz, one core
+# x86 instructions per pystone_lowmem loop in micropython-unix32 (sha256 a6f57aac...),
+# counted 2026-12-05 as (2,000 loops - 1,000 loops) / 1,000 and (4,000 - 2,000) / 2,000:
+# 55,057.9 and 55,058.0
+UNIX32_X86_PER_PYSTONE = 55_058.0
+PYSTONE_REPO = "github.com/micropython/micropython-lib"
+PYSTONE_COMMIT = "fa13cbbc8b53e2ec6abbb1b0fa33d085582f3c54"  # 2021-05-27, the last change
+PYSTONE_PATH = "python-stdlib/pystone_lowmem/pystone_lowmem.py"
 CHIP_MHZ = {100: 80, 200: 160}  # hardware/POWER.md, "Firmware settings"
+# recording turns per counted run: the estimate is (long - short) / (LONG - SHORT)
+TURNS_SHORT = 200
+TURNS_LONG = 1200
+
+_COLLECTED = re.compile(r"Collected : ([0-9]+)")
+_CALLGRIND = ("valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null")
+_TIMED = (
+    "tick(2000)\nus = time.ticks_diff(time.ticks_us(), t0)\n"
+    "print('us_per_sample', us // 2000, clock.slept_us // 2000)\n"
+)
 
 
-def host_mhz() -> float:
-    """This host's CPU clock from /proc/cpuinfo (0 when unknown)."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("cpu MHz"):
-                return float(line.split(":")[1])
-    except (OSError, ValueError):
-        pass
-    return 0.0
+def have_valgrind() -> bool:
+    return shutil.which("valgrind") is not None
+
+
+def count_x86(argv: list[str], env: dict[str, str], cwd: str) -> tuple[int, str]:
+    """x86 instructions valgrind counts for one run of argv (a unix32 command line),
+    and the run's stdout."""
+    if not have_valgrind():
+        raise BudgetError("valgrind is not installed: the time estimate counts instructions")
+    proc = subprocess.run(
+        [*_CALLGRIND, *argv], capture_output=True, text=True, env=env, cwd=cwd, timeout=1800
+    )
+    m = _COLLECTED.search(proc.stderr)
+    if proc.returncode != 0 or m is None:
+        tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
+        raise BudgetError(f"counting instructions failed: {' / '.join(tail)}")
+    return int(m.group(1)), proc.stdout
+
+
+def chip_us(
+    x86_per_sample: float,
+    mhz: float = PYSTONE_MHZ,
+    coremark_per_mhz: float = ESP32_COREMARK_PER_MHZ,
+    x86_per_pystone: float = UNIX32_X86_PER_PYSTONE,
+) -> tuple[float, float]:
+    """(low, high) µs per sample on the chip from unix32 x86 instructions per sample:
+    the faster and the slower published ESP32 pystone rate."""
+    pystones = x86_per_sample / x86_per_pystone
+    scale = (PYSTONE_MHZ / mhz) * (ESP32_COREMARK_PER_MHZ / coremark_per_mhz)
+    fast = max(r for r, _ in ESP32_PYSTONES)
+    slow = min(r for r, _ in ESP32_PYSTONES)
+    return pystones / fast * 1e6 * scale, pystones / slow * 1e6 * scale
+
+
+def method() -> str:
+    """One line saying how the figures were made, for the tables that print them."""
+    rates = "; ".join(f"{r:,.0f}/s ({src})" for r, src in ESP32_PYSTONES)
+    return (
+        f"x86 instructions counted by valgrind in micropython-unix32 (load-independent), "
+        f"/ {UNIX32_X86_PER_PYSTONE:,.0f} per pystone_lowmem loop ({PYSTONE_REPO} "
+        f"{PYSTONE_COMMIT[:12]} {PYSTONE_PATH}), / ESP32 pystones/s at {PYSTONE_MHZ} MHz: "
+        f"{rates}. Range = the two rates; trust it to about 2x (stridekit/budget/timing.py)"
+    )
 
 
 @dataclass
 class SampleTime:
     n_cells: int
     rate_hz: int
-    host_us: float  # interpreter work per sample on this host
-    sleep_us: float
+    x86_per_sample: float  # counted in unix32: the App's recording turn
+    reads_x86: float  # of which the sensor reads (fake pins and ADC: Python here, C on the chip)
+    sleep_us: float  # sleeps the firmware asked for per sample, added unscaled
     chip_mhz: int
-    chip_us: float  # estimate
+    low_us: float  # estimate with the faster published rate, sleeps included
+    high_us: float  # with the slower one
 
     @property
     def period_us(self) -> float:
@@ -56,14 +150,89 @@ class SampleTime:
 
     @property
     def cpu_share(self) -> float:
-        return self.chip_us / self.period_us
+        """The slower end's share of the sample period (the one a budget must meet)."""
+        return self.high_us / self.period_us
 
 
-def chip_estimate(
-    host_us: float, sleep_us: float, rate_hz: int, coremark_per_mhz: float, mhz: float
-) -> float:
-    """µs per sample on the chip (see the module docstring); 0 when the host clock is unknown."""
-    if mhz <= 0:
-        return 0.0
-    ratio = (mhz * HOST_COREMARK_PER_MHZ) / (CHIP_MHZ[rate_hz] * coremark_per_mhz)
-    return host_us * ratio + sleep_us
+# The phase script's clock is the host's: under valgrind (about 50x slower) its
+# time-driven work (flushes, battery, advertising) would run more often per sample.
+# Here the clock is virtual, one sample period per tick, so the count is the same
+# on any machine.
+_EDITS = (
+    (
+        "clock = Clock()\n",
+        "class VClock(Clock):\n"
+        "    def __init__(self):\n"
+        "        Clock.__init__(self)\n"
+        "        self.now = 0\n"
+        "        self.ticks_us = lambda: self.now\n"
+        "        self.ticks_ms = lambda: self.now // 1000\n"
+        "clock = VClock()\n",
+    ),
+    ("    for _ in range(n):\n", "    for _ in range(n):\n        clock.now += 1000000 // RATE\n"),
+)
+_READS = (
+    "for _ in range({turns}):\n"
+    "    app.insole.read_into(app.cells)\n"
+    "    if app.imu is not None:\n"
+    "        app.imu.read_into(app.imu_buf)\n"
+)
+
+
+def _turn_script(turns: int, reads_only: bool = False) -> str:
+    """The phase script up to recording, then `turns` recording turns (or only the
+    sensor reads of as many samples), with the virtual clock."""
+    if SCRIPT.count(_TIMED) != 1 or any(SCRIPT.count(old) != 1 for old, _ in _EDITS):
+        raise RuntimeError("stridekit.budget.phases' script changed: update timing.py")
+    head = SCRIPT.split(_TIMED)[0]
+    for old, new in _EDITS:
+        head = head.replace(old, new)
+    body = _READS.format(turns=turns) if reads_only else f"tick({turns})\n"
+    return head + body + "print('slept_us', clock.slept_us)\nprint('done')\n"
+
+
+def _count(
+    stage: Path, board: str, n_cells: int, rate_hz: int, heap_kib: int, turns: int, reads: bool
+) -> tuple[int, int]:
+    """(x86 instructions, µs of sleeps asked for) of one run of the turn script."""
+    exe = mpy.unix32_path()
+    if not exe.exists():
+        raise BudgetError(f"{exe} not found (../shared/tools is needed for the estimate)")
+    with tempfile.TemporaryDirectory(prefix="stride-timing-") as scratch:
+        Path(scratch, "rec").mkdir()
+        script = Path(scratch) / "turns.py"
+        script.write_text(_turn_script(turns, reads))
+        argv = [str(exe), "-X", f"heapsize={heap_kib}K", str(script), scratch]
+        argv += [str(n_cells), str(rate_hz), board]
+        count, out = count_x86(argv, {"MICROPYPATH": str(stage)}, scratch)
+    line = next((ln for ln in out.splitlines() if ln.startswith("slept_us")), None)
+    if line is None:
+        raise BudgetError(f"the turn script printed no sleeps: {out[-300:]!r}")
+    return count, int(line.split()[1])
+
+
+def sample_time(
+    stage: Path,
+    board: str,
+    n_cells: int,
+    rate_hz: int,
+    heap_kib: int,
+    coremark_per_mhz: float,
+) -> SampleTime:
+    """The App's recording turn in unix32 over the staged deploy build (stage/), in a
+    heap of heap_kib after the budget phases' boot and advertising, counted; as µs on
+    the chip at the clock hardware/POWER.md sets for this rate."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    jobs = [(turns, reads) for reads in (False, True) for turns in (TURNS_SHORT, TURNS_LONG)]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        runs = list(pool.map(lambda j: _count(stage, board, n_cells, rate_hz, heap_kib, *j), jobs))
+    n = TURNS_LONG - TURNS_SHORT
+    x86 = (runs[1][0] - runs[0][0]) / n
+    reads_x86 = (runs[3][0] - runs[2][0]) / n
+    sleep_us = (runs[1][1] - runs[0][1]) / n
+    mhz = CHIP_MHZ[rate_hz]
+    low, high = chip_us(x86, mhz, coremark_per_mhz)
+    return SampleTime(
+        n_cells, rate_hz, x86, reads_x86, sleep_us, mhz, low + sleep_us, high + sleep_us
+    )

@@ -379,13 +379,19 @@ def eval_cmd(
 def bench(
     seconds: Annotated[float, typer.Option(help="Simulated seconds per measurement.")] = 20.0,
     chip: Annotated[
-        bool, typer.Option(help="Also estimate the time per sample on an ESP32 (see --pystone).")
+        bool,
+        typer.Option(
+            help="Also estimate the kernel's time per sample on an ESP32 from x86 "
+            "instructions counted by valgrind in micropython-unix32 (needs valgrind)."
+        ),
     ] = False,
     pystone: Annotated[
         Path | None,
         typer.Option(
-            help="micropython-lib's pystone_lowmem.py, which --chip runs in micropython-unix32 "
-            "to scale by the published ESP32 rates (not shipped).",
+            help="pystone_lowmem.py, to count a pystone loop again instead of using the "
+            "stored count (not shipped: github.com/micropython/micropython-lib, commit "
+            "fa13cbbc8b53e2ec6abbb1b0fa33d085582f3c54, "
+            "python-stdlib/pystone_lowmem/pystone_lowmem.py).",
             exists=True,
             dir_okay=False,
         ),
