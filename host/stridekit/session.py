@@ -573,5 +573,6 @@ class SessionWriter:
 
     def _close_steps(self) -> None:
         if self._steps.n:
+            self._close_block()  # the pod frames its open SampleBlock first
             out = bytearray(fw_stepblock.BLOCK_BYTES_MAX)
             self._frame(R.REC_STEP_BLOCK, out, self._steps.encode(out))

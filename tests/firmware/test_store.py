@@ -373,3 +373,36 @@ def test_a_cut_between_commits_loses_the_open_block_and_what_came_after_the_comm
     assert dec.n_errors == 0
     kept = [p for r in recs if r.rtype == R.REC_STEP_BLOCK for p in step_payloads(r)]
     assert kept == payloads[:STEP_BLOCK_MAX]
+
+
+def test_the_host_writer_orders_blocks_as_the_store_does() -> None:
+    """stridekit.session.SessionWriter (stride sim, stride import) frames the same
+    record types in the same order as the pod's store, for samples and steps mixed."""
+    from stridefw.stepblock import STEP_BLOCK_MAX
+    from stridekit.session import SessionWriter
+
+    dev, store = fresh_store()
+    sc = Script(10)
+    header = sc.header(store.next_id)
+    store.begin(header, N_CELLS, 10_000)
+    w = SessionWriter(10_000, step_blocks=True)
+    w.add(R.REC_HEADER, header)
+    t = last_commit = 0
+    cells = [100] * N_CELLS
+    for i in range(3 * STEP_BLOCK_MAX):
+        for _ in range(7):  # samples between steps, the block still open at each step
+            if t - last_commit >= S.COMMIT_MS * 1000:  # the app's commit period
+                store.commit()
+                last_commit = t
+            store.add_sample(t, 0, -1 if t == 0 else 10_000, cells, None)
+            w.add_sample(t, cells, None)
+            t += 10_000
+        step = sc.step_payload(70 * i)
+        store.add(R.REC_STEP, step)
+        w.add_step(step)
+    store.end()
+    w.end()
+    pod = [r.rtype for r in all_frames(read_file(reboot(dev), 1))[0]]
+    host = [r.rtype for r in R.decode_all(bytes(w.out))[0]]
+    assert R.REC_STEP_BLOCK in pod and R.REC_SAMPLE_BLOCK in pod
+    assert host == pod
