@@ -18,7 +18,8 @@ from stridefw import layouts as fw_layouts
 from stridefw import records as R
 from stridefw.config import TICKS_MASK
 from stridekit.errors import BadSessionFile
-from stridekit.session import ADC_MAX, Session, SessionWriter
+from stridekit.session import ADC_MAX, Session
+from stridekit.session_writer import SessionWriter
 
 
 @dataclass

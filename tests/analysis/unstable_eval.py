@@ -39,7 +39,8 @@ from stridekit.importers import common as imp
 from stridekit.importers import gaitpdb
 from stridekit.merge import merge_run
 from stridekit.replay import KernelOutput, kernel_for, run_kernel, write_recording
-from stridekit.session import Session, SessionWriter, iter_records, sessions_from_records
+from stridekit.session import Session, iter_records, sessions_from_records
+from stridekit.session_writer import SessionWriter
 from stridekit.sim.corpus import CorpusSpec, draw_runners
 from stridekit.sim.gait import SimRun, simulate
 from stridekit.sim.record import header_for

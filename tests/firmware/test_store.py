@@ -376,10 +376,10 @@ def test_a_cut_between_commits_loses_the_open_block_and_what_came_after_the_comm
 
 
 def test_the_host_writer_orders_blocks_as_the_store_does() -> None:
-    """stridekit.session.SessionWriter (stride sim, stride import) frames the same
+    """stridekit.session_writer.SessionWriter (stride sim, stride import) frames the same
     record types in the same order as the pod's store, for samples and steps mixed."""
     from stridefw.stepblock import STEP_BLOCK_MAX
-    from stridekit.session import SessionWriter
+    from stridekit.session_writer import SessionWriter
 
     dev, store = fresh_store()
     sc = Script(10)

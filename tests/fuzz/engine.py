@@ -47,7 +47,8 @@ def session_seeds() -> tuple[bytes, ...]:
     """A two-pod run as stride sim writes it (SampleBlocks, single Steps), one pod as its
     store writes it (StepBlocks too), a committed first-format file (one Sample and one
     Step record each) framed without leading 0x00s, and a torn half."""
-    from stridekit.session import SessionWriter, step_payloads
+    from stridekit.session import step_payloads
+    from stridekit.session_writer import SessionWriter
     from stridekit.sim.gait import RunnerParams, simulate
     from stridekit.sim.record import record_foot
 

@@ -12,7 +12,8 @@ from stridefw import records as R
 from stridekit.batch import replay_library
 from stridekit.cli import app
 from stridekit.library import Library, split_sessions
-from stridekit.session import SessionWriter, iter_records, step_payloads
+from stridekit.session import iter_records, step_payloads
+from stridekit.session_writer import SessionWriter
 from stridekit.sim.record import write_run
 from tests.conftest import sim
 

@@ -26,11 +26,11 @@ from stridekit.session import (
     ADC_MAX,
     REORDER_WINDOW,
     Session,
-    SessionWriter,
     iter_records,
     sessions_from_records,
     step_payloads,
 )
+from stridekit.session_writer import SessionWriter
 from stridekit.sim.record import write_run
 from tests.conftest import sim
 

@@ -97,11 +97,28 @@ def test_half_synced_session_is_partial_then_replaced_by_the_complete_one(
     assert lib.session(sid).state == "complete"
 
 
+def _middle_sample_block_at(data: bytes) -> int:
+    """A byte inside the SampleBlock frame nearest the middle of the file."""
+    at, best = 0, -1
+    for chunk in data.split(b"\x00"):
+        recs, _ = R.decode_all(b"\x00" + chunk + b"\x00")
+        mid = at + len(chunk) // 2
+        if (
+            recs
+            and recs[0].rtype == R.REC_SAMPLE_BLOCK
+            and (best < 0 or abs(mid - len(data) // 2) < abs(best - len(data) // 2))
+        ):
+            best = mid
+        at += len(chunk) + 1
+    assert best >= 0
+    return best
+
+
 def test_corrupt_frame_marks_the_session_damaged_and_keeps_the_rest(
     lib: Library, run_file: Path
 ) -> None:
     data = bytearray(L.split_sessions(run_file.read_bytes())[1])
-    data[len(data) // 2] ^= 0x55
+    data[_middle_sample_block_at(bytes(data))] ^= 0x55
     res = lib.import_bytes(bytes(data), "bad.strd")
     row = lib.session(res.session_ids[0])
     assert row.state == "damaged"

@@ -17,7 +17,16 @@ FIRMWARE = Path(__file__).resolve().parents[2] / "firmware" / "stridefw"
 # stridefw; sim sits beside transport and may use it, never the reverse"); a module belongs
 # to the first entry that names it or its package
 LAYERS: list[tuple[str, ...]] = [
-    ("errors", "paths", "session", "tables", "progress", "fastframes", "fastblocks"),
+    (
+        "errors",
+        "paths",
+        "session",
+        "session_writer",
+        "tables",
+        "progress",
+        "fastframes",
+        "fastblocks",
+    ),
     ("transport", "library", "merge", "replay", "replay_stream", "mpy", "sim"),
     ("sync", "analysis", "export", "importers", "calibrate"),
     ("demo", "serve", "serve_guard", "serve_tls", "report", "eval", "batch", "bench", "budget"),

@@ -13,7 +13,8 @@ import pytest
 
 from stridefw import records as R
 from stridekit.replay import kernel_for, replay, run_kernel, write_recording
-from stridekit.session import SessionWriter, read_sessions, sessions_from_bytes
+from stridekit.session import read_sessions, sessions_from_bytes
+from stridekit.session_writer import SessionWriter
 from stridekit.sim.gait import RunnerParams, simulate
 from stridekit.sim.record import header_for
 

@@ -19,7 +19,8 @@ from stridefw import sampleblock as SB
 from stridekit import replay_stream
 from stridekit.replay import replay
 from stridekit.replay_stream import StreamReplay, samples_to_arrays, stream_replay
-from stridekit.session import SessionWriter, read_sessions, step_payloads
+from stridekit.session import read_sessions, step_payloads
+from stridekit.session_writer import SessionWriter
 from stridekit.sim.gait import RunnerParams, simulate
 from stridekit.sim.record import record_foot
 

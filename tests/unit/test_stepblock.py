@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from stridefw import records as R
 from stridefw import stepblock as SB
 from stridefw.stepread import decode_step_block
-from stridekit.session import SessionWriter, sessions_from_bytes
+from stridekit.session import sessions_from_bytes
+from stridekit.session_writer import SessionWriter
 
 _FIELD = {
     "I": st.integers(0, 2**32 - 1),

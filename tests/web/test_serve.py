@@ -29,7 +29,7 @@ from stridekit.serve import (
     safe_name,
 )
 from stridekit.serve_guard import PUBLIC_PATHS, TOKEN_HEADER, host_allowed, token_cookie
-from stridekit.session import SessionWriter
+from stridekit.session_writer import SessionWriter
 
 with warnings.catch_warnings():
     # starlette 1.10 prefers the httpx2 fork; httpx 0.28.1 is what the project pins

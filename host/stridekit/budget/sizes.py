@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from stridefw import records as R
-from stridekit.session import SessionWriter, step_payloads
+from stridekit.session import step_payloads
+from stridekit.session_writer import SessionWriter
 
 _DECORATOR = re.compile(r"^\s*@micropython\.(native|viper)\s*$", re.M)
 

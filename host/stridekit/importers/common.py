@@ -28,7 +28,7 @@ from stridefw import layouts as fw_layouts
 from stridefw import records as R
 from stridekit.errors import StrideError
 from stridekit.replay import KernelOutput, kernel_for, learnt_reference, run_kernel, write_recording
-from stridekit.session import SessionWriter
+from stridekit.session_writer import SessionWriter
 
 G_M_S2 = 9.80665  # standard gravity: m/s^2 per g
 ADC_MAX = fw_config.ADC_MAX

@@ -17,7 +17,7 @@ from stridefw import config as fw_config
 from stridefw import records as R
 from stridefw import store as S
 from stridekit.replay import kernel_for, learnt_reference, run_kernel, write_recording
-from stridekit.session import SessionWriter
+from stridekit.session_writer import SessionWriter
 from stridekit.sim.gait import SimFoot, SimRun
 
 
