@@ -18,6 +18,9 @@
 # bytes for the same search.
 # The decoder is an I/O-free push parser: feed(bytes) -> records, the same on
 # the device and the host (pyserial's Packetizer pattern).
+# Why ~750 lines in one module: the frame format and every payload layout are one
+# wire format, defined once for the pod, the host and the browser; SampleBlock and
+# StepBlock, which the pod alone encodes, live in their own modules.
 import array
 import binascii
 import struct
