@@ -30,6 +30,9 @@
 # Files: ROOT/NNNNNN.ses (session id, decimal), ROOT/NNNNNN.syn (marker, decimal
 # text), ROOT/next (next session id). All I/O goes through an injected fs object
 # (OsFs on the device; the virtual pod passes one over littlefs-python).
+# Why ~570 lines in one module: durability (buffer, spill, commit, torn tails),
+# rotation and the sync marker share the byte accounting above; the block codecs
+# it writes live in sampleblock and stepblock.
 import os
 
 from stridefw import records

@@ -27,6 +27,10 @@ The model, its numbers and their sources are in host/stridekit/sim/MODEL.md; in 
 
 Defaults are a clean, symmetric, healthy 70 kg heel striker at 3 m/s with ideal
 sensors and clocks; every condition and sensor reality is off until asked for.
+
+Why ~700 lines in one module: the step sequence, the force model and the per-block
+signal generation share one run's random stream, whose draw order seeds every
+golden case; conditions, sensors and the foot path already live apart.
 """
 
 from __future__ import annotations

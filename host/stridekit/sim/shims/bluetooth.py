@@ -7,6 +7,8 @@ gatts_indicate/gap_advertise/gap_disconnect/gap_passkey`, `UUID`, the FLAG_*
 values) on a `bumble.device.Device`, so the same firmware file serves real ATT
 traffic to any Bumble central on the same `bumble.link.LocalLink` (tests, the
 demo, the host's bleak backend on Bumble). Not used on the device.
+One module of ~660 lines because it mirrors one MicroPython module: every call
+the firmware makes is found here, beside the NimBLE rule it enforces.
 
 How MicroPython semantics map onto Bumble:
 - Permissions are NimBLE's, not Bumble's. MicroPython hands the characteristic
