@@ -10,8 +10,6 @@ the swing pass sees what a pod sees, not an ideal 0.
 from __future__ import annotations
 
 import array
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +18,7 @@ from rich.table import Table
 
 from stridefw import layouts as fw_layouts
 from stridekit import mpy
+from stridekit.bench.best import best_s
 from stridekit.replay import kernel_for, run_kernel
 from stridekit.sim.gait import RunnerParams, SimFoot, simulate
 from stridekit.sim.record import header_for
@@ -51,18 +50,6 @@ class BenchRow:
     u32_deploy_us: float | None = None  # the .mpy build stride deploy makes (native + viper)
 
 
-REPEATS = 5  # best of: a busy machine only ever makes a run slower
-
-
-def _best_s(fn: Callable[[], object]) -> float:
-    best = float("inf")
-    for _ in range(REPEATS):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
-
-
 def _feed_cost_py(foot: SimFoot) -> float:
     """Seconds spent by run_kernel's own input copying, to subtract from timings."""
 
@@ -73,11 +60,11 @@ def _feed_cost_py(foot: SimFoot) -> float:
             return 0
 
     null = _Null()
-    return _best_s(lambda: run_kernel(null, foot.t_us, foot.cells, foot.imu))  # type: ignore[arg-type]
+    return best_s(lambda: run_kernel(null, foot.t_us, foot.cells, foot.imu))  # type: ignore[arg-type]
 
 
 def _py_fixed(foot: SimFoot, run_hdr: object) -> float:
-    el = _best_s(
+    el = best_s(
         lambda: run_kernel(kernel_for(run_hdr), foot.t_us, foot.cells, foot.imu)  # type: ignore[arg-type]
     )
     return (el - _feed_cost_py(foot)) / len(foot.t_us) * 1e6
@@ -111,7 +98,7 @@ def _py_float(foot: SimFoot, layout: fw_layouts.Layout) -> float:
                 m = ibuf
             fk.push(tick, cbuf, m)
 
-    el = _best_s(one_pass) - _feed_cost_py(foot)
+    el = best_s(one_pass) - _feed_cost_py(foot)
     return el / len(ticks) * 1e6
 
 

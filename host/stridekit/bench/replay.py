@@ -14,14 +14,13 @@ from __future__ import annotations
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
+from stridekit.bench.best import REPEATS, best_s
 from stridekit.fastframes import FastFrameDecoder, iter_file_records
 from stridekit.replay import kernel_for, run_kernel
 from stridekit.replay_stream import decode_only, stream_replay
@@ -29,7 +28,6 @@ from stridekit.session import read_sessions
 from stridekit.sim.gait import RunnerParams, simulate
 from stridekit.sim.record import write_run
 
-REPEATS = 5  # best of: a busy machine only ever makes a run slower
 GOAL_X = 2000.0  # real time per foot stream per core
 GOAL_RSS_MB = 500.0  # a 5 h two-foot 100 Hz run, simulated and replayed
 MEMORY_MINUTES = (2.0, 20.0, 120.0)  # stride bench --memory: replays of these lengths
@@ -54,15 +52,6 @@ class ReplayMemory:
     streamed: bool
 
 
-def _best_s(fn: Callable[[], object]) -> float:
-    best = float("inf")
-    for _ in range(REPEATS):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
-
-
 def measure_speed(seconds: float, workdir: Path) -> ReplaySpeed:
     """A simulated two-foot run of `seconds`, replayed as `stride replay` does."""
     path = workdir / "speed.strd"
@@ -78,10 +67,10 @@ def measure_speed(seconds: float, workdir: Path) -> ReplaySpeed:
         for _ in iter_file_records(path, FastFrameDecoder()):
             pass
 
-    t_kernel = _best_s(kernel_only)
-    t_total = _best_s(lambda: stream_replay(path))
-    t_decode = _best_s(lambda: decode_only(path))
-    t_frames = _best_s(framing_only)
+    t_kernel = best_s(kernel_only)
+    t_total = best_s(lambda: stream_replay(path))
+    t_decode = best_s(lambda: decode_only(path))
+    t_frames = best_s(framing_only)
     return ReplaySpeed(
         foot_s,
         framing_x=foot_s / t_frames,
