@@ -36,10 +36,12 @@ def test_the_turn_script_runs_on_a_virtual_clock_and_stops_after_recording() -> 
     assert "clock = VClock()" in s and "clock.now += 1000000 // RATE" in s
     assert "tick(123)\nprint('slept_us'" in s
     assert "phase('recording')" not in s  # the phases after recording are not run
-    reads = T._turn_script(7, reads_only=True)
+    reads = T._turn_script(7, "reads")
     assert "for _ in range(7):\n    app.insole.read_into(app.cells)" in reads
+    locked = T._turn_script(9, "locked")
+    assert "micropython.heap_lock()\ntick(9)\nmicropython.heap_unlock()" in locked
 
 
 def test_cpu_share_is_the_slower_end() -> None:
-    t = T.SampleTime(16, 200, 1.0, 0.0, 0.0, 160, low_us=1000.0, high_us=2500.0)
+    t = T.SampleTime(16, 200, 1.0, 0.0, None, 0.0, 160, low_us=1000.0, high_us=2500.0)
     assert t.period_us == 5000.0 and t.cpu_share == pytest.approx(0.5)

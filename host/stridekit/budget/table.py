@@ -205,15 +205,24 @@ def render(r: Report) -> str:
             f"{t.low_us / 1000:.1f}-{t.high_us / 1000:.1f} ms of {t.period_us / 1000:.0f} ms "
             f"({t.low_us / t.period_us:.0%}-{t.cpu_share:.0%} CPU); "
             f"{t.x86_per_sample / 1000:.0f}k x86 instructions per turn "
-            f"+ {t.sleep_us:.0f} us settling; without the fake sensor reads "
-            f"({t.reads_x86 / 1000:.0f}k: Python here, C on the chip) "
-            f"{bare[0] / 1000:.1f}-{bare[1] / 1000:.1f} ms"
+            f"+ {t.sleep_us:.0f} us settling"
         )
+        lines.append(
+            f"      without the fake sensor reads ({t.reads_x86 / 1000:.0f}k: Python here, "
+            f"C on the chip): {bare[0] / 1000:.1f}-{bare[1] / 1000:.1f} ms"
+        )
+        if t.locked_x86 is not None:
+            lk = T.chip_us(t.locked_x86 - t.reads_x86, t.chip_mhz, b.coremark_per_mhz)
+            lines.append(
+                f"      and with every frame on the C stack (heap_lock: no heap search, which "
+                f"moves with the heap's layout; {t.locked_x86 / 1000:.0f}k per turn with the "
+                f"reads): {lk[0] / 1000:.1f}-{lk[1] / 1000:.1f} ms"
+            )
     if r.times:
         lines.append(f"  method: {T.method()}")
         lines.append(
-            "  much of a turn is the heap search for bytecode frames over 11 words, "
-            "allocated on every call on the ESP32 port too (timing.py says how much)"
+            "  bytecode frames over 11 words are heap-allocated on every call (the ESP32 "
+            "port too): the search for room depends on the heap's holes (timing.py)"
         )
         ok = ", ".join(f"{t.n_cells} cells at {t.rate_hz} Hz" for t in r.fast_enough) or "none"
         lines.append(

@@ -29,11 +29,12 @@ does not enable MICROPY_ENABLE_PYSTACK either) and frees it on return. The
 allocator searches from the lowest free block, so in a heap holed by earlier work
 each such call pays a long search. Measured (callgrind, 8 cells, 100 Hz, the
 board's 256 KiB heap): about 12 such allocations per recording turn, ~9k
-instructions each, 114k of the turn's ~290k. The count also moves by a few per cent
-with the temporary folders' path lengths (they shift the heap's layout). The deploy
-table therefore counts the App's whole recording turn in the state the budget
-phases reach (the board's heap, after boot and advertising). Under heap_lock the
-frames fall back to the C stack, which is why the allocation tests do not see them.
+instructions each; the turn counts 282k-309k as the temporary folders' path lengths
+shift the heap's layout, and 214k (the same with either path) under heap_lock, where
+the frames fall back to the C stack (which is also why the allocation tests do not
+see them). The deploy table prints both: the turn in the heap the budget phases
+reach (the board's heap, after boot and advertising), as on the pod, and the
+layout-free count under heap_lock.
 Not in the estimate: ADC conversion time, BLE and Wi-Fi interrupts. The fake pins
 and ADC of the phase script are Python here and C on the chip, so wirings through
 the multiplexer come out slow by their pin calls. Replace it with `stride bench`
@@ -139,6 +140,7 @@ class SampleTime:
     rate_hz: int
     x86_per_sample: float  # counted in unix32: the App's recording turn
     reads_x86: float  # of which the sensor reads (fake pins and ADC: Python here, C on the chip)
+    locked_x86: float | None  # the same turn under heap_lock: frames on the C stack, no search
     sleep_us: float  # sleeps the firmware asked for per sample, added unscaled
     chip_mhz: int
     low_us: float  # estimate with the faster published rate, sleeps included
@@ -179,20 +181,25 @@ _READS = (
 )
 
 
-def _turn_script(turns: int, reads_only: bool = False) -> str:
-    """The phase script up to recording, then `turns` recording turns (or only the
-    sensor reads of as many samples), with the virtual clock."""
+_LOCKED = "import micropython\nmicropython.heap_lock()\ntick({turns})\nmicropython.heap_unlock()\n"
+MODES = ("turns", "reads", "locked")
+
+
+def _turn_script(turns: int, mode: str = "turns") -> str:
+    """The phase script up to recording, then `turns` recording turns ("turns"), the
+    same under heap_lock ("locked"), or only the sensor reads of as many samples
+    ("reads"), on the virtual clock."""
     if SCRIPT.count(_TIMED) != 1 or any(SCRIPT.count(old) != 1 for old, _ in _EDITS):
         raise RuntimeError("stridekit.budget.phases' script changed: update timing.py")
     head = SCRIPT.split(_TIMED)[0]
     for old, new in _EDITS:
         head = head.replace(old, new)
-    body = _READS.format(turns=turns) if reads_only else f"tick({turns})\n"
-    return head + body + "print('slept_us', clock.slept_us)\nprint('done')\n"
+    body = {"turns": "tick({turns})\n", "reads": _READS, "locked": _LOCKED}[mode]
+    return head + body.format(turns=turns) + "print('slept_us', clock.slept_us)\nprint('done')\n"
 
 
 def _count(
-    stage: Path, board: str, n_cells: int, rate_hz: int, heap_kib: int, turns: int, reads: bool
+    stage: Path, board: str, n_cells: int, rate_hz: int, heap_kib: int, turns: int, mode: str
 ) -> tuple[int, int]:
     """(x86 instructions, µs of sleeps asked for) of one run of the turn script."""
     exe = mpy.unix32_path()
@@ -201,7 +208,7 @@ def _count(
     with tempfile.TemporaryDirectory(prefix="stride-timing-") as scratch:
         Path(scratch, "rec").mkdir()
         script = Path(scratch) / "turns.py"
-        script.write_text(_turn_script(turns, reads))
+        script.write_text(_turn_script(turns, mode))
         argv = [str(exe), "-X", f"heapsize={heap_kib}K", str(script), scratch]
         argv += [str(n_cells), str(rate_hz), board]
         count, out = count_x86(argv, {"MICROPYPATH": str(stage)}, scratch)
@@ -224,15 +231,36 @@ def sample_time(
     the chip at the clock hardware/POWER.md sets for this rate."""
     from concurrent.futures import ThreadPoolExecutor
 
-    jobs = [(turns, reads) for reads in (False, True) for turns in (TURNS_SHORT, TURNS_LONG)]
+    def one(job: tuple[int, str]) -> tuple[int, int] | None:
+        try:
+            return _count(stage, board, n_cells, rate_hz, heap_kib, *job)
+        except BudgetError:
+            if job[1] == "locked":  # the turn allocated: no figure without heap frames
+                return None
+            raise
+
+    jobs = [(turns, mode) for mode in MODES for turns in (TURNS_SHORT, TURNS_LONG)]
     with ThreadPoolExecutor(max_workers=2) as pool:
-        runs = list(pool.map(lambda j: _count(stage, board, n_cells, rate_hz, heap_kib, *j), jobs))
+        runs = list(pool.map(one, jobs))
+
+    def per_turn(i: int, what: int = 0) -> float | None:
+        a, b = runs[i], runs[i + 1]
+        return None if a is None or b is None else (b[what] - a[what]) / n
+
     n = TURNS_LONG - TURNS_SHORT
-    x86 = (runs[1][0] - runs[0][0]) / n
-    reads_x86 = (runs[3][0] - runs[2][0]) / n
-    sleep_us = (runs[1][1] - runs[0][1]) / n
+    x86, reads_x86, sleep_us = per_turn(0), per_turn(2), per_turn(0, 1)
+    if x86 is None or reads_x86 is None or sleep_us is None:
+        raise BudgetError("the turn script failed")
     mhz = CHIP_MHZ[rate_hz]
     low, high = chip_us(x86, mhz, coremark_per_mhz)
     return SampleTime(
-        n_cells, rate_hz, x86, reads_x86, sleep_us, mhz, low + sleep_us, high + sleep_us
+        n_cells,
+        rate_hz,
+        x86,
+        reads_x86,
+        per_turn(4),
+        sleep_us,
+        mhz,
+        low + sleep_us,
+        high + sleep_us,
     )
