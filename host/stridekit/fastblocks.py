@@ -35,6 +35,19 @@ def _undo_prediction(r: np.ndarray) -> np.ndarray:
     return v
 
 
+def _varints(body: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Every varint of a body that ends on a whole one: values and each one's last byte
+    index; None when one runs to _VARINT_MAX_BYTES bytes (the firmware refuses it)."""
+    ends = np.flatnonzero(body < 0x80)
+    starts = np.empty_like(ends)
+    starts[0] = 0
+    starts[1:] = ends[:-1] + 1
+    if int((ends - starts).max()) >= _VARINT_MAX_BYTES:
+        return None
+    k = np.arange(len(body)) - np.repeat(starts, ends - starts + 1)
+    return np.add.reduceat((body & 0x7F).astype(np.int64) << (7 * k), starts), ends
+
+
 def decode_block(
     payload: bytes | bytearray | memoryview,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
@@ -62,14 +75,10 @@ def decode_block(
         )
     if not len(body) or body[-1] & 0x80:
         return None
-    ends = np.flatnonzero(body < 0x80)
-    starts = np.empty_like(ends)
-    starts[0] = 0
-    starts[1:] = ends[:-1] + 1
-    if int((ends - starts).max()) >= _VARINT_MAX_BYTES:
+    parsed = _varints(body)
+    if parsed is None:
         return None
-    k = np.arange(len(body)) - np.repeat(starts, ends - starts + 1)
-    z = np.add.reduceat((body & 0x7F).astype(np.int64) << (7 * k), starts)
+    z, _ = parsed
     m = len(z)
     per_imu = 1 + nc + _IMU_N
     if m == n * per_imu and bool(np.all(z[::per_imu] & 1)):
@@ -149,14 +158,10 @@ def decode_blocks(
     body_end = np.cumsum(sizes)
     if np.any(sizes == 0) or np.any(body[body_end - 1] & 0x80):
         return None  # a block's last varint runs past its end
-    ends = np.flatnonzero(body < 0x80)
-    starts = np.empty_like(ends)
-    starts[0] = 0
-    starts[1:] = ends[:-1] + 1
-    if int((ends - starts).max()) >= _VARINT_MAX_BYTES:
+    parsed = _varints(body)
+    if parsed is None:
         return None
-    k = np.arange(len(body)) - np.repeat(starts, ends - starts + 1)
-    z = np.add.reduceat((body & 0x7F).astype(np.int64) << (7 * k), starts)
+    z, ends = parsed
     # varints per block, and where each block's first one is
     m_end = np.searchsorted(ends, body_end - 1, side="right")
     m_first = np.append(0, m_end[:-1])
