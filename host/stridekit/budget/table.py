@@ -90,7 +90,14 @@ class Report:
             return f"does not run in {self.board.heap_peak_kib} KiB: {self.run.error}"
         bad = [c for c in self.checks if not c.keeps]
         if not bad:
-            return f"fits, with >= {MARGIN:.0%} margin on every budget"
+            fits = f"fits, with >= {MARGIN:.0%} margin on every memory budget"
+            if self.times and not self.fast_enough:
+                # time is an estimate good to about 2x: it is said, it does not decide
+                fits += (
+                    f"; time per sample: no cell count and rate keeps {MARGIN:.0%} of the "
+                    "sample period (estimate, above)"
+                )
+            return fits
         return "; ".join(
             f"{c.name} {c.measured:.0f} {c.unit} of {c.budget:.0f} {c.unit} "
             f"({'over' if not c.within else f'only {c.margin:.0%} margin'})"
