@@ -12,13 +12,15 @@ PYTHON ?= python3
 setup: $(VENV)/.stamp node_modules/.stamp .typings/.stamp
 
 # Debian packages (node + npm run the MicroPython WebAssembly interpreter, chromium the
-# web app's browser tests). Only what is missing is installed: a NodeSource nodejs
-# already carries npm and conflicts with Debian's npm package.
+# web app's browser tests, valgrind counts instructions for the chip-time estimate).
+# Only what is missing is installed: a NodeSource nodejs already carries npm and
+# conflicts with Debian's npm package.
 .apt.stamp:
 	@missing=""; \
 	command -v node >/dev/null || missing="$$missing nodejs"; \
 	command -v npm >/dev/null || missing="$$missing npm"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v valgrind >/dev/null || missing="$$missing valgrind"; \
 	$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || missing="$$missing python3-venv"; \
 	if [ -n "$$missing" ]; then apt-get update && apt-get install -y --no-install-recommends $$missing; fi
 	@touch $@
