@@ -164,7 +164,10 @@ class Encoder:
         if plen < 0:
             plen = len(payload)
         if plen > self.max_payload or plen > len(payload):
-            raise ValueError("payload of %d bytes exceeds %d" % (plen, self.max_payload))
+            raise ValueError(
+                "payload of %d bytes: over %d, or more than the %d given"
+                % (plen, self.max_payload, len(payload))
+            )
         if off + encoded_max(plen) > len(out):
             raise ValueError("no room for a %d-byte payload in the output" % plen)
         hd = self._hd
