@@ -49,19 +49,10 @@ class SampleBlockEncoder:
         self.n = 0
         self.len = 0
         self._imu_n = 0
+        self._vp_cells = None  # the arrays add() has checked for the viper loop
+        self._vp_imu = None
         # worst case of one sample: dt 3 bytes, residuals <= 4 * 2**16 -> 3 bytes each
         self._worst = 3 + 3 * nch
-
-    def _put(self, z):
-        # unsigned LEB128 of a non-negative small int
-        b = self.buf
-        o = self.len
-        while z >= 0x80:
-            b[o] = (z & 0x7F) | 0x80
-            z >>= 7
-            o += 1
-        b[o] = z
-        self.len = o + 1
 
     def start(self, t, wraps):
         """New block whose first sample is at session time wraps * 2**30 + t."""
@@ -82,42 +73,98 @@ class SampleBlockEncoder:
         return self.n < BLOCK_MAX_SAMPLES and self.len + self._worst <= _BLOCK_BYTES
 
     def add(self, dt_us, cells, imu):
-        """Append one sample (dt_us since the previous one; ignored for the first)."""
-        n = self.n
-        if n == 0:
-            dt_us = self.period_us
-        self._put((_zz(dt_us - self.period_us) << 1) | (0 if imu is None else 1))
-        p1 = self._p1
-        p2 = self._p2
-        for i in range(self.n_cells):
-            v = cells[i]
-            if n == 0:
-                pred = 0
-            elif n == 1:
-                pred = p1[i]
-            else:
-                pred = 2 * p1[i] - p2[i]
-            self._put(_zz(v - pred))
-            p2[i] = p1[i]
-            p1[i] = v
+        """Append one sample (dt_us since the previous one; ignored for the first).
+
+        Call room() first: a full block raises ValueError here (the viper loop does
+        not check bounds)."""
+        if self.len + self._worst > _BLOCK_BYTES:
+            raise ValueError("SampleBlock full: check room() before add()")
+        if (
+            cells is self._vp_cells
+            and (imu is None or imu is self._vp_imu)
+            and 0 <= dt_us <= DT_MAX_US  # keeps the viper loop's ints in 32 bits
+        ):
+            f = _add_vp
+        else:
+            f = self._pick(dt_us, cells, imu)
+        self.len = f(self, dt_us, cells, imu)
         if imu is not None:
-            m = self._imu_n
-            c = self.n_cells
-            for k in range(_IMU_N):
-                v = imu[k]
-                j = c + k
-                if m == 0:
-                    pred = 0
-                elif m == 1:
-                    pred = p1[j]
-                else:
-                    pred = 2 * p1[j] - p2[j]
-                self._put(_zz(v - pred))
-                p2[j] = p1[j]
-                p1[j] = v
-            self._imu_n = m + 1
-        self.n = n + 1
+            self._imu_n += 1
+        self.n += 1
         self.buf[7] = self.n
+
+    def _pick(self, dt_us, cells, imu):
+        # The viper loop only for the pod's own arrays: cells array('H'), imu
+        # array('h') (what it casts to ptr16). Checked once per array object, so the
+        # check's allocation (repr) is not per sample; lists and others: the twin.
+        if (
+            not 0 <= dt_us <= DT_MAX_US
+            or not _typed(cells, "H", self.n_cells)
+            or not (imu is None or _typed(imu, "h", _IMU_N))
+        ):
+            return add_sample_py
+        self._vp_cells = cells
+        if imu is not None:
+            self._vp_imu = imu
+        return _add_vp
+
+
+def _typed(a, typecode, n):
+    # repr is "array('H', [...])" on CPython and MicroPython alike; a MicroPython
+    # array never shrinks, so its length need not be checked again
+    return type(a) is array.array and len(a) >= n and repr(a)[7] == typecode
+
+
+def add_sample_py(e, dt_us, cells, imu):
+    """Plain twin of sampleblock_vp.add_sample: one sample's varints at e.buf[e.len:]
+    and e's predictor update; returns the new e.len (any ints, any sequences)."""
+    b = e.buf
+    p1 = e._p1
+    p2 = e._p2
+    nc = e.n_cells
+    n = e.n
+    o = e.len
+    r = 0 if n == 0 else dt_us - e.period_us
+    z = (((r << 1) if r >= 0 else ((-r << 1) - 1)) << 1) | (0 if imu is None else 1)
+    while z >= 0x80:
+        b[o] = (z & 0x7F) | 0x80
+        z >>= 7
+        o += 1
+    b[o] = z
+    o += 1
+    axes = cells if imu is None else imu  # read only when imu is present
+    for j in range(nc + (0 if imu is None else _IMU_N)):
+        if j < nc:
+            v = cells[j]
+            k = n
+        else:
+            v = axes[j - nc]
+            k = e._imu_n
+        if k == 0:
+            r = v
+        elif k == 1:
+            r = v - p1[j]
+        else:
+            r = v - (2 * p1[j] - p2[j])
+        p2[j] = p1[j]
+        p1[j] = v
+        z = (r << 1) if r >= 0 else ((-r << 1) - 1)
+        while z >= 0x80:
+            b[o] = (z & 0x7F) | 0x80
+            z >>= 7
+            o += 1
+        b[o] = z
+        o += 1
+    return o
+
+
+try:  # the pod: viper (sampleblock_vp says why it is a module of its own)
+    from stridefw.sampleblock_vp import add_sample as _add_vp
+
+    SAMPLE_LOOP = "viper"
+except (ImportError, SyntaxError):  # CPython, or a port without the viper emitter
+    _add_vp = add_sample_py
+    SAMPLE_LOOP = "python"
 
 
 def decode_sample_block(payload):
