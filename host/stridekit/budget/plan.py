@@ -20,8 +20,8 @@ from stridekit.errors import StrideError
 # `stride deploy --dry-run --board esp32s3` (2026-12-04): kernel + store + both
 # drivers whole-module native came to 84 KiB, the kernel alone to 47-48 KiB
 # (under 25 % margin). The kernel's per-cell passes are viper functions
-# (stridefw.kernel_vp; 4.6 KiB of native code with records_vp), so the rest stays bytecode: in
-# micropython-unix32 a recording turn then took 109 us (8 cells, 100 Hz) and
+# (stridefw.kernel_vp; 5.2 KiB of native code with records_vp and sampleblock_vp),
+# so the rest stays bytecode: in micropython-unix32 a recording turn then took 109 us (8 cells, 100 Hz) and
 # 152 us (16 cells, 200 Hz) against 80 / 100 us with the whole kernel native, on
 # a busy host; the bytecode kernel adds 9 KiB to the live heap.
 NATIVE: frozenset[str] = frozenset()
