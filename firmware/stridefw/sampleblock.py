@@ -97,8 +97,10 @@ class SampleBlockEncoder:
         # The viper loop only for the pod's own arrays: cells array('H'), imu
         # array('h') (what it casts to ptr16). Checked once per array object, so the
         # check's allocation (repr) is not per sample; lists and others: the twin.
+        # Without the viper emitter the twin is all there is: no check, no allocation.
         if (
-            not 0 <= dt_us <= DT_MAX_US
+            _add_vp is add_sample_py
+            or not 0 <= dt_us <= DT_MAX_US
             or not _typed(cells, "H", self.n_cells)
             or not (imu is None or _typed(imu, "h", _IMU_N))
         ):
