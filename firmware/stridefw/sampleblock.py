@@ -28,10 +28,6 @@ _IMU_N = const(6)
 DT_MAX_US = const(65535)  # a larger gap starts a new block (keeps varints small ints)
 
 
-def _zz(v):
-    return (v << 1) if v >= 0 else ((-v << 1) - 1)
-
-
 def _unzz(z):
     return (z >> 1) if not (z & 1) else -((z + 1) >> 1)
 
