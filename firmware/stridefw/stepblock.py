@@ -106,7 +106,14 @@ class StepBlockEncoder:
         self._nb = 0
 
     def add(self, payload):
-        """One Step payload (STEP_LEN bytes); True when the block is full."""
+        """One Step payload (STEP_LEN bytes); True when the block is full.
+
+        ValueError for a full block or a payload of another length, and the block is
+        kept: a slice assignment of another length would resize the buffer."""
+        if self.n >= STEP_BLOCK_MAX:
+            raise ValueError("StepBlock is full: encode() it first")
+        if len(payload) != STEP_LEN:
+            raise ValueError("a Step payload is 50 bytes")
         o = self.n * STEP_LEN
         self.steps[o : o + STEP_LEN] = payload
         self.n += 1

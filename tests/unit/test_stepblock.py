@@ -87,6 +87,27 @@ def test_encoder_is_reusable_and_refuses_nothing_it_was_given() -> None:
     assert decode_step_block(first) + decode_step_block(second) == steps
 
 
+def test_a_full_block_refuses_a_ninth_step_and_keeps_its_eight() -> None:
+    enc = SB.StepBlockEncoder()
+    steps = _running(SB.STEP_BLOCK_MAX + 1)
+    for p in steps[: SB.STEP_BLOCK_MAX]:
+        enc.add(p)
+    with pytest.raises(ValueError, match="full"):
+        enc.add(steps[-1])
+    out = bytearray(SB.BLOCK_BYTES_MAX)
+    assert decode_step_block(bytes(out[: enc.encode(out)])) == steps[: SB.STEP_BLOCK_MAX]
+
+
+@pytest.mark.parametrize("length", [0, R.STEP_LEN - 1, R.STEP_LEN + 1])
+def test_a_payload_of_another_length_is_refused_and_the_buffer_keeps_its_size(length: int) -> None:
+    enc = SB.StepBlockEncoder()
+    enc.add(_running(1)[0])
+    with pytest.raises(ValueError, match="50 bytes"):
+        enc.add(bytes(length))
+    assert len(enc.steps) == SB.STEP_BLOCK_MAX * R.STEP_LEN
+    assert enc.n == 1
+
+
 @pytest.mark.parametrize(
     "payload",
     [b"", b"\x01", bytes(51), b"\x00" + bytes(60), b"\x02" + bytes(50), b"\x01" + bytes(50) + b"\xff" * 20],
