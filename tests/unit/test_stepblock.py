@@ -8,12 +8,15 @@ DecodeIssue, never a crash.
 
 from __future__ import annotations
 
+import importlib.util
 import struct
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import stridekit
 from stridefw import records as R
 from stridefw import stepblock as SB
 from stridefw.stepread import decode_step_block
@@ -148,3 +151,24 @@ def test_a_bad_step_block_in_a_file_is_a_decode_issue_and_the_rest_reads() -> No
 
 def test_step_len_is_the_records_one() -> None:
     assert SB.STEP_LEN == R.STEP_LEN == struct.calcsize(R.Step._fmt)
+
+
+def test_the_web_page_counts_a_blocks_decoded_steps_and_reports_a_bad_one() -> None:
+    """The page's summary (host/stridekit/web/py/stride_web.py, run here in CPython on the
+    same firmware modules it loads in the browser) agrees with `stride`'s reader."""
+    spec = importlib.util.spec_from_file_location(
+        "stride_web", Path(stridekit.__file__).parent / "web" / "py" / "stride_web.py"
+    )
+    assert spec is not None and spec.loader is not None
+    web = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(web)
+    steps = _running(12)
+    w = SessionWriter()
+    w.add(R.REC_HEADER, R.SessionHeader(layout_id=8, n_cells=8).to_bytes())
+    w.add(R.REC_STEP_BLOCK, _encode(steps[:8]))
+    w.add(R.REC_STEP_BLOCK, _encode(steps[8:])[:-3])  # says 3 steps, decodes to none
+    w.add(R.REC_STEP, steps[11])
+    got = web.summarize(bytes(w.out))
+    assert got["sessions"][0]["steps"] == 9
+    assert got["n_errors"] == 1
+    assert "StepBlock" in got["errors"][0][1]

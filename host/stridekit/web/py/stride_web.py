@@ -10,7 +10,7 @@
 # (offset continuity, DONE's CRC-32 over the bytes received).
 import json
 
-from stridefw import balance, livefold, records, rsc
+from stridefw import balance, livefold, records, rsc, stepread
 from stridefw import syncproto as P
 
 FOOTS = {0: "left", 1: "right"}
@@ -55,8 +55,14 @@ def summarize(data: bytes) -> "dict[str, object]":
         elif cur is not None:
             if r.rtype == records.REC_STEP:
                 cur["steps"] += 1
-            elif r.rtype == records.REC_STEP_BLOCK and len(r.payload):
-                cur["steps"] += r.payload[0]  # its step count (stridefw.stepblock)
+            elif r.rtype == records.REC_STEP_BLOCK:
+                # decoded, not counted from its first byte: a block that does not
+                # decode is an error here as in `stride`, not n steps
+                try:
+                    cur["steps"] += len(stepread.decode_step_block(r.payload))
+                except ValueError as e:
+                    dec.errors.append((r.offset, "StepBlock: " + str(e)))
+                    dec.n_errors += 1
             elif r.rtype == records.REC_FLAG:
                 cur["flags"] += 1
             elif r.rtype == records.REC_END:
