@@ -34,6 +34,10 @@ class StorageFigures:
     hours_steps: Interval  # FS_BYTES of steps-only recording at STRIDES_PER_MIN_PER_FOOT
     raw_pct: dict[int, Interval]  # SampleBlock bytes per sample, % of the Sample payload
     raw_bytes_per_sample: dict[int, Interval]
+    # what an ideal entropy coder of the same kind of residuals would need: per
+    # channel, the order-0 entropy of the better of the first and second differences,
+    # over the run, % of the Sample payload (no block or frame overhead counted)
+    raw_entropy_pct: dict[int, Interval]
     runners: int
 
 
@@ -44,6 +48,26 @@ def mean_ci(x: list[float], n_boot: int = 4000, seed: int = 0) -> Interval:
     boots = rng.choice(a, size=(n_boot, len(a)), replace=True).mean(axis=1)
     lo, hi = np.percentile(boots, [2.5, 97.5])
     return float(a.mean()), float(lo), float(hi)
+
+
+def residual_entropy_bytes(channels: np.ndarray) -> float:
+    """Bytes per sample an ideal coder of per-channel prediction residuals needs.
+
+    channels: samples x channels. Each channel is predicted from the sample before
+    (first difference) or the two before (second difference), whichever leaves the
+    lower order-0 entropy; the sum over channels is the floor a per-sample lossless
+    coder of this kind (varints, Rice/Golomb codes) can approach, not beat by much."""
+    x = np.asarray(channels, np.int64)
+    total_bits = 0.0
+    for j in range(x.shape[1]):
+        c = x[:, j]
+        best = np.inf
+        for r in (np.diff(c), c[2:] - 2 * c[1:-1] + c[:-2]):
+            _, n = np.unique(r, return_counts=True)
+            p = n / n.sum()
+            best = min(best, float(-(p * np.log2(p)).sum()))
+        total_bits += best
+    return total_bits / 8
 
 
 def _runner(seed: int, cells: int):  # -> SimRun
@@ -72,6 +96,7 @@ def measure(progress: Callable[[str], None] = lambda _: None) -> StorageFigures:
     hours: list[float] = []
     raw_pct: dict[int, list[float]] = {8: [], 16: []}
     raw_b: dict[int, list[float]] = {8: [], 16: []}
+    raw_h: dict[int, list[float]] = {8: [], 16: []}
     for cells in (8, 16):
         for seed in SEEDS:
             progress(f"storage: {cells} cells, runner {seed}")
@@ -92,6 +117,9 @@ def measure(progress: Callable[[str], None] = lambda _: None) -> StorageFigures:
             b_sample = framed / len(foot.t_us)
             raw_b[cells].append(b_sample)
             raw_pct[cells].append(100.0 * b_sample / R.sample_len(cells, True))
+            imu = foot.imu if foot.imu is not None else np.zeros((len(foot.t_us), 0))
+            h = residual_entropy_bytes(np.hstack([foot.cells, imu]))
+            raw_h[cells].append(100.0 * h / R.sample_len(cells, True))
     return StorageFigures(
         mean_ci(per_step),
         mean_ci(per_step_single),
@@ -99,6 +127,7 @@ def measure(progress: Callable[[str], None] = lambda _: None) -> StorageFigures:
         mean_ci(hours),
         {c: mean_ci(v) for c, v in raw_pct.items()},
         {c: mean_ci(v) for c, v in raw_b.items()},
+        {c: mean_ci(v) for c, v in raw_h.items()},
         len(SEEDS),
     )
 
@@ -123,6 +152,10 @@ def lines(f: StorageFigures) -> list[str]:
         out.append(
             f"  raw samples, {c} cells + IMU: {ci(f.raw_bytes_per_sample[c])} B per sample, "
             f"{ci(f.raw_pct[c])} % of the {R.sample_len(c, True)}-B Sample payload; goal <= 40 %"
+        )
+        out.append(
+            f"    lossless floor of per-channel residual coding (order-0 entropy of the "
+            f"better of 1st/2nd differences, no block or frame overhead): {ci(f.raw_entropy_pct[c])} %"
         )
     return out
 
