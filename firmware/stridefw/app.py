@@ -164,6 +164,7 @@ class App:
         self._auto_ms = array.array("i", bytes(4 * AUTO_START_STEPS))
         self._auto_n = 0
         self.battery_mv = 0
+        self._batt_rec = bytearray(records.BATTERY_LEN)  # the Battery record, packed in place
         if ble is not None:
             from stridefw.ble import BleServer
 
@@ -259,15 +260,19 @@ class App:
         self._housekeeping()
         return did
 
+    # The per-sample methods keep their frames at 11 words or less (locals plus
+    # stack): a bytecode frame over that comes from the GC heap on every call
+    # (MicroPython's fun_bc_call; the ESP32 port too), and in the heap the pod
+    # runs in the allocator's search for room costs more than the whole sample.
+    # Hence few locals, and the IMU read and the store's part in their own methods.
     def _sample(self, due):
-        clock = self.clock
-        now = clock.ticks_us()
-        late = clock.ticks_diff(now, due)
-        if late < 0:
-            late = 0
-        if late > self.jit_max_us:
-            self.jit_max_us = late
-        self.jit_sum_us += late
+        now = self.clock.ticks_us()
+        d = self.clock.ticks_diff(now, due)  # lateness
+        if d < 0:
+            d = 0
+        if d > self.jit_max_us:
+            self.jit_max_us = d
+        self.jit_sum_us += d
         self.jit_n += 1
         if self.jit_sum_us > 0x10000000:  # keep the running mean a small int
             self.jit_sum_us >>= 1
@@ -275,37 +280,47 @@ class App:
         self.insole.read_into(self.cells)
         imu = None
         if self.imu is not None:
-            try:
-                if self.imu.read_into(self.imu_buf):
-                    imu = self.imu_buf
-            except OSError:
-                self.imu_errors += 1
-                self.imu = None  # lost: re-probed by housekeeping
-                self._last_imu_try_ms = clock.ticks_ms()
+            imu = self._read_imu()
         self.samples += 1
         if self._have_tick:
-            dt = clock.ticks_diff(now, self._last_tick)
-            err = dt - self.period_us
-            if err < 0:
-                err = -err
-            if err > self.dt_err_max_us:
-                self.dt_err_max_us = err
+            dt = self.clock.ticks_diff(now, self._last_tick)
+            d = dt - self.period_us
+            if d < 0:
+                d = -d
+            if d > self.dt_err_max_us:
+                self.dt_err_max_us = d
         else:
             dt = -1
             self._have_tick = True
         self._last_tick = now
-        ev = self.kernel.push(now, self.cells, imu)
+        d = self.kernel.push(now, self.cells, imu)  # the kernel's events
         if self.recording:
-            if dt > 0:
-                room = TICKS_MASK - self._t
-                if dt > room:
-                    self._t = dt - room - 1
-                    self._wraps += 1
-                else:
-                    self._t += dt
-            self.store.add_sample(self._t, self._wraps, dt, self.cells, imu)
-        if ev:
-            self._events(ev)
+            self._record(dt, imu)
+        if d:
+            self._events(d)
+
+    def _read_imu(self):
+        # The IMU's newest sample, or None (no data yet, or lost: re-probed by housekeeping)
+        imu = self.imu
+        try:
+            if imu is not None and imu.read_into(self.imu_buf):
+                return self.imu_buf
+        except OSError:
+            self.imu_errors += 1
+            self.imu = None
+            self._last_imu_try_ms = self.clock.ticks_ms()
+        return None
+
+    def _record(self, dt, imu):
+        # the raw sample into the store, at its session time
+        if dt > 0:
+            room = TICKS_MASK - self._t
+            if dt > room:
+                self._t = dt - room - 1
+                self._wraps += 1
+            else:
+                self._t += dt
+        self.store.add_sample(self._t, self._wraps, dt, self.cells, imu)
 
     def _events(self, ev):
         k = self.kernel
@@ -408,9 +423,9 @@ class App:
             self.ble.update_battery()
             self.ble.update_status()
         if self.recording:
-            self.store.add(
-                records.REC_BATTERY, records.Battery(self._t_u32(), mv, soc_pct(mv)).to_bytes()
-            )
+            rec = self._batt_rec
+            records.pack_battery_into(rec, self._t, self._wraps, mv, soc_pct(mv))
+            self.store.add(records.REC_BATTERY, rec)
 
     def deep_sleep(self):
         """Idle for long: sensors to low power, arm the wake sources, deep sleep."""

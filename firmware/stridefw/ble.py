@@ -63,6 +63,7 @@ from stridefw.blesec import BondStore
 from stridefw.blexfer import Pump
 from stridefw.compat import const
 from stridefw.cts import current_time_to_epoch
+from stridefw.drivers.battery import soc_pct
 
 _IRQ_CENTRAL_CONNECT = const(1)
 _IRQ_CENTRAL_DISCONNECT = const(2)
@@ -136,6 +137,7 @@ class BleServer:
         self._adv_due = False
         self._rsc_due = False
         self._batt_pct = -1
+        self._status_buf = bytearray(P.STATUS_LEN)
         self.pump = Pump(self)
         self.rsc = rsc.Rsc(app.stride_mm())
         self.name = P.adv_name(app.foot, app.device_id)
@@ -385,8 +387,6 @@ class BleServer:
         mv = self.app.battery_mv
         pct = 255
         if mv:
-            from stridefw.drivers.battery import soc_pct
-
             pct = soc_pct(mv)
         if pct != self._batt_pct:
             self._batt_pct = pct
@@ -401,63 +401,96 @@ class BleServer:
     def update_status(self):
         app = self.app
         st = app.store
-        self.ble.gatts_write(
-            self.h_status,
-            P.encode_status(
-                app.foot,
-                app.recording,
-                self._batt_pct if self._batt_pct >= 0 else 255,
-                app.session if app.session >= 0 else P.NO_SESSION,
-                len(st.ids),
-                app.kernel.steps,
-                st.free_bytes() // 1024,
-            ),
+        buf = self._status_buf  # packed in place: the App refreshes it every minute
+        P.encode_status_into(
+            buf,
+            app.foot,
+            app.recording,
+            self._batt_pct if self._batt_pct >= 0 else 255,
+            app.session if app.session >= 0 else P.NO_SESSION,
+            len(st.ids),
+            app.kernel.steps,
+            st.free_bytes() // 1024,
         )
+        self.ble.gatts_write(self.h_status, buf)
 
     # ------------------------------------------------------------ poll (bounded work)
+    # poll() runs on every App turn (about twice per sample): it only looks at
+    # flags, and the work sits in methods of their own, so its frame stays at 11
+    # words or less and off the GC heap (a bigger frame is allocated on every call).
     def poll(self):
         """Called once per App turn; returns True if it did anything."""
-        did = self.bonds.save()
+        did = self.bonds.dirty and self.bonds.save()
         if self._adv_due:
             self.advertise()
             did = True
         if self.window_open:
-            clock = self.app.clock
-            if clock.ticks_diff(clock.ticks_ms(), self.window_until_ms) >= 0:
-                self.close_window()
-        conns = self.conns
-        if self._reqs:
-            c = conns.get(self._reqs[0][0])
-            if c is None or len(c.inds) < _IND_QUEUE - 1:  # room for its answer
-                conn, handle, data = self._reqs.pop(0)
-                self._handle_write(conn, handle, data)
-                did = True
-        for conn in conns:
-            c = conns[conn]
-            b = c.busy
-            q = c.inds
-            while b and len(q) < _IND_QUEUE - 1:
-                op, rid, n = b.pop(0)
-                q.append((self.h_cp, P.encode_response(op, rid, P.ST_BUSY, struct.pack("<H", n))))
-                did = True
-            if q and not c.ind_busy:
-                handle, data = q[0]
-                try:
-                    self.ble.gatts_indicate(conn, handle, data)
-                    q.pop(0)
-                    c.ind_busy = True
-                    did = True
-                except OSError as e:
-                    if e.args and e.args[0] == _ENOMEM:
-                        self.enomem += 1
-                    else:
-                        q.pop(0)  # the connection is going away
+            self._window_check()
+        if self._reqs and self._next_request():
+            did = True
+        if self.conns and self._indicate_queued():
+            did = True
         if self._rsc_due:
             # subscribed centrals only (ble_gatts_chr_updated); none connected: nothing
             self._rsc_due = False
             self.ble.gatts_write(self.h_rsc, self.rsc.measurement(), True)
             did = True
         return self.pump.poll() or did
+
+    def _window_check(self):
+        clock = self.app.clock
+        if clock.ticks_diff(clock.ticks_ms(), self.window_until_ms) >= 0:
+            self.close_window()
+
+    def _next_request(self):
+        # the oldest control-point write, when its connection has room for the answer
+        c = self.conns.get(self._reqs[0][0])
+        if c is None or len(c.inds) < _IND_QUEUE - 1:
+            conn, handle, data = self._reqs.pop(0)
+            self._handle_write(conn, handle, data)
+            return True
+        return False
+
+    def _indicate_queued(self):
+        did = False
+        for conn in self.conns:
+            if self._serve_conn(conn):
+                did = True
+        return did
+
+    def _serve_conn(self, conn):
+        # BUSY answers into the connection's queue, then the queue's head indicated
+        c = self.conns[conn]
+        did = False
+        if c.busy:
+            did = self._answer_busy(c)
+        if c.inds and not c.ind_busy:
+            did = self._indicate_head(conn, c) or did
+        return did
+
+    def _answer_busy(self, c):
+        b = c.busy
+        q = c.inds
+        did = False
+        while b and len(q) < _IND_QUEUE - 1:
+            op, rid, n = b.pop(0)
+            q.append((self.h_cp, P.encode_response(op, rid, P.ST_BUSY, struct.pack("<H", n))))
+            did = True
+        return did
+
+    def _indicate_head(self, conn, c):
+        q = c.inds
+        try:
+            self.ble.gatts_indicate(conn, q[0][0], q[0][1])
+            q.pop(0)
+            c.ind_busy = True
+            return True
+        except OSError as e:
+            if e.args and e.args[0] == _ENOMEM:
+                self.enomem += 1
+            else:
+                q.pop(0)  # the connection is going away
+        return False
 
     def _indicate(self, conn, handle, data):
         c = self.conns.get(conn)

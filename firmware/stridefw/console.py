@@ -89,7 +89,14 @@ class Console:
         """One bounded slice of console work; True if anything happened."""
         if self.port is None:
             return False
-        if self._send():
+        # _send() only with output pending: its frame (over 11 words) comes from the
+        # GC heap on every call, and poll runs on every App turn
+        if (
+            self._out is not None
+            or self._chunk_pos < self._chunk_len
+            or self._get_f is not None
+            or self._events
+        ) and self._send():
             return True
         if self._in_pos >= self._in_len:
             n = self.port.readinto(self._in_mv)

@@ -583,6 +583,17 @@ class Battery(_Payload):
         return cls(*cls._unpack(data))
 
 
+BATTERY_LEN = const(7)
+
+
+def pack_battery_into(buf, t_us, wraps, mv, pct):
+    """A Battery payload into buf[:BATTERY_LEN] without allocating (the pod's once-a-minute
+    record): t_us < 2**30 with wraps' low two bits on top make the u32 session time,
+    which as one int would be a big int on the pod's 31-bit small ints."""
+    struct.pack_into(Battery._fmt, buf, 0, t_us, mv, pct)
+    buf[3] |= (wraps & 3) << 6
+
+
 class SessionEnd(_Payload):
     _fmt = "<IIIIIH"
     _fields = ("t_us", "steps", "samples", "missed", "gaps", "flags")

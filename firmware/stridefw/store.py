@@ -396,13 +396,13 @@ class SessionStore:
         if not self.raw_on or self.full:
             self.raw_dropped += 1
             return False
-        blk = self._block
-        if blk.n and (dt_us < 0 or dt_us > DT_MAX_US or not blk.room()):
+        # no local for the block: the frame stays at 11 words, off the GC heap (app._sample)
+        if self._block.n and (dt_us < 0 or dt_us > DT_MAX_US or not self._block.room()):
             self._close_block()
-        if blk.n == 0:
-            blk.start(t, wraps)
-        blk.add(dt_us, cells, imu)
-        if blk.n >= BLOCK_MAX_SAMPLES:
+        if self._block.n == 0:
+            self._block.start(t, wraps)
+        self._block.add(dt_us, cells, imu)
+        if self._block.n >= BLOCK_MAX_SAMPLES:
             self._close_block()
         return True
 

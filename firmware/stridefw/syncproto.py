@@ -392,16 +392,29 @@ class Receiver:
 
 # ------------------------------------------------------------------ status
 def encode_status(foot, recording, battery_pct, session, n_sessions, steps, free_kb):
-    return struct.pack(
+    buf = bytearray(STATUS_LEN)
+    encode_status_into(
+        buf, foot, recording, battery_pct, session, n_sessions, steps & 0xFFFFFFFF, free_kb
+    )
+    return bytes(buf)
+
+
+def encode_status_into(buf, foot, recording, battery_pct, session, n_sessions, steps, free_kb):
+    """The status value into buf[:STATUS_LEN] without allocating (the pod refreshes it
+    every minute): steps and free_kb are taken as u32s unmasked, as a mask with
+    0xFFFFFFFF makes a big int on the pod's 31-bit small ints."""
+    struct.pack_into(
         "<BBBBHHII",
+        buf,
+        0,
         PROTO_VERSION,
         foot & 0xFF,
         1 if recording else 0,
         battery_pct & 0xFF,
         session & 0xFFFF,
         n_sessions & 0xFFFF,
-        steps & 0xFFFFFFFF,
-        free_kb & 0xFFFFFFFF,
+        steps,
+        free_kb,
     )
 
 

@@ -57,12 +57,17 @@ class Insole:
         if self._sleep_us is not None:
             self._sleep_us(self._settle)
 
+    # Few locals in the per-sample methods: a bytecode frame over 11 words comes
+    # from the GC heap on every call (stridefw.app, _sample).
     def read_into(self, cells):
         adcs = self._adcs
-        if adcs is not None:
-            for i in range(self.n_cells):
-                cells[i] = adcs[i].read_u16() >> 4
+        if adcs is None:
+            self._read_mux(cells)
             return
+        for i in range(self.n_cells):
+            cells[i] = adcs[i].read_u16() >> 4
+
+    def _read_mux(self, cells):
         sig = self._sig
         sel = self._sel
         if sig is None or sel is None:
