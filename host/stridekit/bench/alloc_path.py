@@ -20,47 +20,50 @@ import numpy as np
 from stridekit.bench import unix32
 
 _PARTS = (
+    ("app._sample", "app", "_sample", 1),
+    ("insole.read_into", "app.insole", "read_into", 1),
     ("kernel.push", "app.kernel", "push", 3),
     ("store.add_sample", "app.store", "add_sample", 5),
     ("store.add", "app.store", "add", 2),
     ("store.commit", "app.store", "commit", 0),
-    ("store Encoder.encode_into", "app.store._enc", "encode_into", 5),
+    ("store Encoder.encode_into", "app.store._enc", "encode_into", 7),
     ("balance_step", "app", "balance_step", 2),
     ("ble.on_step", "app.ble", "on_step", 1),
     ("ble.on_record", "app.ble", "on_record", 2),
     ("ble.poll", "app.ble", "poll", 0),
     ("rsc.measurement", "app.ble.rsc", "measurement", 0),
     ("console.poll", "app.console", "poll", 0),
+    ("app._housekeeping", "app", "_housekeeping", 0),
+    ("battery update", "app", "_read_battery", 0),
 )
+_ARGS = ("a0", "a1", "a2", "a3", "a4", "a5", "a6")
 
-_PROBE = r"""
+
+def _wrapper(arity: int) -> str:
+    """A wrapper of exactly `arity` arguments (a *rest wrapper would allocate its tuple
+    inside the part that calls the wrapped one)."""
+    args = ", ".join(_ARGS[:arity])
+    return (
+        f"    if arity == {arity}:\n"
+        f"        def w({args}):\n"
+        f"            m = gc.mem_alloc(); t = micropython.mem_total(); r = f({args})\n"
+        f"            TOT[slot] += micropython.mem_total() - t; ACC[slot] += gc.mem_alloc() - m\n"
+        f"            CNT[slot] += 1\n"
+        f"            return r\n"
+    )
+
+
+_PROBE = (
+    r"""
 import array, gc, micropython
 ACC = array.array('i', bytes(4 * %(n_parts)d))
+TOT = array.array('i', bytes(4 * %(n_parts)d))
 CNT = array.array('i', bytes(4 * %(n_parts)d))
 def wrap(obj, name, slot, arity):
     f = getattr(obj, name)
-    if arity == 0:
-        def w():
-            m = gc.mem_alloc(); r = f(); ACC[slot] += gc.mem_alloc() - m; CNT[slot] += 1
-            return r
-    elif arity == 1:
-        def w(a):
-            m = gc.mem_alloc(); r = f(a); ACC[slot] += gc.mem_alloc() - m; CNT[slot] += 1
-            return r
-    elif arity == 2:
-        def w(a, b):
-            m = gc.mem_alloc(); r = f(a, b); ACC[slot] += gc.mem_alloc() - m; CNT[slot] += 1
-            return r
-    elif arity == 3:
-        def w(a, b, c):
-            m = gc.mem_alloc(); r = f(a, b, c); ACC[slot] += gc.mem_alloc() - m; CNT[slot] += 1
-            return r
-    else:
-        def w(a, b, c, d, e, *rest):
-            m = gc.mem_alloc(); r = f(a, b, c, d, e, *rest); ACC[slot] += gc.mem_alloc() - m
-            CNT[slot] += 1
-            return r
-    setattr(obj, name, w)
+"""
+    + "".join(_wrapper(n) for n in range(len(_ARGS) + 1))
+    + r"""    setattr(obj, name, w)
 
 port.rx.extend(b'rec start\n')
 tick(100)
@@ -71,22 +74,20 @@ ble.irq_fn(28, (0, 1, 0, 1, 16))
 ble.values[srv.h_cp] = P.encode_request(P.OP_LIVE, 1, 1)
 ble.irq_fn(3, (0, srv.h_cp))
 tick(%(warm)d)
-%(wraps)s
-gc.collect()
-gc.disable()
-tick(%(count)d)
-gc.enable()
+%(passes)s
 for i in range(%(n_parts)d):
-    print('part', i, ACC[i], CNT[i])
-%(unwraps)s
+    print('part', i, ACC[i], TOT[i], CNT[i])
 steps0 = app.kernel.steps
+%(one_battery)st0 = t1 = m1 = 0  # new globals grow the module's dict: made before the window
 gc.collect()
 gc.disable()
 m0 = gc.mem_alloc()
+t0 = micropython.mem_total()
 tick(%(count)d)
+t1 = micropython.mem_total()
 m1 = gc.mem_alloc()
 gc.enable()
-print('whole', m1 - m0, %(count)d, app.kernel.steps - steps0)
+print('whole', m1 - m0, t1 - t0, %(count)d, app.kernel.steps - steps0)
 import sys
 def locked(n):
     # a function: its names are locals, so nothing here needs the heap
@@ -105,6 +106,19 @@ if err is None:
 else:
     sys.print_exception(err)
 """
+)
+# one battery update (once a minute on the pod) falls inside a window of count samples
+_ONE_BATTERY = "app._last_batt_ms = clock.ticks_ms() - 60000 + %d * 5\n"
+# one part wrapped at a time: a part called inside another would otherwise put its
+# wrapper's frame (heap-allocated when over 11 words) into the outer part's bytes
+_PASS = """wrap({obj}, {name!r}, {slot}, {arity})
+{force}gc.collect()
+gc.disable()
+tick({count})
+gc.enable()
+delattr({obj}, {name!r})
+"""
+
 
 # The fake ADC of stridekit.budget.phases, swapped for one that serves samples
 _FEED_ADC = """class ADC:
@@ -129,6 +143,10 @@ class PathAlloc:
     samples: int
     steps: int
     parts: dict[str, tuple[int, int]] = field(default_factory=dict)  # name: (bytes, calls)
+    # bytes allocated and freed again included: bytecode frames over 11 words
+    # (micropython.mem_total(), which counts every allocation)
+    allocated_per_sample: float = 0.0
+    allocated: dict[str, int] = field(default_factory=dict)  # name: bytes
     first_locked_alloc: str = ""  # traceback of the first allocation under heap_lock
 
 
@@ -157,16 +175,23 @@ def measure(n_cells: int = 8, warm: int = 1500, count: int = 3000) -> PathAlloc:
         "    for _ in range(n):\n        SIM_T[0] = (SIM_T[0] + 10000) & 0x3FFFFFFF\n"
         "        app._isr(None)",
     )
-    wraps = "\n".join(
-        f"wrap({obj}, {name!r}, {i}, {arity})" for i, (_, obj, name, arity) in enumerate(_PARTS)
+    passes = "".join(
+        _PASS.format(
+            obj=obj,
+            name=name,
+            slot=i,
+            arity=arity,
+            count=count,
+            force=_ONE_BATTERY % count if name == "_read_battery" else "",
+        )
+        for i, (_, obj, name, arity) in enumerate(_PARTS)
     )
-    unwraps = "\n".join(f"delattr({obj}, {name!r})" for _, obj, name, _ in _PARTS)
     probe = _PROBE % {
         "n_parts": len(_PARTS),
         "warm": warm,
         "count": count,
-        "wraps": wraps,
-        "unwraps": unwraps,
+        "passes": passes,
+        "one_battery": _ONE_BATTERY % count,
     }
     board = "esp32s3" if n_cells == 16 else "esp32"
     prelude = (
@@ -187,10 +212,13 @@ def measure(n_cells: int = 8, warm: int = 1500, count: int = 3000) -> PathAlloc:
     for i, ln in enumerate(lines):
         p = ln.split()
         if p and p[0] == "whole":
-            res.bytes_per_sample = int(p[1]) / int(p[2])
-            res.steps = int(p[3])
+            res.bytes_per_sample = int(p[1]) / int(p[3])
+            res.allocated_per_sample = int(p[2]) / int(p[3])
+            res.steps = int(p[4])
         elif p and p[0] == "part":
-            res.parts[_PARTS[int(p[1])][0]] = (int(p[2]), int(p[3]))
+            name = _PARTS[int(p[1])][0]
+            res.parts[name] = (int(p[2]), int(p[4]))
+            res.allocated[name] = int(p[3])
         elif ln.startswith("Traceback"):
             tb = lines[i:]
     res.first_locked_alloc = "\n".join(tb) if tb else "none: no allocation under heap_lock"
