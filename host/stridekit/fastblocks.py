@@ -37,15 +37,25 @@ def _undo_prediction(r: np.ndarray) -> np.ndarray:
 
 def _varints(body: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     """Every varint of a body that ends on a whole one: values and each one's last byte
-    index; None when one runs to _VARINT_MAX_BYTES bytes (the firmware refuses it)."""
+    index; None when one runs to _VARINT_MAX_BYTES bytes (the firmware refuses it).
+
+    Value = the sum of each byte's low 7 bits << 7 * (its place in the varint), added
+    place by place over the varints that long (most residuals take one or two bytes).
+    """
     ends = np.flatnonzero(body < 0x80)
     starts = np.empty_like(ends)
     starts[0] = 0
     starts[1:] = ends[:-1] + 1
-    if int((ends - starts).max()) >= _VARINT_MAX_BYTES:
+    extra = ends - starts  # bytes after the first
+    longest = int(extra.max())
+    if longest >= _VARINT_MAX_BYTES:
         return None
-    k = np.arange(len(body)) - np.repeat(starts, ends - starts + 1)
-    return np.add.reduceat((body & 0x7F).astype(np.int64) << (7 * k), starts), ends
+    low = (body & 0x7F).astype(np.int64)
+    values = low[starts]
+    for place in range(1, longest + 1):
+        longer = np.flatnonzero(extra >= place)
+        values[longer] += low[starts[longer] + place] << (7 * place)
+    return values, ends
 
 
 def decode_block(
