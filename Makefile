@@ -9,10 +9,19 @@ PYTHON ?= python3
 
 .PHONY: setup demo test lint typecheck bench clean lock hardware
 
-setup: $(VENV)/.stamp node_modules/.stamp .typings/.stamp
+setup: $(VENV)/.stamp node_modules/.stamp .typings/.stamp native
+
+# The firmware kernel's own source compiled for CPython with Cython into build/native
+# (stridekit.native_build; ~1 min on 2 cores, a no-op while it matches the sources).
+# The host loads it only while every source it was built from is unchanged; otherwise,
+# or with STRIDE_PURE_KERNEL=1, it runs the pure modules (stride replay says which).
+.PHONY: native
+native: $(VENV)/.stamp
+	$(PY) -m stridekit.native_build
 
 # Debian packages (node + npm run the MicroPython WebAssembly interpreter, chromium the
-# web app's browser tests, valgrind counts instructions for the chip-time estimate).
+# web app's browser tests, valgrind counts instructions for the chip-time estimate,
+# gcc and the Python headers compile the kernel for CPython: make native).
 # Only what is missing is installed: a NodeSource nodejs already carries npm and
 # conflicts with Debian's npm package.
 .apt.stamp:
@@ -21,6 +30,9 @@ setup: $(VENV)/.stamp node_modules/.stamp .typings/.stamp
 	command -v npm >/dev/null || missing="$$missing npm"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v valgrind >/dev/null || missing="$$missing valgrind"; \
+	command -v gcc >/dev/null || missing="$$missing gcc libc6-dev"; \
+	$(PYTHON) -c 'import sysconfig, os, sys; sys.exit(not os.path.isfile(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' \
+		|| missing="$$missing python3-dev"; \
 	$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || missing="$$missing python3-venv"; \
 	if [ -n "$$missing" ]; then apt-get update && apt-get install -y --no-install-recommends $$missing; fi
 	@touch $@
@@ -79,4 +91,4 @@ lock: $(VENV)/.stamp
 	$(PY) -m pip freeze --exclude-editable > requirements.lock
 
 clean:
-	rm -rf $(VENV) node_modules .typings .apt.stamp
+	rm -rf $(VENV) node_modules .typings .apt.stamp build/native

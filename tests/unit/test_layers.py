@@ -26,6 +26,8 @@ LAYERS: list[tuple[str, ...]] = [
         "progress",
         "fastframes",
         "fastblocks",
+        "native",
+        "native_build",
     ),
     ("transport", "library", "merge", "replay", "replay_stream", "mpy", "sim"),
     ("sync", "analysis", "export", "importers", "calibrate"),

@@ -20,6 +20,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from stridekit import native
 from stridekit.bench.best import REPEATS, best_s
 from stridekit.fastframes import FastFrameDecoder, iter_file_records
 from stridekit.replay import kernel_for, run_kernel
@@ -154,7 +155,8 @@ def print_replay_bench(
             "decode = the windowed path without the kernel (replay_stream.decode_only); "
             "kernel = replay.run_kernel on samples in memory; total = stride replay's "
             "windowed path (stridekit.replay_stream). "
-            f"Best of {REPEATS} on a shared machine; a two-foot 100 Hz simulated run."
+            f"Best of {REPEATS} on a shared machine; a two-foot 100 Hz simulated run. "
+            f"{native.status().describe()} (STRIDE_PURE_KERNEL=1: the pure modules)."
         )
         runs = [(m, False) for m in memory_minutes]
         if ultra_hours > 0:

@@ -142,6 +142,7 @@ def replay(
     library: Annotated[Path | None, typer.Option(help="--all: the library.")] = None,
 ) -> None:
     """Re-run the firmware kernel on a session's raw samples; print steps and a per-foot summary."""
+    from stridekit import native
     from stridekit.progress import transfer_bar
     from stridekit.replay_stream import stream_replay
 
@@ -163,6 +164,7 @@ def replay(
             f"[yellow]note[/]: read whole (memory grows with the run), not in windows: "
             f"{streamed.why_not_streamed}"
         )
+    console.print(f"[dim]{native.status().describe()}[/]")  # compiled or pure (stridekit.native)
     summary = compact_table(f"{file}: per-foot summary")
     add_text(summary, "foot", no_wrap=True, min_width=5)
     for col in ("steps", "spm", "stance", "swing", "peak", "LR", "heel mid fore", "medial"):
