@@ -140,6 +140,7 @@ class App:
         self._ring = array.array("i", bytes(4 * _RING))
         self._w = 0  # written by the timer handler only
         self._r = 0
+        self._work_owed = False  # a sampling turn left the polls to the next turn
         self._ticks_us = clock.ticks_us
         self.timer = None
         self.running = False
@@ -235,7 +236,13 @@ class App:
 
     # ------------------------------------------------------------ scheduler
     def turn(self):
-        """One turn: a due sample, then bounded console, radio and housekeeping work."""
+        """One turn: a due sample, or bounded console, radio and housekeeping work.
+
+        A turn that samples leaves that work to the next turn, which comes at once
+        (run() idles only after a turn that did nothing): so it runs once per sample,
+        not twice, and a loop that falls behind (a sample due on every turn) still
+        does it every other turn. Console bytes wait in the port, BLE events in
+        the server's queues."""
         did = False
         w = self._w
         if w != self._r:
@@ -247,7 +254,11 @@ class App:
             due = self._ring[(w - 1) & _RING_MASK]
             self._r = w
             self._sample(due)
+            if not self._work_owed:
+                self._work_owed = True
+                return True
             did = True
+        self._work_owed = False
         if self.console.poll():
             did = True
             self._last_input_ms = self.clock.ticks_ms()
