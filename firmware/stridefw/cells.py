@@ -123,7 +123,7 @@ class CellHealth:
         self.mask = mask
 
 
-# SwingFloor.state: the per-sample part, read and written by floor_above
+# SwingFloor.state: the per-sample part, read and written by StepKernel.push
 # (stridefw.kernel_vp in viper, stridefw.kernel_py in Python) at these indices
 _LO = const(0)  # lowest total of the current block (dn)
 _HI = const(1)  # highest total of the current block (dn)
@@ -135,7 +135,8 @@ _BLOCK = const(4)  # FLOOR_BLOCK_US
 class SwingFloor:
     """The lowest total force over the last few strides (config FLOOR_*): 0 once
     auto-zero has learnt the cells, an insole's preload in its shoe otherwise.
-    floor_above(floor, total, dti) gives a sample's force above it."""
+    StepKernel.push() takes a sample's force above it (and calls close_block() at
+    each block's end)."""
 
     def __init__(self):
         self._lo_r = array.array("i", bytes(4 * FLOOR_BLOCKS))  # block minima of total

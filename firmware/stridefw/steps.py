@@ -29,7 +29,11 @@ from stridefw.config import (
     UNSTABLE_WARM,
 )
 
-_IMP_BASE = const(20971520)  # 20 * 2**20: impulse accumulator carry (see integrate)
+# 20 * 2**20: the impulse accumulator's carry. The impulse is a trapezoid sum in
+# dn * 0.1 ms * 2 (<= 80000 * 500 per sample), carried into SUM_IMP_HI every
+# _IMP_BASE so the sum never leaves small-int range; at rates not dividing 10 kHz a
+# sample's part is s * (dt // 100) + s * (dt % 100) // 100, exact.
+_IMP_BASE = const(20971520)
 # The impact peak is a maximum over at least 10 ms (one sample at 100 Hz): at faster
 # rates a one-sample bump of noise on the rising edge is not the impact peak.
 _PEAK_HOLD_US = const(10000)
@@ -122,9 +126,9 @@ def log2_q8(x):
 
 
 # StepSummary.acc: one stance's running figures, updated per loaded sample by
-# stance_sample (stridefw.kernel_vp in viper, stridefw.kernel_py in Python; both use
-# these indices), then the numbers that function needs
-SUM_IMP_LO = const(0)  # impulse below _IMP_BASE (see StepSummary.integrate)
+# StepKernel.push (stridefw.kernel_vp in viper, stridefw.kernel_py in Python; both
+# use these indices by number), the numbers push needs, then the stance's counts
+SUM_IMP_LO = const(0)  # impulse below _IMP_BASE (see _IMP_BASE)
 SUM_IMP_HI = const(1)  # carries of _IMP_BASE
 SUM_SHOCK2 = const(2)  # largest (acceleration / 2 mg)^2
 SUM_IMPACT2 = const(3)  # the same within IMPACT_WINDOW_US of the contact
@@ -141,7 +145,11 @@ _PATH = const(13)  # CoP path (dmm)
 _LCX = const(14)  # the last CoP, if _HAVE_LC
 _LCY = const(15)
 _HAVE_LC = const(16)
-_N_ACC = const(21)  # with 17 TRACE_LEN, 18 STEP_TRACE_FULL, 19 IMPACT_WINDOW_US, 20 _IMP_BASE
+# 17 TRACE_LEN, 18 STEP_TRACE_FULL, 19 IMPACT_WINDOW_US, 20 _IMP_BASE: constants
+SUM_N_LOADED = const(21)  # samples with the foot loaded
+SUM_SWING = const(22)  # the swing before this stance (us, 0: unknown)
+SUM_STRIKE_Y = const(23)  # CoP y where the contact was confirmed (dmm, -1: none)
+_N_ACC = const(24)
 
 
 class StepSummary:
@@ -168,48 +176,16 @@ class StepSummary:
 
     def start(self, swing_us):
         """A new stance after swing_us of swing (0: unknown)."""
-        self.swing_us = swing_us
         acc = self.acc
         for i in range(_HAVE_LC + 1):
             acc[i] = 0
         acc[_CX_MIN] = 32767
         acc[_CX_MAX] = -32768
-        self.strike_y = -1
-        self.n_loaded = 0  # samples with the foot loaded
+        acc[SUM_N_LOADED] = 0
+        acc[SUM_SWING] = swing_us
+        acc[SUM_STRIKE_Y] = -1
         for i in range(self.n_cells):
             self.csum[i] = 0
-
-    def arm(self, total, since_c, cop_y):
-        # the contact is confirmed: the peak starts here, the strike point is this CoP
-        self.acc[SUM_PEAK] = total
-        self.acc[_PEAK_T] = since_c
-        self.strike_y = cop_y
-
-    def trace_add(self, f, t_rel):
-        n = self.acc[SUM_N_TRACE]
-        if n < TRACE_LEN:
-            self.trace_f[n] = f
-            self.trace_t[n] = t_rel
-            self.acc[SUM_N_TRACE] = n + 1
-
-    def integrate(self, fp, f, dti):
-        # trapezoid in dn * 0.1 ms * 2 (<= 80000 * 500 per sample); carried into
-        # SUM_IMP_HI every _IMP_BASE so the sum never leaves small-int range.
-        acc = self.acc
-        s = fp + f
-        v = s * (dti // 100) + (s * (dti % 100)) // 100  # exact at rates not dividing 10 kHz
-        lo = acc[SUM_IMP_LO] + v
-        while lo >= _IMP_BASE:
-            lo -= _IMP_BASE
-            acc[SUM_IMP_HI] += 1
-        acc[SUM_IMP_LO] = lo
-
-    def track_shock(self, acc2, since_c):
-        acc = self.acc
-        if acc2 > acc[SUM_SHOCK2]:
-            acc[SUM_SHOCK2] = acc2
-        if since_c <= IMPACT_WINDOW_US and acc2 > acc[SUM_IMPACT2]:
-            acc[SUM_IMPACT2] = acc2
 
     def impulse_dnms(self):
         return self.acc[SUM_IMP_HI] * (_IMP_BASE // 20) + self.acc[SUM_IMP_LO] // 20
@@ -300,17 +276,17 @@ class StepSummary:
             mid = zm // zs
             fore = zf // zs
             med = zmed // zs
-        strike = 0
-        if self.strike_y >= 0:
-            strike = (self.strike_y * 1000) // self._foot_len
         acc = self.acc
+        strike = 0
+        if acc[SUM_STRIKE_Y] >= 0:
+            strike = (acc[SUM_STRIKE_Y] * 1000) // self._foot_len
         cx_range = 0
         if acc[SUM_CX_N] > 0:
             cx_range = acc[_CX_MAX] - acc[_CX_MIN]
         put32(buf, R.STEP_INDEX, index)
         put_time(buf, R.STEP_CONTACT_US, c_t, c_w)
         put32(buf, R.STEP_STANCE_US, stance_us)
-        put32(buf, R.STEP_SWING_US, self.swing_us)
+        put32(buf, R.STEP_SWING_US, acc[SUM_SWING])
         put16(buf, R.STEP_PEAK_FORCE_DN, clamp16(acc[SUM_PEAK]))
         put16(buf, R.STEP_TIME_TO_PEAK_MS, clamp16(acc[_PEAK_T] // 1000))
         put32(buf, R.STEP_LOADING_RATE_N_S, lr)

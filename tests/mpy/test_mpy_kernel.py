@@ -110,3 +110,36 @@ print("errors", dec.n_errors, "records", dec.n_records)
 def test_micropython_errors_surface_with_traceback() -> None:
     with pytest.raises(mpy.MicroPythonError, match="ZeroDivisionError"):
         mpy.run("1 // 0")
+
+
+def _consts(module: str) -> dict[str, int]:
+    """`_NAME = const(n)` of a firmware module, read from its source (MicroPython folds
+    such a constant only inside its own module, so the viper code repeats some)."""
+    import re
+
+    src = (mpy.firmware_dir() / "stridefw" / f"{module}.py").read_text()
+    return {
+        m.group(1): int(m.group(2), 0)
+        for m in re.finditer(r"^(_[A-Z0-9_]+) = const\(([-0-9a-fA-Fx]+)\)", src, re.M)
+    }
+
+
+def test_the_kernel_state_indices_and_constants_agree_across_the_twins() -> None:
+    """kernel.py, kernel_py.py and kernel_vp.py index StepKernel._s alike, and
+    kernel_vp's copies of stridefw.config's numbers are config's."""
+    from stridefw import config
+
+    k, py, vp = _consts("kernel"), _consts("kernel_py"), _consts("kernel_vp")
+    state = {n: v for n, v in py.items() if n.startswith("_S_")}
+    assert len(state) > 40 and sorted(state.values()) == list(range(len(state)))
+    assert {n: v for n, v in k.items() if n.startswith("_S_")} == state
+    assert {n: v for n, v in vp.items() if n.startswith("_S_")} == state
+    assert k["_N_S"] == len(state)
+    copied = 0
+    for name, v in vp.items():
+        if hasattr(config, name[1:]):
+            assert getattr(config, name[1:]) == v, name
+            copied += 1
+        elif not name.startswith("_S_"):
+            assert py.get(name) == v, name  # the twin's own constants
+    assert copied > 10

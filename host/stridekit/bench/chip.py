@@ -13,13 +13,13 @@ kernel that does nothing.
 The heap is collected (gc.collect()) just before the counted samples. Bytecode
 functions whose frame is over 11 words take it from the GC heap on every call, and
 the allocator searches from the lowest free block, so the count depends on where
-earlier allocations left holes, not only on the kernel. Counted 2026-12-05 (16 / 8
-cells, x86 instructions per sample): deploy build 101.2k / 95.4k in the heap the
-.mpy loading leaves and 49.9k / 47.8k after gc.collect(); viper (compiled from
-source, which leaves other holes) 54.5k / 54.1k and 51.0k / 48.7k. That was the
-deploy build's "1.55x the instructions of the same source". The deploy table counts
-the App's whole turn in the heap the budget phases reach instead
-(stridekit.budget.timing).
+earlier allocations left holes, not only on the kernel. push() itself is viper
+(stridefw.kernel_vp) and makes bytecode calls only at events, so that effect is now
+small for the kernel. Counted 2026-12-05 (16 / 8 cells, x86 instructions per sample,
+after gc.collect()): deploy build 16.1k / 13.9k, viper 16.0k / 13.7k, bytecode
+113.6k / 75.9k (with only the per-cell passes in viper the deploy build took 49.9k /
+47.8k). The deploy table counts the App's whole turn in the heap the budget phases
+reach instead (stridekit.budget.timing).
 
 --pystone FILE counts a pystone loop again (the constant in timing.py was counted
 with micropython-lib's last version of the file: timing.PYSTONE_COMMIT, PYSTONE_PATH)
