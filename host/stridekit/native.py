@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PURE_ENV = "STRIDE_PURE_KERNEL"  # "1": always the pure modules
-ROOT_MODULE = "stridefw.kernel"  # the build compiles what this imports, transitively
+ROOTS = ("stridefw.kernel",)  # the build compiles these and what they import, transitively
 MANIFEST = "manifest.json"
 FORMAT = 1
 
@@ -66,7 +66,7 @@ def sha256_file(path: Path) -> str:
 
 
 def kernel_closure(src: Path) -> tuple[list[str], list[str]]:
-    """stridefw modules ROOT_MODULE imports, transitively (itself included), sorted; and
+    """stridefw modules the ROOTS import, transitively (themselves included), sorted; and
     those it names that have no file (kept in the manifest: one appearing retires the build).
 
     Found from the import statements, so a module the kernel starts importing joins
@@ -77,7 +77,7 @@ def kernel_closure(src: Path) -> tuple[list[str], list[str]]:
 
     seen: set[str] = set()
     absent: set[str] = set()
-    todo = [ROOT_MODULE]
+    todo = list(ROOTS)
     while todo:
         mod = todo.pop()
         if mod in seen or mod in absent:

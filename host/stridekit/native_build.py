@@ -134,8 +134,9 @@ def build(force: bool = False) -> Path:
     compiler = f"Cython {version('Cython')}"
     man, _why = native.check_manifest(dest, src)
     if man is not None and not force:
-        sources = {str(m): str(d) for m, d in dict(man["sources"]).items()}  # pyright: ignore
-        if man.get("build_id") == _build_id(sources, compiler):
+        modules, _ = native.kernel_closure(src)
+        now = {m: native.sha256_file(src / (m.split(".", 1)[1] + ".py")) for m in modules}
+        if man.get("build_id") == _build_id(now, compiler):
             print(f"{dest}: current (build {str(man.get('build_id'))[:12]})")
             return dest
     t0 = time.perf_counter()
