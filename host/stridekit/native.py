@@ -23,7 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PURE_ENV = "STRIDE_PURE_KERNEL"  # "1": always the pure modules
-ROOTS = ("stridefw.kernel",)  # the build compiles these and what they import, transitively
+ROOTS: tuple[str, ...] = (
+    "stridefw.kernel",
+)  # the build compiles these and what they import, transitively
 MANIFEST = "manifest.json"
 FORMAT = 1
 
@@ -77,7 +79,7 @@ def kernel_closure(src: Path) -> tuple[list[str], list[str]]:
 
     seen: set[str] = set()
     absent: set[str] = set()
-    todo = list(ROOTS)
+    todo: list[str] = list(ROOTS)
     while todo:
         mod = todo.pop()
         if mod in seen or mod in absent:
