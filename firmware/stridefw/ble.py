@@ -424,8 +424,11 @@ class BleServer:
         if self._adv_due:
             self.advertise()
             did = True
-        if self.window_open:
-            self._window_check()
+        if (
+            self.window_open
+            and self.app.clock.ticks_diff(self.app.clock.ticks_ms(), self.window_until_ms) >= 0
+        ):
+            self.close_window()
         if self._reqs and self._next_request():
             did = True
         if self.conns and self._indicate_queued():
@@ -437,11 +440,6 @@ class BleServer:
             did = True
         return self.pump.poll() or did
 
-    def _window_check(self):
-        clock = self.app.clock
-        if clock.ticks_diff(clock.ticks_ms(), self.window_until_ms) >= 0:
-            self.close_window()
-
     def _next_request(self):
         # the oldest control-point write, when its connection has room for the answer
         c = self.conns.get(self._reqs[0][0])
@@ -452,20 +450,14 @@ class BleServer:
         return False
 
     def _indicate_queued(self):
+        # per connection: BUSY answers into its queue, then the queue's head indicated
         did = False
         for conn in self.conns:
-            if self._serve_conn(conn):
+            c = self.conns[conn]
+            if c.busy and self._answer_busy(c):
                 did = True
-        return did
-
-    def _serve_conn(self, conn):
-        # BUSY answers into the connection's queue, then the queue's head indicated
-        c = self.conns[conn]
-        did = False
-        if c.busy:
-            did = self._answer_busy(c)
-        if c.inds and not c.ind_busy:
-            did = self._indicate_head(conn, c) or did
+            if c.inds and not c.ind_busy and self._indicate_head(conn):
+                did = True
         return did
 
     def _answer_busy(self, c):
@@ -478,7 +470,8 @@ class BleServer:
             did = True
         return did
 
-    def _indicate_head(self, conn, c):
+    def _indicate_head(self, conn):
+        c = self.conns[conn]
         q = c.inds
         try:
             self.ble.gatts_indicate(conn, q[0][0], q[0][1])

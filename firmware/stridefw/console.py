@@ -446,19 +446,18 @@ class StdioPort:
     def readinto(self, buf):
         n = 0
         lim = len(buf)
-        while n < lim and self._ready():
+        while n < lim:
+            # ipoll(0) yields from the poll object itself (poll(0) would make a new
+            # list on every console poll): no entry, nothing to read
+            for _ in self._poll.ipoll(0):
+                break
+            else:
+                break
             if not self._in.readinto(self._b):
                 break
             buf[n] = self._b[0]
             n += 1
         return n
-
-    def _ready(self):
-        # ipoll(0) yields from the poll object itself; poll(0) would make a new list
-        # on every console poll (twice per sample)
-        for _ in self._poll.ipoll(0):
-            return True
-        return False
 
     def write(self, data):
         n = self._out.write(data)

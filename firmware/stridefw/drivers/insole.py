@@ -57,24 +57,19 @@ class Insole:
         if self._sleep_us is not None:
             self._sleep_us(self._settle)
 
-    # Few locals in the per-sample methods: a bytecode frame over 11 words comes
-    # from the GC heap on every call (stridefw.app, _sample).
     def read_into(self, cells):
+        # few locals: a bytecode frame over 11 words comes from the GC heap on every
+        # call (stridefw.app, _sample)
         adcs = self._adcs
-        if adcs is None:
-            self._read_mux(cells)
+        if adcs is not None:
+            for i in range(self.n_cells):
+                cells[i] = adcs[i].read_u16() >> 4
+            return
+        if self._sig is None or self._sel is None:
             return
         for i in range(self.n_cells):
-            cells[i] = adcs[i].read_u16() >> 4
-
-    def _read_mux(self, cells):
-        sig = self._sig
-        sel = self._sel
-        if sig is None or sel is None:
-            return
-        for i in range(self.n_cells):
-            self._select(sel, i)
-            cells[i] = sig.read_u16() >> 4
+            self._select(self._sel, i)
+            cells[i] = self._sig.read_u16() >> 4
 
 
 def make_insole(machine, board, config, n_cells, sleep_us=None):
