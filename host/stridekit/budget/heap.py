@@ -34,8 +34,6 @@ class HeapRun:
     ok: bool
     live: dict[str, int] = field(default_factory=dict)  # phase -> bytes live after collect
     largest: tuple[str, int] = ("", 0)
-    us_per_sample: int = 0  # interpreter work per recording turn, this host
-    sleep_us_per_sample: int = 0  # sleeps the firmware asked for per sample
     error: str = ""
 
 
@@ -108,9 +106,6 @@ def run_phases(
             run.live[parts[1]] = int(parts[2])
         elif parts[0] == "largest" and len(parts) == 3:
             run.largest = (parts[1], int(parts[2]))
-        elif parts[0] == "us_per_sample" and len(parts) == 3:
-            run.us_per_sample = int(parts[1])
-            run.sleep_us_per_sample = int(parts[2])
         elif parts[0] == "done":
             run.ok = proc.returncode == 0
     if not run.ok:

@@ -19,11 +19,11 @@ from stridekit.errors import StrideError
 # ESP32-S3 budget is 64 KiB (stridekit/budget/boards.py). Measured with
 # `stride deploy --dry-run --board esp32s3` (2026-12-04): kernel + store + both
 # drivers whole-module native came to 84 KiB, the kernel alone to 47-48 KiB
-# (under 25 % margin). The kernel's per-cell passes are viper functions
-# (stridefw.kernel_vp; 5.2 KiB of native code with records_vp and sampleblock_vp),
-# so the rest stays bytecode: in micropython-unix32 a recording turn then took 109 us (8 cells, 100 Hz) and
-# 152 us (16 cells, 200 Hz) against 80 / 100 us with the whole kernel native, on
-# a busy host; the bytecode kernel adds 9 KiB to the live heap.
+# (under 25 % margin). The per-sample loops that dominated are viper functions
+# instead (stridefw.kernel_vp, records_vp, sampleblock_vp: 5.2 KiB of native code);
+# the rest stays bytecode. The recording turn's cost is counted by the deploy table
+# (stridekit.budget.timing): 8 cells at 100 Hz, 182k x86 instructions per turn in
+# micropython-unix32 (144k under heap_lock), 2026-12-05.
 NATIVE: frozenset[str] = frozenset()
 # Entry points stay source: MicroPython runs boot.py and main.py by name.
 AS_SOURCE = frozenset({"boot.py", "main.py"})

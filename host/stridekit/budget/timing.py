@@ -23,18 +23,19 @@ speed follows the CPU, not the interpreter pystone measures; the ESP32 runs from
 flash through a cache; pystone allocates, so its rate includes garbage collection
 in the chip's heap. Trust the range to about 2x.
 
-The heap matters. A bytecode function whose frame is over 11 words gets it from
-the GC heap on every call (MicroPython's py/objfun.c, fun_bc_call; the ESP32 port
-does not enable MICROPY_ENABLE_PYSTACK either) and frees it on return. The
-allocator searches from the lowest free block, so in a heap holed by earlier work
-each such call pays a long search. Measured (callgrind, 8 cells, 100 Hz, the
-board's 256 KiB heap): about 12 such allocations per recording turn, ~9k
-instructions each; the turn counts 282k-309k as the temporary folders' path lengths
-shift the heap's layout, and 214k (the same with either path) under heap_lock, where
-the frames fall back to the C stack (which is also why the allocation tests do not
-see them). The deploy table prints both: the turn in the heap the budget phases
-reach (the board's heap, after boot and advertising), as on the pod, and the
-layout-free count under heap_lock.
+The heap matters. A bytecode function whose frame is over 11 words (locals plus
+stack, a try adds 3) gets it from the GC heap on every call (MicroPython's
+py/objfun.c, fun_bc_call; the ESP32 port does not enable MICROPY_ENABLE_PYSTACK
+either) and frees it on return. The allocator searches from the lowest free block,
+so in a heap holed by earlier work each such call pays a long search (~9k
+instructions measured), and the count moves with the heap's layout. Under
+heap_lock the frames fall back to the C stack (which is also why heap_lock does not
+show them; micropython.mem_total() does, stridekit.bench.alloc_path). The App's
+per-sample methods keep their frames at 11 words or less; what is left on the heap
+per turn is the kernel's (8 cells, 100 Hz, esp32s3 heap, 2026-12-05: 182k per turn,
+144k under heap_lock, of which the kernel's push 87k / 50k). The deploy table prints
+both: the turn in the heap the budget phases reach (the board's heap, after boot
+and advertising), as on the pod, and the layout-free count under heap_lock.
 Not in the estimate: ADC conversion time, BLE and Wi-Fi interrupts. The fake pins
 and ADC of the phase script are Python here and C on the chip, so wirings through
 the multiplexer come out slow by their pin calls. Replace it with `stride bench`
@@ -52,7 +53,7 @@ from pathlib import Path
 
 from stridekit import mpy
 from stridekit.budget.heap import BudgetError
-from stridekit.budget.phases import SCRIPT
+from stridekit.budget.phases import RECORDING, SCRIPT
 
 # (pystones/s at 240 MHz, source) for pystone_lowmem on MicroPython/ESP32
 ESP32_PYSTONES: tuple[tuple[float, str], ...] = (
@@ -83,10 +84,6 @@ TURNS_LONG = 1200
 
 _COLLECTED = re.compile(r"Collected : ([0-9]+)")
 _CALLGRIND = ("valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null")
-_TIMED = (
-    "tick(2000)\nus = time.ticks_diff(time.ticks_us(), t0)\n"
-    "print('us_per_sample', us // 2000, clock.slept_us // 2000)\n"
-)
 
 
 def have_valgrind() -> bool:
@@ -189,9 +186,9 @@ def _turn_script(turns: int, mode: str = "turns") -> str:
     """The phase script up to recording, then `turns` recording turns ("turns"), the
     same under heap_lock ("locked"), or only the sensor reads of as many samples
     ("reads"), on the virtual clock."""
-    if SCRIPT.count(_TIMED) != 1 or any(SCRIPT.count(old) != 1 for old, _ in _EDITS):
+    if SCRIPT.count(RECORDING) != 1 or any(SCRIPT.count(old) != 1 for old, _ in _EDITS):
         raise RuntimeError("stridekit.budget.phases' script changed: update timing.py")
-    head = SCRIPT.split(_TIMED)[0]
+    head = SCRIPT.split(RECORDING)[0] + "clock.slept_us = 0\n"
     for old, new in _EDITS:
         head = head.replace(old, new)
     body = {"turns": "tick({turns})\n", "reads": _READS, "locked": _LOCKED}[mode]
