@@ -23,9 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PURE_ENV = "STRIDE_PURE_KERNEL"  # "1": always the pure modules
-ROOTS: tuple[str, ...] = (
-    "stridefw.kernel",
-)  # the build compiles these and what they import, transitively
+# the build compiles these and what they import, transitively
+ROOTS: tuple[str, ...] = ("stridefw.kernel",)
 MANIFEST = "manifest.json"
 FORMAT = 1
 
