@@ -34,6 +34,10 @@ _SATURATED = const(2)
 _DEAD = const(3)
 _MOTION_MIN_US = const(200000)  # time with movement before "stuck" counts
 CELLS_CHANGED = const(1)  # check_cell() result bit: the set of faulty cells changed
+# CellHealth.words: 0-9 the rules (check_cell's list), then
+_W_NEXT = const(10)  # the cell the next check_cell() visits
+_W_N = const(11)  # n_cells
+_W_CELLS = const(12)  # then three blocks of n_cells
 TOTAL_MAX_DN = const(40000)  # 4 kN per foot: arithmetic clamp (> 5 BW for 70 kg)
 
 
@@ -46,39 +50,43 @@ class CellHealth:
         self.n_cells = n
         self.fault = array.array("b", bytes(n))  # 0 ok, 1 stuck, 2 saturated, 3 dead
         self._stuck_ref = array.array("h", bytes(2 * n))
-        self._stuck_t0 = array.array("i", bytes(4 * n))
-        self._stuck_motion = array.array("i", bytes(4 * n))
-        self._sat_t0 = array.array("i", bytes(4 * n))
         self._quiet_steps = array.array("h", bytes(2 * n))
-        # check_cell's numbers, in an array so that its viper twin reads them directly
-        self.rules = array.array(
-            "i",
-            (
-                ADC_SATURATED,
-                SATURATED_US,
-                STUCK_BAND,
-                DEAD_RAW,
-                DEAD_DN,
-                STUCK_US,
-                _MOTION_MIN_US,
-                TICKS_MASK,
-                STEP_SATURATED,
-                CELLS_CHANGED,
-            ),
+        # check_cell's numbers and per-cell times in one array (its viper version then
+        # converts one buffer, not five): the rules, the cell the next visit checks,
+        # n_cells, then per cell the time it went saturated (-1: it is not), the time
+        # its reading last moved and the movement time then (_W_* below)
+        w = array.array("i", bytes(4 * (_W_CELLS + 3 * n)))
+        rules = (
+            ADC_SATURATED,
+            SATURATED_US,
+            STUCK_BAND,
+            DEAD_RAW,
+            DEAD_DN,
+            STUCK_US,
+            _MOTION_MIN_US,
+            TICKS_MASK,
+            STEP_SATURATED,
+            CELLS_CHANGED,
         )
+        for i in range(len(rules)):
+            w[i] = rules[i]
+        w[_W_N] = n
+        self.words = w
         self.reset()
 
     def reset(self):
-        for i in range(self.n_cells):
+        n = self.n_cells
+        w = self.words
+        for i in range(n):
             self._stuck_ref[i] = -1
-            self._stuck_t0[i] = 0
-            self._stuck_motion[i] = 0
-            self._sat_t0[i] = -1
+            w[_W_CELLS + i] = -1  # saturated since
+            w[_W_CELLS + n + i] = 0  # reading unchanged since
+            w[_W_CELLS + 2 * n + i] = 0  # the movement time then
             self._quiet_steps[i] = 0
             self.fault[i] = _OK
         self.n_faults = 0
         self.mask = 0  # bit i: cell i faulty
-        self._next = 0  # the cell the next check_cell() visits
+        w[_W_NEXT] = 0
 
     def step_end(self, csum, quiet, xs, ys, cx_mean, strike_y, cy_max):
         """The dead rule at a toe-off; True if a fault changed. An unloaded FSR and an

@@ -209,6 +209,7 @@ class StepKernel:
         # so is every lower one): below it the cell pass needs no table lookup
         self._quiet1 = array.array("H", bytes(2 * n))
         self.health = CellHealth(n)
+        self._hfault = self.health.fault  # auto-zero skips excluded cells
         self.floor = SwingFloor()
         self.summary = StepSummary(layout, self._x, self._y)
         # the arrays of other stages that push() reads and writes, by direct reference

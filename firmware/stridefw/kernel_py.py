@@ -584,47 +584,53 @@ def check_cell(h, cells, t, motion_us, force, stance):
     # visit every n_cells * 20 ms (320 ms for 16 cells: ~5 in STUCK_US) a cell loaded
     # for ~100 ms of a 700 ms running stride is often never seen loaded. A cell
     # constant at no load is the dead rule's case (CellHealth.step_end).
-    # h.rules: ADC_SATURATED, SATURATED_US, STUCK_BAND, DEAD_RAW, DEAD_DN, STUCK_US,
-    # the motion needed (us), TICKS_MASK, STEP_SATURATED, CELLS_CHANGED. Faults: 0 ok,
+    # h.words (stridefw.cells): 0-9 ADC_SATURATED, SATURATED_US, STUCK_BAND,
+    # DEAD_RAW, DEAD_DN, STUCK_US, the motion needed (us), TICKS_MASK,
+    # STEP_SATURATED, CELLS_CHANGED; 10 the cell to visit, 11 n_cells, then per cell
+    # the saturated-since, unchanged-since and motion-then times. Faults: 0 ok,
     # 1 stuck, 2 saturated. Returns CELLS_CHANGED | STEP_SATURATED (in a stance) bits.
-    lim = h.rules
-    mask = lim[7]
-    i = h._next
-    h._next = i + 1 if i + 1 < h.n_cells else 0
+    w = h.words
+    mask = w[7]
+    n = w[11]
+    i = w[10]
+    w[10] = i + 1 if i + 1 < n else 0
+    sat = 12 + i
+    st0 = 12 + n + i
+    smo = 12 + 2 * n + i
     raw = cells[i]
     fault = h.fault
     old = fault[i]
     res = 0
-    sat_t0 = h._sat_t0
-    if raw >= lim[0]:
+    if raw >= w[0]:
         if stance:
-            res = lim[8]
-        if sat_t0[i] < 0:
-            sat_t0[i] = t
-        elif old == 0 and ((t - sat_t0[i]) & mask) >= lim[1]:
+            res = w[8]
+        if w[sat] < 0:
+            w[sat] = t
+        elif old == 0 and ((t - w[sat]) & mask) >= w[1]:
             fault[i] = 2
     else:
-        sat_t0[i] = -1
+        w[sat] = -1
         if old == 2:
             fault[i] = 0
-    d = raw - h._stuck_ref[i]
-    if -lim[2] <= d <= lim[2]:
+    ref = h._stuck_ref
+    d = raw - ref[i]
+    if -w[2] <= d <= w[2]:
         if (
             fault[i] == 0
-            and raw > lim[3]
-            and force[i] > lim[4]
-            and ((t - h._stuck_t0[i]) & mask) >= lim[5]
-            and ((motion_us - h._stuck_motion[i]) & mask) >= lim[6]
+            and raw > w[3]
+            and force[i] > w[4]
+            and ((t - w[st0]) & mask) >= w[5]
+            and ((motion_us - w[smo]) & mask) >= w[6]
         ):
             fault[i] = 1
     else:
-        h._stuck_ref[i] = raw
-        h._stuck_t0[i] = t
-        h._stuck_motion[i] = motion_us
+        ref[i] = raw
+        w[st0] = t
+        w[smo] = motion_us
         if fault[i] == 1:
             fault[i] = 0
     if fault[i] != old:
-        res |= lim[9]
+        res |= w[9]
     return res
 
 
@@ -632,7 +638,9 @@ def zero_cell(k, cells, i, shift, max_dn):
     # Auto-zero of cell i (the kernel: one cell per ZERO_PERIOD_US of swing): its
     # baseline moves 1 / 2**shift of the way to this reading's table force, at most
     # max_dn; a stuck or saturated cell (fault 1, 2: excluded) keeps its baseline.
-    f = k.health.fault[i]
+    # The quiet level follows the baseline (it depends on nothing else that changes
+    # here), so an unchanged baseline keeps it.
+    f = k._hfault[i]
     if f == 1 or f == 2:
         return
     raw = cells[i]
@@ -642,9 +650,11 @@ def zero_cell(k, cells, i, shift, max_dn):
     j = k._koff[i] + (raw >> 6)  # kernel._force_at, inlined
     t0 = tab[j]
     f = t0 + (((tab[j + 1] - t0) * (raw & 63)) >> 6)
-    b = k._base[i]
-    b += (f - b) >> shift
+    base = k._base
+    b0 = base[i]
+    b = b0 + ((f - b0) >> shift)
     if b > max_dn:
         b = max_dn
-    k._base[i] = b
-    set_quiet1(k, i)
+    if b != b0:
+        base[i] = b
+        set_quiet1(k, i)

@@ -23,7 +23,9 @@
 # load-independent; `stride bench --chip` turns them into an ESP32 estimate):
 # 49.9k / 47.8k with the per-cell pass, the swing floor, the cell check, a loaded
 # sample's figures and auto-zero in viper and the rest of push() in bytecode;
-# 16.1k / 13.9k with all of push() here (the bytecode twins: 113.6k / 75.9k).
+# 16.1k / 13.9k with all of push() here; 14.3k / 12.0k with CellHealth's check
+# numbers and times in one array and auto-zero keeping an unchanged baseline's
+# quiet level (the bytecode twins: 111.2k / 73.7k).
 # Calls cost more than arithmetic on MicroPython (a call boxes its int arguments;
 # a method call looks the name up in the instance first), so push() inlines what
 # runs per sample and calls out only per event.
@@ -619,60 +621,61 @@ def set_quiet1(k, i: int):
 @micropython.viper
 def check_cell(h, cells, t: int, motion_us: int, force, stance: int) -> int:
     """One cell's stuck and saturated check (kernel_py.check_cell says how)."""
-    lim = ptr32(h.rules)
-    mask = lim[7]
-    i = int(h._next)
-    if i + 1 < int(h.n_cells):
-        h._next = i + 1
+    w = ptr32(h.words)
+    mask = w[7]
+    n = w[11]
+    i = w[10]
+    if i + 1 < n:
+        w[10] = i + 1
     else:
-        h._next = 0
+        w[10] = 0
+    sat = 12 + i
+    st0 = 12 + n + i
+    smo = 12 + 2 * n + i
     raw = int(ptr16(cells)[i])
     fault = ptr8(h.fault)
-    sat_t0 = ptr32(h._sat_t0)
-    stuck_ref = ptr16(h._stuck_ref)
-    stuck_t0 = ptr32(h._stuck_t0)
-    stuck_motion = ptr32(h._stuck_motion)
     old = int(fault[i])
     res = 0
-    if raw >= lim[0]:
+    if raw >= w[0]:
         if stance:
-            res = lim[8]
-        if sat_t0[i] < 0:
-            sat_t0[i] = t
-        elif old == 0 and ((t - sat_t0[i]) & mask) >= lim[1]:
+            res = w[8]
+        if w[sat] < 0:
+            w[sat] = t
+        elif old == 0 and ((t - w[sat]) & mask) >= w[1]:
             fault[i] = 2
     else:
-        sat_t0[i] = -1
+        w[sat] = -1
         if old == 2:
             fault[i] = 0
-    ref = int(stuck_ref[i])
-    if ref & 0x8000:  # 'h' array: sign-extend (-1: no reference yet)
-        ref -= 0x10000
-    d = raw - ref
-    if -lim[2] <= d and d <= lim[2]:
+    ref = ptr16(h._stuck_ref)
+    r0 = int(ref[i])
+    if r0 & 0x8000:  # 'h' array: sign-extend (-1: no reference yet)
+        r0 -= 0x10000
+    d = raw - r0
+    if -w[2] <= d and d <= w[2]:
         if (
             int(fault[i]) == 0
-            and raw > lim[3]
-            and int(ptr32(force)[i]) > lim[4]
-            and ((t - stuck_t0[i]) & mask) >= lim[5]
-            and ((motion_us - stuck_motion[i]) & mask) >= lim[6]
+            and raw > w[3]
+            and int(ptr32(force)[i]) > w[4]
+            and ((t - w[st0]) & mask) >= w[5]
+            and ((motion_us - w[smo]) & mask) >= w[6]
         ):
             fault[i] = 1
     else:
-        stuck_ref[i] = raw
-        stuck_t0[i] = t
-        stuck_motion[i] = motion_us
+        ref[i] = raw
+        w[st0] = t
+        w[smo] = motion_us
         if int(fault[i]) == 1:
             fault[i] = 0
     if int(fault[i]) != old:
-        res |= lim[9]
+        res |= w[9]
     return res
 
 
 @micropython.viper
 def zero_cell(k, cells, i: int, shift: int, max_dn: int):
     """Auto-zero of cell i (kernel_py.zero_cell says how)."""
-    f = int(ptr8(k.health.fault)[i])
+    f = int(ptr8(k._hfault)[i])
     if f == 1 or f == 2:
         return
     raw = int(ptr16(cells)[i])
@@ -683,9 +686,10 @@ def zero_cell(k, cells, i: int, shift: int, max_dn: int):
     j = int(ptr16(k._koff)[i]) + (raw >> 6)
     t0 = int(tab[j])
     f = t0 + (((int(tab[j + 1]) - t0) * (raw & 63)) >> 6)
-    b = base[i]
-    b += (f - b) >> shift
+    b0 = base[i]
+    b = b0 + ((f - b0) >> shift)
     if b > max_dn:
         b = max_dn
-    base[i] = b
-    set_quiet1(k, i)
+    if b != b0:
+        base[i] = b
+        set_quiet1(k, i)

@@ -88,7 +88,11 @@ def same(a, b):
         return False
     if a.summary.acc != b.summary.acc or a.floor.state != b.floor.state:
         return False
-    return a.health.fault == b.health.fault and a._koff == b._koff
+    ha = a.health
+    hb = b.health
+    if ha.fault != hb.fault or ha.words != hb.words or ha._stuck_ref != hb._stuck_ref:
+        return False
+    return a._koff == b._koff
 def same_all(a, b):
     sa = a.summary
     sb = b.summary

@@ -16,8 +16,8 @@ the allocator searches from the lowest free block, so the count depends on where
 earlier allocations left holes, not only on the kernel. push() itself is viper
 (stridefw.kernel_vp) and makes bytecode calls only at events, so that effect is now
 small for the kernel. Counted 2026-12-05 (16 / 8 cells, x86 instructions per sample,
-after gc.collect()): deploy build 16.1k / 13.9k, viper 16.0k / 13.7k, bytecode
-113.6k / 75.9k (with only the per-cell passes in viper the deploy build took 49.9k /
+after gc.collect()): deploy build 14.3k / 12.0k, viper 14.3k / 12.1k, bytecode
+111.2k / 73.7k (with only the per-cell passes in viper the deploy build took 49.9k /
 47.8k). The deploy table counts the App's whole turn in the heap the budget phases
 reach instead (stridekit.budget.timing).
 
