@@ -7,6 +7,7 @@ records bit for bit, and the benchmarks time it.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
@@ -95,25 +96,15 @@ def check_samples(cells: np.ndarray, imu: np.ndarray | None = None) -> None:
 WINDOW_SAMPLES = 4096
 
 
-def run_kernel(
+def _push_all(
     k: fw_kernel.StepKernel,
     t_us: np.ndarray,
     cells: np.ndarray,
     imu: np.ndarray | None,
-    imu_present: np.ndarray | None = None,
-    out: KernelOutput | None = None,
-    first_index: int = 0,
-) -> KernelOutput:
-    """Push every sample; t_us are session microseconds (only differences matter).
-
-    out and first_index continue an earlier call's output with later samples of the
-    same run (stream_replay feeds a session window by window); the sample indices in
-    step_at and flag_at then count from the run's first sample.
-    BadSessionFile if a cell is outside 0..ADC_MAX or an IMU value outside int16.
-    """
-    check_samples(cells, imu)
-    if out is None:
-        out = KernelOutput()
+    imu_present: np.ndarray | None,
+    out: KernelOutput,
+    first_index: int,
+) -> None:
     push = k.push
     ev_step = fw_kernel.EV_STEP
     ev_flag = fw_kernel.EV_FLAG
@@ -147,6 +138,38 @@ def run_kernel(
                     flags.append(bytes(k.flag))
                     flag_at.append(i)
             i += 1
+
+
+def run_kernel(
+    k: fw_kernel.StepKernel,
+    t_us: np.ndarray,
+    cells: np.ndarray,
+    imu: np.ndarray | None,
+    imu_present: np.ndarray | None = None,
+    out: KernelOutput | None = None,
+    first_index: int = 0,
+) -> KernelOutput:
+    """Push every sample; t_us are session microseconds (only differences matter).
+
+    out and first_index continue an earlier call's output with later samples of the
+    same run (stream_replay feeds a session window by window); the sample indices in
+    step_at and flag_at then count from the run's first sample.
+    BadSessionFile if a cell is outside 0..ADC_MAX or an IMU value outside int16.
+    """
+    check_samples(cells, imu)
+    if out is None:
+        out = KernelOutput()
+    # The window's rows are ~2 lists a sample and nothing here makes a reference
+    # cycle, so the cyclic collector, which those lists would set off dozens of
+    # times a window (each pass also walking every older object), is paused while
+    # they live; any earlier garbage is collected once it is back on.
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        _push_all(k, t_us, cells, imu, imu_present, out, first_index)
+    finally:
+        if was_on:
+            gc.enable()
     out.gaps, out.bad_ticks, out.rejected = k.gaps, k.bad_ticks, k.rejected
     return out
 
