@@ -119,31 +119,19 @@ class Lsm6dsox:
         self._wr(LSM_FIFO_CTRL4, LSM_FIFO_MODE_CONTINUOUS)
         self._have = 0
 
+    # read_into runs once per sample: it and _drain keep their frames at 11 words or
+    # less, which a bytecode frame over that would take from the GC heap every call
     def read_into(self, imu):
         """Newest accel + gyro from the FIFO into imu (mg, 0.1 deg/s). False: no data yet."""
-        i2c = self.i2c
-        a = self.addr
-        i2c.readfrom_mem_into(a, LSM_FIFO_STATUS1, self._st)
-        n = self._st[0] | ((self._st[1] & 0x03) << 8)
-        if self._st[1] & LSM_STATUS2_OVR:
+        st = self._st
+        self.i2c.readfrom_mem_into(self.addr, LSM_FIFO_STATUS1, st)
+        n = st[0] | ((st[1] & 0x03) << 8)
+        if st[1] & LSM_STATUS2_OVR:
             self.overruns += 1
         if n > _FIFO_MAX_WORDS:
             n = _FIFO_MAX_WORDS  # the rest waits for the next sample
-        w = self._w
-        for _ in range(n):
-            i2c.readfrom_mem_into(a, LSM_FIFO_DATA_OUT_TAG, w)
-            tag = w[0] >> 3
-            if tag == LSM_TAG_ACCEL:
-                dst = self._acc
-                self._have |= 1
-            elif tag == LSM_TAG_GYRO:
-                dst = self._gyr
-                self._have |= 2
-            else:
-                continue
-            dst[0] = _s16(w[1], w[2])
-            dst[1] = _s16(w[3], w[4])
-            dst[2] = _s16(w[5], w[6])
+        if n:
+            self._drain(n)
         self.words += n
         if self._have != 3:
             return False
@@ -151,6 +139,24 @@ class Lsm6dsox:
             imu[k] = self._acc[k] * _LSM_MG_NUM // _LSM_MG_DEN
             imu[3 + k] = self._gyr[k] * _LSM_G_NUM // _LSM_G_DEN
         return True
+
+    def _drain(self, n):
+        # n FIFO words (a tag byte and three axes each): the newest accel and gyro kept
+        w = self._w
+        while n > 0:
+            n -= 1
+            self.i2c.readfrom_mem_into(self.addr, LSM_FIFO_DATA_OUT_TAG, w)
+            if w[0] >> 3 == LSM_TAG_ACCEL:
+                dst = self._acc
+                self._have |= 1
+            elif w[0] >> 3 == LSM_TAG_GYRO:
+                dst = self._gyr
+                self._have |= 2
+            else:
+                continue
+            dst[0] = _s16(w[1], w[2])
+            dst[1] = _s16(w[3], w[4])
+            dst[2] = _s16(w[5], w[6])
 
     def arm_wake(self, threshold_mg=250):
         """Low-power motion wake-up on INT1 (for deep sleep): accel 26 Hz, gyro off."""
