@@ -11,6 +11,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from stridekit import mpy
 from stridekit.bench import unix32
@@ -142,6 +144,53 @@ def test_viper_push_keeps_the_same_state_as_its_twin_sample_by_sample(name: str)
         n, bad, evs = _side_by_side(f)
         assert bad == -1, f"{name} foot {f.foot}: viper and twin state differ at sample {bad}"
         assert n == len(f.t_us) and evs > 0
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(
+                ["cells_max", "cells_zero", "cell_noise", "tick", "imu_max", "imu_gone"]
+            ),
+            st.integers(0, 1999),
+            st.integers(1, 300),
+            st.integers(-(2**31), 2**31 - 1),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_viper_push_equals_its_twin_on_damaged_input(
+    damage: list[tuple[str, int, int, int]],
+) -> None:
+    """Damaged samples (cells pinned at 65535 or 0, noise, ticks jumping anywhere,
+    IMU packets at full scale or missing) on a real run: the two pushes still keep
+    the same state, sample by sample."""
+    f = _feet("sim_run_heel_8cell_100hz")[0]
+    n = 2000
+    t_us = f.t_us[:n].astype(np.int64).copy()
+    cells = f.cells[:n].astype(np.int64).copy()
+    assert f.imu is not None
+    imu = f.imu[:n].astype(np.int64).copy()
+    present = np.ones(n, bool) if f.imu_present is None else f.imu_present[:n].copy()
+    for kind, at, length, v in damage:
+        sl = slice(at, at + length)
+        if kind == "cells_max":
+            cells[sl, v % cells.shape[1]] = 65535
+        elif kind == "cells_zero":
+            cells[sl] = 0
+        elif kind == "cell_noise":
+            cells[sl] = np.random.default_rng(v & 0xFFFF).integers(0, 65536, cells[sl].shape)
+        elif kind == "tick":
+            t_us[at:] += v  # a jump, back or forward, of any size
+        elif kind == "imu_max":
+            imu[sl] = 32767 if v >= 0 else -32768
+        else:
+            present[sl] = False
+    dmg = FootInput(f.foot, f.header, t_us & 0xFFFFFFFF, cells, imu, present)
+    _, bad, _ = _side_by_side(dmg)
+    assert bad == -1, f"viper and twin state differ at sample {bad} ({damage})"
 
 
 def test_a_broken_twin_fails_the_comparisons(
