@@ -12,8 +12,8 @@
 # here by number with the name beside it.
 #
 # Over 500 lines: push() is one function on purpose (on MicroPython a call costs
-# more than most of the stages it would wrap), and it mirrors kernel_vp.push line
-# for line, which a split would make harder to check.
+# more than most of the stages it would wrap), and it mirrors kernel_vp.push step
+# for step, which a split would make harder to check.
 from stridefw.compat import const
 from stridefw.config import (
     DT_MAX_US,

@@ -29,8 +29,9 @@
 # Calls cost more than arithmetic on MicroPython (a call boxes its int arguments;
 # a method call looks the name up in the instance first), so push() inlines what
 # runs per sample and calls out only per event.
-# Over 500 lines for the same reason: push() is one function, its twin's line for
-# line. ptr16 / ptr32 are viper built-ins: they exist only inside a viper function.
+# Over 500 lines for that reason: push() is one function, and it follows its twin
+# step for step (a split would make the two harder to hold side by side).
+# ptr16 / ptr32 are viper built-ins: they exist only inside a viper function.
 # ruff: noqa: F821
 import micropython
 from micropython import const
@@ -147,7 +148,7 @@ def ext_us(dt: int, num: int, den: int, cap: int) -> int:
 
 @micropython.viper
 def push(k, tick_us: int, cells, imu) -> int:
-    """StepKernel.push (kernel_py.push, line for line)."""
+    """StepKernel.push (kernel_py.push, step for step)."""
     s = ptr32(k._s)
     tick = tick_us & _TICKS_MASK
     first = 0
