@@ -114,6 +114,19 @@ def test_a_build_from_other_sources_is_refused(tmp_path: Path) -> None:
     assert man is None and "kernel_py.py changed" in why
 
 
+def test_a_module_the_kernel_names_that_appears_retires_the_build(tmp_path: Path) -> None:
+    """A try-import of a module absent at the build (now present) would change what runs."""
+    src, build = _fake_build(tmp_path)
+    path = build / native.MANIFEST
+    man = json.loads(path.read_text())
+    man["absent"] = ["stridefw.kernel_fast"]
+    path.write_text(json.dumps(man))
+    assert native.check_manifest(build, src)[0] is not None
+    (src / "kernel_fast.py").write_text("")
+    man2, why = native.check_manifest(build, src)
+    assert man2 is None and "stridefw.kernel_fast now exists" in why
+
+
 def test_a_build_for_another_interpreter_is_refused(tmp_path: Path) -> None:
     src, build = _fake_build(tmp_path)
     path = build / native.MANIFEST
