@@ -1,8 +1,8 @@
 """The firmware kernel inside ../shared/tools/micropython-unix32 (32-bit x86, viper works).
 
-The WebAssembly build cannot run viper code, so the viper twins of the kernel's
-per-cell passes (stridefw.kernel_vp) are run and timed here; the same build also runs
-the plain-Python twins (kernel_vp left out of its copy of the firmware), so the two are
+The WebAssembly build cannot run viper code, so the kernel's viper push() and its
+helpers (stridefw.kernel_vp) are run and timed here; the same build also runs the
+plain-Python twins (kernel_vp left out of its copy of the firmware), so the two are
 compared in one interpreter. The replay script is stridekit.mpy.kernel_run's, with its
 file paths pointed into a temporary folder.
 """
