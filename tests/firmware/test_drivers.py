@@ -68,11 +68,52 @@ def test_mux_selects_each_channel_and_settles() -> None:
     ins.read_into(cells)
     assert list(cells) == [100 + k for k in range(16)]
     assert sleeps == [B.MUX_SETTLE_US] * 16
-    # only changed select lines are driven (Gray-ish economy): 4 + 15 transitions' bits
+    # Gray-code order: all four lines set once, then one line per cell
     writes = [x for x in log if x[0] != "en"]
-    assert len(writes) == 4 + sum(bin(k ^ (k - 1)).count("1") for k in range(1, 16))
+    assert len(writes) == 4 + 16
+    # the next read starts one line away from where this one ended: 16 writes, 16 settles
+    del log[:]
+    del sleeps[:]
+    ins.read_into(cells)
+    assert list(cells) == [100 + k for k in range(16)]
+    assert len(log) == 16 and sleeps == [B.MUX_SETTLE_US] * 16
     ins.off()
     assert log[-1] == ("en", 1)
+    # after off() the lines are unknown: all four are set again
+    ins.on()
+    del log[:]
+    ins.read_into(cells)
+    assert list(cells) == [100 + k for k in range(16)]
+    assert len([x for x in log if x[0] != "en"]) == 4 + 16
+
+
+@pytest.mark.parametrize("n", [2, 4, 8])
+def test_mux_reads_fewer_cells_in_gray_order(n: int) -> None:
+    log: list[tuple[str, int]] = []
+    sel = [FakePin(log, f"s{b}") for b in range(4)]
+    state = {"ch": 0}
+
+    class MuxADC:
+        def read_u16(self) -> int:
+            return (100 + state["ch"]) << 4
+
+    def sleep_us(us: int) -> None:
+        ch = 0
+        for name, v in log:
+            bit = int(name[1])
+            ch = (ch & ~(1 << bit)) | (v << bit)
+        state["ch"] = ch
+
+    ins = Insole(n, sig=MuxADC(), select=sel, sleep_us=sleep_us)
+    cells = array.array("H", bytes(2 * n))
+    for _ in range(3):
+        ins.read_into(cells)
+        assert list(cells) == [100 + k for k in range(n)]
+
+
+def test_mux_refuses_a_cell_count_gray_order_cannot_read() -> None:
+    with pytest.raises(ValueError, match="2, 4, 8 or 16"):
+        Insole(12, sig=object(), select=[FakePin([], "s0")] * 4)
 
 
 def test_insole_needs_adcs_or_a_mux() -> None:

@@ -29,13 +29,31 @@ class Insole:
         self._sig = sig  # mux: the ADC on SIG
         self._sel = select  # mux: Pin S0..S3
         self._en = enable  # mux: Pin E (active low), may be None
-        self._sleep_us = sleep_us
+        self._wait = sleep_us if sleep_us is not None else id  # id: a no-op C call
         self._settle = settle_us
         self._chan = -1
         if adcs is None and (sig is None or select is None):
             raise ValueError("insole needs per-cell ADCs or a mux (sig + select pins)")
         if adcs is not None and len(adcs) < n_cells:
             raise ValueError("%d ADCs for %d cells" % (len(adcs), n_cells))
+        # The mux is read in Gray-code order: one select line changes per cell, and
+        # the last channel is one line away from the first, so every read is n steps
+        # of (select pin, level, cell), run without a method call per cell.
+        self._plan = ()
+        self._last = (n_cells - 1) ^ ((n_cells - 1) >> 1)  # the last channel read
+        if adcs is None and select is not None:
+            if n_cells not in (2, 4, 8, 16):
+                raise ValueError("the mux reads 2, 4, 8 or 16 cells, not %d" % n_cells)
+            steps = []
+            prev = self._last
+            for i in range(n_cells):
+                ch = i ^ (i >> 1)
+                b = 0
+                while not (ch ^ prev) & (1 << b):
+                    b += 1
+                steps.append((select[b], (ch >> b) & 1, ch))
+                prev = ch
+            self._plan = tuple(steps)
         self.on()
 
     def on(self):
@@ -48,28 +66,28 @@ class Insole:
             self._en(1)
         self._chan = -1
 
-    def _select(self, sel, ch):
-        diff = ch ^ self._chan if self._chan >= 0 else 0xF
-        for b in range(4):
-            if diff & (1 << b):
-                sel[b]((ch >> b) & 1)
-        self._chan = ch
-        if self._sleep_us is not None:
-            self._sleep_us(self._settle)
-
     def read_into(self, cells):
         # few locals: a bytecode frame over 11 words comes from the GC heap on every
-        # call (stridefw.app, _sample)
-        adcs = self._adcs
-        if adcs is not None:
-            for i in range(self.n_cells):
-                cells[i] = adcs[i].read_u16() >> 4
+        # call (stridefw.app, _sample); one name for the cell index and the mux step
+        if self._adcs is not None:
+            for c in range(self.n_cells):
+                cells[c] = self._adcs[c].read_u16() >> 4
             return
         if self._sig is None or self._sel is None:
             return
-        for i in range(self.n_cells):
-            self._select(self._sel, i)
-            cells[i] = self._sig.read_u16() >> 4
+        for c in self._mux_steps():  # (select pin, level, cell)
+            c[0](c[1])
+            self._wait(self._settle)
+            cells[c[2]] = self._sig.read_u16() >> 4
+        self._chan = self._last
+
+    def _mux_steps(self):
+        # the plan starts where the previous read ended; on the first read and after
+        # off() the lines are unknown: all four set to that channel
+        if self._chan != self._last and self._sel is not None:
+            for b in range(4):
+                self._sel[b]((self._last >> b) & 1)
+        return self._plan
 
 
 def make_insole(machine, board, config, n_cells, sleep_us=None):
