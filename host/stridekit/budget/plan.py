@@ -22,8 +22,9 @@ from stridekit.errors import StrideError
 # (under 25 % margin). The per-sample loops that dominated are viper functions
 # instead (stridefw.kernel_vp, records_vp, sampleblock_vp: 5.2 KiB of native code);
 # the rest stays bytecode. The recording turn's cost is counted by the deploy table
-# (stridekit.budget.timing): 8 cells at 100 Hz, 182k x86 instructions per turn in
-# micropython-unix32 (144k under heap_lock), 2026-12-05.
+# (stridekit.budget.timing): 8 cells at 100 Hz, 111k x86 instructions per turn in
+# micropython-unix32, 16 cells 187k (of which 41k the budget script's Python pins
+# and ADC), 2026-12-05.
 NATIVE: frozenset[str] = frozenset()
 # Entry points stay source: MicroPython runs boot.py and main.py by name.
 AS_SOURCE = frozenset({"boot.py", "main.py"})

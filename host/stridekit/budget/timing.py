@@ -31,15 +31,18 @@ so in a heap holed by earlier work each such call pays a long search (~9k
 instructions measured), and the count moves with the heap's layout. Under
 heap_lock the frames fall back to the C stack (which is also why heap_lock does not
 show them; micropython.mem_total() does, stridekit.bench.alloc_path). The App's
-per-sample methods keep their frames at 11 words or less; what is left on the heap
-per turn is the kernel's (8 cells, 100 Hz, esp32s3 heap, 2026-12-05: 182k per turn,
-144k under heap_lock, of which the kernel's push 87k / 50k). The deploy table prints
-both: the turn in the heap the budget phases reach (the board's heap, after boot
-and advertising), as on the pod, and the layout-free count under heap_lock.
-Not in the estimate: ADC conversion time, BLE and Wi-Fi interrupts. The fake pins
-and ADC of the phase script are Python here and C on the chip, so wirings through
-the multiplexer come out slow by their pin calls. Replace it with `stride bench`
-on a pod.
+per-sample methods keep their frames at 11 words or less and the kernel's push is
+viper, so the two counts now nearly agree (8 cells, 100 Hz, esp32s3 heap,
+2026-12-05: 111k per turn, 111k under heap_lock; 16 cells 187k / 187k); what still
+takes heap frames is per step or per block (the StepBlock encoder, Balance, RSC,
+the store's framing). The deploy table prints both: the turn in the heap the budget
+phases reach (the board's heap, after boot and advertising), as on the pod, and
+the layout-free count under heap_lock.
+Not in the estimate: ADC conversion time, BLE and Wi-Fi interrupts. The phase
+script's pins and ADC are Python here and C on the chip: the reads are counted
+again with builtins (C functions) in their place ("creads"), and the table shows
+the turn with what the fakes add taken out beside the turn as counted. Replace it
+with `stride bench` on a pod.
 """
 
 from __future__ import annotations
@@ -142,6 +145,7 @@ class SampleTime:
     chip_mhz: int
     low_us: float  # estimate with the faster published rate, sleeps included
     high_us: float  # with the slower one
+    fakes_x86: float = 0.0  # of the reads, what the fakes' Python adds over C calls (builtins)
 
     @property
     def period_us(self) -> float:
@@ -178,20 +182,36 @@ _READS = (
 )
 
 
+# The same reads with builtins (C functions, as machine.Pin and ADC are on the chip)
+# in place of the phase script's Python pins and ADC; the driver's own Python
+# (the mux select, the loop) stays. reads - creads is what the fakes add.
+_C_PARTS = (
+    "class _C:\n    pass\n"
+    "_adc = _C()\n_adc.read_u16 = gc.isenabled\n"
+    "_ins = app.insole\n"
+    "if _ins._adcs is not None:\n    _ins._adcs = [_adc] * len(_ins._adcs)\n"
+    "else:\n    _ins._sig = _adc\n    _ins._sel = [id] * len(_ins._sel)\n"
+    "_ins._wait = id\n"
+)
 _LOCKED = "import micropython\nmicropython.heap_lock()\ntick({turns})\nmicropython.heap_unlock()\n"
-MODES = ("turns", "reads", "locked")
+MODES = ("turns", "reads", "locked", "creads")
 
 
 def _turn_script(turns: int, mode: str = "turns") -> str:
     """The phase script up to recording, then `turns` recording turns ("turns"), the
     same under heap_lock ("locked"), or only the sensor reads of as many samples
-    ("reads"), on the virtual clock."""
+    ("reads"; "creads" with builtins for the fake pins and ADC), on the virtual clock."""
     if SCRIPT.count(RECORDING) != 1 or any(SCRIPT.count(old) != 1 for old, _ in _EDITS):
         raise RuntimeError("stridekit.budget.phases' script changed: update timing.py")
     head = SCRIPT.split(RECORDING)[0] + "clock.slept_us = 0\n"
     for old, new in _EDITS:
         head = head.replace(old, new)
-    body = {"turns": "tick({turns})\n", "reads": _READS, "locked": _LOCKED}[mode]
+    body = {
+        "turns": "tick({turns})\n",
+        "reads": _READS,
+        "locked": _LOCKED,
+        "creads": _C_PARTS + _READS,
+    }[mode]
     return head + body.format(turns=turns) + "print('slept_us', clock.slept_us)\nprint('done')\n"
 
 
@@ -250,6 +270,7 @@ def sample_time(
         raise BudgetError("the turn script failed")
     mhz = CHIP_MHZ[rate_hz]
     low, high = chip_us(x86, mhz, coremark_per_mhz)
+    creads_x86 = per_turn(6)
     return SampleTime(
         n_cells,
         rate_hz,
@@ -260,4 +281,5 @@ def sample_time(
         mhz,
         low + sleep_us,
         high + sleep_us,
+        reads_x86 - creads_x86 if creads_x86 is not None else 0.0,
     )
