@@ -252,12 +252,20 @@ def _print_path_alloc(console: Console, seconds: float) -> None:
             return
     t = Table(
         title=f"Whole per-sample path, recording + BLE LIVE, 8 cells (unix32): "
-        f"{res.bytes_per_sample:.1f} B/sample over {res.samples} samples, {res.steps} steps"
+        f"{res.bytes_per_sample:.1f} B/sample kept, {res.allocated_per_sample:.1f} B/sample "
+        f"allocated and freed again (bytecode frames over 11 words), over {res.samples} "
+        f"samples, {res.steps} steps"
     )
-    for col in ("part", "calls", "bytes", "B/call"):
+    for col in ("part", "calls", "bytes kept", "B/call", "bytes allocated"):
         t.add_column(col, justify="right")
     for name, (nbytes, calls) in res.parts.items():
-        t.add_row(name, str(calls), str(nbytes), _f(nbytes / calls if calls else None))
+        t.add_row(
+            name,
+            str(calls),
+            str(nbytes),
+            _f(nbytes / calls if calls else None),
+            str(res.allocated.get(name, 0)),
+        )
     console.print(t)
     first = res.first_locked_alloc.strip().splitlines()
     console.print("first allocation under micropython.heap_lock(): " + " | ".join(first[-3:]))
