@@ -41,11 +41,13 @@ _ARGS = ("a0", "a1", "a2", "a3", "a4", "a5", "a6")
 
 def _wrapper(arity: int) -> str:
     """A wrapper of exactly `arity` arguments (a *rest wrapper would allocate its tuple
-    inside the part that calls the wrapped one)."""
-    args = ", ".join(_ARGS[:arity])
+    inside the part that calls the wrapped one). It calls the class's function with the
+    object first: a bound method called with over 4 arguments copies them into a heap
+    array (py/objboundmeth.c), which would count as the part's."""
+    args = ", ".join(("o", *_ARGS[:arity]))
     return (
         f"    if arity == {arity}:\n"
-        f"        def w({args}):\n"
+        f"        def w({', '.join(_ARGS[:arity])}):\n"
         f"            m = gc.mem_alloc(); t = micropython.mem_total(); r = f({args})\n"
         f"            TOT[slot] += micropython.mem_total() - t; ACC[slot] += gc.mem_alloc() - m\n"
         f"            CNT[slot] += 1\n"
@@ -60,7 +62,8 @@ ACC = array.array('i', bytes(4 * %(n_parts)d))
 TOT = array.array('i', bytes(4 * %(n_parts)d))
 CNT = array.array('i', bytes(4 * %(n_parts)d))
 def wrap(obj, name, slot, arity):
-    f = getattr(obj, name)
+    f = getattr(type(obj), name)
+    o = obj
 """
     + "".join(_wrapper(n) for n in range(len(_ARGS) + 1))
     + r"""    setattr(obj, name, w)
