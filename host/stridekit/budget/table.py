@@ -219,6 +219,14 @@ def render(r: Report) -> str:
             f"{t.fakes_x86 / 1000:.0f}k of the reads' {t.reads_x86 / 1000:.0f}k): "
             f"{(bare[0] + t.sleep_us) / 1000:.1f}-{(bare[1] + t.sleep_us) / 1000:.1f} ms"
         )
+        if t.stepblock_x86:
+            sb = T.chip_us(t.stepblock_x86, t.chip_mhz, b.coremark_per_mhz)
+            lines.append(
+                f"      not in the turn (the budget script makes no steps): 8 Steps into the "
+                f"store, the 8th closing a StepBlock, {t.stepblock_x86 / 1e6:.1f}M: "
+                f"{sb[0] / 1000:.0f}-{sb[1] / 1000:.0f} ms, {sb[0] / t.period_us:.0f}-"
+                f"{sb[1] / t.period_us:.0f} sample periods, nearly all in the turn that encodes the block"
+            )
         if t.locked_x86 is not None:
             lk = T.chip_us(t.locked_x86 - t.fakes_x86, t.chip_mhz, b.coremark_per_mhz)
             lines.append(

@@ -47,6 +47,7 @@ with `stride bench` on a pod.
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import subprocess
@@ -146,6 +147,7 @@ class SampleTime:
     low_us: float  # estimate with the faster published rate, sleeps included
     high_us: float  # with the slower one
     fakes_x86: float = 0.0  # of the reads, what the fakes' Python adds over C calls (builtins)
+    stepblock_x86: float = 0.0  # eight Step records into the store, one StepBlock framed
 
     @property
     def period_us(self) -> float:
@@ -194,7 +196,19 @@ _C_PARTS = (
     "_ins._wait = id\n"
 )
 _LOCKED = "import micropython\nmicropython.heap_lock()\ntick({turns})\nmicropython.heap_unlock()\n"
-MODES = ("turns", "reads", "locked", "creads")
+# The budget script's fake ADC makes no steps, so its turns hold no step work: this
+# counts it apart, as eight Step records (from the kernel on a simulated run) into
+# the recording store, the eighth closing and framing the StepBlock, {turns} times.
+_STEPBLOCK = (
+    "from stridefw import records as _R\n"
+    "_raw = open(SCRATCH + '/steps.bin', 'rb').read()\n"
+    "_P = [_raw[50 * k:50 * k + 50] for k in range(8)]\n"
+    "def _block():\n    for k in range(8):\n        app.store.add(_R.REC_STEP, _P[k])\n"
+    "for _ in range({turns}):\n    _block()\n"
+)
+MODES = ("turns", "reads", "locked", "creads", "stepblock")
+BLOCKS_SHORT = 5  # StepBlocks per counted run (stepblock mode)
+BLOCKS_LONG = 25
 
 
 def _turn_script(turns: int, mode: str = "turns") -> str:
@@ -211,8 +225,26 @@ def _turn_script(turns: int, mode: str = "turns") -> str:
         "reads": _READS,
         "locked": _LOCKED,
         "creads": _C_PARTS + _READS,
+        "stepblock": _STEPBLOCK,
     }[mode]
     return head + body.format(turns=turns) + "print('slept_us', clock.slept_us)\nprint('done')\n"
+
+
+@functools.cache
+def sim_steps(n_cells: int, rate_hz: int) -> bytes:
+    """Eight Step payloads (50 B each) the kernel emits on a simulated run (CPython:
+    the same kernel code), from its steady part."""
+    from stridekit.replay import kernel_for, run_kernel
+    from stridekit.sim.gait import RunnerParams, simulate
+    from stridekit.sim.record import header_for
+
+    run = simulate(RunnerParams(duration_s=20.0, cells=n_cells, rate_hz=rate_hz, seed=5))
+    foot = run.feet[0]
+    k = kernel_for(header_for(run, foot, 1))
+    out = run_kernel(k, foot.t_us, foot.cells, foot.imu, foot.imu_present)
+    if len(out.step_payloads) < 16:
+        raise BudgetError(f"the simulated run gave {len(out.step_payloads)} steps, need 16")
+    return b"".join(out.step_payloads[8:16])
 
 
 def _count(
@@ -226,6 +258,8 @@ def _count(
         Path(scratch, "rec").mkdir()
         script = Path(scratch) / "turns.py"
         script.write_text(_turn_script(turns, mode))
+        if mode == "stepblock":
+            Path(scratch, "steps.bin").write_bytes(sim_steps(n_cells, rate_hz))
         argv = [str(exe), "-X", f"heapsize={heap_kib}K", str(script), scratch]
         argv += [str(n_cells), str(rate_hz), board]
         count, out = count_x86(argv, {"MICROPYPATH": str(stage)}, scratch)
@@ -256,7 +290,13 @@ def sample_time(
                 return None
             raise
 
-    jobs = [(turns, mode) for mode in MODES for turns in (TURNS_SHORT, TURNS_LONG)]
+    jobs = [
+        (turns, mode)
+        for mode in MODES
+        for turns in (
+            (BLOCKS_SHORT, BLOCKS_LONG) if mode == "stepblock" else (TURNS_SHORT, TURNS_LONG)
+        )
+    ]
     with ThreadPoolExecutor(max_workers=2) as pool:
         runs = list(pool.map(one, jobs))
 
@@ -271,6 +311,8 @@ def sample_time(
     mhz = CHIP_MHZ[rate_hz]
     low, high = chip_us(x86, mhz, coremark_per_mhz)
     creads_x86 = per_turn(6)
+    sb = runs[8], runs[9]
+    stepblock_x86 = (sb[1][0] - sb[0][0]) / (BLOCKS_LONG - BLOCKS_SHORT) if sb[0] and sb[1] else 0.0
     return SampleTime(
         n_cells,
         rate_hz,
@@ -282,4 +324,5 @@ def sample_time(
         low + sleep_us,
         high + sleep_us,
         reads_x86 - creads_x86 if creads_x86 is not None else 0.0,
+        stepblock_x86,
     )
