@@ -14,6 +14,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,10 +69,10 @@ def measure_speed(seconds: float, workdir: Path) -> ReplaySpeed:
         for _ in iter_file_records(path, FastFrameDecoder()):
             pass
 
-    t_kernel = best_s(kernel_only)
-    t_total = best_s(lambda: stream_replay(path))
-    t_decode = best_s(lambda: decode_only(path))
-    t_frames = best_s(framing_only)
+    t_kernel = best_s(kernel_only, clock=time.process_time)
+    t_total = best_s(lambda: stream_replay(path), clock=time.process_time)
+    t_decode = best_s(lambda: decode_only(path), clock=time.process_time)
+    t_frames = best_s(framing_only, clock=time.process_time)
     return ReplaySpeed(
         foot_s,
         framing_x=foot_s / t_frames,
@@ -155,7 +156,8 @@ def print_replay_bench(
             "decode = the windowed path without the kernel (replay_stream.decode_only); "
             "kernel = replay.run_kernel on samples in memory; total = stride replay's "
             "windowed path (stridekit.replay_stream). "
-            f"Best of {REPEATS} on a shared machine; a two-foot 100 Hz simulated run. "
+            f"Seconds of this process's CPU time (per core), best of {REPEATS}; "
+            "a two-foot 100 Hz simulated run. "
             f"{native.status().describe()} (STRIDE_PURE_KERNEL=1: the pure modules)."
         )
         runs = [(m, False) for m in memory_minutes]
