@@ -1,7 +1,7 @@
 # StepBlock: several Step records in one frame, lossless, for the flash.
 #
-# A Step is 50 B in memory (records.STEP_* offsets, what the kernel writes) and was
-# 62 B framed; most of its fields change little from step to step. A StepBlock
+# A Step is 50 B in memory (records.STEP_* offsets, what the kernel writes) and
+# 62 B framed as a lone Step record; most of its fields change little from step to step. A StepBlock
 # (records.REC_STEP_BLOCK, type 33) holds up to STEP_BLOCK_MAX consecutive steps and
 # decodes back to exactly the kernel's 50-B payloads, so replay still compares bit
 # for bit and nothing is quantised. Payload, little endian:
@@ -21,10 +21,12 @@
 # The pod keeps up to STEP_BLOCK_MAX - 1 steps in RAM before framing them: a power
 # cut loses those (about 5 s of running) plus, as for every record, one commit period;
 # stridefw.store says when a block is closed.
-# Encoding runs once per block, not per sample; it allocates nothing while every
-# value is below 2**30 (contact_us is handled in 16-bit halves: it passes 2**30
-# after 18 minutes). The decoder is stridefw.stepread: the pod never reads blocks,
-# so it does not load it.
+# Encoding runs once per block, not per sample, and allocates nothing. On the pod the
+# packing is viper (stridefw.stepblock_vp: machine words, no calls per field or step;
+# as bytecode it stalled the sample loop for many periods per block); encode_steps_py
+# here is its plain twin for CPython and ports without viper, which reads contact_us
+# in 16-bit halves so that it stays a small int (it passes 2**30 after 18 minutes).
+# The decoder is stridefw.stepread: the pod never reads blocks, so it does not load it.
 from stridefw.compat import const
 
 STEP_LEN = const(50)  # records.STEP_LEN (a const() must be literal here)
@@ -47,6 +49,10 @@ F_STANCE = const(2)
 F_SWING = const(3)
 F_STRIKE = const(8)  # strike_pm
 F_COP_X = const(9)  # cop_x_mean_dmm
+# per field: size in bytes, | 0x80 if signed (the viper packer's layout table)
+FIELD_KIND = bytes(
+    FIELD_SIZE[f] | (0x80 if f == F_STRIKE or f == F_COP_X else 0) for f in range(N_FIELDS)
+)
 
 
 def field_value(b, o, f):
@@ -148,47 +154,63 @@ class StepBlockEncoder:
     def encode(self, out):
         """Pack the collected steps into out (>= BLOCK_BYTES_MAX bytes; the store lends
         its sample block's buffer); returns the payload length (0: no steps)."""
-        n = self.n
-        if n == 0:
+        if self.n == 0:
             return 0
         if len(out) < BLOCK_BYTES_MAX:
             raise ValueError("StepBlock needs %d bytes" % BLOCK_BYTES_MAX)
-        self.buf = out
-        b = self.steps
-        out[0] = n
-        for i in range(STEP_LEN):  # a slice of b would be a new bytearray
-            out[1 + i] = b[i]
-        self.len = HEAD_BYTES
-        self._acc = 0
-        self._nb = 0
-        for f in range(N_FIELDS):
-            first = 1 if f <= F_CONTACT else 0
-            base = 0
-            if not first:
-                base = field_value(b, 0, f)
-                for k in range(1, n):
-                    v = field_value(b, k * STEP_LEN, f)
-                    if v < base:
-                        base = v
-                p = 1 + FIELD_OFF[f]
-                out[p] = base & 0xFF
-                out[p + 1] = (base >> 8) & 0xFF
-                if FIELD_SIZE[f] == 4:
-                    out[p + 2] = (base >> 16) & 0xFF
-                    out[p + 3] = (base >> 24) & 0xFF
-            top = 0
-            for k in range(first, n):
-                r = self._res(f, k, base)
-                if r > top:
-                    top = r
-            w = 0
-            while top >> w:
-                w += 1
-            self._put(w, WIDTH_BITS)
-            if w:
-                for k in range(first, n):
-                    self._put(self._res(f, k, base), w)
-        if self._nb:
-            self._put(0, 8 - self._nb)
+        self.buf = out  # the store frames self.buf
+        ln = _encode(self, out, FIELD_KIND)
         self.n = 0
-        return self.len
+        return ln
+
+
+def encode_steps_py(e, out, kinds):
+    """Plain twin of stepblock_vp.encode_steps: e's e.n steps packed into out; the
+    payload length (kinds is the viper version's; this one reads FIELD_SIZE)."""
+    n = e.n
+    b = e.steps
+    out[0] = n
+    for i in range(STEP_LEN):  # a slice of b would be a new bytearray
+        out[1 + i] = b[i]
+    e.len = HEAD_BYTES
+    e._acc = 0
+    e._nb = 0
+    for f in range(N_FIELDS):
+        first = 1 if f <= F_CONTACT else 0
+        base = 0
+        if not first:
+            base = field_value(b, 0, f)
+            for k in range(1, n):
+                v = field_value(b, k * STEP_LEN, f)
+                if v < base:
+                    base = v
+            p = 1 + FIELD_OFF[f]
+            out[p] = base & 0xFF
+            out[p + 1] = (base >> 8) & 0xFF
+            if FIELD_SIZE[f] == 4:
+                out[p + 2] = (base >> 16) & 0xFF
+                out[p + 3] = (base >> 24) & 0xFF
+        top = 0
+        for k in range(first, n):
+            r = e._res(f, k, base)
+            if r > top:
+                top = r
+        w = 0
+        while top >> w:
+            w += 1
+        e._put(w, WIDTH_BITS)
+        if w:
+            for k in range(first, n):
+                e._put(e._res(f, k, base), w)
+    if e._nb:
+        e._put(0, 8 - e._nb)
+    return e.len
+
+
+try:  # the pod: viper (stepblock_vp says why it is a module of its own)
+    from stridefw.stepblock_vp import encode_steps as _encode
+
+    STEP_PACK = "viper"
+except (ImportError, SyntaxError):  # CPython, or a port without the viper emitter
+    _encode = encode_steps_py
+    STEP_PACK = "python"

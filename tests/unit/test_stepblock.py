@@ -23,10 +23,11 @@ from stridefw.stepread import decode_step_block
 from stridekit.session import sessions_from_bytes
 from stridekit.session_writer import SessionWriter
 
+# any value, often a limit (where the viper packer's 32-bit words could go wrong)
 _FIELD = {
-    "I": st.integers(0, 2**32 - 1),
-    "H": st.integers(0, 2**16 - 1),
-    "h": st.integers(-(2**15), 2**15 - 1),
+    "I": st.sampled_from((0, 2**31 - 1, 2**31, 2**32 - 1)) | st.integers(0, 2**32 - 1),
+    "H": st.sampled_from((0, 2**15, 2**16 - 1)) | st.integers(0, 2**16 - 1),
+    "h": st.sampled_from((-(2**15), -1, 2**15 - 1)) | st.integers(-(2**15), 2**15 - 1),
 }
 
 
@@ -151,6 +152,19 @@ def test_a_bad_step_block_in_a_file_is_a_decode_issue_and_the_rest_reads() -> No
 
 def test_step_len_is_the_records_one() -> None:
     assert SB.STEP_LEN == R.STEP_LEN == struct.calcsize(R.Step._fmt)
+
+
+def test_the_field_tables_are_the_records_layout() -> None:
+    """The viper packer walks the layout by FIELD_KIND alone (size, 0x80 if signed)."""
+    codes = R.Step._fmt[1:]
+    assert bytes(SB.FIELD_KIND) == bytes({"I": 4, "H": 2, "h": 0x82}[c] for c in codes)
+    offsets = [struct.calcsize(R.Step._fmt[: 1 + i]) for i in range(len(codes))]
+    assert list(SB.FIELD_OFF) == offsets
+    assert list(SB.FIELD_SIZE) == [k & 0x7F for k in SB.FIELD_KIND]
+
+
+def test_cpython_packs_with_the_plain_twin() -> None:
+    assert SB.STEP_PACK == "python" and SB._encode is SB.encode_steps_py
 
 
 def test_the_web_page_counts_a_blocks_decoded_steps_and_reports_a_bad_one() -> None:
