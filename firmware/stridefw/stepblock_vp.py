@@ -13,7 +13,7 @@
 # minimum and width pass, then the packing), most with frames the VM takes from the
 # heap: 3.3M x86 instructions per 8-step block in micropython-unix32 (under
 # heap_lock), a stall of 19-29 sample periods at 100 Hz on the pod. Here it is one
-# call with no allocation: 75k (valgrind, the deploy build, a simulated run's steps).
+# call with no allocation: 62k (valgrind, the deploy build, a simulated run's steps).
 #
 # Arithmetic: every field is read as a uint (32-bit machine word), so u32 fields at
 # or above 2**31 and the mod-2**32 residuals need no big ints. Signed 16-bit fields
@@ -51,9 +51,11 @@ def encode_steps(e, out, kinds) -> int:
         flip = uint(0x8000) if int(kd[f]) & 0x80 else uint(0)
         first = 1 if f <= 1 else 0  # index and contact_us: residuals from step 1
         base = uint(0)
+        top = uint(0)  # the largest value stored for the field
+        phase = 0  # 0: top (index, contact_us); 1: the width; 2: the values
         if not first:
             k = 0
-            while k < n:
+            while k < n:  # the minimum and the maximum: top = maximum - minimum
                 p = k * 50 + fo
                 v = uint(s[p]) | (uint(s[p + 1]) << 8)
                 if size == 4:
@@ -61,17 +63,34 @@ def encode_steps(e, out, kinds) -> int:
                 v ^= flip
                 if k == 0 or v < base:
                     base = v
+                if k == 0 or v > top:
+                    top = v
                 k += 1
+            top -= base
             raw = base ^ flip
             b[1 + fo] = raw & 0xFF
             b[2 + fo] = (raw >> 8) & 0xFF
             if size == 4:
                 b[3 + fo] = (raw >> 16) & 0xFF
                 b[4 + fo] = (raw >> 24) & 0xFF
-        top = uint(0)
+            phase = 1
         w = 0
-        phase = 0  # 0: the largest value and the width; 1: the values
-        while phase < 2:
+        while phase < 3:
+            if phase == 1:
+                while top:
+                    top = top >> 1
+                    w += 1
+                acc |= uint(w) << nb  # the width, 6 bits
+                nb += 6
+                while nb >= 8:
+                    b[o] = acc & 0xFF
+                    o += 1
+                    acc = acc >> 8
+                    nb -= 8
+                if w == 0:
+                    break
+                phase = 2
+                continue
             k = first
             while k < n:
                 p = k * 50 + fo
@@ -113,19 +132,6 @@ def encode_steps(e, out, kinds) -> int:
                             acc = acc >> 8
                             nb -= 8
                 k += 1
-            if phase == 0:
-                while top:
-                    top = top >> 1
-                    w += 1
-                acc |= uint(w) << nb  # the width, 6 bits
-                nb += 6
-                while nb >= 8:
-                    b[o] = acc & 0xFF
-                    o += 1
-                    acc = acc >> 8
-                    nb -= 8
-                if w == 0:
-                    break
             phase += 1
         fo += size
         f += 1

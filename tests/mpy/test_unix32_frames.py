@@ -248,11 +248,13 @@ def test_drawn_step_blocks_viper_equals_the_twin_and_cpython(blocks: list[list[b
 
 
 # Each breaks one thing the format needs: the signed fields' order, the zigzag of a
-# negative index residual, the minimum, a value's upper bits, the last byte's flush.
+# negative index residual, the minimum, the maximum (so the width), a value's upper
+# bits, the last byte's flush.
 _MUTANTS = (
     ("flip = uint(0x8000) if", "flip = uint(0) if"),
     ("v = uint((d << 1) ^ (d >> 31))", "v = uint(d << 1)"),
     ("if k == 0 or v < base:", "if k == 0 or v > base:"),
+    ("if k == 0 or v > top:", "if k == 0:"),
     ("v = v >> 16", "v = v >> 15"),
     ("    if nb:\n", "    if nb > 8:\n"),
 )
