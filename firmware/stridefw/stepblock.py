@@ -21,11 +21,13 @@
 # The pod keeps up to STEP_BLOCK_MAX - 1 steps in RAM before framing them: a power
 # cut loses those (about 5 s of running) plus, as for every record, one commit period;
 # stridefw.store says when a block is closed.
-# Encoding runs once per block, not per sample, and allocates nothing. On the pod the
-# packing is viper (stridefw.stepblock_vp: machine words, no calls per field or step;
-# as bytecode it stalled the sample loop for many periods per block); encode_steps_py
-# here is its plain twin for CPython and ports without viper, which reads contact_us
-# in 16-bit halves so that it stays a small int (it passes 2**30 after 18 minutes).
+# Encoding runs once per block, not per sample. On the pod the packing is viper
+# (stridefw.stepblock_vp: machine words, no call per field or step, no allocation; as
+# bytecode it would hold up the sample loop for many periods per block).
+# encode_steps_py here is its plain twin for CPython and ports without viper; on
+# MicroPython its calls take heap frames (freed on return) and a field value >= 2**30
+# a big int (index and contact_us are read in 16-bit halves: contact_us passes 2**30
+# after 18 minutes).
 # The decoder is stridefw.stepread: the pod never reads blocks, so it does not load it.
 from stridefw.compat import const
 
