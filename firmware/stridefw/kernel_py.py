@@ -34,6 +34,7 @@ from stridefw.config import (
     ZERO_PERIOD_US,
     ZERO_SHIFT,
 )
+from stridefw.steps import frac_us
 
 # StepKernel._s indices
 _S_TICK = const(0)  # the last sample's tick, mod 2**30
@@ -99,16 +100,6 @@ _EV_STEP = const(1)
 _EV_FLAG = const(2)
 
 
-def frac_us(dt, num, den):
-    # steps.frac_us: dt * num / den with num <= den, the product kept below 2**30
-    while den > 16384:
-        num >>= 2
-        den >>= 2
-    if den <= 0:
-        return 0
-    return (dt * num) // den
-
-
 def ext_us(dt, num, den, cap):
     # dt * num / den for an extrapolation (num may exceed den), capped at cap
     while num > 16384 or den > 16384:
@@ -118,6 +109,11 @@ def ext_us(dt, num, den, cap):
         return cap
     v = (dt * num) // den
     return cap if v > cap else v
+
+
+def _wrap32(v):
+    # v as the pod's signed 32-bit array element holds it (mod 2**32)
+    return ((v + 0x80000000) & 0xFFFFFFFF) - 0x80000000
 
 
 def push(k, tick_us, cells, imu):
@@ -161,6 +157,8 @@ def push(k, tick_us, cells, imu):
         if has_imu:
             s[_S_IMU_MISSING] += 1
             m = s[_S_IMU_MISS_US] + dti
+            if m > _IMU_LOST_US:
+                m = _IMU_LOST_US
             s[_S_IMU_MISS_US] = m
             s[_S_IMU_BACK_US] = 0
             if s[_S_IMU_OK] and m >= _IMU_LOST_US:
@@ -248,7 +246,10 @@ def push(k, tick_us, cells, imu):
                     total += f
                     sx += f * xs[i]
                     sy += f * ys[i]
-                    csum[i] += f
+                    try:
+                        csum[i] += f
+                    except OverflowError:  # CPython: wrap as the pod's 32-bit word does
+                        csum[i] = _wrap32(csum[i] + f)
                 else:
                     force[i] = 0
             a[21] += 1  # SUM_N_LOADED
@@ -352,7 +353,10 @@ def push(k, tick_us, cells, imu):
                 if f:
                     sx += f * xs[i]  # <= 16 * 15000 * 300
                     sy += f * ys[i]  # <= 16 * 15000 * 2450 < 2**30
-                    csum[i] += f  # <= 15000 * 500 samples
+                    try:
+                        csum[i] += f  # <= 15000 * 500 samples in a stance
+                    except OverflowError:  # a contact held for ~24 min or more
+                        csum[i] = _wrap32(csum[i] + f)
             a[21] += 1  # SUM_N_LOADED
             f = s[_S_TOTAL]
             if f > 0:
@@ -453,7 +457,10 @@ def push(k, tick_us, cells, imu):
                     s[_S_REJECTED] += 1
                 s[_S_HAVE_TOE] = 1
             else:
-                s[_S_SINCE_TOE] = since_toe + dti
+                since_toe += dti  # capped as in swing: a count past 2**31 would wrap on the pod
+                if since_toe > SWING_MAX_US:
+                    since_toe = SWING_MAX_US
+                s[_S_SINCE_TOE] = since_toe
             s[_S_STATE] = _SWING
         else:
             # Loaded: impulse, shock and the force trace; once armed (in stance)
@@ -480,7 +487,10 @@ def push(k, tick_us, cells, imu):
             else:
                 a[5] |= a[18]  # SUM_FLAGS |= STEP_TRACE_FULL
             if state == _PENDING:
-                s[_S_SINCE_TOE] = since_toe + dti
+                since_toe += dti  # capped as in swing: a count past 2**31 would wrap on the pod
+                if since_toe > SWING_MAX_US:
+                    since_toe = SWING_MAX_US
+                s[_S_SINCE_TOE] = since_toe
                 if total >= s[_S_ARM]:
                     s[_S_STATE] = _STANCE
                     a[6] = total

@@ -190,6 +190,8 @@ def push(k, tick_us: int, cells, imu) -> int:
         if has_imu:
             s[_S_IMU_MISSING] = s[_S_IMU_MISSING] + 1
             m = s[_S_IMU_MISS_US] + dti
+            if m > _IMU_LOST_US:
+                m = _IMU_LOST_US
             s[_S_IMU_MISS_US] = m
             s[_S_IMU_BACK_US] = 0
             if s[_S_IMU_OK] and m >= _IMU_LOST_US:
@@ -504,7 +506,10 @@ def push(k, tick_us: int, cells, imu) -> int:
                     s[_S_REJECTED] = s[_S_REJECTED] + 1
                 s[_S_HAVE_TOE] = 1
             else:
-                s[_S_SINCE_TOE] = since_toe + dti
+                since_toe += dti
+                if since_toe > _SWING_MAX_US:
+                    since_toe = _SWING_MAX_US
+                s[_S_SINCE_TOE] = since_toe
             s[_S_STATE] = _SWING
         else:
             v = fp + total
@@ -528,7 +533,10 @@ def push(k, tick_us: int, cells, imu) -> int:
             else:
                 a[5] = a[5] | a[18]
             if state == _PENDING:
-                s[_S_SINCE_TOE] = since_toe + dti
+                since_toe += dti
+                if since_toe > _SWING_MAX_US:
+                    since_toe = _SWING_MAX_US
+                s[_S_SINCE_TOE] = since_toe
                 if total >= s[_S_ARM]:
                     s[_S_STATE] = _STANCE
                     a[6] = total

@@ -109,8 +109,11 @@ def replay(
     imu: np.ndarray | None,
     imu_present: np.ndarray | None,
     emitter: str,
+    heap: str = "4M",
 ) -> tuple[KernelOutput, str]:
-    """The kernel's records in unix32, and which per-cell pass it ran ("viper"/"python")."""
+    """The kernel's records in unix32, and which per-cell pass it ran ("viper"/"python").
+
+    The samples are read whole: `heap` must hold them (~25 B a sample at 8 cells)."""
     packed = kernel_run.pack_samples(header, t_us, cells, imu, imu_present)
     script = _with_pass(kernel_run._SCRIPT % {"mode": "replay", "warmup": 0, "count": 0})
     stdout, outs = run(
@@ -118,6 +121,7 @@ def replay(
         {"/samples.bin": packed, "/header.bin": header.to_bytes()},
         emitter,
         outputs=("/steps.bin", "/flags.bin"),
+        heap=heap,
     )
     out = KernelOutput()
     for blob, size, payloads, at in (
