@@ -10,6 +10,7 @@ import pytest
 
 from stridefw import calib
 from stridefw import kernel as K
+from stridefw import records as R
 from stridekit.bench import unix32
 from stridekit.replay import KernelOutput, kernel_for, run_kernel
 from tests.golden.cases import CASES
@@ -17,12 +18,12 @@ from tests.golden.cases import CASES
 pytestmark = pytest.mark.usefixtures("unix32_available")
 
 
-def _header():
+def _header() -> R.SessionHeader:
     case = next(c for c in CASES if c.name == "sim_insole_only_no_imu")
     return case.load(None)[0].header
 
 
-def _raw_for_total(header, total_dn: int) -> int:
+def _raw_for_total(header: R.SessionHeader, total_dn: int) -> int:
     """The lowest raw reading at which every cell together reads more than total_dn."""
     k = kernel_for(header)
     n = k.n_cells
@@ -33,7 +34,9 @@ def _raw_for_total(header, total_dn: int) -> int:
     )
 
 
-def _both(header, t_us: np.ndarray, cells: np.ndarray) -> tuple[KernelOutput, KernelOutput]:
+def _both(
+    header: R.SessionHeader, t_us: np.ndarray, cells: np.ndarray
+) -> tuple[KernelOutput, KernelOutput]:
     py = run_kernel(kernel_for(header), t_us, cells, None, None)
     vp, used = unix32.replay(header, t_us, cells, None, None, "viper", heap="16M")
     assert used == "viper"
