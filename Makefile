@@ -17,6 +17,7 @@ setup: $(VENV)/.stamp node_modules/.stamp .typings/.stamp native
 # or with STRIDE_PURE_KERNEL=1, it runs the pure modules (stride replay says which).
 .PHONY: native
 native: $(VENV)/.stamp
+	@command -v gcc >/dev/null || { echo "gcc is missing (a checkout set up before the native build): rm .apt.stamp; make setup"; exit 1; }
 	$(PY) -m stridekit.native_build
 
 # Debian packages (node + npm run the MicroPython WebAssembly interpreter, chromium the

@@ -7,7 +7,9 @@ source tree, with a manifest of the sha256 of every source file the build came f
 the pure ones only when every one of those files still hashes the same, the build is
 for this interpreter, and STRIDE_PURE_KERNEL is unset; otherwise the pure modules
 run, and `status()` says which ran and why, so an edited kernel.py is never
-shadowed by a stale build. It is all or nothing: a process that imported one of
+shadowed by a stale build. What is compiled is the kernel's import closure, so the
+record codec (stridefw.records), layouts, calibration and config run compiled too in
+a `stride` process. It is all or nothing: a process that imported one of
 those modules before stridekit (the test suite's conftest imports stridefw first)
 keeps the pure ones throughout. The MicroPython builds never see any of this.
 """

@@ -141,7 +141,8 @@ def build(force: bool = False) -> Path:
             return dest
     t0 = time.perf_counter()
     dest.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="stride-native-") as tmp:
+    # beside the build: the swap below is then a rename on one file system
+    with tempfile.TemporaryDirectory(prefix="stride-native-", dir=dest.parent) as tmp:
         work = Path(tmp)
         sources, absent = _copy_sources(src, work)
         exts, rejected = _translate(work, sorted(sources))
