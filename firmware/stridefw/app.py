@@ -26,7 +26,7 @@
 # Session time of samples: (t, wraps) like the kernel (t < 2**30 us), so
 # nothing per sample becomes a big int on the 32-bit port.
 #
-# Why ~770 lines in one module: the scheduler's state (sample ring, session,
+# Why ~800 lines in one module: the scheduler's state (sample ring, session,
 # pairing, sleep) is read by every part of the turn; the console, the BLE server
 # and the store already live apart, and each further module costs the pod several
 # hundred bytes of heap (its globals, names and function objects).

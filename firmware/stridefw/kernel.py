@@ -2,7 +2,9 @@
 #
 # push(tick_us, cells, imu) per sample; no allocation on the hot path (checked in
 # tests/mpy with gc.mem_alloc()). Every intermediate stays within +-2**30 so it is
-# a small int on MicroPython's 32-bit ports. Q-formats are stated where used.
+# a small int on MicroPython's 32-bit ports (the per-cell stance sums of a contact
+# held ~24 min at full load wrap instead, alike in viper and the twin; such a
+# contact is never a step). Q-formats are stated where used.
 #
 # Units: force dn (0.1 N), CoP dmm (0.1 mm), shares per mille, accel mg,
 # gyro 0.1 deg/s, time us. Session time is kept as (t, wraps): t in [0, 2**30)

@@ -11,7 +11,9 @@
 # requires the same Step and Flag records, bit for bit, as CPython.
 #
 # Arithmetic: viper ints are 32-bit machine words on the ESP32 and on unix32; every
-# value stays within +-2**30 (the kernel's rule), so nothing wraps. ptr16 reads are
+# value stays within +-2**30 (the kernel's rule), so nothing wraps, except the
+# per-cell stance sums of a contact held ~24 min at full load (never a step; the
+# plain twin wraps them the same way). ptr16 reads are
 # unsigned: the signed 'h' arrays (cell x/y in dmm, the IMU packet) are
 # sign-extended by hand. An attribute read returns an object (int() converts it).
 # push() reads and writes the kernel's integers in StepKernel._s (machine words,
@@ -21,11 +23,9 @@
 # Measured in x86 instructions per push() (valgrind in micropython-unix32, the
 # deploy build, 16 / 8 cells, samples 1,000-3,000 of a realistic 100 Hz run;
 # load-independent; `stride bench --chip` turns them into an ESP32 estimate):
-# 49.9k / 47.8k with the per-cell pass, the swing floor, the cell check, a loaded
-# sample's figures and auto-zero in viper and the rest of push() in bytecode;
-# 16.1k / 13.9k with all of push() here; 14.3k / 12.0k with CellHealth's check
-# numbers and times in one array and auto-zero keeping an unchanged baseline's
-# quiet level (the bytecode twins: 111.2k / 73.7k).
+# 14.3k / 12.0k (the bytecode twins: 111.2k / 73.7k; with only the per-cell pass,
+# floor, checks and auto-zero in viper and the state machine in bytecode, 49.9k /
+# 47.8k: the state machine's attribute lookups were most of the cost).
 # Calls cost more than arithmetic on MicroPython (a call boxes its int arguments;
 # a method call looks the name up in the instance first), so push() inlines what
 # runs per sample and calls out only per event.

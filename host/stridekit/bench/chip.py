@@ -14,11 +14,10 @@ The heap is collected (gc.collect()) just before the counted samples. Bytecode
 functions whose frame is over 11 words take it from the GC heap on every call, and
 the allocator searches from the lowest free block, so the count depends on where
 earlier allocations left holes, not only on the kernel. push() itself is viper
-(stridefw.kernel_vp) and makes bytecode calls only at events, so that effect is now
+(stridefw.kernel_vp) and makes bytecode calls only at events, so that effect is
 small for the kernel. Counted 2026-12-05 (16 / 8 cells, x86 instructions per sample,
 after gc.collect()): deploy build 14.3k / 12.0k, viper 14.3k / 12.1k, bytecode
-111.2k / 73.7k (with only the per-cell passes in viper the deploy build took 49.9k /
-47.8k). The deploy table counts the App's whole turn in the heap the budget phases
+111.2k / 73.7k. The deploy table counts the App's whole turn in the heap the budget phases
 reach instead (stridekit.budget.timing).
 
 --pystone FILE counts a pystone loop again (the constant in timing.py was counted

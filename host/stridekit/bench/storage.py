@@ -34,9 +34,9 @@ class StorageFigures:
     hours_steps: Interval  # FS_BYTES of steps-only recording at STRIDES_PER_MIN_PER_FOOT
     raw_pct: dict[int, Interval]  # SampleBlock bytes per sample, % of the Sample payload
     raw_bytes_per_sample: dict[int, Interval]
-    # what an ideal entropy coder of the same kind of residuals would need: per
-    # channel, the order-0 entropy of the better of the first and second differences,
-    # over the run, % of the Sample payload (no block or frame overhead counted)
+    # residual_entropy_bytes, % of the Sample payload: what one code per channel
+    # cannot beat (the better of 1st/2nd differences, order-0 entropy over the run;
+    # no block or frame overhead counted)
     raw_entropy_pct: dict[int, Interval]
     runners: int
 
@@ -51,12 +51,14 @@ def mean_ci(x: list[float], n_boot: int = 4000, seed: int = 0) -> Interval:
 
 
 def residual_entropy_bytes(channels: np.ndarray) -> float:
-    """Bytes per sample an ideal coder of per-channel prediction residuals needs.
+    """Bytes per sample of the order-0 entropy of per-channel prediction residuals.
 
     channels: samples x channels. Each channel is predicted from the sample before
     (first difference) or the two before (second difference), whichever leaves the
-    lower order-0 entropy; the sum over channels is the floor a per-sample lossless
-    coder of this kind (varints, Rice/Golomb codes) can approach, not beat by much."""
+    lower order-0 entropy over the whole run. A coder with one code per channel
+    (varints, a Rice/Golomb code) cannot beat the sum; one that adapts within the run
+    (swing and stance differ) can beat it somewhat, so it is an estimate of what
+    lossless coding of this kind needs, not a bound."""
     x = np.asarray(channels, np.int64)
     total_bits = 0.0
     for j in range(x.shape[1]):
@@ -154,8 +156,8 @@ def lines(f: StorageFigures) -> list[str]:
             f"{ci(f.raw_pct[c])} % of the {R.sample_len(c, True)}-B Sample payload; goal <= 40 %"
         )
         out.append(
-            f"    lossless floor of per-channel residual coding (order-0 entropy of the "
-            f"better of 1st/2nd differences, no block or frame overhead): {ci(f.raw_entropy_pct[c])} %"
+            f"    order-0 entropy of per-channel residuals (the better of 1st/2nd "
+            f"differences over the run; no block or frame overhead): {ci(f.raw_entropy_pct[c])} %"
         )
     return out
 

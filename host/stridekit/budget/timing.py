@@ -32,10 +32,10 @@ instructions measured), and the count moves with the heap's layout. Under
 heap_lock the frames fall back to the C stack (which is also why heap_lock does not
 show them; micropython.mem_total() does, stridekit.bench.alloc_path). The App's
 per-sample methods keep their frames at 11 words or less and the kernel's push is
-viper, so the two counts now nearly agree (8 cells, 100 Hz, esp32s3 heap,
-2026-12-05: 111k per turn, 111k under heap_lock; 16 cells 187k / 187k); what still
-takes heap frames is per step or per block (the StepBlock encoder, Balance, RSC,
-the store's framing). The deploy table prints both: the turn in the heap the budget
+viper, so the two counts agree (8 cells, 100 Hz, esp32s3 heap, 2026-12-05: 111k
+per turn, 111k under heap_lock; 16 cells 187k / 187k); what still takes heap frames
+is per step or per block (Balance, RSC, the store's framing; the StepBlock
+encoder's packing is viper, stridefw.stepblock_vp). The deploy table prints both: the turn in the heap the budget
 phases reach (the board's heap, after boot and advertising), as on the pod, and
 the layout-free count under heap_lock.
 Not in the estimate: ADC conversion time, BLE and Wi-Fi interrupts. The phase

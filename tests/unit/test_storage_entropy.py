@@ -1,4 +1,4 @@
-"""The lossless floor `stride bench` prints beside the raw-sample size (bench/storage.py)."""
+"""The residual entropy `stride bench` prints beside the raw-sample size (bench/storage.py)."""
 
 from __future__ import annotations
 
