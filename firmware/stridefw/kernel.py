@@ -94,9 +94,9 @@ _S_F_PREV = const(5)  # force above the floor, one and two samples back
 _S_F_PP = const(6)
 _S_DT_PREV = const(7)
 _S_REFINE = const(8)  # refine the contact time at this sample, from:
-_S_R_DT01 = const(9)
+_S_R_DT01_US = const(9)
 _S_R_F1 = const(10)
-_S_R_OFF = const(11)
+_S_R_OFF_US = const(11)
 _S_TOTAL = const(12)  # total_dn, cop_x_dmm, cop_y_dmm
 _S_COPX = const(13)
 _S_COPY = const(14)
@@ -105,17 +105,17 @@ _S_C_W = const(16)
 _S_PC_T = const(17)  # the previous contact
 _S_HAVE_PC = const(18)
 _S_HAVE_TOE = const(19)
-_S_SINCE_TOE = const(20)
+_S_SINCE_TOE_US = const(20)
 _S_BW = const(21)  # body weight estimate (dn) and the arm level from it
 _S_ARM = const(22)
-_S_MOTION = const(23)
+_S_MOTION_US = const(23)
 _S_IMU_MISS_US = const(24)
 _S_IMU_BACK_US = const(25)
 _S_IMU_OK = const(26)
 _S_IMU_MISSING = const(27)
 _S_IMU_MODE = const(28)
 _S_IMU_STEPS = const(29)
-_S_SILENT = const(30)
+_S_SILENT_US = const(30)
 _S_STEPS = const(31)
 _S_REJECTED = const(32)
 _S_GAPS = const(33)
@@ -252,7 +252,7 @@ class StepKernel:
         s[_S_BW] = self._bw0
         s[_S_ARM] = self._arm_level()  # cached: changes only with the body weight
         s[_S_IMU_OK] = 1
-        s[_S_SILENT] = INSOLE_SILENT_US  # the session starts with no insole evidence
+        s[_S_SILENT_US] = INSOLE_SILENT_US  # the session starts with no insole evidence
         self._ig.reset()
         self.summary.start(0)
 

@@ -46,9 +46,9 @@ _S_F_PREV = const(5)  # force above the floor, one and two samples back
 _S_F_PP = const(6)
 _S_DT_PREV = const(7)
 _S_REFINE = const(8)  # refine the contact time at this sample, from:
-_S_R_DT01 = const(9)
+_S_R_DT01_US = const(9)
 _S_R_F1 = const(10)
-_S_R_OFF = const(11)
+_S_R_OFF_US = const(11)
 _S_TOTAL = const(12)  # total_dn, cop_x_dmm, cop_y_dmm
 _S_COPX = const(13)
 _S_COPY = const(14)
@@ -57,17 +57,17 @@ _S_C_W = const(16)
 _S_PC_T = const(17)  # the previous contact
 _S_HAVE_PC = const(18)
 _S_HAVE_TOE = const(19)
-_S_SINCE_TOE = const(20)
+_S_SINCE_TOE_US = const(20)
 _S_BW = const(21)  # body weight estimate (dn) and the arm level from it
 _S_ARM = const(22)
-_S_MOTION = const(23)
+_S_MOTION_US = const(23)
 _S_IMU_MISS_US = const(24)
 _S_IMU_BACK_US = const(25)
 _S_IMU_OK = const(26)
 _S_IMU_MISSING = const(27)
 _S_IMU_MODE = const(28)
 _S_IMU_STEPS = const(29)
-_S_SILENT = const(30)
+_S_SILENT_US = const(30)
 _S_STEPS = const(31)
 _S_REJECTED = const(32)
 _S_GAPS = const(33)
@@ -150,7 +150,7 @@ def push(k, tick_us, cells, imu):
 
     # IMU: presence, swing rotation, shock
     has_imu = s[_S_HAS_IMU]
-    since_toe = s[_S_SINCE_TOE]
+    since_toe = s[_S_SINCE_TOE_US]
     gyro = 0
     acc2 = 0
     if imu is None:
@@ -201,10 +201,10 @@ def push(k, tick_us, cells, imu):
     if state == _SWING and max(cells) <= s[_S_QUIET_RAW]:
         for i in range(n):
             force[i] = 0
-        if s[_S_SILENT] < INSOLE_SILENT_US:
-            s[_S_SILENT] += dti
+        if s[_S_SILENT_US] < INSOLE_SILENT_US:
+            s[_S_SILENT_US] += dti
     else:
-        s[_S_SILENT] = 0
+        s[_S_SILENT_US] = 0
         tab = k._tab
         base = k._base
         koff = k._koff
@@ -294,12 +294,12 @@ def push(k, tick_us, cells, imu):
     d = (total - fp) * 10000
     lim = _MOTION_DN * dti
     if d > lim or d < -lim:
-        s[_S_MOTION] = (s[_S_MOTION] + dti) & TICKS_MASK
+        s[_S_MOTION_US] = (s[_S_MOTION_US] + dti) & TICKS_MASK
     # fault checks on one cell per _CHECK_US (stridefw.kernel says why)
     acc = s[_S_CHECK_ACC] + dti
     while acc >= _CHECK_US - (_CHECK_US >> 3):
         acc -= _CHECK_US
-        r = check_cell(k.health, cells, s[_S_T], s[_S_MOTION], force, state)
+        r = check_cell(k.health, cells, s[_S_T], s[_S_MOTION_US], force, state)
         if r & STEP_SATURATED:
             a[5] |= STEP_SATURATED  # SUM_FLAGS
         if r & _CELLS_CHANGED:
@@ -325,7 +325,7 @@ def push(k, tick_us, cells, imu):
         since_toe += dti
         if since_toe > SWING_MAX_US:
             since_toe = SWING_MAX_US
-        s[_S_SINCE_TOE] = since_toe
+        s[_S_SINCE_TOE_US] = since_toe
         if total > lvl and fp <= lvl:
             # upward crossing: candidate contact between previous and this sample
             off = frac_us(dti, lvl - fp, total - fp)
@@ -389,9 +389,9 @@ def push(k, tick_us, cells, imu):
                 s[_S_REFINE] = 1
             else:
                 s[_S_REFINE] = 0
-            s[_S_R_DT01] = dti
+            s[_S_R_DT01_US] = dti
             s[_S_R_F1] = total
-            s[_S_R_OFF] = off
+            s[_S_R_OFF_US] = off
             s[_S_STATE] = _PENDING
             if total >= s[_S_ARM]:
                 # armed: the peak starts here, the strike point is this CoP
@@ -404,9 +404,9 @@ def push(k, tick_us, cells, imu):
             s[_S_REFINE] = 0
             f1 = s[_S_R_F1]
             if total > f1:
-                cap = s[_S_R_DT01]
+                cap = s[_S_R_DT01_US]
                 ext = ext_us(dti, f1 - lvl, total - f1, cap)
-                delta = ext - (cap - s[_S_R_OFF])  # how much earlier contact moves
+                delta = ext - (cap - s[_S_R_OFF_US])  # how much earlier contact moves
                 back = dti + ext
                 t = s[_S_T]
                 if back > t:
@@ -449,7 +449,7 @@ def push(k, tick_us, cells, imu):
                     lo -= a[20]
                     a[1] += 1
                 a[0] = lo
-                s[_S_SINCE_TOE] = back
+                s[_S_SINCE_TOE_US] = back
                 if STANCE_MIN_US <= stance_us <= STANCE_MAX_US:
                     k._finish_step(stance_us)
                     ev = _EV_STEP
@@ -460,7 +460,7 @@ def push(k, tick_us, cells, imu):
                 since_toe += dti  # capped as in swing: a count past 2**31 would wrap on the pod
                 if since_toe > SWING_MAX_US:
                     since_toe = SWING_MAX_US
-                s[_S_SINCE_TOE] = since_toe
+                s[_S_SINCE_TOE_US] = since_toe
             s[_S_STATE] = _SWING
         else:
             # Loaded: impulse, shock and the force trace; once armed (in stance)
@@ -490,7 +490,7 @@ def push(k, tick_us, cells, imu):
                 since_toe += dti  # capped as in swing: a count past 2**31 would wrap on the pod
                 if since_toe > SWING_MAX_US:
                     since_toe = SWING_MAX_US
-                s[_S_SINCE_TOE] = since_toe
+                s[_S_SINCE_TOE_US] = since_toe
                 if total >= s[_S_ARM]:
                     s[_S_STATE] = _STANCE
                     a[6] = total
@@ -537,7 +537,7 @@ def push(k, tick_us, cells, imu):
 
     # IMU fallback while the insole is silent or every cell is faulty
     n_faults = s[_S_N_FAULTS]
-    if has_imu and (s[_S_SILENT] >= INSOLE_SILENT_US or n_faults == n):
+    if has_imu and (s[_S_SILENT_US] >= INSOLE_SILENT_US or n_faults == n):
         ev = k._imu_fallback(dt, imu, ev)
     elif s[_S_IMU_MODE]:
         s[_S_IMU_MODE] = 0

@@ -46,9 +46,9 @@ _S_F_PREV = const(5)
 _S_F_PP = const(6)
 _S_DT_PREV = const(7)
 _S_REFINE = const(8)
-_S_R_DT01 = const(9)
+_S_R_DT01_US = const(9)
 _S_R_F1 = const(10)
-_S_R_OFF = const(11)
+_S_R_OFF_US = const(11)
 _S_TOTAL = const(12)
 _S_COPX = const(13)
 _S_COPY = const(14)
@@ -57,17 +57,17 @@ _S_C_W = const(16)
 _S_PC_T = const(17)
 _S_HAVE_PC = const(18)
 _S_HAVE_TOE = const(19)
-_S_SINCE_TOE = const(20)
+_S_SINCE_TOE_US = const(20)
 _S_BW = const(21)
 _S_ARM = const(22)
-_S_MOTION = const(23)
+_S_MOTION_US = const(23)
 _S_IMU_MISS_US = const(24)
 _S_IMU_BACK_US = const(25)
 _S_IMU_OK = const(26)
 _S_IMU_MISSING = const(27)
 _S_IMU_MODE = const(28)
 _S_IMU_STEPS = const(29)
-_S_SILENT = const(30)
+_S_SILENT_US = const(30)
 _S_STEPS = const(31)
 _S_REJECTED = const(32)
 _S_GAPS = const(33)
@@ -180,7 +180,7 @@ def push(k, tick_us: int, cells, imu) -> int:
             a[5] = a[5] | _STEP_GAP
 
     has_imu = s[_S_HAS_IMU]
-    since_toe = s[_S_SINCE_TOE]
+    since_toe = s[_S_SINCE_TOE_US]
     gyro = 0
     acc2 = 0
     have_imu = 0  # imu is not None (an IMU packet is an array of 6, never empty)
@@ -249,10 +249,10 @@ def push(k, tick_us: int, cells, imu) -> int:
         while i < n:
             force[i] = 0
             i += 1
-        if s[_S_SILENT] < _INSOLE_SILENT_US:
-            s[_S_SILENT] = s[_S_SILENT] + dti
+        if s[_S_SILENT_US] < _INSOLE_SILENT_US:
+            s[_S_SILENT_US] = s[_S_SILENT_US] + dti
     else:
-        s[_S_SILENT] = 0
+        s[_S_SILENT_US] = 0
         tab = ptr16(k._tab)
         base = ptr32(k._base)
         koff = ptr16(k._koff)
@@ -349,11 +349,11 @@ def push(k, tick_us: int, cells, imu) -> int:
     d = (total - fp) * 10000
     lim = _MOTION_DN * dti
     if d > lim or d < -lim:
-        s[_S_MOTION] = (s[_S_MOTION] + dti) & _TICKS_MASK
+        s[_S_MOTION_US] = (s[_S_MOTION_US] + dti) & _TICKS_MASK
     acc = s[_S_CHECK_ACC] + dti
     while acc >= _CHECK_US - (_CHECK_US >> 3):
         acc -= _CHECK_US
-        r = int(check_cell(k.health, cells, s[_S_T], s[_S_MOTION], k.force, state))
+        r = int(check_cell(k.health, cells, s[_S_T], s[_S_MOTION_US], k.force, state))
         if r & _STEP_SATURATED:
             a[5] = a[5] | _STEP_SATURATED
         if r & _CELLS_CHANGED:
@@ -383,7 +383,7 @@ def push(k, tick_us: int, cells, imu) -> int:
         since_toe += dti
         if since_toe > _SWING_MAX_US:
             since_toe = _SWING_MAX_US
-        s[_S_SINCE_TOE] = since_toe
+        s[_S_SINCE_TOE_US] = since_toe
         if total > lvl and fp <= lvl:
             off = int(frac_us(dti, lvl - fp, total - fp))
             back = dti - off
@@ -444,9 +444,9 @@ def push(k, tick_us: int, cells, imu) -> int:
                 s[_S_REFINE] = 1
             else:
                 s[_S_REFINE] = 0
-            s[_S_R_DT01] = dti
+            s[_S_R_DT01_US] = dti
             s[_S_R_F1] = total
-            s[_S_R_OFF] = off
+            s[_S_R_OFF_US] = off
             s[_S_STATE] = _PENDING
             if total >= s[_S_ARM]:
                 s[_S_STATE] = _STANCE
@@ -458,9 +458,9 @@ def push(k, tick_us: int, cells, imu) -> int:
             s[_S_REFINE] = 0
             f1 = s[_S_R_F1]
             if total > f1:
-                cap = s[_S_R_DT01]
+                cap = s[_S_R_DT01_US]
                 ext = int(ext_us(dti, f1 - lvl, total - f1, cap))
-                delta = ext - (cap - s[_S_R_OFF])
+                delta = ext - (cap - s[_S_R_OFF_US])
                 back = dti + ext
                 t = s[_S_T]
                 if back > t:
@@ -498,7 +498,7 @@ def push(k, tick_us: int, cells, imu) -> int:
                     lo -= a[20]
                     a[1] = a[1] + 1
                 a[0] = lo
-                s[_S_SINCE_TOE] = back
+                s[_S_SINCE_TOE_US] = back
                 if _STANCE_MIN_US <= stance_us and stance_us <= _STANCE_MAX_US:
                     k._finish_step(stance_us)
                     ev = _EV_STEP
@@ -509,7 +509,7 @@ def push(k, tick_us: int, cells, imu) -> int:
                 since_toe += dti
                 if since_toe > _SWING_MAX_US:
                     since_toe = _SWING_MAX_US
-                s[_S_SINCE_TOE] = since_toe
+                s[_S_SINCE_TOE_US] = since_toe
             s[_S_STATE] = _SWING
         else:
             v = fp + total
@@ -536,7 +536,7 @@ def push(k, tick_us: int, cells, imu) -> int:
                 since_toe += dti
                 if since_toe > _SWING_MAX_US:
                     since_toe = _SWING_MAX_US
-                s[_S_SINCE_TOE] = since_toe
+                s[_S_SINCE_TOE_US] = since_toe
                 if total >= s[_S_ARM]:
                     s[_S_STATE] = _STANCE
                     a[6] = total
@@ -579,7 +579,7 @@ def push(k, tick_us: int, cells, imu) -> int:
     s[_S_DT_PREV] = dti
 
     n_faults = s[_S_N_FAULTS]
-    if has_imu and (s[_S_SILENT] >= _INSOLE_SILENT_US or n_faults == n):
+    if has_imu and (s[_S_SILENT_US] >= _INSOLE_SILENT_US or n_faults == n):
         ev = int(k._imu_fallback(dt, imu, ev))
     elif s[_S_IMU_MODE]:
         s[_S_IMU_MODE] = 0
