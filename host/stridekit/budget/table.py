@@ -224,8 +224,9 @@ def render(r: Report) -> str:
             lines.append(
                 f"      not in the turn (the budget script makes no steps): 8 Steps into the "
                 f"store, the 8th closing a StepBlock, {t.stepblock_x86 / 1e6:.1f}M: "
-                f"{sb[0] / 1000:.0f}-{sb[1] / 1000:.0f} ms, {sb[0] / t.period_us:.0f}-"
-                f"{sb[1] / t.period_us:.0f} sample periods, nearly all in the turn that encodes the block"
+                f"{sb[0] / 1000:.0f}-{sb[1] / 1000:.0f} ms, {sb[0] / t.period_us:.1f}-"
+                f"{sb[1] / t.period_us:.1f} sample periods (the App's ring holds 8), nearly all "
+                "in the turn that encodes the block"
             )
         if t.locked_x86 is not None:
             lk = T.chip_us(t.locked_x86 - t.fakes_x86, t.chip_mhz, b.coremark_per_mhz)
