@@ -53,6 +53,11 @@ def mean_ci(x: list[float], n_boot: int = 4000, seed: int = 0) -> Interval:
     return float(a.mean()), float(lo), float(hi)
 
 
+def _second_difference(c: np.ndarray) -> np.ndarray:
+    # the residual of the linear predictor 2 * previous - the one before
+    return c[2:] - 2 * c[1:-1] + c[:-2]
+
+
 def residual_entropy_bytes(channels: np.ndarray) -> float:
     """Bytes per sample of the order-0 entropy of per-channel prediction residuals.
 
@@ -67,7 +72,7 @@ def residual_entropy_bytes(channels: np.ndarray) -> float:
     for j in range(x.shape[1]):
         c = x[:, j]
         best = np.inf
-        for r in (np.diff(c), c[2:] - 2 * c[1:-1] + c[:-2]):
+        for r in (np.diff(c), _second_difference(c)):
             _, n = np.unique(r, return_counts=True)
             p = n / n.sum()
             best = min(best, float(-(p * np.log2(p)).sum()))
@@ -114,7 +119,7 @@ def adaptive_rice_bytes(channels: np.ndarray, block: int = RICE_BLOCK) -> float:
         for j in range(y.shape[1]):
             c = y[:, j]
             d1 = np.diff(c)
-            d2 = np.concatenate([d1[:1], c[2:] - 2 * c[1:-1] + c[:-2]])
+            d2 = np.concatenate([d1[:1], _second_difference(c)])
             best = min(
                 _adaptive_rice_bits(np.where(r >= 0, 2 * r, -2 * r - 1).tolist()) for r in (d1, d2)
             )
@@ -171,9 +176,10 @@ def measure(progress: Callable[[str], None] = lambda _: None) -> StorageFigures:
             raw_b[cells].append(b_sample)
             raw_pct[cells].append(100.0 * b_sample / R.sample_len(cells, True))
             imu = foot.imu if foot.imu is not None else np.zeros((len(foot.t_us), 0))
-            h = residual_entropy_bytes(np.hstack([foot.cells, imu]))
+            channels = np.hstack([foot.cells, imu])
+            h = residual_entropy_bytes(channels)
             raw_h[cells].append(100.0 * h / R.sample_len(cells, True))
-            rice = adaptive_rice_bytes(np.hstack([foot.cells, imu]))
+            rice = adaptive_rice_bytes(channels)
             raw_rice[cells].append(100.0 * rice / R.sample_len(cells, True))
     return StorageFigures(
         mean_ci(per_step),
