@@ -409,7 +409,7 @@ class SessionStore:
     def _close_block(self):
         blk = self._block
         if blk.n:
-            self._frame(records.REC_SAMPLE_BLOCK, blk.buf, blk.len, SAMPLE_BLOCK_VERSION)
+            self._frame(records.REC_SAMPLE_BLOCK, blk.buf, blk.encode(), SAMPLE_BLOCK_VERSION)
             blk.n = 0
 
     def _frame(self, rtype, payload, plen, version=0):

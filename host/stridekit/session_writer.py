@@ -103,7 +103,7 @@ class SessionWriter:
     def _close_block(self) -> None:
         blk = self._block
         if blk is not None and blk.n:
-            self._frame(R.REC_SAMPLE_BLOCK, blk.buf, blk.len)
+            self._frame(R.REC_SAMPLE_BLOCK, blk.buf, blk.encode())
             blk.n = 0
 
     def _close_steps(self) -> None:
