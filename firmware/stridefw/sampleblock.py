@@ -34,8 +34,8 @@
 #   z = zz(value - prediction), zz(r) = 2r for r >= 0, -2r - 1 for r < 0; but pred 0
 #   on an unsigned channel (time, cells): z = the value. p1, p2: the two values
 #   before (init where there is none): pred 0: 0; pred 1: p1; pred 2: 2 * p1 - p2.
-# Which pred and k the encoder picks is its own business (encode_block_py: the
-# cheapest it tries); a decoder needs only the fields above. Escapes and pred 3 keep
+# Which pred and k the encoder picks is its own business (encode_block_py says
+# how); a decoder needs only the fields above. Escapes and pred 3 keep
 # every sub-block at or under 16 bits a value, which is what lets encode_block write
 # the payload over the values it has read (_values_at).
 import array
@@ -51,6 +51,7 @@ QMAX = const(12)  # a quotient of QMAX or more is an escape
 ESC_BITS = const(18)  # every z fits: |residual| <= 3 * 65535 -> z < 2**18
 K_MAX = const(15)
 _IMU_N = const(6)
+MAX_CELLS = const(16)  # the mux's most; keeps a block under records.MAX_PAYLOAD
 _HEAD = const(9)
 DT_MAX_US = const(65535)  # a larger gap starts a new block (dt is a 16-bit value)
 
@@ -74,12 +75,16 @@ class SampleBlockEncoder:
     values it has read, so one buffer of 2 B a value holds both."""
 
     def __init__(self, n_cells, period_us):
+        if not 0 <= n_cells <= MAX_CELLS:
+            raise ValueError("SampleBlock of %d cells (0..16)" % n_cells)
         self.n_cells = n_cells
         self.period_us = period_us
         self.vbase = _values_at(n_cells)
         self.buf = bytearray(self.vbase + 2 * BLOCK_MAX_SAMPLES * (n_cells + _IMU_N))
         self._dt = array.array("H", bytes(2 * BLOCK_MAX_SAMPLES))
         self._x = array.array("i", bytes(4 * BLOCK_MAX_SAMPLES))  # one channel, for encode
+        self._zc = array.array("i", bytes(4 * BLOCK_MAX_SAMPLES))  # its chosen residuals
+        self._zs = array.array("i", bytes(4 * 3 * SUB))  # a sub-block's under pred 0, 1, 2
         self._par = bytearray(BLOCK_MAX_SAMPLES // SUB)  # its sub-blocks' pred | k << 2
         self.n = 0
         self.len = 0
@@ -190,6 +195,8 @@ def encode_block_py(e):
     """Plain twin of sampleblock_vp.encode_block, step for step; returns the length."""
     b = e.buf
     x = e._x
+    zs = e._zs
+    zc = e._zc
     par = e._par
     n = e.n
     m = e._imu_n
@@ -248,8 +255,9 @@ def encode_block_py(e):
                     v -= 0x10000
                 x[i] = v
         nsub = (c + SUB - 1) // SUB
-        # each sub-block's cheapest (pred, k): pred 0..2 with k around the Rice k of
-        # the sub-block's mean z, against 16 bits a value (pred 3); the first cheapest
+        # each sub-block's (pred, k), as FLAC picks a fixed predictor: the pred with
+        # the least sum of z, then the cheapest k near its mean, else pred 3.
+        # zs: the sub-block's z under each pred; zc: the chosen z of every value
         for s in range(nsub):
             s0 = s * SUB
             s1 = min(s0 + SUB, c)
@@ -257,24 +265,61 @@ def encode_block_py(e):
             best = 16 * cnt
             bp = 3
             bk = 0
+            # the pred whose residuals are smallest (sum of z; the first on a tie)
+            pa = 0
             for p in range(3):
                 a = 0
+                p1 = x[s0 - 1] if s0 >= 1 else init
+                p2 = x[s0 - 2] if s0 >= 2 else init
                 for i in range(s0, s1):
-                    a += _z(x, i, p, init, signed)
-                k0 = 0
-                while k0 < K_MAX and (cnt << k0) < a:
-                    k0 += 1
-                for k in range(k0 - 1, k0 + 2):
-                    if k < 0 or k > K_MAX:
-                        continue
-                    cost = 0
-                    for i in range(s0, s1):
-                        q = _z(x, i, p, init, signed) >> k
-                        cost += q + 1 + k if q < QMAX else QMAX + 1 + ESC_BITS
-                    if cost < best:
-                        best = cost
-                        bp = p
-                        bk = k
+                    v = x[i]
+                    if p == 0:
+                        r = v
+                    elif p == 1:
+                        r = v - p1
+                    else:
+                        r = v - 2 * p1 + p2
+                    p2 = p1
+                    p1 = v
+                    z = r if p == 0 and not signed else ((r << 1) if r >= 0 else ((-r << 1) - 1))
+                    zs[p * SUB + i - s0] = z
+                    a += z
+                if p == 0 or a < pa:
+                    pa = a
+                    bp = p
+            # its Rice k: k0, the least with cnt << k0 >= the sum, or one either side,
+            # whichever costs least, counted in one pass (an escape: QMAX + 1 +
+            # ESC_BITS); 16 bits a value (pred 3) unless one is cheaper
+            k0 = 0
+            while k0 < K_MAX and (cnt << k0) < pa:
+                k0 += 1
+            lo = 0 if k0 else best
+            mid = 0
+            hi = 0 if k0 < K_MAX else best
+            for i in range(bp * SUB, bp * SUB + cnt):
+                q = zs[i] >> k0
+                mid += q + 1 + k0 if q < QMAX else QMAX + 1 + ESC_BITS
+                if k0:
+                    q = zs[i] >> (k0 - 1)
+                    lo += q + k0 if q < QMAX else QMAX + 1 + ESC_BITS
+                q = zs[i] >> (k0 + 1)
+                hi += q + 2 + k0 if q < QMAX else QMAX + 1 + ESC_BITS
+            p = bp
+            bp = 3
+            if lo < best:
+                best = lo
+                bp = p
+                bk = k0 - 1
+            if mid < best:
+                best = mid
+                bp = p
+                bk = k0
+            if hi < best:
+                best = hi
+                bp = p
+                bk = k0 + 1
+            for i in range(s0, s1):
+                zc[i] = x[i] & 0xFFFF if bp == 3 else zs[bp * SUB + i - s0]
             f = bp | (bk << 2)
             if s and f == par[s - 1]:
                 nb += 1  # 0: as the sub-block before
@@ -294,10 +339,10 @@ def encode_block_py(e):
                 nb -= 8
                 o += 1
         for i in range(c):  # unary
-            p = par[i // SUB] & 3
-            if p == 3:
+            f = par[i // SUB]
+            if f & 3 == 3:
                 continue
-            q = _z(x, i, p, init, signed) >> (par[i // SUB] >> 2)
+            q = zc[i] >> (f >> 2)
             if q > QMAX:
                 q = QMAX
             acc |= ((1 << q) - 1) << nb
@@ -308,18 +353,16 @@ def encode_block_py(e):
                 nb -= 8
                 o += 1
         for i in range(c):  # tails
-            p = par[i // SUB] & 3
-            k = par[i // SUB] >> 2
-            if p == 3:
+            f = par[i // SUB]
+            k = f >> 2
+            v = zc[i]
+            if f & 3 == 3:
                 w = 16
-                v = x[i] & 0xFFFF
+            elif v >> k >= QMAX:
+                w = ESC_BITS
             else:
-                v = _z(x, i, p, init, signed)
-                if v >> k >= QMAX:
-                    w = ESC_BITS
-                else:
-                    w = k
-                    v &= (1 << k) - 1
+                w = k
+                v &= (1 << k) - 1
             acc |= v << nb
             nb += w
             while nb >= 8:
@@ -332,22 +375,6 @@ def encode_block_py(e):
         b[o] = acc & 0xFF
         o += 1
     return o
-
-
-def _z(x, i, p, init, signed):
-    # the zigzagged residual of value i under pred p (the format above)
-    v = x[i]
-    if p == 0:
-        if not signed:
-            return v
-        r = v
-    else:
-        p1 = x[i - 1] if i >= 1 else init
-        if p == 1:
-            r = v - p1
-        else:
-            r = v - (2 * p1 - (x[i - 2] if i >= 2 else init))
-    return (r << 1) if r >= 0 else ((-r << 1) - 1)
 
 
 try:  # the pod: viper (sampleblock_vp says why it is a module of its own)

@@ -28,7 +28,7 @@ from pathlib import Path
 
 PURE_ENV = "STRIDE_PURE_KERNEL"  # "1": always the pure modules
 # the build compiles these and what they import, transitively
-ROOTS: tuple[str, ...] = ("stridefw.kernel",)
+ROOTS: tuple[str, ...] = ("stridefw.kernel", "stridefw.sampleblock")
 MANIFEST = "manifest.json"
 FORMAT = 1
 

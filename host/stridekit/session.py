@@ -366,7 +366,7 @@ class _Builder:
             elif rec.rtype == R.REC_SAMPLE_BLOCK:
                 from stridefw.sampleblock import decode_sample_block
 
-                ts, cs, ms = decode_sample_block(rec.payload)
+                ts, cs, ms = decode_sample_block(rec.payload, rec.version)
                 if cs and len(cs[0]) != self.header.n_cells and not (self.lost and not self.t):
                     raise ValueError(f"has {len(cs[0])} cells, header says {self.header.n_cells}")
                 for t, cells, imu in zip(ts, cs, ms, strict=True):

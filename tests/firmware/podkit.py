@@ -149,7 +149,7 @@ def samples_of(recs: list[R.Record]) -> tuple[list[int], list[tuple[int, ...]]]:
     cells: list[tuple[int, ...]] = []
     for r in recs:
         if r.rtype == REC_SAMPLE_BLOCK:
-            ts, cs, _ = SB.decode_sample_block(r.payload)
+            ts, cs, _ = SB.decode_sample_block(r.payload, r.version)
             t += ts
             cells += cs
     return t, cells

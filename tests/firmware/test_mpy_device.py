@@ -38,8 +38,16 @@ def encode(n):
     m1 = gc.mem_alloc(); gc.enable()
     return m1 - m0
 
-print('block_alloc', encode(60), enc.n, enc.len)
-open('/block.bin', 'wb').write(bytes(enc.buf[:enc.len]))
+def close():
+    gc.collect(); gc.disable(); m0 = gc.mem_alloc()
+    n = enc.encode()
+    m1 = gc.mem_alloc(); gc.enable()
+    return m1 - m0, n
+
+print('block_alloc', encode(60), enc.n)
+alloc, plen = close()
+print('encode_alloc', alloc, plen)
+open('/block.bin', 'wb').write(bytes(enc.buf[:plen]))
 
 # ---- 2. the app: fake hardware, MEMFS, an in-memory console
 class Pin:
@@ -156,9 +164,11 @@ print('samples', app.samples, 'missed', app.missed)
 def test_store_console_and_app_run_inside_micropython() -> None:
     res = mpy.run(_SCRIPT, outputs=["/block.bin", "/s1.bin"], timeout_s=300)
     out = {ln.split()[0]: ln.split()[1:] for ln in res.stdout.splitlines() if ln.strip()}
-    # compression: zero bytes allocated while encoding, and CPython decodes the block
-    assert out["block_alloc"][:2] == ["0", "60"]
-    ts, _cells, imu = SB.decode_sample_block(res.outputs["/block.bin"])
+    # compression: zero bytes allocated while collecting or encoding, and CPython
+    # decodes the block
+    assert out["block_alloc"] == ["0", "60"]
+    assert out["encode_alloc"][0] == "0"
+    ts, _cells, imu = SB.decode_sample_block(res.outputs["/block.bin"], SB.SAMPLE_BLOCK_VERSION)
     assert len(ts) == 60 and ts[0] == (1 << 30) + 123456
     assert imu[0] is None and imu[1] is not None and imu[1][1] == 1 * 301 - 9000
     # console replies, same protocol as on CPython
@@ -178,5 +188,5 @@ def test_store_console_and_app_run_inside_micropython() -> None:
     body = res.outputs["/s1.bin"]
     recs, dec = all_frames(body)
     assert dec.n_errors == 0 and recs[0].rtype == R.REC_HEADER and recs[-1].rtype == R.REC_END
-    n = sum(len(SB.decode_sample_block(r.payload)[0]) for r in recs if r.rtype == 32)
+    n = sum(len(SB.decode_sample_block(r.payload, r.version)[0]) for r in recs if r.rtype == 32)
     assert n == int(out["samples"][0]) - 1 and out["samples"][2] == "0"

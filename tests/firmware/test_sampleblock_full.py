@@ -1,5 +1,7 @@
-"""SampleBlockEncoder.add on a full block: a clear ValueError and the block left as it
-was, never a write past the buffer (the pod's viper loop does not check bounds)."""
+"""SampleBlockEncoder's limits: a full block, a value outside 16 bits and a gap too long
+for a dt each give a clear ValueError and leave the block as it was; the worst data
+there is (every value a full-scale jump) still encodes within the buffer, in place, and
+within a record's payload limit."""
 
 from __future__ import annotations
 
@@ -7,25 +9,70 @@ import array
 
 import pytest
 
+from stridefw import records as R
 from stridefw import sampleblock as SB
 
 
-@pytest.mark.parametrize("as_arrays", [False, True])
-def test_add_on_a_full_block_raises_and_keeps_the_block(as_arrays: bool) -> None:
-    e = SB.SampleBlockEncoder(24, 10000)
-    e.start(0, 0)
-    cells: list[int] | array.array[int] = [0xFFFF if k % 2 else 0 for k in range(24)]
-    flipped: list[int] | array.array[int] = [0 if k % 2 else 0xFFFF for k in range(24)]
+def _worst(n_cells: int, k: int, as_arrays: bool) -> tuple[object, object]:
+    cells = [0xFFFF if (i + k) % 2 else 0 for i in range(n_cells)]
+    imu = [32767 if (i + k) % 2 else -32768 for i in range(6)]
     if as_arrays:
-        cells, flipped = array.array("H", cells), array.array("H", flipped)
+        return array.array("H", cells), array.array("h", imu)
+    return cells, imu
+
+
+@pytest.mark.parametrize("n_cells", [8, SB.MAX_CELLS])
+@pytest.mark.parametrize("as_arrays", [False, True])
+def test_a_full_block_of_the_worst_data_encodes_in_place_and_refuses_more(
+    n_cells: int, as_arrays: bool
+) -> None:
+    e = SB.SampleBlockEncoder(n_cells, 10000)
+    e.start(0, 0)
+    rows = []
     k = 0
     while e.room():
-        e.add(10000, cells if k % 2 else flipped, None)
+        cells, imu = _worst(n_cells, k, as_arrays)
+        e.add(65535 if k % 3 else 0, cells, imu)
+        rows.append((tuple(cells), tuple(imu)))  # type: ignore[arg-type]
         k += 1
-    assert e.n < SB.BLOCK_MAX_SAMPLES  # full by bytes, not by count
-    before = (e.n, e.len, bytes(e.buf), list(e._p1), list(e._p2))
+    assert e.n == SB.BLOCK_MAX_SAMPLES
     with pytest.raises(ValueError, match="room"):
-        e.add(10000, cells, None)
-    assert (e.n, e.len, bytes(e.buf), list(e._p1), list(e._p2)) == before
-    _, got, _ = SB.decode_sample_block(bytes(e.buf[: e.len]))
-    assert len(got) == e.n
+        e.add(10000, *_worst(n_cells, 0, as_arrays))
+    plen = e.encode()
+    assert plen <= len(e.buf) and plen <= R.MAX_PAYLOAD
+    _, got_cells, got_imu = SB.decode_sample_block(bytes(e.buf[:plen]), SB.SAMPLE_BLOCK_VERSION)
+    assert got_cells == [r[0] for r in rows]
+    assert got_imu == [r[1] for r in rows]
+
+
+@pytest.mark.parametrize(
+    ("cells", "imu", "dt"),
+    [
+        ([70000] + [0] * 7, None, 10000),
+        ([-1] + [0] * 7, None, 10000),
+        ([0] * 8, [0, 0, 40000, 0, 0, 0], 10000),
+        ([0] * 8, [0, 0, 0, 0, 0, -40000], 10000),
+        ([0] * 8, None, 65536),
+        ([0] * 8, None, -5),
+    ],
+)
+def test_a_value_it_cannot_hold_raises_and_keeps_the_block(
+    cells: list[int], imu: list[int] | None, dt: int
+) -> None:
+    def block(bad: bool) -> bytes:
+        e = SB.SampleBlockEncoder(8, 10000)
+        e.start(5, 1)
+        for i in range(5):
+            e.add(10000 + i, [i * 7] * 8, [i - 2] * 6 if i % 2 else None)
+        if bad:
+            with pytest.raises(ValueError):
+                e.add(dt, cells, imu)
+        e.add(9990, [3] * 8, [1] * 6)
+        return bytes(e.buf[: e.encode()])
+
+    assert block(True) == block(False)
+
+
+def test_more_cells_than_the_mux_has_are_refused() -> None:
+    with pytest.raises(ValueError, match="cells"):
+        SB.SampleBlockEncoder(SB.MAX_CELLS + 1, 10000)

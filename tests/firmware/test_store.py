@@ -65,8 +65,9 @@ def test_sample_block_round_trip(
             t += dt
         want_t.append(t & 0xFFFFFFFF)
         enc.add(dt, array.array("H", cells), None if imu is None else array.array("h", imu))
-    assert enc.len <= len(enc.buf)
-    ts, cs, ms = SB.decode_sample_block(bytes(enc.buf[: enc.len]))
+    plen = enc.encode()
+    assert plen <= len(enc.buf)
+    ts, cs, ms = SB.decode_sample_block(bytes(enc.buf[:plen]), SB.SAMPLE_BLOCK_VERSION)
     assert ts == want_t
     assert cs == [tuple(r[1]) for r in rows]
     assert ms == [None if r[2] is None else tuple(r[2]) for r in rows]
@@ -77,11 +78,11 @@ def test_sample_block_rejects_truncation() -> None:
     enc.start(0, 0)
     for i in range(5):
         enc.add(10000, array.array("H", [i * 100] * 8), array.array("h", [i] * 6))
-    payload = bytes(enc.buf[: enc.len])
+    payload = bytes(enc.buf[: enc.encode()])
     with pytest.raises(ValueError):
-        SB.decode_sample_block(payload[:-1])
+        SB.decode_sample_block(payload[:-1], SB.SAMPLE_BLOCK_VERSION)
     with pytest.raises(ValueError):
-        SB.decode_sample_block(payload + b"\x00")
+        SB.decode_sample_block(payload + b"\x00", SB.SAMPLE_BLOCK_VERSION)
 
 
 def test_compression_ratio_on_a_simulated_run() -> None:

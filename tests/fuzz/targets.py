@@ -84,8 +84,9 @@ _PARSERS: tuple[Callable[[bytes], object], ...] = (
     R.Note.from_bytes,
     R.SessionHeader.from_bytes,
     R.unpack_sample,
-    SB.decode_sample_block,
+    lambda p: SB.decode_sample_block(p, SB.SAMPLE_BLOCK_VERSION),
     C.Calibration.from_bytes,
+    lambda p: SB.decode_sample_block(p, 1),
 )
 
 
@@ -102,6 +103,7 @@ PARSER_OF = {
     R.REC_SAMPLE: 8,
     REC_SAMPLE_BLOCK: 9,
     -1: 10,
+    -2: 11,  # a SampleBlock of version 1
 }
 
 

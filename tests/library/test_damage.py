@@ -218,12 +218,12 @@ header8 = R.SessionHeader(session_id=1, device_id=b"\x01" * 6, n_cells=8, layout
 def _session(samples: list[tuple[list[int], list[int] | None]], block: bool = False) -> bytes:
     w = SessionWriter()
     w.add(R.REC_HEADER, header8.to_bytes())
-    if block:
+    if block and samples:  # a block holds one sample or more
         e = SB.SampleBlockEncoder(8, 10_000)
         e.start(0, 0)
         for cells, imu in samples:
             e.add(10_000, cells, imu)
-        w.add(REC_SAMPLE_BLOCK, e.buf[: e.len])
+        w.add(REC_SAMPLE_BLOCK, e.buf[: e.encode()])
     else:
         buf = bytearray(R.sample_len(8, True))
         for i, (cells, imu) in enumerate(samples):
@@ -235,7 +235,7 @@ def _session(samples: list[tuple[list[int], list[int] | None]], block: bool = Fa
 
 
 cell = st.one_of(st.integers(0, ADC_MAX), st.integers(0, 65535))
-wide = st.one_of(cell, st.integers(-(2**20), 2**20))  # what a SampleBlock's predictor can give
+wide = st.one_of(cell, st.integers(-(2**20), 2**20))  # cut to 16 bits below
 imu6 = st.one_of(st.none(), st.lists(st.integers(-32768, 32767), min_size=6, max_size=6))
 
 
@@ -247,11 +247,11 @@ imu6 = st.one_of(st.none(), st.lists(st.integers(-32768, 32767), min_size=6, max
 def test_cells_no_adc_reads_are_dropped_and_marked_never_crash(
     samples: list[tuple[list[int], list[int] | None]], block: bool
 ) -> None:
-    """CRC-valid samples with cells above 4095 (or below 0, from a SampleBlock): the
-    old reader crashed in numpy (OverflowError) or passed them on and the kernel
-    crashed on them (OverflowError in its 16-bit arrays)."""
-    if not block:
-        samples = [([c & 0xFFFF for c in cells], imu) for cells, imu in samples]
+    """CRC-valid samples with cells above 4095: the old reader crashed in numpy
+    (OverflowError) or passed them on and the kernel crashed on them (OverflowError
+    in its 16-bit arrays). Sample records and SampleBlocks both hold 16 bits a cell
+    (a version-2 block refuses anything else when it is written and when it is read)."""
+    samples = [([c & 0xFFFF for c in cells], imu) for cells, imu in samples]
     data = _session(samples, block)
     d = decode_session(data)
     assert d is not None

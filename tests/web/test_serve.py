@@ -412,9 +412,9 @@ def test_upload_samples_per_byte_are_capped_before_decoding(
     calls = [0]
     real = SB.decode_sample_block
 
-    def counting(payload: bytes) -> object:
+    def counting(payload: bytes, version: int) -> object:
         calls[0] += 1
-        return real(payload)
+        return real(payload, version)
 
     monkeypatch.setattr(SB, "decode_sample_block", counting)
     c, db = _client(tmp_path)

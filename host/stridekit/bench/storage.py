@@ -22,6 +22,7 @@ FS_BYTES = 2 * 1024 * 1024  # the file system a 4 MB ESP32 leaves beside the fir
 STRIDES_PER_MIN_PER_FOOT = 90  # the goal's pace: 90 steps of each foot a minute
 SEEDS = tuple(range(11, 19))  # the block sizes were chosen on seed 3
 RUN_S = 120.0
+RATE_HZ = 100
 
 Interval = tuple[float, float, float]  # mean, 95 % interval low, high
 
@@ -34,13 +35,10 @@ class StorageFigures:
     hours_steps: Interval  # FS_BYTES of steps-only recording at STRIDES_PER_MIN_PER_FOOT
     raw_pct: dict[int, Interval]  # SampleBlock bytes per sample, % of the Sample payload
     raw_bytes_per_sample: dict[int, Interval]
-    # residual_entropy_bytes, % of the Sample payload: what one code per channel
-    # cannot beat (the better of 1st/2nd differences, order-0 entropy over the run;
-    # no block or frame overhead counted)
+    # residual_entropy_bytes of the time (dt_us), cell and IMU channels, % of the
+    # Sample payload: what one code per channel cannot beat (no block or frame
+    # overhead counted)
     raw_entropy_pct: dict[int, Interval]
-    # adaptive_rice_bytes (blocks of RICE_BLOCK samples, frames counted), % of the
-    # Sample payload: what a lossless coder the pod could run would reach
-    raw_rice_pct: dict[int, Interval]
     runners: int
 
 
@@ -61,70 +59,24 @@ def _second_difference(c: np.ndarray) -> np.ndarray:
 def residual_entropy_bytes(channels: np.ndarray) -> float:
     """Bytes per sample of the order-0 entropy of per-channel prediction residuals.
 
-    channels: samples x channels. Each channel is predicted from the sample before
-    (first difference) or the two before (second difference), whichever leaves the
-    lower order-0 entropy over the whole run. A coder with one code per channel
-    (varints, a Rice/Golomb code) cannot beat the sum; one that adapts within the run
-    (swing and stance differ) can beat it somewhat, so it is an estimate of what
-    lossless coding of this kind needs, not a bound."""
+    channels: samples x channels. Each channel is taken as it is, or predicted from
+    the sample before (first difference) or the two before (second difference),
+    whichever leaves the lower order-0 entropy over the whole run: the SampleBlock's
+    predictors 0, 1 and 2. A coder with one code per channel cannot beat the sum; one
+    that adapts within the run (swing and stance differ), as the SampleBlock's
+    sub-blocks do, can beat it somewhat, so it is an estimate of what lossless coding
+    of this kind needs, not a bound."""
     x = np.asarray(channels, np.int64)
     total_bits = 0.0
     for j in range(x.shape[1]):
         c = x[:, j]
         best = np.inf
-        for r in (np.diff(c), _second_difference(c)):
+        for r in (c, np.diff(c), _second_difference(c)):
             _, n = np.unique(r, return_counts=True)
             p = n / n.sum()
             best = min(best, float(-(p * np.log2(p)).sum()))
         total_bits += best
     return total_bits / 8
-
-
-RICE_BLOCK = 128  # samples per block for the adaptive Rice estimate (1.28 s at 100 Hz)
-_RICE_NMAX = 4  # halve the running sums every 4 residuals: fast enough for stance/swing
-_RICE_QMAX = 8  # a quotient of 8 or more: escape, then the residual in 18 raw bits
-_BLOCK_HEAD_BYTES = 8 + R.FRAME_OVERHEAD + 1  # SampleBlock head, frame, delimiter
-
-
-def _adaptive_rice_bits(z: list[int]) -> int:
-    # LOCO-I / JPEG-LS style: k from the running mean of the zigzagged residuals
-    a, n, bits = 8, 1, 0
-    for v in z:
-        k = 0
-        while (n << k) < a:
-            k += 1
-        q = v >> k
-        bits += q + 1 + k if q < _RICE_QMAX else _RICE_QMAX + 18
-        a += v
-        n += 1
-        if n >= _RICE_NMAX:
-            a >>= 1
-            n >>= 1
-    return bits
-
-
-def adaptive_rice_bytes(channels: np.ndarray, block: int = RICE_BLOCK) -> float:
-    """Bytes per sample of an adaptive Rice coder of prediction residuals (an estimate).
-
-    Per block: each channel's first value in 16 bits, then its first or second
-    differences, whichever is shorter (1 bit says which), zigzagged and Rice-coded
-    with k adapted from the running mean; 2 bits per sample for time and IMU
-    presence; a SampleBlock's head and frame. Not a format the pod writes: the
-    figure says whether lossless coding of this kind reaches the raw-size goal."""
-    x = np.asarray(channels, np.int64)
-    bits = 0
-    for a in range(0, len(x), block):
-        y = x[a : a + block]
-        bits += 2 * len(y) + 8 * _BLOCK_HEAD_BYTES
-        for j in range(y.shape[1]):
-            c = y[:, j]
-            d1 = np.diff(c)
-            d2 = np.concatenate([d1[:1], _second_difference(c)])
-            best = min(
-                _adaptive_rice_bits(np.where(r >= 0, 2 * r, -2 * r - 1).tolist()) for r in (d1, d2)
-            )
-            bits += 16 + 1 + best  # first value, which difference, the residuals
-    return bits / 8 / len(x)
 
 
 def _runner(seed: int, cells: int):  # -> SimRun
@@ -134,7 +86,7 @@ def _runner(seed: int, cells: int):  # -> SimRun
     rng = np.random.default_rng(seed)
     p = RunnerParams(
         duration_s=RUN_S,
-        rate_hz=100,
+        rate_hz=RATE_HZ,
         cells=cells,
         seed=seed,
         speed_m_s=float(rng.uniform(2.5, 4.5)),
@@ -154,7 +106,6 @@ def measure(progress: Callable[[str], None] = lambda _: None) -> StorageFigures:
     raw_pct: dict[int, list[float]] = {8: [], 16: []}
     raw_b: dict[int, list[float]] = {8: [], 16: []}
     raw_h: dict[int, list[float]] = {8: [], 16: []}
-    raw_rice: dict[int, list[float]] = {8: [], 16: []}
     for cells in (8, 16):
         for seed in SEEDS:
             progress(f"storage: {cells} cells, runner {seed}")
@@ -176,11 +127,12 @@ def measure(progress: Callable[[str], None] = lambda _: None) -> StorageFigures:
             raw_b[cells].append(b_sample)
             raw_pct[cells].append(100.0 * b_sample / R.sample_len(cells, True))
             imu = foot.imu if foot.imu is not None else np.zeros((len(foot.t_us), 0))
-            channels = np.hstack([foot.cells, imu])
+            dt = np.diff(
+                foot.t_us.astype(np.int64), prepend=int(foot.t_us[0]) - 1_000_000 // RATE_HZ
+            )
+            channels = np.hstack([dt[:, None], foot.cells, imu])
             h = residual_entropy_bytes(channels)
             raw_h[cells].append(100.0 * h / R.sample_len(cells, True))
-            rice = adaptive_rice_bytes(channels)
-            raw_rice[cells].append(100.0 * rice / R.sample_len(cells, True))
     return StorageFigures(
         mean_ci(per_step),
         mean_ci(per_step_single),
@@ -189,7 +141,6 @@ def measure(progress: Callable[[str], None] = lambda _: None) -> StorageFigures:
         {c: mean_ci(v) for c, v in raw_pct.items()},
         {c: mean_ci(v) for c, v in raw_b.items()},
         {c: mean_ci(v) for c, v in raw_h.items()},
-        {c: mean_ci(v) for c, v in raw_rice.items()},
         len(SEEDS),
     )
 
@@ -202,7 +153,7 @@ def lines(f: StorageFigures) -> list[str]:
 
     out = [
         f"Storage on the pod's flash, {f.runners} simulated runners x {RUN_S:.0f} s "
-        "(realistic sensors, 100 Hz):",
+        f"(realistic sensors, {RATE_HZ} Hz):",
         f"  steps only: {ci(f.bytes_per_step)} B per step, everything that grows with the run "
         f"(one Step record each: {ci(f.bytes_per_step_single)}); goal <= 32",
         f"  plus once per session (header with calibration, notes, end): "
@@ -216,12 +167,9 @@ def lines(f: StorageFigures) -> list[str]:
             f"{ci(f.raw_pct[c])} % of the {R.sample_len(c, True)}-B Sample payload; goal <= 40 %"
         )
         out.append(
-            f"    order-0 entropy of per-channel residuals (the better of 1st/2nd "
-            f"differences over the run; no block or frame overhead): {ci(f.raw_entropy_pct[c])} %"
-        )
-        out.append(
-            f"    an adaptive Rice coder of 1st/2nd differences, {RICE_BLOCK}-sample blocks "
-            f"(an estimate, not the pod's format): {ci(f.raw_rice_pct[c])} %"
+            f"    order-0 entropy of per-channel residuals, time included (each channel's "
+            f"best of values, 1st, 2nd differences over the run; no block or frame "
+            f"overhead): {ci(f.raw_entropy_pct[c])} %"
         )
     return out
 

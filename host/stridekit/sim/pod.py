@@ -294,7 +294,7 @@ def decode_session(data: bytes) -> PodSession:
         if r.rtype == R.REC_HEADER:
             header = R.SessionHeader.from_bytes(r.payload)
         elif r.rtype == REC_SAMPLE_BLOCK:
-            ts, cs, ms = SB.decode_sample_block(r.payload)
+            ts, cs, ms = SB.decode_sample_block(r.payload, r.version)
             t += ts
             cells += cs
             imu += ms
