@@ -1,0 +1,224 @@
+# Plain-Python twins of sampleblock_vp's viper functions (stridefw.sampleblock_fmt's
+# format): what CPython, the host's session writer (lists) and every port without
+# the viper emitter run; never loaded on the pod. tests/mpy/test_unix32_sampleblock.py
+# requires the same payloads, byte for byte, from both.
+from stridefw.sampleblock_fmt import (
+    BLOCK_MAX_SAMPLES,
+    ESC_BITS,
+    HEAD_BYTES,
+    IMU_N,
+    K_MAX,
+    QMAX,
+    SUB,
+)
+
+
+def add_sample_py(e, dt_us, cells, imu):
+    """Plain twin of sampleblock_vp.add_sample: one sample's values into e.buf, each
+    as 16 bits at e.vbase + 2 * (channel * 64 + index); any ints, checked."""
+    b = e.buf
+    nc = e.n_cells
+    n = e.n
+    e._dt[n] = dt_us
+    for j in range(nc):
+        v = cells[j]
+        if not 0 <= v <= 0xFFFF:
+            raise ValueError("SampleBlock cell value outside 0..65535")
+        o = e.vbase + 2 * (j * BLOCK_MAX_SAMPLES + n)
+        b[o] = v & 0xFF
+        b[o + 1] = v >> 8
+    if imu is not None:
+        m = e._imu_n
+        for j in range(IMU_N):
+            v = imu[j]
+            if not -0x8000 <= v <= 0x7FFF:
+                raise ValueError("SampleBlock IMU value outside int16")
+            o = e.vbase + 2 * ((nc + j) * BLOCK_MAX_SAMPLES + m)
+            b[o] = v & 0xFF
+            b[o + 1] = (v >> 8) & 0xFF
+
+
+def encode_block_py(e):
+    """Plain twin of sampleblock_vp.encode_block, step for step; returns the length."""
+    b = e.buf
+    x = e._x
+    zs = e._zs
+    zc = e._zc
+    par = e._par
+    n = e.n
+    m = e._imu_n
+    nc = e.n_cells
+    period = e.period_us
+    dts = e._dt
+    dts[0] = period
+    flags = 0
+    for i in range(1, n):
+        if dts[i] != period:
+            flags = 1
+    o = HEAD_BYTES
+    if m == n:
+        flags |= 2
+    elif m:
+        flags |= 4
+        o += (n + 7) >> 3
+    b[8] = flags
+    acc = 0  # bits not yet written, LSB first; nb of them (< 8 between values)
+    nb = 0
+    ch = 0 if flags & 1 else 1  # 0: time, 1..nc: cells, then IMU axes
+    last = nc + (IMU_N if m else 0)
+    while ch <= last:
+        # the values the channel codes into x (before anything is written over them),
+        # and init, what predicts the first of them
+        if ch == 0:
+            c = n - 1
+            init = period
+            signed = 0
+            for i in range(c):
+                x[i] = dts[i + 1]
+        else:
+            imu_axis = ch > nc
+            c = (m if imu_axis else n) - 1
+            signed = 1 if imu_axis else 0
+            at = e.vbase + 2 * (ch - 1) * BLOCK_MAX_SAMPLES
+            init = b[at] | (b[at + 1] << 8)  # the first value
+            z = init
+            if signed:
+                if init & 0x8000:
+                    init -= 0x10000
+                z = (init << 1) if init >= 0 else ((-init << 1) - 1)
+            w = 0  # its bit length, in 5 bits, then its bits
+            while z >> w:
+                w += 1
+            acc |= (w | (z << 5)) << nb
+            nb += 5 + w
+            while nb >= 8:
+                b[o] = acc & 0xFF
+                acc >>= 8
+                nb -= 8
+                o += 1
+            for i in range(c):
+                v = b[at + 2 * i + 2] | (b[at + 2 * i + 3] << 8)
+                if signed and v & 0x8000:
+                    v -= 0x10000
+                x[i] = v
+        nsub = (c + SUB - 1) // SUB
+        # each sub-block's (pred, k), as FLAC picks a fixed predictor: the pred with
+        # the least sum of z, then the cheapest k near its mean, else pred 3.
+        # zs: the sub-block's z under each pred; zc: the chosen z of every value
+        for s in range(nsub):
+            s0 = s * SUB
+            s1 = min(s0 + SUB, c)
+            cnt = s1 - s0
+            best = 16 * cnt
+            bp = 3
+            bk = 0
+            # the pred whose residuals are smallest (sum of z; the first on a tie)
+            pa = 0
+            for p in range(3):
+                a = 0
+                p1 = x[s0 - 1] if s0 >= 1 else init
+                p2 = x[s0 - 2] if s0 >= 2 else init
+                for i in range(s0, s1):
+                    v = x[i]
+                    if p == 0:
+                        r = v
+                    elif p == 1:
+                        r = v - p1
+                    else:
+                        r = v - 2 * p1 + p2
+                    p2 = p1
+                    p1 = v
+                    z = r if p == 0 and not signed else ((r << 1) if r >= 0 else ((-r << 1) - 1))
+                    zs[p * SUB + i - s0] = z
+                    a += z
+                if p == 0 or a < pa:
+                    pa = a
+                    bp = p
+            # its Rice k: k0, the least with cnt << k0 >= the sum, or one either side,
+            # whichever costs least, counted in one pass (an escape: QMAX + 1 +
+            # ESC_BITS); 16 bits a value (pred 3) unless one is cheaper
+            k0 = 0
+            while k0 < K_MAX and (cnt << k0) < pa:
+                k0 += 1
+            lo = 0 if k0 else best
+            mid = 0
+            hi = 0 if k0 < K_MAX else best
+            for i in range(bp * SUB, bp * SUB + cnt):
+                q = zs[i] >> k0
+                mid += q + 1 + k0 if q < QMAX else QMAX + 1 + ESC_BITS
+                if k0:
+                    q = zs[i] >> (k0 - 1)
+                    lo += q + k0 if q < QMAX else QMAX + 1 + ESC_BITS
+                q = zs[i] >> (k0 + 1)
+                hi += q + 2 + k0 if q < QMAX else QMAX + 1 + ESC_BITS
+            p = bp
+            bp = 3
+            if lo < best:
+                best = lo
+                bp = p
+                bk = k0 - 1
+            if mid < best:
+                best = mid
+                bp = p
+                bk = k0
+            if hi < best:
+                best = hi
+                bp = p
+                bk = k0 + 1
+            for i in range(s0, s1):
+                zc[i] = x[i] & 0xFFFF if bp == 3 else zs[bp * SUB + i - s0]
+            f = bp | (bk << 2)
+            if s and f == par[s - 1]:
+                nb += 1  # 0: as the sub-block before
+            elif s and (f ^ par[s - 1]) & 3 == 0 and (f >> 2) - (par[s - 1] >> 2) in (1, -1):
+                acc |= (1 | (0 if f > par[s - 1] else 4)) << nb
+                nb += 3  # 10 then 0: k + 1, 1: k - 1 (the same pred)
+            elif s:
+                acc |= (3 | (f << 2)) << nb
+                nb += 8  # 11 then the 6 bits
+            else:
+                acc |= f << nb
+                nb += 6
+            par[s] = f
+            while nb >= 8:
+                b[o] = acc & 0xFF
+                acc >>= 8
+                nb -= 8
+                o += 1
+        for i in range(c):  # unary
+            f = par[i // SUB]
+            if f & 3 == 3:
+                continue
+            q = zc[i] >> (f >> 2)
+            if q > QMAX:
+                q = QMAX
+            acc |= ((1 << q) - 1) << nb
+            nb += q + 1
+            while nb >= 8:
+                b[o] = acc & 0xFF
+                acc >>= 8
+                nb -= 8
+                o += 1
+        for i in range(c):  # tails
+            f = par[i // SUB]
+            k = f >> 2
+            v = zc[i]
+            if f & 3 == 3:
+                w = 16
+            elif v >> k >= QMAX:
+                w = ESC_BITS
+            else:
+                w = k
+                v &= (1 << k) - 1
+            acc |= v << nb
+            nb += w
+            while nb >= 8:
+                b[o] = acc & 0xFF
+                acc >>= 8
+                nb -= 8
+                o += 1
+        ch += 1
+    if nb:
+        b[o] = acc & 0xFF
+        o += 1
+    return o

@@ -1,0 +1,163 @@
+# SampleBlock reader: payload -> samples, every version; hosts only (the pod writes
+# blocks, it never reads them). Version 2's format: sampleblock_fmt; version 1:
+# sampleblock_v1. Plain and sequential: the one definition the host's numpy reader
+# (stridekit.fastblocks) is held to.
+from stridefw.sampleblock_fmt import (
+    BLOCK_MAX_SAMPLES,
+    ESC_BITS,
+    HEAD_BYTES,
+    IMU_N,
+    K_MAX,
+    QMAX,
+    SAMPLE_BLOCK_VERSION,
+    SUB,
+)
+from stridefw.sampleblock_v1 import decode_v1
+
+
+def decode_sample_block(payload, version):
+    """(t_us list, cells list of tuples, imu list of tuples or None); ValueError if bad.
+
+    version: the frame's (Record.version). Times are u32 session microseconds like
+    Sample.t_us. Not for the hot path (stridekit.fastblocks reads many blocks at once).
+    """
+    if version == 1:
+        return decode_v1(payload)
+    if version != SAMPLE_BLOCK_VERSION:
+        raise ValueError("SampleBlock version %d unknown" % version)
+    end = len(payload)
+    if end < HEAD_BYTES:
+        raise ValueError("SampleBlock payload truncated")
+    t = payload[0] | (payload[1] << 8) | (payload[2] << 16) | (payload[3] << 24)
+    period = payload[4] | (payload[5] << 8)
+    nc = payload[6]
+    n = payload[7]
+    flags = payload[8]
+    if n == 0 or n > BLOCK_MAX_SAMPLES:
+        raise ValueError("SampleBlock of %d samples" % n)
+    if flags & 0xF8 or (flags & 6) == 6:
+        raise ValueError("SampleBlock flags 0x%02x unknown" % flags)
+    o = HEAD_BYTES
+    present = [(flags & 2) != 0] * n
+    if flags & 4:
+        nbm = (n + 7) >> 3
+        if end < o + nbm:
+            raise ValueError("SampleBlock payload truncated in the IMU bitmap")
+        for i in range(n):
+            present[i] = ((payload[o + (i >> 3)] >> (i & 7)) & 1) == 1
+        if payload[o + nbm - 1] >> (((n - 1) & 7) + 1):
+            raise ValueError("SampleBlock IMU bitmap has bits beyond its samples")
+        o += nbm
+    m = sum(1 for p in present if p)
+    rd = _Bits(payload, o)
+    dts = [period] + (_coded(rd, n - 1, period, False) if flags & 1 else [period] * (n - 1))
+    cols = [_channel(rd, n, False) for _ in range(nc)]
+    axes = [_channel(rd, m, True) for _ in range(IMU_N)] if m else []
+    used = (rd.pos + 7) >> 3
+    if used != end:
+        raise ValueError("SampleBlock has %d bytes after its samples" % (end - used))
+    if rd.pos & 7 and payload[end - 1] >> (rd.pos & 7):
+        raise ValueError("SampleBlock padding bits are not zero")
+    ts = []
+    for i in range(n):
+        if i:
+            t = (t + dts[i]) & 0xFFFFFFFF
+        ts.append(t)
+    cells_out = [tuple(col[i] for col in cols) for i in range(n)]
+    imu_out = []
+    k = 0
+    for i in range(n):
+        if present[i]:
+            imu_out.append(tuple(ax[k] for ax in axes))
+            k += 1
+        else:
+            imu_out.append(None)
+    return ts, cells_out, imu_out
+
+
+class _Bits:
+    """LSB-first bit reader over a payload; ValueError past its end."""
+
+    def __init__(self, data, byte_at):
+        self.data = data
+        self.pos = 8 * byte_at
+
+    def read(self, width):
+        v = 0
+        for k in range(width):
+            p = self.pos
+            if p >> 3 >= len(self.data):
+                raise ValueError("SampleBlock payload truncated")
+            v |= ((self.data[p >> 3] >> (p & 7)) & 1) << k
+            self.pos = p + 1
+        return v
+
+
+def _channel(rd, c, signed):
+    # a cell's or an IMU axis's c values: the first in 16 bits, then the coded rest
+    w = rd.read(5)
+    if w > 16:
+        raise ValueError("SampleBlock first value of %d bits" % w)
+    z = rd.read(w)
+    if w and not z >> (w - 1):
+        raise ValueError("SampleBlock first value shorter than its bit length")
+    first = (-((z + 1) >> 1) if z & 1 else z >> 1) if signed else z
+    return [first] + _coded(rd, c - 1, first, signed)
+
+
+def _coded(rd, c, init, signed):
+    # c values Rice-coded after init (the format at the top)
+    nsub = (c + SUB - 1) // SUB
+    par = []
+    for s in range(nsub):
+        if s == 0:
+            par.append(rd.read(6))
+        elif not rd.read(1):
+            par.append(par[s - 1])
+        elif not rd.read(1):
+            f = par[s - 1] + (-4 if rd.read(1) else 4)
+            if not 0 <= f >> 2 <= K_MAX or f & 3 == 3:
+                raise ValueError("SampleBlock k step outside 0..15")
+            par.append(f)
+        else:
+            par.append(rd.read(6))
+    for f in par:
+        if (f & 3) == 3 and f >> 2:
+            raise ValueError("SampleBlock verbatim sub-block with k %d" % (f >> 2))
+    qs = [0] * c
+    for i in range(c):
+        if (par[i // SUB] & 3) != 3:
+            q = 0
+            while rd.read(1):
+                q += 1
+                if q > QMAX:
+                    raise ValueError("SampleBlock unary code longer than %d" % QMAX)
+            qs[i] = q
+    out = []
+    lo, hi = (-0x8000, 0x7FFF) if signed else (0, 0xFFFF)
+    for i in range(c):
+        p = par[i // SUB] & 3
+        k = par[i // SUB] >> 2
+        if p == 3:
+            v = rd.read(16)
+            if signed and v & 0x8000:
+                v -= 0x10000
+        else:
+            z = rd.read(ESC_BITS) if qs[i] == QMAX else (qs[i] << k) | rd.read(k)
+            if p == 0 and not signed:
+                v = z
+            else:
+                r = (z >> 1) if not (z & 1) else -((z + 1) >> 1)
+                if p == 0:
+                    pred = 0
+                else:
+                    p1 = out[i - 1] if i >= 1 else init
+                    if p == 1:
+                        pred = p1
+                    else:
+                        pred = 2 * p1 - (out[i - 2] if i >= 2 else init)
+                v = pred + r
+        if not lo <= v <= hi:
+            raise ValueError("SampleBlock value %d outside %d..%d" % (v, lo, hi))
+        out.append(v)
+    return out
