@@ -228,6 +228,14 @@ def render(r: Report) -> str:
                 f"{sb[1] / t.period_us:.1f} sample periods (the App's ring holds 8), nearly all "
                 "in the turn that encodes the block"
             )
+        if t.sampleblock_x86:
+            sc = T.chip_us(t.sampleblock_x86, t.chip_mhz, b.coremark_per_mhz)
+            lines.append(
+                f"      every 64 samples, in the turn that closes it: a SampleBlock encoded "
+                f"(Rice, viper), {t.sampleblock_x86 / 1e6:.2f}M: {sc[0] / 1000:.0f}-"
+                f"{sc[1] / 1000:.0f} ms, {sc[0] / t.period_us:.1f}-{sc[1] / t.period_us:.1f} "
+                "sample periods (the App's ring holds 8)"
+            )
         if t.locked_x86 is not None:
             lk = T.chip_us(t.locked_x86 - t.fakes_x86, t.chip_mhz, b.coremark_per_mhz)
             lines.append(

@@ -148,6 +148,7 @@ class SampleTime:
     high_us: float  # with the slower one
     fakes_x86: float = 0.0  # of the reads, what the fakes' Python adds over C calls (builtins)
     stepblock_x86: float = 0.0  # eight Step records into the store, one StepBlock framed
+    sampleblock_x86: float = 0.0  # one SampleBlock of 64 samples encoded (its close)
 
     @property
     def period_us(self) -> float:
@@ -206,7 +207,35 @@ _STEPBLOCK = (
     "def _block():\n    for k in range(8):\n        app.store.add(_R.REC_STEP, _P[k])\n"
     "for _ in range({turns}):\n    _block()\n"
 )
-MODES = ("turns", "reads", "locked", "creads", "stepblock")
+# Every 64 samples the store closes a SampleBlock: encode() Rice-codes it in one
+# turn. The turns above hold it spread over 64; this counts one close apart, on 64
+# samples of a simulated run: BLOCKS_LONG fills of the store's encoder in both runs,
+# {turns} of them encoded, so the difference of two runs is encode() alone.
+_SAMPLEBLOCK = (
+    "import array\n"
+    "from stridefw import sampleblock as _SB\n"
+    "_raw = open(SCRATCH + '/block.bin', 'rb').read()\n"
+    "_enc = _SB.SampleBlockEncoder(N_CELLS, 1000000 // RATE)\n"
+    "_c = array.array('H', bytes(2 * N_CELLS))\n"
+    "_m = array.array('h', bytes(12))\n"
+    "_w = 2 * N_CELLS + 12\n"
+    "def _fill():\n"
+    "    _enc.start(0, 0)\n"
+    "    for s in range(_SB.BLOCK_MAX_SAMPLES):\n"
+    "        o = s * _w\n"
+    "        for j in range(N_CELLS):\n"
+    "            _c[j] = _raw[o + 2 * j] | (_raw[o + 2 * j + 1] << 8)\n"
+    "        o += 2 * N_CELLS\n"
+    "        for j in range(6):\n"
+    "            v = _raw[o + 2 * j] | (_raw[o + 2 * j + 1] << 8)\n"
+    "            _m[j] = v - 65536 if v & 32768 else v\n"
+    "        _enc.add(1000000 // RATE, _c, _m)\n"
+    "for i in range(%d):\n"
+    "    _fill()\n"
+    "    if i < {turns}:\n"
+    "        _enc.encode()\n"
+)
+MODES = ("turns", "reads", "locked", "creads", "stepblock", "sampleblock")
 BLOCKS_SHORT = 5  # StepBlocks per counted run (stepblock mode)
 BLOCKS_LONG = 25
 
@@ -226,6 +255,7 @@ def _turn_script(turns: int, mode: str = "turns") -> str:
         "locked": _LOCKED,
         "creads": _C_PARTS + _READS,
         "stepblock": _STEPBLOCK,
+        "sampleblock": _SAMPLEBLOCK % BLOCKS_LONG,
     }[mode]
     return head + body.format(turns=turns) + "print('slept_us', clock.slept_us)\nprint('done')\n"
 
@@ -247,6 +277,29 @@ def sim_steps(n_cells: int, rate_hz: int) -> bytes:
     return b"".join(out.step_payloads[8:16])
 
 
+@functools.cache
+def sim_block(n_cells: int, rate_hz: int) -> bytes:
+    """64 samples of a simulated run with the realistic sensor model, from its steady
+    part: per sample the cells (u16) then the IMU (i16), little endian."""
+    import numpy as np
+
+    from stridefw.sampleblock import BLOCK_MAX_SAMPLES
+    from stridekit.sim.corpus import with_realistic_sensors
+    from stridekit.sim.gait import RunnerParams, simulate
+
+    p = RunnerParams(duration_s=20.0, cells=n_cells, rate_hz=rate_hz, seed=5)
+    foot = simulate(with_realistic_sensors(p, np.random.default_rng(5))).feet[0]
+    at = len(foot.t_us) // 2
+    if foot.imu is None:
+        raise BudgetError("the simulated run has no IMU")
+    rows = [
+        np.asarray(foot.cells[at + k], "<u2").tobytes()
+        + np.asarray(foot.imu[at + k], "<i2").tobytes()
+        for k in range(BLOCK_MAX_SAMPLES)
+    ]
+    return b"".join(rows)
+
+
 def _count(
     stage: Path, board: str, n_cells: int, rate_hz: int, heap_kib: int, turns: int, mode: str
 ) -> tuple[int, int]:
@@ -260,6 +313,8 @@ def _count(
         script.write_text(_turn_script(turns, mode))
         if mode == "stepblock":
             Path(scratch, "steps.bin").write_bytes(sim_steps(n_cells, rate_hz))
+        if mode == "sampleblock":
+            Path(scratch, "block.bin").write_bytes(sim_block(n_cells, rate_hz))
         argv = [str(exe), "-X", f"heapsize={heap_kib}K", str(script), scratch]
         argv += [str(n_cells), str(rate_hz), board]
         count, out = count_x86(argv, {"MICROPYPATH": str(stage)}, scratch)
@@ -294,7 +349,9 @@ def sample_time(
         (turns, mode)
         for mode in MODES
         for turns in (
-            (BLOCKS_SHORT, BLOCKS_LONG) if mode == "stepblock" else (TURNS_SHORT, TURNS_LONG)
+            (BLOCKS_SHORT, BLOCKS_LONG)
+            if mode in ("stepblock", "sampleblock")
+            else (TURNS_SHORT, TURNS_LONG)
         )
     ]
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -313,6 +370,10 @@ def sample_time(
     creads_x86 = per_turn(6)
     sb = runs[8], runs[9]
     stepblock_x86 = (sb[1][0] - sb[0][0]) / (BLOCKS_LONG - BLOCKS_SHORT) if sb[0] and sb[1] else 0.0
+    sa = runs[10], runs[11]
+    sampleblock_x86 = (
+        (sa[1][0] - sa[0][0]) / (BLOCKS_LONG - BLOCKS_SHORT) if sa[0] and sa[1] else 0.0
+    )
     return SampleTime(
         n_cells,
         rate_hz,
@@ -325,4 +386,5 @@ def sample_time(
         high + sleep_us,
         reads_x86 - creads_x86 if creads_x86 is not None else 0.0,
         stepblock_x86,
+        sampleblock_x86,
     )
