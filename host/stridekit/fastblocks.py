@@ -1,29 +1,280 @@
-"""SampleBlock version 1 decoded with numpy, for replaying long sessions on the host.
+"""SampleBlocks decoded with numpy, a run of blocks at once, for replaying long sessions.
 
 stridefw.sampleblock.decode_sample_block is the one definition of the format and
-runs on the pod too, so it reads one varint at a time in Python: slower than the
-kernel itself on a replay. This reads the same bytes a block at a time: every
-varint of the block at once (its last byte is the one below 0x80), the samples'
-IMU bits by a short walk, then zigzag and the second-order predictor undone with
-two cumulative sums per channel (v[s] = 2 v[s-1] - v[s-2] + r[s] is v = r0 + the
-running sum of the running sum of r from s = 1). A block this cannot read exactly
-(truncated, trailing bytes, an overlong varint, another version) gives None and
-the caller asks the firmware's decoder, which says what is wrong.
-tests/unit/test_fastblocks.py holds the two to the same samples on random blocks.
+runs on the pod too, so it reads one bit at a time in Python: slower than the
+kernel itself on a replay. These read the same bytes many blocks at once; a block
+they cannot read exactly (damaged, truncated, trailing bytes or padding, unknown
+flags, a value outside 16 bits) gives None for its run and the caller asks the
+firmware's decoder, which says what is wrong. tests/unit/test_fastblocks.py holds
+them to the firmware's samples on random and damaged blocks.
+
+Version 2 (decode_blocks): each block is a bit stream of Rice-coded channels in
+sub-blocks of 8 values, so where a channel starts depends on every channel before
+it in its block. The blocks of a run are read side by side, one bit cursor each,
+channel by channel: a channel's fields are read for all blocks at once, its
+sub-blocks' params in a loop over the sub-block index (at most 8), every unary code
+from the positions of the stream's zero bits (each block's codes are the zeros
+that follow its cursor), every tail from a 32-bit window at its bit offset (a
+cumulative sum of the widths); the predictors are undone sub-block by sub-block
+with running sums. Version 1 (decode_blocks_v1, decode_block_v1): varints.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-_HEAD = 8  # t0 u32, period u16, n_cells u8, n u8 (stridefw.sampleblock)
+# The numbers of version 2 (stridefw.sampleblock's format): other numbers would be
+# another version, which needs its own reader
+_HEAD = 9  # t0 u32, period u16, n_cells u8, n u8, flags u8
+_MAX_N = 64
+_SUB = 8
+_QMAX = 12
+_ESC_BITS = 18
+_VERBATIM = 3
 _IMU_N = 6
-_VARINT_MAX_BYTES = 5  # the firmware refuses a sixth byte (shift > 28)
 _U32 = 0xFFFFFFFF
+# Zero bytes after the run: a cursor at most at its block's end (checked after each
+# channel) reads at most 5 + 16 + 6 + 7 * 8 + 63 * (13 + 18) = 2,036 bits in the next
+# channel, so every read and every unary code's zero stays inside the padded buffer
+_PAD_BYTES = 320
+
+Decoded = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
 def _unzz(z: np.ndarray) -> np.ndarray:
     return (z >> 1) ^ -(z & 1)
+
+
+class _Stream:
+    """The run's payloads end to end (zero padded) as bits, zero-bit positions and
+    32-bit little-endian words at every byte."""
+
+    def __init__(self, data: bytes) -> None:
+        self.bytes = np.frombuffer(data + bytes(_PAD_BYTES), np.uint8)
+        self.bits = np.unpackbits(self.bytes, bitorder="little")
+        self.zeros = np.flatnonzero(self.bits == 0)
+        self.words = np.ndarray((len(self.bytes) - 3,), "<u4", self.bytes, 0, (1,))
+
+    def read(self, at: np.ndarray, width: np.ndarray | int) -> np.ndarray:
+        """The width-bit fields (width <= 25) at bit offsets at, LSB first, as int64."""
+        return (self.words[at >> 3].astype(np.int64) >> (at & 7)) & ((1 << width) - 1)
+
+
+def _params(st: _Stream, pos: np.ndarray, nsub: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Each block's sub-blocks' pred | k << 2 read at pos: (params, the cursor after)."""
+    s_max = int(nsub.max())
+    par = np.zeros((len(pos), s_max), np.int64)
+    for s in range(s_max):
+        active = nsub > s
+        if s == 0:
+            f = st.read(pos, 6)
+            step: np.ndarray | int = 6
+        else:
+            same = st.bits[pos] == 0
+            new = st.bits[pos + 1] == 1  # else a k step, by its third bit
+            prev = par[:, s - 1]
+            moved = prev + np.where(st.bits[pos + 2] == 1, -4, 4)
+            f = np.where(same, prev, np.where(new, st.read(pos + 2, 6), moved))
+            stepped = active & ~same & ~new
+            if np.any(stepped & ((moved < 0) | (moved > 63) | ((moved & 3) == _VERBATIM))):
+                return None  # k outside 0..15 or a step to pred 3
+            step = np.where(same, 1, np.where(new, 8, 3))
+        par[:, s] = f
+        pos = pos + np.where(active, step, 0)
+    used = np.arange(s_max) < nsub[:, None]
+    if np.any(used & ((par & 3) == _VERBATIM) & (par >> 2 != 0)):
+        return None  # a verbatim sub-block with a k
+    return par, pos
+
+
+def _coded(
+    st: _Stream, pos: np.ndarray, c: np.ndarray, init: np.ndarray, signed: bool
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Each block's c values coded after init, read at pos: (values (blocks, max c) with
+    anything past a block's c undefined, the cursor after); None if not exact."""
+    width_c = int(c.max()) if len(c) else 0
+    if width_c == 0:
+        return np.zeros((len(c), 0), np.int64), pos
+    got = _params(st, pos, (c + _SUB - 1) // _SUB)
+    if got is None:
+        return None
+    par, pos = got
+    col = np.arange(width_c)
+    valid = col < c[:, None]
+    f = par[:, col // _SUB]
+    pred = f & 3
+    k = f >> 2
+    coded = valid & (pred != _VERBATIM)
+    # unary: a block's i-th code ends at the i-th zero bit from its cursor
+    rank = np.cumsum(coded, axis=1) - coded
+    n_codes = rank[:, -1] + coded[:, -1]
+    first_zero = np.searchsorted(st.zeros, pos)
+    if int((first_zero + n_codes).max()) > len(st.zeros):
+        return None  # past the padding: past the block's end
+    at = first_zero[:, None] + rank
+    ends = st.zeros[np.minimum(at, len(st.zeros) - 1)]
+    starts = np.where(rank == 0, pos[:, None], st.zeros[at - 1] + 1)
+    q = np.where(coded, ends - starts, 0)
+    if int(q.max()) > _QMAX:
+        return None  # a unary code longer than QMAX
+    pos = np.where(n_codes > 0, st.zeros[first_zero + n_codes - 1] + 1, pos)
+    # tails, end to end from the cursor
+    escape = coded & (q == _QMAX)
+    width = np.where(pred == _VERBATIM, 16, np.where(escape, _ESC_BITS, k))
+    width = np.where(valid, width, 0)
+    ends_at = np.cumsum(width, axis=1)
+    tail = st.read(pos[:, None] + ends_at - width, width)
+    pos = pos + ends_at[:, -1]
+    z = np.where(escape, tail, (q << k) | tail)
+    # past c every field is 0 wide and every quotient 0, so d is 0 there
+    if signed:
+        d = np.where(pred == _VERBATIM, tail - ((tail & 0x8000) << 1), _unzz(z))
+    else:
+        d = np.where(pred == _VERBATIM, tail, np.where(pred == 0, z, _unzz(z)))
+    # predictions undone sub-block by sub-block: pred 1 a running sum from p1; pred 2
+    # v_i = p1 + (i + 1)(p1 - p2) + the running sum of the running sum (p1, p2: the two
+    # values before the sub-block); pred 0 and verbatim: d itself
+    v = np.empty_like(d)
+    p1 = init
+    p2 = init
+    for s in range(par.shape[1]):
+        a, b = s * _SUB, min(s * _SUB + _SUB, width_c)
+        ds = d[:, a:b]
+        ps = par[:, s] & 3
+        vs = ds
+        if np.any(ps == 1) or np.any(ps == 2):
+            c1 = np.cumsum(ds, axis=1)
+            vs = np.where((ps == 1)[:, None], p1[:, None] + c1, vs)
+            if np.any(ps == 2):
+                lin = p1[:, None] + np.arange(1, b - a + 1) * (p1 - p2)[:, None]
+                vs = np.where((ps == 2)[:, None], lin + np.cumsum(c1, axis=1), vs)
+        v[:, a:b] = vs
+        if b - a == _SUB:
+            p1, p2 = vs[:, -1], vs[:, -2]
+    lo, hi = (-0x8000, 0x7FFF) if signed else (0, 0xFFFF)
+    if np.any(valid & ((v < lo) | (v > hi))):
+        return None
+    return v, pos
+
+
+def _channel(
+    st: _Stream, pos: np.ndarray, c: np.ndarray, signed: bool
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """A cell's or an IMU axis's first value and c coded values per block: (values
+    (blocks, 1 + max c), the cursor after); None if not exact."""
+    w = st.read(pos, 5)
+    if int(w.max()) > 16:
+        return None
+    z = st.read(pos + 5, w)
+    if np.any((w > 0) & ((z >> np.maximum(w - 1, 0)) == 0)):
+        return None  # the first value shorter than its bit length
+    first = _unzz(z) if signed else z
+    got = _coded(st, pos + 5 + w, c, first, signed)
+    if got is None:
+        return None
+    rest, pos = got
+    return np.concatenate([first[:, None], rest], axis=1), pos
+
+
+def decode_blocks(payloads: list[bytes]) -> Decoded | None:
+    """Consecutive version-2 SampleBlocks of one cell count decoded at once.
+
+    Args:
+        payloads: the blocks' payloads, in order.
+
+    Returns:
+        (t_us u32, cells (samples, n_cells) int64, imu (samples, 6) int64, imu_present
+        bool) over all the blocks' samples, imu rows of samples without IMU zeros; None
+        if a block is not read exactly (the firmware's decoder says why), or the cell
+        counts differ.
+    """
+    if not payloads or any(len(p) < _HEAD for p in payloads):
+        return None
+    head = np.frombuffer(b"".join(p[:_HEAD] for p in payloads), np.uint8)
+    head = head.reshape(-1, _HEAD).astype(np.int64)
+    nc = int(head[0, 6])
+    n = head[:, 7]
+    flags = head[:, 8]
+    if np.any(head[:, 6] != nc) or np.any((n == 0) | (n > _MAX_N)):
+        return None
+    if np.any((flags & 0xF8 != 0) | (flags & 6 == 6)):
+        return None
+    t0 = head[:, 0] | (head[:, 1] << 8) | (head[:, 2] << 16) | (head[:, 3] << 24)
+    period = head[:, 4] | (head[:, 5] << 8)
+    size = np.array([len(p) for p in payloads], np.int64)
+    base = np.cumsum(size) - size
+    st = _Stream(b"".join(payloads))
+    end_bit = 8 * (base + size)
+    # which samples have IMU: every one, none, or a bitmap's (bits past n zero)
+    n_max = int(n.max())
+    col = np.arange(n_max)
+    in_block = col < n[:, None]
+    bitmap_bytes = np.where(flags & 4 != 0, (n + 7) >> 3, 0)
+    at = base[:, None] + _HEAD + np.arange(8)
+    bitmap = np.unpackbits(st.bytes[at], axis=1, bitorder="little")
+    bit = np.arange(8 * 8)
+    beyond = (bit >= n[:, None]) & (bit < 8 * bitmap_bytes[:, None])
+    if np.any((bitmap != 0) & beyond) or np.any(size < _HEAD + bitmap_bytes):
+        return None
+    bitmap = bitmap[:, :n_max] != 0
+    present = np.where((flags & 4 != 0)[:, None], bitmap, (flags & 2 != 0)[:, None]) & in_block
+    m = present.sum(axis=1)
+    pos = 8 * (base + _HEAD + bitmap_bytes)
+    steps = np.broadcast_to(period[:, None], (len(n), n_max)).copy()
+    steps[:, 0] = 0
+    timed = np.flatnonzero(flags & 1)
+    if len(timed):
+        got = _coded(st, pos[timed], n[timed] - 1, period[timed], False)
+        if got is None:
+            return None
+        dts, pos[timed] = got
+        steps[timed, 1 : 1 + dts.shape[1]] = dts
+    cells = np.zeros((len(n), n_max, nc), np.int64)
+    for j in range(nc):
+        if np.any(pos > end_bit):
+            return None
+        got = _channel(st, pos, n - 1, False)
+        if got is None:
+            return None
+        cells[:, :, j], pos = got
+    with_imu = np.flatnonzero(m)
+    axes = []
+    for _ in range(_IMU_N if len(with_imu) else 0):
+        if np.any(pos > end_bit):
+            return None
+        got = _channel(st, pos[with_imu], m[with_imu] - 1, True)
+        if got is None:
+            return None
+        values, pos[with_imu] = got
+        axes.append(values)
+    # the stream ends in the block's last byte, zero bits after it
+    tail_bits = pos & 7
+    last = st.bytes[base + size - 1].astype(np.int64)
+    if np.any((pos + 7) >> 3 != base + size) or np.any(
+        ((last >> tail_bits) != 0) & (tail_bits != 0)
+    ):
+        return None
+    t_us = ((t0[:, None] + np.cumsum(steps, axis=1)) & _U32)[in_block].astype(np.uint32)
+    present_flat = present[in_block]
+    imu = np.zeros((len(present_flat), _IMU_N), np.int64)
+    if axes:
+        got_imu = np.arange(axes[0].shape[1]) < m[with_imu][:, None]
+        imu[present_flat] = np.stack([a[got_imu] for a in axes], axis=1)
+    return t_us, cells[in_block], imu, present_flat
+
+
+def decode_block(payload: bytes | bytearray | memoryview) -> Decoded | None:
+    """One version-2 SampleBlock as decode_blocks gives a run; None if not exact."""
+    return decode_blocks([bytes(payload)])
+
+
+# Version 1: stridefw.sampleblock_v1. Every varint of a block at once (its last byte is
+# the one below 0x80), the samples' IMU bits by a short walk, then zigzag and the
+# second-order predictor undone with two cumulative sums per channel (v[s] = 2 v[s-1] -
+# v[s-2] + r[s] is v = r0 + the running sum of the running sum of r from s = 1).
+
+_HEAD_V1 = 8  # t0 u32, period u16, n_cells u8, n u8 (stridefw.sampleblock_v1)
+_VARINT_MAX_BYTES = 5  # the firmware refuses a sixth byte (shift > 28)
 
 
 def _undo_prediction(r: np.ndarray) -> np.ndarray:
@@ -58,7 +309,7 @@ def _varints(body: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     return values, ends
 
 
-def decode_block(
+def decode_block_v1(
     payload: bytes | bytearray | memoryview,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
     """A version-1 SampleBlock as (t_us u32, cells, imu, imu_present); None if not exact.
@@ -67,13 +318,13 @@ def decode_block(
     imu rows of samples without IMU are zeros.
     """
     data = bytes(payload)
-    if len(data) < _HEAD:
+    if len(data) < _HEAD_V1:
         return None
     t0 = int.from_bytes(data[0:4], "little")
     period = data[4] | (data[5] << 8)
     nc = data[6]
     n = data[7]
-    body = np.frombuffer(data, np.uint8, offset=_HEAD)
+    body = np.frombuffer(data, np.uint8, offset=_HEAD_V1)
     if n == 0:
         if len(body):
             return None
@@ -139,32 +390,32 @@ def _undo_prediction_blocks(r: np.ndarray, first: np.ndarray) -> np.ndarray:
     return _segment_cumsum(_segment_cumsum(q, first), first)
 
 
-# Samples of one call of decode_blocks: the double running sums stay far inside int64
+# Samples of one call of decode_blocks_v1: the double running sums stay far inside int64
 # (|residual| < 2**36 from five-byte varints; 2**36 * 64 * 2**16 < 2**63)
 _MAX_SAMPLES = 1 << 16
 
 
-def decode_blocks(
+def decode_blocks_v1(
     payloads: list[bytes],
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
     """Consecutive version-1 SampleBlocks of one cell count, all with IMU or all without,
-    decoded at once: (t_us u32, cells, imu, imu_present) as decode_block gives them.
+    decoded at once: (t_us u32, cells, imu, imu_present) as decode_block_v1 gives them.
 
     None when a block is not of that uniform kind (IMU in some samples only, another
-    cell count) or not exact: the caller then takes them one by one (decode_block).
+    cell count) or not exact: the caller then takes them one by one (decode_block_v1).
     """
-    if not payloads or any(len(p) < _HEAD for p in payloads):
+    if not payloads or any(len(p) < _HEAD_V1 for p in payloads):
         return None
     nc = payloads[0][6]
-    heads = np.frombuffer(b"".join(p[:_HEAD] for p in payloads), np.uint8).reshape(-1, _HEAD)
+    heads = np.frombuffer(b"".join(p[:_HEAD_V1] for p in payloads), np.uint8).reshape(-1, _HEAD_V1)
     if np.any(heads[:, 6] != nc):
         return None
     n = heads[:, 7].astype(np.int64)
     total = int(n.sum())
     if total == 0 or total > _MAX_SAMPLES or np.any(n == 0):
         return None
-    body = np.frombuffer(b"".join(p[_HEAD:] for p in payloads), np.uint8)
-    sizes = np.array([len(p) - _HEAD for p in payloads], np.int64)
+    body = np.frombuffer(b"".join(p[_HEAD_V1:] for p in payloads), np.uint8)
+    sizes = np.array([len(p) - _HEAD_V1 for p in payloads], np.int64)
     body_end = np.cumsum(sizes)
     if np.any(sizes == 0) or np.any(body[body_end - 1] & 0x80):
         return None  # a block's last varint runs past its end

@@ -30,8 +30,8 @@ import numpy as np
 from stridefw import kernel as fw_kernel
 from stridefw import records as R
 from stridefw import sampleblock as fw_sampleblock
+from stridekit import fastblocks
 from stridekit.errors import BadSessionFile
-from stridekit.fastblocks import decode_block, decode_blocks
 from stridekit.fastframes import FastFrameDecoder, iter_file_records
 from stridekit.replay import (
     KernelOutput,
@@ -122,20 +122,21 @@ def samples_to_arrays(
 
 
 def _decode_one_by_one(
-    kinds: list[tuple[int, bytes]], n_cells: int
+    kinds: list[tuple[int, int, bytes]], n_cells: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Sample and SampleBlock payloads through the firmware's decoders, in order."""
+    """Sample and SampleBlock records (type, version, payload) through the firmware's
+    decoders, in order."""
     t: list[int] = []
     cells: list[tuple[int, ...]] = []
     imu: list[tuple[int, ...]] = []
     present: list[bool] = []
-    for rtype, payload in kinds:
+    for rtype, version, payload in kinds:
         try:
             if rtype == R.REC_SAMPLE:
                 ts, cs, ms = R.unpack_sample(payload)
                 rows = [(ts, cs, ms)]
             else:
-                bt, bc, bm = fw_sampleblock.decode_sample_block(payload)
+                bt, bc, bm = fw_sampleblock.decode_sample_block(payload, version)
                 rows = list(zip(bt, bc, bm, strict=True))
         except ValueError as e:
             raise _NotClean(f"a {R.NAMES[rtype]} that does not decode: {e}") from e
@@ -159,26 +160,42 @@ def _decode_one_by_one(
     )
 
 
-# SampleBlocks decoded together (fastblocks.decode_blocks): a run it does not take goes
-# block by block, so one odd block (an IMU dropout) costs only its run; 64 was the
-# fastest of 16, 64 and a whole window on 5-minute runs with and without dropouts
-BLOCKS_PER_RUN = 64
+Decoded = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+# SampleBlocks decoded together (fastblocks.decode_blocks, decode_blocks_v1): a run
+# they do not take goes block by block, so one odd block costs only its run. Version 1:
+# 64 was the fastest of 16, 64 and a whole window on 5-minute runs with and without
+# dropouts (a dropout sends its run block by block). Version 2 runs take any IMU mix,
+# and the decoder's steps per channel and sub-block are paid once per run: 146k, 408k,
+# 707k and 824k samples/s in runs of 16, 64, 256 and 1024 blocks (8 cells + IMU), so a
+# whole window (WINDOW_SAMPLES / 64 blocks). A version-2 run they refuse has a damaged
+# block or another cell count, which the firmware's decoder then reports.
+BLOCKS_PER_RUN = {1: 64, 2: 256}
+_FAST: dict[
+    int, tuple[Callable[[list[bytes]], Decoded | None], Callable[[bytes], Decoded | None] | None]
+] = {
+    1: (fastblocks.decode_blocks_v1, fastblocks.decode_block_v1),
+    2: (fastblocks.decode_blocks, None),
+}
 
 
-def _blocks_in_runs(
-    blocks: list[bytes],
-) -> list[tuple[bytes, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None]]:
-    """SampleBlocks decoded BLOCKS_PER_RUN at a time, a run decode_blocks does not take
-    (IMU in some samples only, another cell count) block by block (decode_block; None:
-    for the firmware's decoder). Pairs of (first block, its samples), in order."""
-    out: list[tuple[bytes, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None]] = []
-    for a in range(0, len(blocks), BLOCKS_PER_RUN):
-        run = blocks[a : a + BLOCKS_PER_RUN]
-        together = decode_blocks(run)
+def _blocks_in_runs(blocks: list[bytes], version: int) -> list[tuple[bytes, Decoded | None]]:
+    """SampleBlocks of one version decoded BLOCKS_PER_RUN at a time; a run the run
+    decoder does not take (version 1: IMU in some samples only; a cell count that
+    changes; a damaged block) block by block (version 1's one-block decoder; None: for
+    the firmware's decoder). Pairs of (first block, its samples), in order."""
+    if version not in _FAST:
+        return [(q, None) for q in blocks]
+    run_decoder, block_decoder = _FAST[version]
+    per_run = BLOCKS_PER_RUN[version]
+    out: list[tuple[bytes, Decoded | None]] = []
+    for a in range(0, len(blocks), per_run):
+        run = blocks[a : a + per_run]
+        together = run_decoder(run)
         if together is not None:
             out.append((run[0], together))
         else:
-            out += [(q, decode_block(q)) for q in run]
+            out += [(q, block_decoder(q) if block_decoder else None) for q in run]
     return out
 
 
@@ -260,27 +277,29 @@ class _FootStream:
     def _decode_pending(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """The gathered Sample and SampleBlock records as arrays, in order.
 
-        Runs of Samples go through samples_to_arrays and version-1 SampleBlocks through
-        stridekit.fastblocks; anything those do not read exactly, through the firmware's
-        own decoders.
+        Runs of Samples go through samples_to_arrays and runs of SampleBlocks of one
+        version through stridekit.fastblocks; anything those do not read exactly, through
+        the firmware's own decoders.
         """
         nc = self.header.n_cells
         parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
         samples: list[bytes] = []
         blocks: list[bytes] = []
+        blocks_version = 0
 
         def end_samples() -> None:
             if samples:
                 fast = samples_to_arrays(samples, nc)
                 if fast is None:
-                    fast = _decode_one_by_one([(R.REC_SAMPLE, q) for q in samples], nc)
+                    v = R.VERSIONS[R.REC_SAMPLE]
+                    fast = _decode_one_by_one([(R.REC_SAMPLE, v, q) for q in samples], nc)
                 parts.append(fast)
                 samples.clear()
 
         def end_blocks() -> None:
-            for q, one in _blocks_in_runs(blocks):
+            for q, one in _blocks_in_runs(blocks, blocks_version):
                 if one is None:  # not read exactly here: the firmware's decoder says why
-                    one = _decode_one_by_one([(R.REC_SAMPLE_BLOCK, q)], nc)
+                    one = _decode_one_by_one([(R.REC_SAMPLE_BLOCK, blocks_version, q)], nc)
                 elif len(one[0]) and one[1].shape[1] != nc:
                     raise _NotClean(f"a SampleBlock of {one[1].shape[1]} cells, header says {nc}")
                 parts.append(one)
@@ -290,13 +309,12 @@ class _FootStream:
             if rtype == R.REC_SAMPLE:
                 end_blocks()
                 samples.append(payload)
-            elif version == 1:
-                end_samples()
-                blocks.append(payload)
             else:
                 end_samples()
-                end_blocks()
-                parts.append(_decode_one_by_one([(rtype, payload)], nc))
+                if version != blocks_version:
+                    end_blocks()
+                    blocks_version = version
+                blocks.append(payload)
         end_samples()
         end_blocks()
         t = np.concatenate([q[0] for q in parts])

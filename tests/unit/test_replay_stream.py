@@ -23,6 +23,9 @@ from stridekit.session import read_sessions, step_payloads
 from stridekit.session_writer import SessionWriter
 from stridekit.sim.gait import RunnerParams, simulate
 from stridekit.sim.record import record_foot
+from tests.unit import v1_blocks as V1
+
+V1_SESSION = Path(__file__).parents[1] / "data" / "v1" / "session_v1.bin"
 
 
 @functools.cache
@@ -31,9 +34,35 @@ def _sim_file(seconds: float, seed: int = 3) -> bytes:
     return b"".join(record_foot(run, f, i + 1) for i, f in enumerate(run.feet))
 
 
-def _rewrite(data: bytes, step_blocks: bool, samples_as_records: bool) -> bytes:
+def _v1_frames(w: SessionWriter, block: R.Record, every_other: bool) -> None:
+    """A version-2 SampleBlock framed again as version-1 SampleBlocks of its samples (as
+    many as the version-1 encoder's buffer needs; with every_other, only every other
+    block by its sequence number, so versions alternate)."""
+    if every_other and block.seq % 2:
+        w.add(block.rtype, block.payload)
+        return
+    w.end()
+    rows = list(zip(*SB.decode_sample_block(block.payload, block.version), strict=True))
+    enc = V1.SampleBlockEncoder(block.payload[6], block.payload[4] | block.payload[5] << 8)
+    framer = R.Encoder()
+    prev = -1
+    for t, cells, imu in rows:
+        if enc.n and not enc.room():
+            w.out += framer.encode(R.REC_SAMPLE_BLOCK, w.seq, enc.payload(), version=1)
+            w.seq += 1
+            enc.n = 0
+        if enc.n == 0:
+            enc.start(t & 0x3FFFFFFF, t >> 30)
+        enc.add((t - prev) & 0xFFFFFFFF if prev >= 0 else 0, cells, imu)
+        prev = t
+    w.out += framer.encode(R.REC_SAMPLE_BLOCK, w.seq, enc.payload(), version=1)
+    w.seq += 1
+
+
+def _rewrite(data: bytes, step_blocks: bool, samples: str) -> bytes:
     """The file's sessions written again: Steps in StepBlocks (as the pod stores them) or
-    single, raw samples in SampleBlocks or as single Sample records (older files)."""
+    single; raw samples in SampleBlocks ("v2"), as single Sample records ("records"),
+    in version-1 SampleBlocks ("v1") or both versions by turns ("mixed"): older files."""
     recs, _ = R.decode_all(data)
     out = bytearray()
     w: SessionWriter | None = None
@@ -50,9 +79,11 @@ def _rewrite(data: bytes, step_blocks: bool, samples_as_records: bool) -> bytes:
         elif r.rtype in (R.REC_STEP, R.REC_STEP_BLOCK):
             for q in step_payloads(r):
                 w.add_step(q)
-        elif r.rtype == R.REC_SAMPLE_BLOCK and samples_as_records:
-            for t, cells, imu in zip(*SB.decode_sample_block(r.payload), strict=True):
+        elif r.rtype == R.REC_SAMPLE_BLOCK and samples == "records":
+            for t, cells, imu in zip(*SB.decode_sample_block(r.payload, r.version), strict=True):
                 w.add(R.REC_SAMPLE, buf[: R.pack_sample_into(buf, t, cells, imu)])
+        elif r.rtype == R.REC_SAMPLE_BLOCK and samples in ("v1", "mixed"):
+            _v1_frames(w, r, samples == "mixed")
         else:
             w.add(r.rtype, r.payload)
     if w is not None:
@@ -86,23 +117,69 @@ def _same_as_whole(path: Path, got: StreamReplay) -> None:
         assert f.result.first_difference == want.first_difference
 
 
+def _not_called(*_: object) -> None:
+    raise AssertionError("the firmware's SampleBlock decoder on the streamed path")
+
+
 @pytest.mark.parametrize(
-    "step_blocks, samples_as_records", [(False, False), (True, False), (False, True)]
+    "step_blocks, samples",
+    [(False, "v2"), (True, "v2"), (False, "records"), (True, "v1"), (True, "mixed")],
 )
 def test_clean_file_streams_and_equals_the_whole_file_replay(
-    tmp_path: Path, step_blocks: bool, samples_as_records: bool, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, step_blocks: bool, samples: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     p = tmp_path / "run.strd"
-    p.write_bytes(_rewrite(_sim_file(20.0), step_blocks, samples_as_records))
-    kinds = {r.rtype for r in R.decode_all(p.read_bytes())[0]}
+    p.write_bytes(_rewrite(_sim_file(20.0), step_blocks, samples))
+    recs = R.decode_all(p.read_bytes())[0]
+    kinds = {r.rtype for r in recs}
     assert (R.REC_STEP_BLOCK in kinds) == step_blocks
-    assert (R.REC_SAMPLE in kinds) == samples_as_records
+    assert (R.REC_SAMPLE in kinds) == (samples == "records")
+    versions = {r.version for r in recs if r.rtype == R.REC_SAMPLE_BLOCK}
+    assert versions == {"v2": {2}, "records": set(), "v1": {1}, "mixed": {1, 2}}[samples]
     for window in (replay_stream.WINDOW_SAMPLES, 333):
         monkeypatch.setattr(replay_stream, "WINDOW_SAMPLES", window)
-        got = stream_replay(p)
+        with monkeypatch.context() as m:  # clean blocks never need the firmware's decoder
+            m.setattr(replay_stream.fw_sampleblock, "decode_sample_block", _not_called)
+            got = stream_replay(p)
         assert got.streamed, got.why_not_streamed
         assert all(f.result is not None and f.result.steps_identical for f in got.feet)
         _same_as_whole(p, got)
+
+
+def test_the_committed_v1_session_streams(monkeypatch: pytest.MonkeyPatch) -> None:
+    """tests/data/v1 (version-1 SampleBlocks, IMU dropouts in every block) streams on the
+    fast path, with the whole-file result."""
+    with monkeypatch.context() as m:
+        m.setattr(replay_stream.fw_sampleblock, "decode_sample_block", _not_called)
+        got = stream_replay(V1_SESSION)
+        assert replay_stream.decode_only(V1_SESSION) == 700
+    assert got.streamed, got.why_not_streamed
+    assert sum(f.n_samples for f in got.feet) == 700
+    _same_as_whole(V1_SESSION, got)
+
+
+def test_a_damaged_block_is_read_whole_with_the_firmwares_reason(tmp_path: Path) -> None:
+    """A SampleBlock whose payload does not decode (its frame intact): the fast path
+    refuses it, the firmware's decoder says why, and the file is read whole."""
+    recs, _ = R.decode_all(_sim_file(20.0))
+    out = bytearray()
+    framer = R.Encoder()
+    hit = False
+    for r in recs:
+        payload = r.payload
+        if r.rtype == R.REC_SAMPLE_BLOCK and not hit and r.seq > 50:
+            payload = payload + b"\x00"  # a trailing byte
+            hit = True
+        out += framer.encode(r.rtype, r.seq, payload, version=r.version)
+    p = tmp_path / "run.strd"
+    p.write_bytes(bytes(out))
+    got = stream_replay(p)
+    assert not got.streamed
+    assert (
+        got.why_not_streamed
+        == "a SampleBlock that does not decode: SampleBlock has 1 bytes after its samples"
+    )
+    _same_as_whole(p, got)
 
 
 def test_torn_tail_still_streams(tmp_path: Path) -> None:
