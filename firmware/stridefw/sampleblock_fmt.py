@@ -49,7 +49,7 @@ SAMPLE_BLOCK_VERSION = const(2)
 BLOCK_MAX_SAMPLES = const(64)
 SUB = const(8)  # values per sub-block: one (pred, k) each
 QMAX = const(12)  # a quotient of QMAX or more is an escape
-ESC_BITS = const(18)  # every z fits: |residual| <= 3 * 65535 -> z < 2**18
+ESC_BITS = const(18)  # every z fits: |value - (2 p1 - p2)| <= 2 * 65535 -> z < 2**18
 K_MAX = const(15)
 IMU_N = const(6)
 MAX_CELLS = const(16)  # the mux's most; keeps a block under records.MAX_PAYLOAD

@@ -136,7 +136,11 @@ def encode_block_py(e):
                     bp = p
             # its Rice k: k0, the least with cnt << k0 >= the sum, or one either side,
             # whichever costs least, counted in one pass (an escape: QMAX + 1 +
-            # ESC_BITS); 16 bits a value (pred 3) unless one is cheaper
+            # ESC_BITS); 16 bits a value (pred 3) unless one is cheaper. At k0 no
+            # value escapes (z <= the sum <= cnt << k0, and cnt <= SUB < QMAX); at
+            # k0 - 1 one can, and that has always cost more than k0 in the tests'
+            # blocks, so this encoder writes escapes rarely if ever: the readers'
+            # tests make them with a writer of their own
             k0 = 0
             while k0 < K_MAX and (cnt << k0) < pa:
                 k0 += 1
