@@ -85,7 +85,7 @@ fuzz: $(VENV)/.stamp
 	$(PY) -m tests.fuzz.engine --n 100000
 
 bench: setup
-	$(STRIDE) bench --memory
+	$(STRIDE) bench --memory $(if $(wildcard ../shared/data),--real ../shared/data)
 
 # Refresh the pinned transitive dependencies after changing pyproject.toml.
 lock: $(VENV)/.stamp

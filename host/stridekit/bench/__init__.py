@@ -271,12 +271,12 @@ def _print_path_alloc(console: Console, seconds: float) -> None:
     console.print("first allocation under micropython.heap_lock(): " + " | ".join(first[-3:]))
 
 
-def _print_storage(console: Console) -> None:
+def _print_storage(console: Console, real: Path | None = None) -> None:
     """Bytes per step and per raw sample in the pod's storage format (bench/storage.py)."""
     from stridekit.bench import storage
 
     with console.status("storage in the pod's format...") as status:
-        figures = storage.measure(lambda s: status.update(s))
+        figures = storage.measure(lambda s: status.update(s), real)
     for line in storage.lines(figures):
         console.print(line)
 
@@ -287,6 +287,7 @@ def run_bench(
     chip: bool = False,
     pystone: Path | None = None,
     memory: bool = False,
+    real: Path | None = None,
 ) -> list[BenchRow]:
     """The kernel tables, then stride replay's speed (and with memory=True its peak RSS)."""
     with console.status("benchmarking the kernel (CPython and MicroPython)..."):
@@ -341,7 +342,7 @@ def run_bench(
         "and kernel_vp). Timings on a shared machine: best of several passes."
     )
     _print_path_alloc(console, seconds)
-    _print_storage(console)
+    _print_storage(console, real)
     if chip:
         from stridekit.bench.chip import print_estimate
 

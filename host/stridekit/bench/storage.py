@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -40,6 +41,9 @@ class StorageFigures:
     # overhead counted)
     raw_entropy_pct: dict[int, Interval]
     runners: int
+    # the same on real recordings (gaitpdb control walks: 8 force cells, no IMU), when
+    # the shared data are given: (figure, files, feet)
+    raw_real_pct: tuple[Interval, int, int] | None = None
 
 
 def mean_ci(x: list[float], n_boot: int = 4000, seed: int = 0) -> Interval:
@@ -95,8 +99,44 @@ def _runner(seed: int, cells: int):  # -> SimRun
     return simulate(with_realistic_sensors(p, rng))
 
 
-def measure(progress: Callable[[str], None] = lambda _: None) -> StorageFigures:
-    """The figures over len(SEEDS) simulated runners, 8 and 16 cells."""
+REAL_FILES = 12  # gaitpdb control walks, in name order: both feet of each
+
+
+def real_raw_pct(
+    data_dir: Path, progress: Callable[[str], None] = lambda _: None
+) -> tuple[Interval, int, int] | None:
+    """SampleBlock bytes per sample, % of the Sample payload, over real recordings as
+    `stride import` writes them (gaitpdb control walks, 8 force cells at 100 Hz, no
+    IMU); None without the data."""
+    from stridekit.importers import gaitpdb
+    from stridekit.importers.common import header_for, record_foot
+
+    root = data_dir / "gaitpdb"
+    if not root.is_dir():
+        return None
+    files = [f for f in sorted(gaitpdb.find(root)) if "Co" in f.name][:REAL_FILES]
+    pct: list[float] = []
+    for f in files:
+        progress(f"storage: real walk {f.name}")
+        rec = gaitpdb.read(f)
+        for foot in rec.feet:
+            hdr = header_for(rec, foot, 1)
+            data, _ = record_foot(rec, foot, hdr)
+            recs, _ = R.decode_all(data)
+            blocks = [r for r in recs if r.rtype == R.REC_SAMPLE_BLOCK]
+            framed = sum(len(R.Encoder().encode(r.rtype, r.seq, r.payload)) - 1 for r in blocks)
+            has_imu = foot.imu is not None
+            pct.append(100.0 * framed / len(foot.t_us) / R.sample_len(hdr.n_cells, has_imu))
+    if not pct:
+        return None
+    return mean_ci(pct), len(files), len(pct)
+
+
+def measure(
+    progress: Callable[[str], None] = lambda _: None, real: Path | None = None
+) -> StorageFigures:
+    """The figures over len(SEEDS) simulated runners, 8 and 16 cells (and real walks
+    from the shared data root `real`, when given)."""
     from stridekit.sim.record import record_foot
 
     per_step: list[float] = []
@@ -142,6 +182,7 @@ def measure(progress: Callable[[str], None] = lambda _: None) -> StorageFigures:
         {c: mean_ci(v) for c, v in raw_b.items()},
         {c: mean_ci(v) for c, v in raw_h.items()},
         len(SEEDS),
+        real_raw_pct(real, progress) if real is not None else None,
     )
 
 
@@ -171,8 +212,16 @@ def lines(f: StorageFigures) -> list[str]:
             f"best of values, 1st, 2nd differences over the run; no block or frame "
             f"overhead): {ci(f.raw_entropy_pct[c])} %"
         )
+    if f.raw_real_pct is not None:
+        v, files, feet = f.raw_real_pct
+        out.append(
+            f"  raw samples, real walks ({feet} feet of {files} gaitpdb controls: 8 force cells, "
+            f"no IMU, as `stride import` writes them): {ci(v)} % of the Sample payload"
+        )
     return out
 
 
 if __name__ == "__main__":
-    print("\n".join(lines(measure(print))))
+    import sys
+
+    print("\n".join(lines(measure(print, Path(sys.argv[1]) if len(sys.argv) > 1 else None))))

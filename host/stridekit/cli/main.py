@@ -405,11 +405,20 @@ def bench(
             "runs and a 5 h one (minutes of work; `make bench` does it)."
         ),
     ] = False,
+    real: Annotated[
+        Path | None,
+        typer.Option(
+            help="Shared data root (../shared/data): also the raw-sample size on real "
+            "recordings (gaitpdb control walks).",
+            exists=True,
+            file_okay=False,
+        ),
+    ] = None,
 ) -> None:
     """Kernel speed and memory on CPython and inside the MicroPython interpreters."""
     from stridekit.bench import run_bench
 
-    run_bench(console, seconds, chip, pystone, memory)
+    run_bench(console, seconds, chip, pystone, memory, real)
 
 
 if __name__ == "__main__":
