@@ -15,6 +15,8 @@ setup: $(VENV)/.stamp node_modules/.stamp .typings/.stamp native
 # (stridekit.native_build; ~1 min on 2 cores, a no-op while it matches the sources).
 # The host loads it only while every source it was built from is unchanged; otherwise,
 # or with STRIDE_PURE_KERNEL=1, it runs the pure modules (stride replay says which).
+# The same build compiles the host's SampleBlock reader (host/stridekit/sbreader.pyx),
+# used while that file is unchanged, else the numpy one (stridekit.fastblocks).
 .PHONY: native
 native: $(VENV)/.stamp
 	@command -v gcc >/dev/null || { echo "gcc is missing (a checkout set up before the native build): rm .apt.stamp; make setup"; exit 1; }

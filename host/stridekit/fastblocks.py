@@ -17,6 +17,10 @@ from the positions of the stream's zero bits (each block's codes are the zeros
 that follow its cursor), every tail from a 32-bit window at its bit offset (a
 cumulative sum of the widths); the predictors are undone sub-block by sub-block
 with running sums. Version 1 (decode_blocks_v1, decode_block_v1): varints.
+
+Where `make setup` compiled it, replay_stream reads version 2 with the compiled
+reader instead (stridekit/sbreader.pyx: the same results, block after block in C,
+about 15x faster); decode_blocks is what runs without it, or with STRIDE_PURE_KERNEL=1.
 """
 
 from __future__ import annotations

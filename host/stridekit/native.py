@@ -12,6 +12,14 @@ record codec (stridefw.records), layouts, calibration and config run compiled to
 a `stride` process. It is all or nothing: a process that imported one of
 those modules before stridekit (the test suite's conftest imports stridefw first)
 keeps the pure ones throughout. The MicroPython builds never see any of this.
+
+The same build holds the host's compiled SampleBlock version-2 reader
+(stridekit/sbreader.pyx, typed Cython: READER), recorded in the manifest with its
+own hash. It is a host module, not part of the kernel: it is used whenever its own
+source is unchanged since the build (kernel sources edited or not, stridefw imported
+first or not) and STRIDE_PURE_KERNEL is unset, else stridekit.fastblocks' numpy
+reader runs. `sample_block_reader()` loads it on first use (it imports numpy);
+`status()` says which one runs.
 """
 
 from __future__ import annotations
@@ -23,14 +31,26 @@ import json
 import os
 import sys
 import sysconfig
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 PURE_ENV = "STRIDE_PURE_KERNEL"  # "1": always the pure modules
 # the build compiles these and what they import, transitively
 ROOTS: tuple[str, ...] = ("stridefw.kernel", "stridefw.sampleblock")
 MANIFEST = "manifest.json"
 FORMAT = 1
+# the host's compiled SampleBlock version-2 reader: its module and source (host/stridekit)
+READER = "stridekit.sbreader"
+READER_SOURCE = "sbreader.pyx"
+READER_VERSION = 2  # the SampleBlock version it reads
+
+if TYPE_CHECKING:  # numpy is imported with the reader, not with stridekit
+    import numpy as np
+
+    # (t_us u32, cells int64, imu int64, imu_present bool), as stridekit.fastblocks gives them
+    ReaderFn = Callable[[list[bytes]], tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None]
 
 
 @dataclass(frozen=True)
@@ -40,11 +60,18 @@ class NativeStatus:
     compiled: bool
     reason: str  # why pure, or the build's id and compiler when compiled
     modules: tuple[str, ...] = ()  # the compiled modules (empty when pure)
+    # the SampleBlock version-2 reader: compiled (READER) or numpy (stridekit.fastblocks)
+    reader_compiled: bool = False
+    reader_reason: str = "not activated"
 
     def describe(self) -> str:
         if self.compiled:
-            return f"kernel: compiled ({self.reason}; {len(self.modules)} modules)"
-        return f"kernel: pure Python ({self.reason})"
+            kernel = f"kernel: compiled ({self.reason}; {len(self.modules)} modules)"
+        else:
+            kernel = f"kernel: pure Python ({self.reason})"
+        if self.reader_compiled:
+            return f"{kernel}; SampleBlock reader: compiled ({self.reader_reason})"
+        return f"{kernel}; SampleBlock reader: numpy ({self.reader_reason})"
 
 
 def firmware_dir() -> Path:
@@ -59,6 +86,16 @@ def firmware_dir() -> Path:
 def build_dir() -> Path:
     """build/native beside firmware/ (git-ignored; ruff and pyright skip it)."""
     return firmware_dir().parents[1] / "build" / "native"
+
+
+def reader_source() -> Path:
+    """stridekit/sbreader.pyx: the compiled reader's source, beside this module."""
+    return Path(__file__).resolve().parent / READER_SOURCE
+
+
+def reader_file(build: Path) -> Path:
+    """Where the build puts the compiled reader."""
+    return build.joinpath(*READER.split(".")[:-1], READER.rsplit(".", 1)[1] + abi_tag())
 
 
 def abi_tag() -> str:
@@ -127,8 +164,8 @@ def _loaded_compiled(modules: list[str], where: Path) -> bool:
     return True
 
 
-def check_manifest(build: Path, src: Path) -> tuple[dict[str, object] | None, str]:
-    """The manifest when the build matches this interpreter and these sources, else why not."""
+def _read_manifest(build: Path) -> tuple[dict[str, Any] | None, str]:
+    """The build's manifest when it is for this interpreter, else why not."""
     path = build / MANIFEST
     if not path.is_file():
         return None, f"no compiled build in {build} (make setup builds it)"
@@ -140,10 +177,18 @@ def check_manifest(build: Path, src: Path) -> tuple[dict[str, object] | None, st
         return None, f"{path}: unknown format"
     if man.get("abi") != abi_tag():
         return None, f"build is for {man.get('abi')}, this interpreter is {abi_tag()}"
+    return man, ""
+
+
+def check_manifest(build: Path, src: Path) -> tuple[dict[str, object] | None, str]:
+    """The manifest when the build matches this interpreter and these sources, else why not."""
+    man, why = _read_manifest(build)
+    if man is None:
+        return None, why
     sources = man.get("sources")
     compiled = man.get("compiled")
     if not isinstance(sources, dict) or not isinstance(compiled, list) or not compiled:
-        return None, f"{path}: no sources or compiled modules"
+        return None, f"{build / MANIFEST}: no sources or compiled modules"
     for mod, digest in sources.items():
         f = _file(src, str(mod))
         if not f.is_file():
@@ -158,16 +203,92 @@ def check_manifest(build: Path, src: Path) -> tuple[dict[str, object] | None, st
     return man, ""
 
 
+def check_reader(build: Path, source: Path) -> tuple[Path | None, str]:
+    """The compiled reader's file when the build holds one compiled from source as it is
+    now, for this interpreter; else (None, why)."""
+    man, why = _read_manifest(build)
+    if man is None:
+        return None, why
+    entry = man.get("reader")
+    if not isinstance(entry, dict):
+        why = man.get("reader_failed") or "the build has no compiled reader"
+        return None, f"{why} (make setup rebuilds)"
+    if entry.get("module") != READER or entry.get("version") != READER_VERSION:
+        return None, f"the build's reader is {entry.get('module')} v{entry.get('version')}"
+    if not source.is_file():
+        return None, f"{source.name} is gone since the build"
+    if sha256_file(source) != entry.get("sha256"):
+        return None, f"{source.name} changed since the build (make setup rebuilds)"
+    lib = reader_file(build)
+    if not lib.is_file():
+        return None, f"{lib.name} missing from {lib.parent} (make setup rebuilds)"
+    return lib, str(entry.get("sha256", ""))[:12]
+
+
+def load_reader(build: Path, source: Path) -> tuple[ReaderFn | None, str]:
+    """The build's compiled reader's decode_blocks when check_reader takes it (whatever
+    STRIDE_PURE_KERNEL says: tests compare it with the numpy one); else (None, why)."""
+    lib, why = check_reader(build, source)
+    if lib is None:
+        return None, why
+    try:
+        loaded = sys.modules.get(READER)
+        if loaded is None or Path(getattr(loaded, "__file__", "") or "") != lib:
+            spec = importlib.util.spec_from_file_location(READER, lib)
+            if spec is None or spec.loader is None:
+                return None, f"{lib.name} is not a module"
+            loaded = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(loaded)
+            sys.modules[READER] = loaded
+        fn = getattr(loaded, "decode_blocks", None)
+        if getattr(loaded, "VERSION", None) != READER_VERSION or not callable(fn):
+            return None, f"{lib.name} is not a version-{READER_VERSION} reader"
+    except Exception as e:  # a broken build: the numpy reader runs
+        return None, f"{lib.name} not loaded: {type(e).__name__}: {e}"
+    return cast("ReaderFn", fn), f"build {why}"
+
+
+_reader: ReaderFn | None = None
+_reader_tried = False
+
+
+def sample_block_reader() -> ReaderFn | None:
+    """The compiled SampleBlock version-2 reader this process uses, or None (the numpy
+    one: stridekit.fastblocks.decode_blocks); loaded on the first call."""
+    global _reader, _reader_tried, _status
+    if not _reader_tried:
+        _reader_tried = True
+        if not _status.reader_compiled:
+            return None  # activate() said why
+        _reader, why = load_reader(build_dir(), reader_source())
+        _status = replace(_status, reader_compiled=_reader is not None, reader_reason=why)
+    return _reader
+
+
+def _reader_status() -> tuple[bool, str]:
+    """Whether the compiled reader is current (loaded later, by sample_block_reader)."""
+    if os.environ.get(PURE_ENV, "") == "1":
+        return False, f"{PURE_ENV}=1"
+    try:
+        lib, why = check_reader(build_dir(), reader_source())
+    except Exception as e:
+        return False, f"{type(e).__name__}: {e}"
+    return lib is not None, f"build {why}" if lib is not None else why
+
+
 def activate() -> NativeStatus:
     """Load the compiled kernel if it is current; else leave the pure modules. Never raises."""
-    global _status
+    global _status, _reader, _reader_tried
+    _reader, _reader_tried = None, False
     if os.environ.get(PURE_ENV, "") == "1":
-        _status = NativeStatus(False, f"{PURE_ENV}=1")
-        return _status
-    try:
-        _status = _activate()
-    except Exception as e:  # a broken build must never stop the host: the pure kernel runs
-        _status = NativeStatus(False, f"compiled build not loaded: {type(e).__name__}: {e}")
+        kernel = NativeStatus(False, f"{PURE_ENV}=1")
+    else:
+        try:
+            kernel = _activate()
+        except Exception as e:  # a broken build must never stop the host: the pure kernel runs
+            kernel = NativeStatus(False, f"compiled build not loaded: {type(e).__name__}: {e}")
+    compiled, why = _reader_status()
+    _status = replace(kernel, reader_compiled=compiled, reader_reason=why)
     return _status
 
 

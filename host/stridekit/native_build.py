@@ -11,6 +11,12 @@ what the pure one does, with the interpreter's dispatch taken out. A module Cyth
 cannot compile stays pure (the build says which and why); it is still hashed, so an
 edit to it also retires the build. A build that is already current is left alone.
 Exit status 1 when no module compiles or the C compiler fails.
+
+The same build compiles the host's SampleBlock version-2 reader
+(stridekit/sbreader.pyx, native.READER) as what it is, typed Cython (its compiler
+directives are in its first lines, so its hash covers them), with its sha256 in the
+manifest. When it does not compile the kernel build still stands and the manifest
+says why; the host then reads blocks with numpy.
 """
 
 from __future__ import annotations
@@ -59,15 +65,19 @@ def _copy_sources(src: Path, work: Path) -> tuple[dict[str, str], list[str]]:
     return sources, absent_now
 
 
-def _cythonize(work: Path, modules: list[str], nthreads: int) -> list[Any]:
+def _cythonize(
+    work: Path, modules: list[str], nthreads: int, files: list[str] | None = None
+) -> list[Any]:
+    """Cython's C translation of the kernel modules (plain Python: DIRECTIVES), or of
+    files (relative to work) with the directives they state themselves."""
     from Cython.Build import cythonize
 
     log = io.StringIO()
     try:
         with contextlib.chdir(work), redirect_stdout(log), redirect_stderr(log):
             return cythonize(
-                [m.replace(".", "/") + ".py" for m in modules],
-                compiler_directives=DIRECTIVES,
+                files if files is not None else [m.replace(".", "/") + ".py" for m in modules],
+                compiler_directives=DIRECTIVES if files is None else {},
                 nthreads=nthreads,
                 quiet=True,
                 force=True,
@@ -119,10 +129,47 @@ def _compile(work: Path, exts: list[Any], out: Path) -> None:
         )
 
 
-def _build_id(sources: dict[str, str], compiler: str) -> str:
+def _build_id(sources: dict[str, str], reader_sha: str, compiler: str) -> str:
     """Names a build: its sources, the interpreter, the compiler and how it was run."""
-    ident = json.dumps([sources, native.abi_tag(), compiler, DIRECTIVES, _CFLAGS], sort_keys=True)
+    ident = json.dumps(
+        [sources, reader_sha, native.abi_tag(), compiler, DIRECTIVES, _CFLAGS], sort_keys=True
+    )
     return hashlib.sha256(ident.encode()).hexdigest()
+
+
+def _reader_sha() -> str:
+    src = native.reader_source()
+    return native.sha256_file(src) if src.is_file() else ""
+
+
+def _build_reader(work: Path, out: Path) -> tuple[dict[str, object] | None, str, str]:
+    """The reader compiled into out (native.reader_file): its manifest entry, or None and
+    why not; and the sha256 of the source it compiled (or failed to: that build stays
+    current until the source changes or --force)."""
+    src = native.reader_source()
+    if not src.is_file():
+        return None, f"{src} is missing", ""
+    *pkg, _ = native.READER.split(".")
+    folder = work.joinpath(*pkg)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "__init__.py").write_text("")  # names the extension stridekit.sbreader
+    copy = folder / native.READER_SOURCE
+    shutil.copyfile(src, copy)
+    sha = native.sha256_file(copy)  # the copy: what was compiled
+    entry: dict[str, object] = {
+        "module": native.READER,
+        "version": native.READER_VERSION,
+        "sha256": sha,
+    }
+    try:
+        exts = _cythonize(work, [], 0, files=[str(copy.relative_to(work))])
+        _compile(work, exts, out)
+    except (Exception, SystemExit) as e:  # Cython's or the C compiler's message
+        return None, f"the compiled reader failed to build: {type(e).__name__}: {e}", sha
+    if not native.reader_file(out).is_file():
+        why = f"the compiled reader failed to build: no {native.reader_file(out).name}"
+        return None, why, sha
+    return entry, "", sha
 
 
 def build(force: bool = False) -> Path:
@@ -136,7 +183,7 @@ def build(force: bool = False) -> Path:
     if man is not None and not force:
         modules, _ = native.kernel_closure(src)
         now = {m: native.sha256_file(src / (m.split(".", 1)[1] + ".py")) for m in modules}
-        if man.get("build_id") == _build_id(now, compiler):
+        if man.get("build_id") == _build_id(now, _reader_sha(), compiler):
             print(f"{dest}: current (build {str(man.get('build_id'))[:12]})")
             return dest
     t0 = time.perf_counter()
@@ -151,9 +198,10 @@ def build(force: bool = False) -> Path:
             raise RuntimeError(f"no module compiled: {rejected}")
         out = work / "out"
         _compile(work, exts, out)
-        manifest = {
+        reader, reader_failed, reader_sha = _build_reader(work, out)
+        manifest: dict[str, object] = {
             "format": native.FORMAT,
-            "build_id": _build_id(sources, compiler),
+            "build_id": _build_id(sources, reader_sha, compiler),
             "compiler": compiler,
             "abi": native.abi_tag(),
             "sources": sources,
@@ -161,6 +209,10 @@ def build(force: bool = False) -> Path:
             "compiled": compiled,
             "pure": rejected,
         }
+        if reader is not None:
+            manifest["reader"] = reader
+        else:
+            manifest["reader_failed"] = reader_failed
         (out / native.MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n")
         # swap in whole: a reader sees the old build or the new one, never half of one
         old = dest.with_name(dest.name + ".old")
@@ -173,6 +225,10 @@ def build(force: bool = False) -> Path:
     print(f"{dest}: compiled {', '.join(compiled)} with {compiler} in {took:.0f} s")
     for mod, why in rejected.items():
         print(f"  {mod} stays pure ({why})")
+    if reader is not None:
+        print(f"  and the SampleBlock reader {native.READER} ({native.READER_SOURCE})")
+    else:
+        print(f"  {native.READER} not compiled, the host reads blocks with numpy: {reader_failed}")
     return dest
 
 

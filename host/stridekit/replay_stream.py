@@ -30,7 +30,7 @@ import numpy as np
 from stridefw import kernel as fw_kernel
 from stridefw import records as R
 from stridefw import sampleblock as fw_sampleblock
-from stridekit import fastblocks
+from stridekit import fastblocks, native
 from stridekit.errors import BadSessionFile
 from stridekit.fastframes import FastFrameDecoder, iter_file_records
 from stridekit.replay import (
@@ -170,12 +170,27 @@ Decoded = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 # 707k and 824k samples/s in runs of 16, 64, 256 and 1024 blocks (8 cells + IMU), so a
 # whole window (WINDOW_SAMPLES / 64 blocks). A version-2 run they refuse has a damaged
 # block or another cell count, which the firmware's decoder then reports.
+# Version 2 with the compiled reader (stridekit.sbreader, when `make setup` built it
+# from the source on disk; native.status() says): the same samples, read block after
+# block in C, so a refused run is read again block by block by that reader and only
+# the refused blocks go to the firmware's decoder.
 BLOCKS_PER_RUN = {1: 64, 2: 256}
+
+
+def _v2_decoders() -> tuple[
+    Callable[[list[bytes]], Decoded | None], Callable[[bytes], Decoded | None] | None
+]:
+    compiled = native.sample_block_reader()
+    if compiled is None:
+        return fastblocks.decode_blocks, None
+    return compiled, lambda q: compiled([q])
+
+
 _FAST: dict[
     int, tuple[Callable[[list[bytes]], Decoded | None], Callable[[bytes], Decoded | None] | None]
 ] = {
     1: (fastblocks.decode_blocks_v1, fastblocks.decode_block_v1),
-    2: (fastblocks.decode_blocks, None),
+    2: _v2_decoders(),
 }
 
 

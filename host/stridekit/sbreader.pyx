@@ -1,0 +1,347 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
+# cython: initializedcheck=False, nonecheck=False, overflowcheck=False
+"""SampleBlock version 2 read in C, a run of blocks at once: the host's replay reader.
+
+Compiled by stridekit.native_build into build/native (never imported from this
+folder: there is no pure-Python fallback of this file, the fallback is
+stridekit.fastblocks.decode_blocks) and loaded by stridekit.native only while this
+file hashes as it did at the build. A .pyx rather than Cython's pure-Python mode
+because the file is C in all but syntax: uint64 bit windows, pointers into the
+output arrays, an inline C helper; as plain Python it would be a reader nobody
+should run, and ruff and pyright would check a dialect they do not know.
+
+It mirrors stridefw.sampleblock_read (the format: stridefw.sampleblock_fmt) step by
+step, block after block: the same fields in the same order and every check the
+firmware's reader makes, with its two leniencies (an escape where the normal code
+would fit; an IMU bitmap with every bit set or none), so it reads exactly the
+blocks that reader reads, to the same samples, and refuses (None) the rest.
+"""
+
+from libc.stdint cimport int64_t, uint8_t, uint32_t, uint64_t
+
+import numpy as np
+
+from stridefw import sampleblock_fmt as _fmt
+
+cdef extern from *:
+    """
+    /* 8 bytes at p, little endian (gcc and clang make it one load where they can) */
+    static inline unsigned long long sbr_window(const unsigned char *p) {
+        return (unsigned long long)p[0] | ((unsigned long long)p[1] << 8)
+            | ((unsigned long long)p[2] << 16) | ((unsigned long long)p[3] << 24)
+            | ((unsigned long long)p[4] << 32) | ((unsigned long long)p[5] << 40)
+            | ((unsigned long long)p[6] << 48) | ((unsigned long long)p[7] << 56);
+    }
+    /* how many one bits w starts with (LSB first) */
+    static inline int sbr_ones(unsigned long long w) {
+    #if defined(__GNUC__) || defined(__clang__)
+        return ~w ? __builtin_ctzll(~w) : 64;
+    #else
+        int q = 0;
+        while (w & 1) { w >>= 1; q++; }
+        return q;
+    #endif
+    }
+    """
+    uint64_t sbr_window(const uint8_t *p) noexcept nogil
+    int sbr_ones(uint64_t w) noexcept nogil
+
+# version 2's numbers (checked against stridefw.sampleblock_fmt below)
+cdef enum:
+    HEAD = 9
+    MAX_N = 64
+    SUB = 8
+    QMAX = 12
+    ESC_BITS = 18
+    K_MAX = 15
+    IMU_N = 6
+    PAD = 16  # zero bytes after the run: a window read at a block's last bit stays inside
+
+VERSION = 2
+if (
+    _fmt.SAMPLE_BLOCK_VERSION, _fmt.HEAD_BYTES, _fmt.BLOCK_MAX_SAMPLES, _fmt.SUB, _fmt.QMAX,
+    _fmt.ESC_BITS, _fmt.K_MAX, _fmt.IMU_N,
+) != (VERSION, HEAD, MAX_N, SUB, QMAX, ESC_BITS, K_MAX, IMU_N):
+    # another format would read wrong samples: refuse to load (stridekit.native
+    # then keeps the numpy reader)
+    raise ImportError("stridekit.sbreader reads another SampleBlock format than sampleblock_fmt")
+
+
+ctypedef struct Bits:
+    const uint8_t *buf  # the run's bytes, PAD zero bytes after
+    int64_t pos  # the cursor, a bit offset in buf
+    int64_t end  # the bit offset of the block's end
+
+
+cdef inline int64_t take(Bits *b, int width) noexcept nogil:
+    # width (<= 25) bits at the cursor, its bit 0 first; -1 past the block's end
+    # (the firmware's _Bits.read: a width of 0 reads nothing and never fails)
+    cdef int64_t p = b.pos
+    if p + width > b.end:
+        return -1
+    b.pos = p + width
+    return <int64_t>((sbr_window(b.buf + (p >> 3)) >> (p & 7)) & ((<uint64_t>1 << width) - 1))
+
+
+cdef inline int64_t unzz(int64_t z) noexcept nogil:
+    return (z >> 1) if not (z & 1) else -((z + 1) >> 1)
+
+
+cdef int coded(Bits *bp, int c, int64_t *v, bint signed) noexcept nogil:
+    # sampleblock_read._coded: c values coded after init = v[0], into v[1..c]; -1 if refused
+    cdef Bits r = bp[0]  # the cursor a local: the stores to v then cannot move it
+    cdef Bits *b = &r
+    cdef int nsub = (c + SUB - 1) // SUB
+    cdef int par[8]
+    cdef int qs[MAX_N]
+    cdef int s, i, f, p, k, q, avail
+    cdef uint64_t w = 0
+    cdef int64_t x, z, d, pred, val, lo, hi
+    for s in range(nsub):
+        if s == 0:
+            f = <int>take(b, 6)
+        else:
+            x = take(b, 1)
+            if x < 0:
+                return -1
+            if x == 0:
+                f = par[s - 1]
+            else:
+                x = take(b, 1)
+                if x < 0:
+                    return -1
+                if x == 0:
+                    x = take(b, 1)
+                    if x < 0:
+                        return -1
+                    f = par[s - 1] + (-4 if x else 4)
+                    # k outside 0..15, or a step on a verbatim sub-block
+                    if f < 0 or f > 4 * K_MAX + 3 or (f & 3) == 3:
+                        return -1
+                else:
+                    f = <int>take(b, 6)
+        if f < 0:
+            return -1
+        par[s] = f
+    for s in range(nsub):
+        if (par[s] & 3) == 3 and (par[s] >> 2) != 0:
+            return -1  # a verbatim sub-block with a k
+    # unary codes, q one bits then a zero, from a 64-bit window of the stream holding
+    # at least QMAX + 1 bits from the cursor: q > QMAX shows as QMAX + 1 ones in it (the
+    # firmware reads one bit at a time and fails at the bit that breaks a rule)
+    avail = 0
+    for i in range(c):
+        qs[i] = 0
+        if (par[i // SUB] & 3) != 3:
+            if avail <= QMAX:
+                w = sbr_window(r.buf + (r.pos >> 3)) >> (r.pos & 7)
+                avail = 64 - <int>(r.pos & 7)
+            q = sbr_ones(w)
+            if q > QMAX or r.pos + q + 1 > r.end:
+                return -1
+            w >>= q + 1
+            avail -= q + 1
+            r.pos += q + 1
+            qs[i] = q
+    if signed:
+        lo = -0x8000
+        hi = 0x7FFF
+    else:
+        lo = 0
+        hi = 0xFFFF
+    for i in range(c):
+        f = par[i // SUB]
+        p = f & 3
+        k = f >> 2
+        if p == 3:
+            x = take(b, 16)
+            if x < 0:
+                return -1
+            if signed and (x & 0x8000):
+                x -= 0x10000
+            val = x
+        else:
+            if qs[i] == QMAX:
+                z = take(b, ESC_BITS)
+                if z < 0:
+                    return -1
+            else:
+                x = take(b, k)
+                if x < 0:
+                    return -1
+                z = (<int64_t>qs[i] << k) | x
+            if p == 0 and not signed:
+                val = z
+            else:
+                d = unzz(z)
+                if p == 0:
+                    pred = 0
+                elif p == 1:
+                    pred = v[i]  # p1: the value before (v[0], init, before the first)
+                else:
+                    pred = 2 * v[i] - v[i - 1 if i >= 1 else 0]
+                val = pred + d
+        if val < lo or val > hi:
+            return -1
+        v[i + 1] = val
+    bp[0] = r
+    return 0
+
+
+cdef int channel(Bits *b, int c, int64_t *v, bint signed) noexcept nogil:
+    # sampleblock_read._channel: c (>= 1) values into v[0..c-1]; -1 if refused
+    cdef int64_t w = take(b, 5)
+    cdef int64_t z
+    if w < 0 or w > 16:
+        return -1
+    z = take(b, <int>w)
+    if z < 0:
+        return -1
+    if w and not (z >> (w - 1)):
+        return -1  # the first value shorter than its bit length
+    v[0] = unzz(z) if signed else z
+    return coded(b, c - 1, v, signed)
+
+
+cdef int block(
+    const uint8_t *buf, int64_t base, int64_t size, int nc,
+    uint32_t *t_out, int64_t *cells_out, int64_t *imu_out, uint8_t *present_out,
+) noexcept nogil:
+    # sampleblock_read.decode_sample_block (version 2) of the block at buf[base:base +
+    # size] into the output rows from the pointers on; its n, or -1 if refused
+    cdef const uint8_t *pl = buf + base
+    cdef int n = pl[7]
+    cdef int flags = pl[8]
+    cdef int64_t o = HEAD
+    cdef int nbm, i, j, a, m, kk
+    cdef uint32_t t
+    cdef int64_t period = pl[4] | (pl[5] << 8)
+    cdef int64_t vals[MAX_N]
+    cdef int64_t axes[IMU_N][MAX_N]
+    cdef uint8_t present[MAX_N]
+    cdef Bits b
+    if n == 0 or n > MAX_N:
+        return -1
+    if (flags & 0xF8) or (flags & 6) == 6:
+        return -1
+    for i in range(n):
+        present[i] = 1 if (flags & 2) else 0
+    if flags & 4:
+        nbm = (n + 7) >> 3
+        if size < o + nbm:
+            return -1
+        for i in range(n):
+            present[i] = (pl[o + (i >> 3)] >> (i & 7)) & 1
+        if pl[o + nbm - 1] >> (((n - 1) & 7) + 1):
+            return -1  # bitmap bits past the samples
+        o += nbm
+    m = 0
+    for i in range(n):
+        m += present[i]
+    b.buf = buf
+    b.pos = 8 * (base + o)
+    b.end = 8 * (base + size)
+    # time: dts after period (vals[0] = period is the first sample's, unused)
+    vals[0] = period
+    if flags & 1:
+        if coded(&b, n - 1, vals, False) < 0:
+            return -1
+    else:
+        for i in range(1, n):
+            vals[i] = period
+    t = <uint32_t>(pl[0] | (pl[1] << 8) | (pl[2] << 16) | (<uint32_t>pl[3] << 24))
+    t_out[0] = t
+    for i in range(1, n):
+        t = t + <uint32_t>vals[i]  # mod 2**32, as the firmware's & 0xFFFFFFFF
+        t_out[i] = t
+    for j in range(nc):
+        if channel(&b, n, vals, False) < 0:
+            return -1
+        for i in range(n):
+            cells_out[i * nc + j] = vals[i]
+    if m:
+        for a in range(IMU_N):
+            if channel(&b, m, axes[a], True) < 0:
+                return -1
+    # the stream ends in the block's last byte, zero bits after it
+    if (b.pos + 7) >> 3 != base + size:
+        return -1
+    if (b.pos & 7) and (buf[base + size - 1] >> (b.pos & 7)):
+        return -1
+    kk = 0
+    for i in range(n):
+        present_out[i] = present[i]
+        if present[i]:
+            for a in range(IMU_N):
+                imu_out[i * IMU_N + a] = axes[a][kk]
+            kk += 1
+        else:
+            for a in range(IMU_N):
+                imu_out[i * IMU_N + a] = 0
+    return n
+
+
+def decode_blocks(list payloads):
+    """Consecutive version-2 SampleBlocks of one cell count decoded at once.
+
+    Returns what stridekit.fastblocks.decode_blocks returns: (t_us uint32, cells
+    (samples, n_cells) int64, imu (samples, 6) int64, imu_present bool), imu rows of
+    samples without IMU zeros; None if any block is not read exactly as
+    stridefw.sampleblock_read reads it, or the cell counts differ.
+    """
+    cdef Py_ssize_t nb = len(payloads)
+    cdef Py_ssize_t i
+    cdef int64_t total = 0
+    cdef int64_t row = 0
+    cdef int64_t base = 0
+    cdef int nc = 0
+    cdef int got = 0
+    if nb == 0:
+        return None
+    sizes_arr = np.empty(nb, np.int64)
+    cdef int64_t[::1] sizes = sizes_arr
+    data = b"".join(payloads) + bytes(PAD)
+    cdef const uint8_t[::1] buf = data
+    for i in range(nb):
+        sizes[i] = len(payloads[i])
+    # the heads: every block long enough for one, one cell count, 1..64 samples
+    for i in range(nb):
+        if sizes[i] < HEAD:
+            return None
+        if i == 0:
+            nc = buf[6]
+        elif buf[base + 6] != nc:
+            return None
+        if buf[base + 7] == 0 or buf[base + 7] > MAX_N:
+            return None
+        total += buf[base + 7]
+        base += sizes[i]
+    t_arr = np.empty(total, np.uint32)
+    cells_arr = np.empty(total * nc, np.int64)
+    imu_arr = np.empty(total * IMU_N, np.int64)
+    present_arr = np.empty(total, np.uint8)
+    cdef uint32_t[::1] t_v = t_arr
+    cdef int64_t[::1] imu_v = imu_arr
+    cdef uint8_t[::1] present_v = present_arr
+    cdef int64_t[::1] cells_v = cells_arr
+    cdef int64_t *cells_p = &cells_v[0] if nc else NULL
+    base = 0
+    with nogil:
+        for i in range(nb):
+            got = block(
+                &buf[0], base, sizes[i], nc, &t_v[row],
+                cells_p + row * nc if nc else NULL,
+                &imu_v[row * IMU_N], &present_v[row],
+            )
+            if got < 0:
+                break
+            row += got
+            base += sizes[i]
+    if got < 0:
+        return None
+    return (
+        t_arr,
+        cells_arr.reshape(total, nc),
+        imu_arr.reshape(total, IMU_N),
+        present_arr.view(np.bool_),
+    )
