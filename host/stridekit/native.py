@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 PURE_ENV = "STRIDE_PURE_KERNEL"  # "1": always the pure modules
 # the build compiles these and what they import, transitively
-ROOTS: tuple[str, ...] = ("stridefw.kernel", "stridefw.sampleblock")
+ROOTS: tuple[str, ...] = ("stridefw.kernel", "stridefw.sampleblock", "stridefw.stepread")
 MANIFEST = "manifest.json"
 FORMAT = 1
 # the host's compiled SampleBlock version-2 reader: its module and source (host/stridekit)
