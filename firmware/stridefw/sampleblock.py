@@ -56,7 +56,7 @@ class SampleBlockEncoder:
         if not 0 <= n_cells <= MAX_CELLS:
             raise ValueError("SampleBlock of %d cells (0..16)" % n_cells)
         self.n_cells = n_cells
-        self.period_us = period_us
+        self.set_period(period_us)
         self.vbase = _values_at(n_cells)
         self.buf = bytearray(self.vbase + 2 * BLOCK_MAX_SAMPLES * (n_cells + IMU_N))
         self._dt = array.array("H", bytes(2 * BLOCK_MAX_SAMPLES))
@@ -69,6 +69,11 @@ class SampleBlockEncoder:
         self._imu_n = 0
         self._vp_cells = None  # the arrays add() has checked for the viper loop
         self._vp_imu = None
+
+    def set_period(self, period_us):
+        # the time channel's predictor, a u16 in the head: a rate under 16 Hz gets
+        # 65535 (its dt then exceeds DT_MAX_US: a block a sample)
+        self.period_us = min(max(period_us, 1), 0xFFFF)
 
     def start(self, t, wraps):
         """New block whose first sample is at session time wraps * 2**30 + t."""

@@ -38,6 +38,13 @@
 #   z = zz(value - prediction), zz(r) = 2r for r >= 0, -2r - 1 for r < 0; but pred 0
 #   on an unsigned channel (time, cells): z = the value. p1, p2: the two values
 #   before (init where there is none): pred 0: 0; pred 1: p1; pred 2: 2 * p1 - p2.
+# A reader refuses (ValueError; the host's fast readers: None): flag bits or an IMU
+# mode it does not know; a bitmap bit past n; n of 0 or over 64; a first value's
+# length over 16 or not its value's length; pred 3 with k other than 0; a k step
+# out of 0..K_MAX or onto pred 3; a unary code over QMAX ones; a value outside 16 bits
+# (0..65535 for the time and cells, int16 for IMU); bytes or non-zero bits after the
+# last channel. It takes an escape where the normal code would fit, and a bitmap that
+# marks every sample or none.
 # Which pred and k the encoder picks is its own business (encode_block_py says
 # how); a decoder needs only the fields above. Escapes and pred 3 keep
 # every sub-block at or under 16 bits a value, which is what lets encode_block write

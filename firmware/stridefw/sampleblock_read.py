@@ -80,17 +80,36 @@ class _Bits:
 
     def __init__(self, data, byte_at):
         self.data = data
+        self.end = 8 * len(data)
         self.pos = 8 * byte_at
 
     def read(self, width):
-        v = 0
-        for k in range(width):
-            p = self.pos
-            if p >> 3 >= len(self.data):
+        p = self.pos
+        e = p + width
+        if e > self.end:
+            raise ValueError("SampleBlock payload truncated")
+        self.pos = e
+        if not width:
+            return 0
+        v = int.from_bytes(bytes(self.data[p >> 3 : (e + 7) >> 3]), "little")
+        return (v >> (p & 7)) & ((1 << width) - 1)
+
+    def unary(self):
+        """One bits up to a zero bit: their count (ValueError over QMAX)."""
+        q = 0
+        data = self.data
+        p = self.pos
+        while True:
+            if p >= self.end:
                 raise ValueError("SampleBlock payload truncated")
-            v |= ((self.data[p >> 3] >> (p & 7)) & 1) << k
-            self.pos = p + 1
-        return v
+            bit = (data[p >> 3] >> (p & 7)) & 1
+            p += 1
+            if not bit:
+                self.pos = p
+                return q
+            q += 1
+            if q > QMAX:
+                raise ValueError("SampleBlock unary code longer than %d" % QMAX)
 
 
 def _channel(rd, c, signed):
@@ -127,12 +146,7 @@ def _coded(rd, c, init, signed):
     qs = [0] * c
     for i in range(c):
         if (par[i // SUB] & 3) != 3:
-            q = 0
-            while rd.read(1):
-                q += 1
-                if q > QMAX:
-                    raise ValueError("SampleBlock unary code longer than %d" % QMAX)
-            qs[i] = q
+            qs[i] = rd.unary()
     out = []
     lo, hi = (-0x8000, 0x7FFF) if signed else (0, 0xFFFF)
     for i in range(c):

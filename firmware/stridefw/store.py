@@ -345,7 +345,7 @@ class SessionStore:
         self._written = 0
         if self._block.n_cells != n_cells:
             self._block = SampleBlockEncoder(n_cells, period_us)
-        self._block.period_us = period_us
+        self._block.set_period(period_us)
         self._block.n = 0
         self._steps.n = 0
         self._frame(records.REC_HEADER, header_payload, len(header_payload))

@@ -1,8 +1,8 @@
 """SampleBlocks decoded with numpy, a run of blocks at once, for replaying long sessions.
 
-stridefw.sampleblock.decode_sample_block is the one definition of the format and
-runs on the pod too, so it reads one bit at a time in Python: slower than the
-kernel itself on a replay. These read the same bytes many blocks at once; a block
+stridefw.sampleblock_read is the one definition of how a block reads (the format is
+stridefw.sampleblock_fmt); it is plain, sequential Python: slower than the kernel
+itself on a replay. These read the same bytes many blocks at once; a block
 they cannot read exactly (damaged, truncated, trailing bytes or padding, unknown
 flags, a value outside 16 bits) gives None for its run and the caller asks the
 firmware's decoder, which says what is wrong. tests/unit/test_fastblocks.py holds
@@ -20,15 +20,18 @@ with running sums. Version 1 (decode_blocks_v1, decode_block_v1): varints.
 
 Where `make setup` compiled it, replay_stream reads version 2 with the compiled
 reader instead (stridekit/sbreader.pyx: the same results, block after block in C,
-about 15x faster); decode_blocks is what runs without it, or with STRIDE_PURE_KERNEL=1.
+about 17x faster on a 20-minute run); decode_blocks is what runs without it, or with
+STRIDE_PURE_KERNEL=1.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-# The numbers of version 2 (stridefw.sampleblock's format): other numbers would be
-# another version, which needs its own reader
+from stridefw import sampleblock_fmt as F
+
+# The numbers of version 2 (stridefw.sampleblock_fmt): other numbers would be another
+# version, which needs its own reader (and _PAD_BYTES below is worked out from them)
 _HEAD = 9  # t0 u32, period u16, n_cells u8, n u8, flags u8
 _MAX_N = 64
 _SUB = 8
@@ -36,6 +39,15 @@ _QMAX = 12
 _ESC_BITS = 18
 _VERBATIM = 3
 _IMU_N = 6
+if (F.HEAD_BYTES, F.BLOCK_MAX_SAMPLES, F.SUB, F.QMAX, F.ESC_BITS, F.IMU_N) != (
+    _HEAD,
+    _MAX_N,
+    _SUB,
+    _QMAX,
+    _ESC_BITS,
+    _IMU_N,
+):
+    raise ImportError("stridefw.sampleblock_fmt changed: stridekit.fastblocks reads another format")
 _U32 = 0xFFFFFFFF
 # Zero bytes after the run: a cursor at most at its block's end (checked after each
 # channel) reads at most 5 + 16 + 6 + 7 * 8 + 63 * (13 + 18) = 2,036 bits in the next

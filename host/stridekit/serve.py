@@ -66,10 +66,11 @@ from stridekit.serve_guard import (
 # A pod's session partition is ~2 MiB (DESIGN.md: 4 MiB module, ~2 MiB vfs), so one
 # session file is never bigger; 8 MiB leaves room for a file holding both feet.
 MAX_UPLOAD_BYTES = 8 * 1024 * 1024
-# The densest real raw data: a SampleBlock sample of 8 cells without IMU takes at
-# least 9 bytes (one varint per channel and one for the time), so 1 sample per 8
-# bytes is more than any pod writes; more is refused before decoding.
-MAX_SAMPLES_PER_BYTE = 1 / 8
+# The densest real raw data: a version-2 SampleBlock codes each channel of a sample
+# in at least one bit (a cell that never changes: a unary 0), and a pod has 8 cells
+# or more, so it writes at most one sample per byte (version 1: one per 9 bytes);
+# more is refused before decoding.
+MAX_SAMPLES_PER_BYTE = 1
 # Fetched by the browser without credentials to install the app (module docstring).
 # The certificate authority `stride serve --lan` made, for a phone to download and
 # install (token needed like any route; it is public data, but only its users need it).

@@ -139,6 +139,31 @@ def iter_records(
     return d.records, d.issues, d.skipped
 
 
+def _block_samples(
+    rec: R.Record,
+) -> tuple[list[int], list[tuple[int, ...]], list[tuple[int, ...] | None]]:
+    """A SampleBlock's samples as the firmware's reader gives them: through the compiled
+    version-2 reader when this process has one (the same samples, checked by
+    tests/unit/test_sbreader.py; the firmware's reads bit by bit in Python), else, and
+    for anything it refuses, the firmware's reader, which says what is wrong."""
+    if rec.version == 2:
+        from stridekit import native
+
+        reader = native.sample_block_reader()
+        got = reader([bytes(rec.payload)]) if reader is not None else None
+        if got is not None:
+            t, cells, imu, present = got
+            rows = imu.tolist()
+            return (
+                t.tolist(),
+                [tuple(c) for c in cells.tolist()],
+                [tuple(m) if p else None for m, p in zip(rows, present.tolist(), strict=True)],
+            )
+    from stridefw.sampleblock import decode_sample_block
+
+    return decode_sample_block(rec.payload, rec.version)
+
+
 def step_payloads(rec: R.Record) -> list[bytes]:
     """The kernel's Step payloads in a Step or StepBlock record (ValueError if malformed).
 
@@ -364,9 +389,7 @@ class _Builder:
                 t, cells, imu = R.unpack_sample(rec.payload)
                 self._sample(t, cells, imu, rec.offset)
             elif rec.rtype == R.REC_SAMPLE_BLOCK:
-                from stridefw.sampleblock import decode_sample_block
-
-                ts, cs, ms = decode_sample_block(rec.payload, rec.version)
+                ts, cs, ms = _block_samples(rec)
                 if cs and len(cs[0]) != self.header.n_cells and not (self.lost and not self.t):
                     raise ValueError(f"has {len(cs[0])} cells, header says {self.header.n_cells}")
                 for t, cells, imu in zip(ts, cs, ms, strict=True):

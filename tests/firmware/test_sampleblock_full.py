@@ -76,3 +76,13 @@ def test_a_value_it_cannot_hold_raises_and_keeps_the_block(
 def test_more_cells_than_the_mux_has_are_refused() -> None:
     with pytest.raises(ValueError, match="cells"):
         SB.SampleBlockEncoder(SB.MAX_CELLS + 1, 10000)
+
+
+def test_a_period_beyond_16_bits_is_held_at_65535() -> None:
+    # a rate under 16 Hz: the head's period is a u16, the time channel's predictor
+    e = SB.SampleBlockEncoder(8, 1_000_000)
+    e.start(0, 0)
+    e.add(-1, [5] * 8, None)
+    payload = bytes(e.buf[: e.encode()])
+    assert payload[4] | payload[5] << 8 == 0xFFFF
+    assert SB.decode_sample_block(payload, SB.SAMPLE_BLOCK_VERSION)[1] == [(5,) * 8]

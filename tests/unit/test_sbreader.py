@@ -75,6 +75,7 @@ def _check(payloads: list[bytes]) -> bool:
     assert rows[0] == [x for w in want if w for x in w[0]]
     assert rows[1] == [x for w in want if w for x in w[1]]
     assert rows[2] == [x for w in want if w for x in w[2]]
+    assert with_numpy is not None  # the numpy reader reads what the firmware reads
     if with_numpy is not None:
         for a, b in zip(got, with_numpy, strict=True):
             assert a.dtype == b.dtype and a.shape == b.shape and np.array_equal(a, b)
@@ -345,3 +346,34 @@ def test_a_broken_compiled_reader_leaves_the_numpy_one(tmp_path: Path) -> None:
     build, source = _fake_build(tmp_path, lib=b"not a shared object")
     fn, why = native.load_reader(build, source)
     assert fn is None and "not loaded" in why
+
+
+def test_the_session_reader_gives_the_firmware_readers_samples(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """stridekit.session reads each block through the compiled reader when there is
+    one: the same Session as through the firmware's reader alone."""
+    import random
+
+    from stridefw import records as R
+    from stridekit.session import sessions_from_bytes
+    from stridekit.session_writer import SessionWriter
+
+    _reader()
+    rng = random.Random(3)
+    w = SessionWriter()
+    w.add(R.REC_HEADER, R.SessionHeader(session_id=2, n_cells=8, layout_id=8).to_bytes())
+    t = 0
+    for i in range(700):
+        t += 10_000 + rng.randint(-300, 300)
+        cells = [max(0, min(4095, 2000 + rng.randint(-900, 900))) for _ in range(8)]
+        imu = None if i % 7 == 0 else [rng.randint(-32768, 32767) for _ in range(6)]
+        w.add_sample(t, cells, imu)
+    w.end()
+    data = bytes(w.out)
+    compiled = sessions_from_bytes(data)[0]
+    monkeypatch.setattr(native, "sample_block_reader", lambda: None)
+    firmware = sessions_from_bytes(data)[0]
+    assert len(compiled.sample_t_us) == 700
+    for name in ("sample_t_us", "cells", "imu", "imu_present"):
+        assert np.array_equal(getattr(compiled, name), getattr(firmware, name)), name

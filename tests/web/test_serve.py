@@ -396,10 +396,11 @@ def test_upload_is_decoded_off_the_event_loop(
 
 
 def _bomb(blocks: int) -> bytes:
-    """A valid header, then SampleBlocks of 255 cell-less samples: ~1 sample per byte."""
+    """A valid header, then SampleBlock heads declaring 255 samples each and holding
+    none: about 12 samples per byte."""
     w = SessionWriter()
     w.add(R.REC_HEADER, R.SessionHeader(n_cells=8, layout_id=8).to_bytes())
-    payload = bytes([0, 0, 0, 0, 0x10, 0x27, 0, 255]) + bytes(255)
+    payload = bytes([0, 0, 0, 0, 0x10, 0x27, 0, 255])
     for _ in range(blocks):
         w.add(REC_SAMPLE_BLOCK, payload)
     return bytes(w.out)
@@ -422,9 +423,23 @@ def test_upload_samples_per_byte_are_capped_before_decoding(
     r = c.post("/api/upload", content=data)
     assert r.status_code == 413 and "per byte" in r.json()["error"]
     assert calls[0] == 0 and _stored(db) == 0 and _files(db) == []
-    # the real thing is far below the cap
+    # the real thing is far below the cap, and so is the densest a pod writes: cells
+    # that never change (a version-2 block's cheapest data)
     assert c.post("/api/upload", content=sim_file.read_bytes()).status_code == 201
-    assert MAX_SAMPLES_PER_BYTE <= 1 / 8
+    assert c.post("/api/upload", content=_still(3000)).status_code == 201
+    assert MAX_SAMPLES_PER_BYTE <= 1
+
+
+def _still(samples: int) -> bytes:
+    """A session of 8 cells that never change, no IMU, as a pod writes it."""
+    w = SessionWriter()
+    w.add(R.REC_HEADER, R.SessionHeader(session_id=7, n_cells=8, layout_id=8).to_bytes())
+    for i in range(samples):
+        w.add_sample(i * 10_000, [100] * 8, None)
+    w.end()
+    n = len(w.out)
+    assert samples / n > 0.5, "not the densest case any more"
+    return bytes(w.out)
 
 
 def test_oversize_is_413_and_nothing_stored(tmp_path: Path, sim_file: Path) -> None:
