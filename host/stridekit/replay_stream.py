@@ -172,36 +172,37 @@ Decoded = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 # block or another cell count, which the firmware's decoder then reports.
 # Version 2 with the compiled reader (stridekit.sbreader, when `make setup` built it
 # from the source on disk; native.status() says): the same samples, read block after
-# block in C, so a refused run is read again block by block by that reader and only
-# the refused blocks go to the firmware's decoder.
+# block in C. A refused run is read again block by block (by that reader, or numpy's
+# one-block decoder) and only the blocks refused again go to the firmware's decoder.
 BLOCKS_PER_RUN = {1: 64, 2: 256}
 
 
-def _v2_decoders() -> tuple[
-    Callable[[list[bytes]], Decoded | None], Callable[[bytes], Decoded | None] | None
-]:
+Decoders = tuple[Callable[[list[bytes]], Decoded | None], Callable[[bytes], Decoded | None]]
+
+
+def _decoders(version: int) -> Decoders | None:
+    """The run and one-block decoders of a version, looked up per file: the compiled
+    reader when native says this process has it, else numpy."""
+    if version == 1:
+        return fastblocks.decode_blocks_v1, fastblocks.decode_block_v1
+    if version != 2:
+        return None
     compiled = native.sample_block_reader()
     if compiled is None:
-        return fastblocks.decode_blocks, None
+        return fastblocks.decode_blocks, fastblocks.decode_block
     return compiled, lambda q: compiled([q])
-
-
-_FAST: dict[
-    int, tuple[Callable[[list[bytes]], Decoded | None], Callable[[bytes], Decoded | None] | None]
-] = {
-    1: (fastblocks.decode_blocks_v1, fastblocks.decode_block_v1),
-    2: _v2_decoders(),
-}
 
 
 def _blocks_in_runs(blocks: list[bytes], version: int) -> list[tuple[bytes, Decoded | None]]:
     """SampleBlocks of one version decoded BLOCKS_PER_RUN at a time; a run the run
     decoder does not take (version 1: IMU in some samples only; a cell count that
-    changes; a damaged block) block by block (version 1's one-block decoder; None: for
-    the firmware's decoder). Pairs of (first block, its samples), in order."""
-    if version not in _FAST:
+    changes; a damaged block) block by block with the version's one-block decoder (what
+    it refuses, None: for the firmware's decoder). Pairs of (first block, its
+    samples), in order."""
+    decoders = _decoders(version)
+    if decoders is None:
         return [(q, None) for q in blocks]
-    run_decoder, block_decoder = _FAST[version]
+    run_decoder, block_decoder = decoders
     per_run = BLOCKS_PER_RUN[version]
     out: list[tuple[bytes, Decoded | None]] = []
     for a in range(0, len(blocks), per_run):
@@ -210,7 +211,7 @@ def _blocks_in_runs(blocks: list[bytes], version: int) -> list[tuple[bytes, Deco
         if together is not None:
             out.append((run[0], together))
         else:
-            out += [(q, block_decoder(q) if block_decoder else None) for q in run]
+            out += [(q, block_decoder(q)) for q in run]
     return out
 
 

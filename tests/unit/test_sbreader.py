@@ -261,9 +261,10 @@ def test_time_wraps_and_time_channels() -> None:
 _CHILD = """
 import json, stridekit
 from stridekit import fastblocks, native, replay_stream
-run, one = replay_stream._FAST[2]
+run, one = replay_stream._decoders(2)
 st = native.status()
-print(json.dumps({"numpy": run is fastblocks.decode_blocks, "one": one is not None,
+print(json.dumps({"numpy": run is fastblocks.decode_blocks,
+    "numpy_one": one is fastblocks.decode_block,
     "reader_compiled": st.reader_compiled, "describe": st.describe()}))
 """
 
@@ -281,12 +282,12 @@ def _child(pure: bool) -> dict[str, object]:
 
 def test_replay_reads_with_the_compiled_reader_when_built_else_numpy() -> None:
     pure = _child(pure=True)
-    assert pure["numpy"] and not pure["one"] and not pure["reader_compiled"]
+    assert pure["numpy"] and pure["numpy_one"] and not pure["reader_compiled"]
     assert "SampleBlock reader: numpy (STRIDE_PURE_KERNEL=1)" in str(pure["describe"])
     _reader()  # skips (or fails in CI) without a current build
     compiled = _child(pure=False)
     assert compiled["reader_compiled"], compiled["describe"]
-    assert not compiled["numpy"] and compiled["one"]
+    assert not compiled["numpy"] and not compiled["numpy_one"]
     assert "SampleBlock reader: compiled" in str(compiled["describe"])
 
 
