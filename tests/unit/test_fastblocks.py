@@ -331,6 +331,14 @@ def _damage(buf: bytearray, data: st.DataObject) -> None:
             buf[data.draw(st.integers(6, 8))] = data.draw(st.integers(0, 255))
 
 
+def _damage_one(payloads: list[bytes], data: st.DataObject) -> None:
+    """One block of the run, drawn, damaged in place (_damage)."""
+    i = data.draw(st.integers(0, len(payloads) - 1))
+    buf = bytearray(payloads[i])
+    _damage(buf, data)
+    payloads[i] = bytes(buf)
+
+
 @settings(max_examples=400, deadline=None)
 @given(_v2_blocks(), st.data())
 def test_damaged_blocks_are_refused_or_decoded_the_same(
@@ -351,10 +359,7 @@ def test_damaged_blocks_are_refused_or_decoded_the_same(
 def test_a_run_with_a_damaged_block_is_refused_or_decoded_the_same(
     payloads: list[bytes], data: st.DataObject
 ) -> None:
-    i = data.draw(st.integers(0, len(payloads) - 1))
-    buf = bytearray(payloads[i])
-    _damage(buf, data)
-    payloads[i] = bytes(buf)
+    _damage_one(payloads, data)
     _same_run(payloads)
 
 

@@ -50,15 +50,21 @@ print(json.dumps(out))
 """
 
 
-def _replay_child(pure: bool) -> dict[str, object]:
+def run_child(script: str, pure: bool) -> dict[str, object]:
+    """The JSON a script prints last, run in a fresh interpreter (which imports
+    stridekit first, so the compiled build can load), with or without STRIDE_PURE_KERNEL."""
     env = {k: v for k, v in os.environ.items() if k != native.PURE_ENV}
     if pure:
         env[native.PURE_ENV] = "1"
     proc = subprocess.run(
-        [sys.executable, "-c", _CHILD], cwd=ROOT, env=env, capture_output=True, text=True
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     return json.loads(proc.stdout.splitlines()[-1])
+
+
+def _replay_child(pure: bool) -> dict[str, object]:
+    return run_child(_CHILD, pure)
 
 
 def test_compiled_and_pure_kernels_give_identical_records() -> None:

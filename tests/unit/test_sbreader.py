@@ -13,10 +13,7 @@ CI, where `make setup` builds it, they fail instead).
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +27,7 @@ from tests.conftest import IN_CI
 from tests.unit.test_fastblocks import (
     _any_blocks,
     _damage,
+    _damage_one,
     _firmware,
     _packed,
     _rows,
@@ -37,6 +35,7 @@ from tests.unit.test_fastblocks import (
     _v2_block,
     _v2_blocks,
 )
+from tests.unit.test_native_kernel import run_child
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -124,10 +123,7 @@ def test_damaged_blocks_are_refused_or_read_the_same(payload: bytes, data: st.Da
 def test_a_run_with_a_damaged_block_is_refused_or_read_the_same(
     payloads: list[bytes], data: st.DataObject
 ) -> None:
-    i = data.draw(st.integers(0, len(payloads) - 1))
-    buf = bytearray(payloads[i])
-    _damage(buf, data)
-    payloads[i] = bytes(buf)
+    _damage_one(payloads, data)
     _check(payloads)
 
 
@@ -270,14 +266,7 @@ print(json.dumps({"numpy": run is fastblocks.decode_blocks,
 
 
 def _child(pure: bool) -> dict[str, object]:
-    env = {k: v for k, v in os.environ.items() if k != native.PURE_ENV}
-    if pure:
-        env[native.PURE_ENV] = "1"
-    proc = subprocess.run(
-        [sys.executable, "-c", _CHILD], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return json.loads(proc.stdout.splitlines()[-1])
+    return run_child(_CHILD, pure)
 
 
 def test_replay_reads_with_the_compiled_reader_when_built_else_numpy() -> None:

@@ -99,6 +99,18 @@ def _runner(seed: int, cells: int):  # -> SimRun
     return simulate(with_realistic_sensors(p, rng))
 
 
+def sample_block_bytes(data: bytes) -> int:
+    """Bytes a session file's SampleBlocks take in the pod's store: each frame, less the
+    0x00 delimiter the frame before it supplies."""
+    recs, _ = R.decode_all(data)
+    enc = R.Encoder()
+    return sum(
+        len(enc.encode(r.rtype, r.seq, r.payload, r.version)) - 1
+        for r in recs
+        if r.rtype == R.REC_SAMPLE_BLOCK
+    )
+
+
 REAL_FILES = 12  # gaitpdb control walks, in name order: both feet of each
 
 
@@ -122,11 +134,9 @@ def real_raw_pct(
         for foot in rec.feet:
             hdr = header_for(rec, foot, 1)
             data, _ = record_foot(rec, foot, hdr)
-            recs, _ = R.decode_all(data)
-            blocks = [r for r in recs if r.rtype == R.REC_SAMPLE_BLOCK]
-            framed = sum(len(R.Encoder().encode(r.rtype, r.seq, r.payload)) - 1 for r in blocks)
             has_imu = foot.imu is not None
-            pct.append(100.0 * framed / len(foot.t_us) / R.sample_len(hdr.n_cells, has_imu))
+            b_sample = sample_block_bytes(data) / len(foot.t_us)
+            pct.append(100.0 * b_sample / R.sample_len(hdr.n_cells, has_imu))
     if not pct:
         return None
     return mean_ci(pct), len(files), len(pct)
@@ -160,10 +170,7 @@ def measure(
                 fixed.append(fx)
                 # one session filling the file system (its fixed bytes once)
                 hours.append((FS_BYTES - fx) / (b / n) / (STRIDES_PER_MIN_PER_FOOT * 60))
-            recs, _ = R.decode_all(record_foot(run, foot, 1, raw=True))
-            blocks = [r for r in recs if r.rtype == R.REC_SAMPLE_BLOCK]
-            framed = sum(len(R.Encoder().encode(r.rtype, r.seq, r.payload)) - 1 for r in blocks)
-            b_sample = framed / len(foot.t_us)
+            b_sample = sample_block_bytes(record_foot(run, foot, 1, raw=True)) / len(foot.t_us)
             raw_b[cells].append(b_sample)
             raw_pct[cells].append(100.0 * b_sample / R.sample_len(cells, True))
             imu = foot.imu if foot.imu is not None else np.zeros((len(foot.t_us), 0))

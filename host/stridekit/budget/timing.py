@@ -357,23 +357,22 @@ def sample_time(
     with ThreadPoolExecutor(max_workers=2) as pool:
         runs = list(pool.map(one, jobs))
 
-    def per_turn(i: int, what: int = 0) -> float | None:
-        a, b = runs[i], runs[i + 1]
-        return None if a is None or b is None else (b[what] - a[what]) / n
-
     n = TURNS_LONG - TURNS_SHORT
+    blocks = BLOCKS_LONG - BLOCKS_SHORT
+
+    def per_turn(i: int, what: int = 0, turns: int = n) -> float | None:
+        # the long run less the short one, per turn (or per block) it has more
+        a, b = runs[i], runs[i + 1]
+        return None if a is None or b is None else (b[what] - a[what]) / turns
+
     x86, reads_x86, sleep_us = per_turn(0), per_turn(2), per_turn(0, 1)
     if x86 is None or reads_x86 is None or sleep_us is None:
         raise BudgetError("the turn script failed")
     mhz = CHIP_MHZ[rate_hz]
     low, high = chip_us(x86, mhz, coremark_per_mhz)
     creads_x86 = per_turn(6)
-    sb = runs[8], runs[9]
-    stepblock_x86 = (sb[1][0] - sb[0][0]) / (BLOCKS_LONG - BLOCKS_SHORT) if sb[0] and sb[1] else 0.0
-    sa = runs[10], runs[11]
-    sampleblock_x86 = (
-        (sa[1][0] - sa[0][0]) / (BLOCKS_LONG - BLOCKS_SHORT) if sa[0] and sa[1] else 0.0
-    )
+    stepblock_x86 = per_turn(8, turns=blocks) or 0.0
+    sampleblock_x86 = per_turn(10, turns=blocks) or 0.0
     return SampleTime(
         n_cells,
         rate_hz,
