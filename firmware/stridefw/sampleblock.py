@@ -1,12 +1,13 @@
 # SampleBlock encoder: the pod's raw samples into SampleBlock records, in place.
 #
-# The format (version 2) is in sampleblock_fmt. Only this module, its constants and
+# The format (version 3) is in sampleblock_fmt. Only this module, its constants and
 # the viper module are loaded on the pod: the plain-Python twins (sampleblock_py) run
 # where the viper emitter is missing (CPython, the WebAssembly build), and the
 # readers (sampleblock_read, sampleblock_v1) only on hosts, so their bytecode takes
 # no room in the pod's heap.
 import array
 
+from stridefw.records import MAX_PAYLOAD
 from stridefw.sampleblock_fmt import (
     BLOCK_MAX_SAMPLES,
     DT_MAX_US,
@@ -30,24 +31,35 @@ __all__ = [
     "SAMPLE_BLOCK_VERSION",
     "SUB",
     "SampleBlockEncoder",
+    "block_samples",
     "decode_sample_block",
 ]
 
 
-def _values_at(n_cells):
+def _values_at(n_cells, nmax):
     # Where add() puts the values in buf: after room for everything encode_block can
     # write before it reaches them. A channel of c values takes at most 16 c bits
     # (pred 3) + 5 (the first value's length) + its params (6 + 8 per later
     # sub-block); the time channel 16 bits per dt. So channel j's output never
     # passes the start of channel j + 1's values, the only ones not yet read.
-    nsub = BLOCK_MAX_SAMPLES // SUB
+    nsub = (nmax + SUB - 1) // SUB
     over = 5 + 6 + 8 * (nsub - 1)
-    time_bits = 6 + 8 * (nsub - 1) + 16 * (BLOCK_MAX_SAMPLES - 1)
-    return HEAD_BYTES + BLOCK_MAX_SAMPLES // 8 + (time_bits + (n_cells + IMU_N) * over + 7) // 8 + 1
+    time_bits = 6 + 8 * (nsub - 1) + 16 * (nmax - 1)
+    return HEAD_BYTES + (nmax + 7) // 8 + (time_bits + (n_cells + IMU_N) * over + 7) // 8 + 1
+
+
+def block_samples(n_cells):
+    """The most samples a block of n_cells holds: BLOCK_MAX_SAMPLES, or fewer where a
+    block of values that do not compress (16 bits each) would pass MAX_PAYLOAD."""
+    n = BLOCK_MAX_SAMPLES
+    while n > 1 and _values_at(n_cells, n) - 1 + 2 * n * (n_cells + IMU_N) > MAX_PAYLOAD:
+        n -= 1
+    return n
 
 
 class SampleBlockEncoder:
-    """Collects up to 64 samples, then compresses them in place into one payload.
+    """Collects up to block_samples(n_cells) samples, then compresses them in place
+    into one payload.
 
     add() stores each value as 16 bits; encode() Rice-codes the block over the
     values it has read, so one buffer of 2 B a value holds both."""
@@ -57,13 +69,14 @@ class SampleBlockEncoder:
             raise ValueError("SampleBlock of %d cells (0..16)" % n_cells)
         self.n_cells = n_cells
         self.set_period(period_us)
-        self.vbase = _values_at(n_cells)
-        self.buf = bytearray(self.vbase + 2 * BLOCK_MAX_SAMPLES * (n_cells + IMU_N))
-        self._dt = array.array("H", bytes(2 * BLOCK_MAX_SAMPLES))
-        self._x = array.array("i", bytes(4 * BLOCK_MAX_SAMPLES))  # one channel, for encode
-        self._zc = array.array("i", bytes(4 * BLOCK_MAX_SAMPLES))  # its chosen residuals
+        self.nmax = nm = block_samples(n_cells)  # also each channel's stride in buf
+        self.vbase = _values_at(n_cells, nm)
+        self.buf = bytearray(self.vbase + 2 * nm * (n_cells + IMU_N))
+        self._dt = array.array("H", bytes(2 * nm))
+        self._x = array.array("i", bytes(4 * nm))  # one channel, for encode
+        self._zc = array.array("i", bytes(4 * nm))  # its chosen residuals
         self._zs = array.array("i", bytes(4 * 3 * SUB))  # a sub-block's under pred 0, 1, 2
-        self._par = bytearray(BLOCK_MAX_SAMPLES // SUB)  # its sub-blocks' pred | k << 2
+        self._par = bytearray((nm + SUB - 1) // SUB)  # its sub-blocks' pred | k << 2
         self.n = 0
         self.len = 0
         self._imu_n = 0
@@ -86,21 +99,21 @@ class SampleBlockEncoder:
         b[5] = (self.period_us >> 8) & 0xFF
         b[6] = self.n_cells
         b[7] = 0
-        for i in range(HEAD_BYTES, HEAD_BYTES + BLOCK_MAX_SAMPLES // 8):
+        for i in range(HEAD_BYTES, HEAD_BYTES + (self.nmax + 7) // 8):
             b[i] = 0  # the IMU bitmap
         self.n = 0
         self._imu_n = 0
         self.len = 0
 
     def room(self):
-        return self.n < BLOCK_MAX_SAMPLES
+        return self.n < self.nmax
 
     def add(self, dt_us, cells, imu):
         """Append one sample (dt_us since the previous one; ignored for the first).
 
         ValueError on a full block (check room()), a dt_us outside 0..DT_MAX_US or a
         value outside 16 bits (cells unsigned, IMU signed)."""
-        if self.n >= BLOCK_MAX_SAMPLES:
+        if self.n >= self.nmax:
             raise ValueError("SampleBlock full: check room() before add()")
         if not 0 <= dt_us <= DT_MAX_US:
             if self.n:

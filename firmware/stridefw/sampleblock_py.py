@@ -3,7 +3,6 @@
 # the viper emitter run; never loaded on the pod. tests/mpy/test_unix32_sampleblock.py
 # requires the same payloads, byte for byte, from both.
 from stridefw.sampleblock_fmt import (
-    BLOCK_MAX_SAMPLES,
     ESC_BITS,
     HEAD_BYTES,
     IMU_N,
@@ -15,7 +14,7 @@ from stridefw.sampleblock_fmt import (
 
 def add_sample_py(e, dt_us, cells, imu):
     """Plain twin of sampleblock_vp.add_sample: one sample's values into e.buf, each
-    as 16 bits at e.vbase + 2 * (channel * 64 + index); any ints, checked."""
+    as 16 bits at e.vbase + 2 * (channel * e.nmax + index); any ints, checked."""
     b = e.buf
     nc = e.n_cells
     n = e.n
@@ -24,7 +23,7 @@ def add_sample_py(e, dt_us, cells, imu):
         v = cells[j]
         if not 0 <= v <= 0xFFFF:
             raise ValueError("SampleBlock cell value outside 0..65535")
-        o = e.vbase + 2 * (j * BLOCK_MAX_SAMPLES + n)
+        o = e.vbase + 2 * (j * e.nmax + n)
         b[o] = v & 0xFF
         b[o + 1] = v >> 8
     if imu is not None:
@@ -33,9 +32,20 @@ def add_sample_py(e, dt_us, cells, imu):
             v = imu[j]
             if not -0x8000 <= v <= 0x7FFF:
                 raise ValueError("SampleBlock IMU value outside int16")
-            o = e.vbase + 2 * ((nc + j) * BLOCK_MAX_SAMPLES + m)
+            o = e.vbase + 2 * ((nc + j) * e.nmax + m)
             b[o] = v & 0xFF
             b[o + 1] = (v >> 8) & 0xFF
+
+
+def _param_bits(f, prev, s):
+    # what sub-block s's params f cost after the one before's (prev)
+    if not s:
+        return 6
+    if f == prev:
+        return 1
+    if (f ^ prev) & 3 == 0 and (f >> 2) - (prev >> 2) in (1, -1):
+        return 3
+    return 8
 
 
 def encode_block_py(e):
@@ -55,6 +65,13 @@ def encode_block_py(e):
     for i in range(1, n):
         if dts[i] != period:
             flags = 1
+    if flags:  # the time as grid offsets, when every one fits int16
+        flags = 9
+        g = 0
+        for i in range(1, n):
+            g += dts[i] - period
+            if g < -0x8000 or g > 0x7FFF:
+                flags = 1
     o = HEAD_BYTES
     if m == n:
         flags |= 2
@@ -71,15 +88,23 @@ def encode_block_py(e):
         # and init, what predicts the first of them
         if ch == 0:
             c = n - 1
-            init = period
-            signed = 0
-            for i in range(c):
-                x[i] = dts[i + 1]
+            if flags & 8:
+                init = 0
+                signed = 1
+                g = 0
+                for i in range(c):
+                    g += dts[i + 1] - period
+                    x[i] = g
+            else:
+                init = period
+                signed = 0
+                for i in range(c):
+                    x[i] = dts[i + 1]
         else:
             imu_axis = ch > nc
             c = (m if imu_axis else n) - 1
             signed = 1 if imu_axis else 0
-            at = e.vbase + 2 * (ch - 1) * BLOCK_MAX_SAMPLES
+            at = e.vbase + 2 * (ch - 1) * e.nmax
             init = b[at] | (b[at + 1] << 8)  # the first value
             z = init
             if signed:
@@ -102,18 +127,19 @@ def encode_block_py(e):
                     v -= 0x10000
                 x[i] = v
         nsub = (c + SUB - 1) // SUB
-        # each sub-block's (pred, k), as FLAC picks a fixed predictor: the pred with
-        # the least sum of z, then the cheapest k near its mean, else pred 3.
-        # zs: the sub-block's z under each pred; zc: the chosen z of every value
+        # each sub-block's (pred, k): the pred with the least sum of z (as FLAC
+        # picks a fixed predictor), then of its k near the mean, the sub-block
+        # before's (pred, k) and pred 3, the one whose bits and params' bits
+        # (_param_bits) are fewest. zs: the sub-block's z under each pred; zc: the
+        # chosen z of every value
         for s in range(nsub):
             s0 = s * SUB
             s1 = min(s0 + SUB, c)
             cnt = s1 - s0
-            best = 16 * cnt
-            bp = 3
-            bk = 0
+            prev = par[s - 1] if s else 255
             # the pred whose residuals are smallest (sum of z; the first on a tie)
             pa = 0
+            bp = 0
             for p in range(3):
                 a = 0
                 p1 = x[s0 - 1] if s0 >= 1 else init
@@ -134,19 +160,17 @@ def encode_block_py(e):
                 if p == 0 or a < pa:
                     pa = a
                     bp = p
-            # its Rice k: k0, the least with cnt << k0 >= the sum, or one either side,
-            # whichever costs least, counted in one pass (an escape: QMAX + 1 +
-            # ESC_BITS); 16 bits a value (pred 3) unless one is cheaper. At k0 no
-            # value escapes (z <= the sum <= cnt << k0, and cnt <= SUB < QMAX); at
-            # k0 - 1 one can, and that has always cost more than k0 in the tests'
-            # blocks, so this encoder writes escapes rarely if ever: the readers'
-            # tests make them with a writer of their own
+            # k0: the least k with cnt << k >= the sum; the bits under k0 - 1, k0,
+            # k0 + 1 counted in one pass (an escape: QMAX + 1 + ESC_BITS). At k0 no
+            # value escapes (z <= the sum <= cnt << k0, and cnt <= SUB < QMAX).
+            # A Rice choice over 16 bits a value is never taken, even when its
+            # params are cheaper than pred 3's: that bound is _values_at's.
             k0 = 0
             while k0 < K_MAX and (cnt << k0) < pa:
                 k0 += 1
-            lo = 0 if k0 else best
+            lo = 0
             mid = 0
-            hi = 0 if k0 < K_MAX else best
+            hi = 0
             for i in range(bp * SUB, bp * SUB + cnt):
                 q = zs[i] >> k0
                 mid += q + 1 + k0 if q < QMAX else QMAX + 1 + ESC_BITS
@@ -155,23 +179,32 @@ def encode_block_py(e):
                     lo += q + k0 if q < QMAX else QMAX + 1 + ESC_BITS
                 q = zs[i] >> (k0 + 1)
                 hi += q + 2 + k0 if q < QMAX else QMAX + 1 + ESC_BITS
-            p = bp
-            bp = 3
-            if lo < best:
-                best = lo
-                bp = p
-                bk = k0 - 1
-            if mid < best:
-                best = mid
-                bp = p
-                bk = k0
-            if hi < best:
-                best = hi
-                bp = p
-                bk = k0 + 1
+            bf = 3
+            bits = 16 * cnt
+            best = bits + _param_bits(3, prev, s)
+            if k0 and lo <= bits and lo + _param_bits(bp | (k0 - 1) << 2, prev, s) < best:
+                bf = bp | (k0 - 1) << 2
+                best = lo + _param_bits(bf, prev, s)
+            if mid <= bits and mid + _param_bits(bp | k0 << 2, prev, s) < best:
+                bf = bp | k0 << 2
+                best = mid + _param_bits(bf, prev, s)
+            if k0 < K_MAX and hi <= bits and hi + _param_bits(bp | (k0 + 1) << 2, prev, s) < best:
+                bf = bp | (k0 + 1) << 2
+                best = hi + _param_bits(bf, prev, s)
+            # the sub-block before's (pred, k), when it is none of those: 1 bit of params
+            if s and prev & 3 != 3 and (prev & 3 != bp or not k0 - 1 <= prev >> 2 <= k0 + 1):
+                k = prev >> 2
+                a = 0
+                for i in range((prev & 3) * SUB, (prev & 3) * SUB + cnt):
+                    q = zs[i] >> k
+                    a += q + 1 + k if q < QMAX else QMAX + 1 + ESC_BITS
+                if a <= bits and a + 1 < best:
+                    bf = prev
+            bp = bf & 3
+            bk = bf >> 2
             for i in range(s0, s1):
                 zc[i] = x[i] & 0xFFFF if bp == 3 else zs[bp * SUB + i - s0]
-            f = bp | (bk << 2)
+            f = bf
             if s and f == par[s - 1]:
                 nb += 1  # 0: as the sub-block before
             elif s and (f ^ par[s - 1]) & 3 == 0 and (f >> 2) - (par[s - 1] >> 2) in (1, -1):

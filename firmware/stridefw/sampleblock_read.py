@@ -1,5 +1,5 @@
 # SampleBlock reader: payload -> samples, every version; hosts only (the pod writes
-# blocks, it never reads them). Version 2's format: sampleblock_fmt; version 1:
+# blocks, it never reads them). Versions 3 and 2: sampleblock_fmt; version 1:
 # sampleblock_v1. Plain and sequential: the one definition the host's numpy reader
 # (stridekit.fastblocks) is held to.
 from stridefw.sampleblock_fmt import (
@@ -11,6 +11,7 @@ from stridefw.sampleblock_fmt import (
     QMAX,
     SAMPLE_BLOCK_VERSION,
     SUB,
+    V2_MAX_SAMPLES,
 )
 from stridefw.sampleblock_v1 import decode_v1
 
@@ -23,8 +24,9 @@ def decode_sample_block(payload, version):
     """
     if version == 1:
         return decode_v1(payload)
-    if version != SAMPLE_BLOCK_VERSION:
+    if version != SAMPLE_BLOCK_VERSION and version != 2:
         raise ValueError("SampleBlock version %d unknown" % version)
+    n_max = BLOCK_MAX_SAMPLES if version == SAMPLE_BLOCK_VERSION else V2_MAX_SAMPLES
     end = len(payload)
     if end < HEAD_BYTES:
         raise ValueError("SampleBlock payload truncated")
@@ -33,9 +35,10 @@ def decode_sample_block(payload, version):
     nc = payload[6]
     n = payload[7]
     flags = payload[8]
-    if n == 0 or n > BLOCK_MAX_SAMPLES:
+    if n == 0 or n > n_max:
         raise ValueError("SampleBlock of %d samples" % n)
-    if flags & 0xF8 or (flags & 6) == 6:
+    known = 0x0F if version == SAMPLE_BLOCK_VERSION else 0x07
+    if flags & ~known & 0xFF or (flags & 6) == 6 or (flags & 9) == 8:
         raise ValueError("SampleBlock flags 0x%02x unknown" % flags)
     o = HEAD_BYTES
     present = [(flags & 2) != 0] * n
@@ -50,7 +53,12 @@ def decode_sample_block(payload, version):
         o += nbm
     m = sum(1 for p in present if p)
     rd = _Bits(payload, o)
-    dts = [period] + (_coded(rd, n - 1, period, False) if flags & 1 else [period] * (n - 1))
+    if flags & 8:
+        dts = _dts_from_grid(_coded(rd, n - 1, 0, True), period)
+    elif flags & 1:
+        dts = [period] + _coded(rd, n - 1, period, False)
+    else:
+        dts = [period] * n
     cols = [_channel(rd, n, False) for _ in range(nc)]
     axes = [_channel(rd, m, True) for _ in range(IMU_N)] if m else []
     used = (rd.pos + 7) >> 3
@@ -110,6 +118,19 @@ class _Bits:
             q += 1
             if q > QMAX:
                 raise ValueError("SampleBlock unary code longer than %d" % QMAX)
+
+
+def _dts_from_grid(offsets, period):
+    # each sample's dt_us from its offset and the one before (o_0 = 0)
+    dts = [period]
+    prev = 0
+    for o in offsets:
+        dt = period + o - prev
+        if not 0 <= dt <= 0xFFFF:
+            raise ValueError("SampleBlock grid offsets give a dt_us of %d" % dt)
+        dts.append(dt)
+        prev = o
+    return dts
 
 
 def _channel(rd, c, signed):

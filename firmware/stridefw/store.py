@@ -38,7 +38,6 @@ import os
 from stridefw import records
 from stridefw.compat import const
 from stridefw.sampleblock import (
-    BLOCK_MAX_SAMPLES,
     DT_MAX_US,
     SAMPLE_BLOCK_VERSION,
     SampleBlockEncoder,
@@ -402,7 +401,7 @@ class SessionStore:
         if self._block.n == 0:
             self._block.start(t, wraps)
         self._block.add(dt_us, cells, imu)
-        if self._block.n >= BLOCK_MAX_SAMPLES:
+        if not self._block.room():
             self._close_block()
         return True
 

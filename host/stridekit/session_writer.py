@@ -81,7 +81,7 @@ class SessionWriter:
         if blk.n == 0:
             blk.start(t_us & TICKS_MASK, t_us >> 30)
         blk.add(dt_us, cells, imu)
-        if blk.n >= fw_sampleblock.BLOCK_MAX_SAMPLES:
+        if not blk.room():
             self._close_block()
 
     def add_step(self, payload: bytes) -> None:
