@@ -201,7 +201,6 @@ def encode_block_py(e):
                 if a <= bits and a + 1 < best:
                     bf = prev
             bp = bf & 3
-            bk = bf >> 2
             for i in range(s0, s1):
                 zc[i] = x[i] & 0xFFFF if bp == 3 else zs[bp * SUB + i - s0]
             f = bf
