@@ -170,11 +170,12 @@ Decoded = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 # 707k and 824k samples/s in runs of 16, 64, 256 and 1024 blocks (8 cells + IMU), so a
 # whole window (WINDOW_SAMPLES / 64 blocks). A version-2 run they refuse has a damaged
 # block or another cell count, which the firmware's decoder then reports.
-# Version 2 with the compiled reader (stridekit.sbreader, when `make setup` built it
-# from the source on disk; native.status() says): the same samples, read block after
-# block in C. A refused run is read again block by block (by that reader, or numpy's
-# one-block decoder) and only the blocks refused again go to the firmware's decoder.
-BLOCKS_PER_RUN = {1: 64, 2: 256}
+# Versions 2 and 3 (the same decoder; version 3's blocks hold up to 104 samples) with
+# the compiled reader (stridekit.sbreader, when `make setup` built it from the source
+# on disk; native.status() says): the same samples, read block after block in C. A
+# refused run is read again block by block (by that reader, or numpy's one-block
+# decoder) and only the blocks refused again go to the firmware's decoder.
+BLOCKS_PER_RUN = {1: 64, 2: 256, 3: 256}
 
 
 Decoders = tuple[Callable[[list[bytes]], Decoded | None], Callable[[bytes], Decoded | None]]
@@ -185,12 +186,15 @@ def _decoders(version: int) -> Decoders | None:
     reader when native says this process has it, else numpy."""
     if version == 1:
         return fastblocks.decode_blocks_v1, fastblocks.decode_block_v1
-    if version != 2:
+    if version not in (2, 3):
         return None
     compiled = native.sample_block_reader()
     if compiled is None:
-        return fastblocks.decode_blocks, fastblocks.decode_block
-    return compiled, lambda q: compiled([q])
+        return (
+            lambda qs: fastblocks.decode_blocks(qs, version),
+            lambda q: fastblocks.decode_block(q, version),
+        )
+    return lambda qs: compiled(qs, version), lambda q: compiled([q], version)
 
 
 def _blocks_in_runs(blocks: list[bytes], version: int) -> list[tuple[bytes, Decoded | None]]:

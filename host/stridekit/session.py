@@ -143,14 +143,14 @@ def _block_samples(
     rec: R.Record,
 ) -> tuple[list[int], list[tuple[int, ...]], list[tuple[int, ...] | None]]:
     """A SampleBlock's samples as the firmware's reader gives them: through the compiled
-    version-2 reader when this process has one (the same samples, checked by
+    version-2/3 reader when this process has one (the same samples, checked by
     tests/unit/test_sbreader.py; the firmware's reads bit by bit in Python), else, and
     for anything it refuses, the firmware's reader, which says what is wrong."""
-    if rec.version == 2:
+    if rec.version in (2, 3):
         from stridekit import native
 
         reader = native.sample_block_reader()
-        got = reader([bytes(rec.payload)]) if reader is not None else None
+        got = reader([bytes(rec.payload)], rec.version) if reader is not None else None
         if got is not None:
             t, cells, imu, present = got
             rows = imu.tolist()

@@ -40,7 +40,7 @@ ENC = R.Encoder()
 @pytest.fixture(scope="module")
 def run_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     f = tmp_path_factory.mktemp("damage") / "run.strd"
-    write_run(sim(seed=61, duration_s=15.0), f)
+    write_run(sim(seed=61, duration_s=25.0), f)
     return f.read_bytes()
 
 

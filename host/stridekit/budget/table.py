@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from stridefw.sampleblock import block_samples
 from stridekit.budget import heap as H
 from stridekit.budget import timing as T
 from stridekit.budget.boards import BUDGETS, MARGIN, BoardBudget
@@ -157,6 +158,17 @@ def measure(key: str, progress: Callable[[str], None] | None = None) -> Report:
     return Report(b, run, big, peak, code, flash, times, romfs_run, _battery())
 
 
+def _missed(t: T.SampleTime, extra_us: tuple[float, float]) -> str:
+    """How many samples a turn that also does extra_us of work misses: the due times
+    that pass during it, less the newest, which App.turn reads next (it counts the
+    others missed; the ring of 8 due times keeps no sample)."""
+    lo, hi = (
+        max(0, int((base + extra) // t.period_us) - 1)
+        for base, extra in ((t.low_us, extra_us[0]), (t.high_us, extra_us[1]))
+    )
+    return f"{lo}" if lo == hi else f"{lo}-{hi}"
+
+
 def render(r: Report) -> str:
     """The budget table as text (each figure with what gave it)."""
     b = r.board
@@ -225,16 +237,17 @@ def render(r: Report) -> str:
                 f"      not in the turn (the budget script makes no steps): 8 Steps into the "
                 f"store, the 8th closing a StepBlock, {t.stepblock_x86 / 1e6:.1f}M: "
                 f"{sb[0] / 1000:.0f}-{sb[1] / 1000:.0f} ms, {sb[0] / t.period_us:.1f}-"
-                f"{sb[1] / t.period_us:.1f} sample periods (the App's ring holds 8), nearly all "
-                "in the turn that encodes the block"
+                f"{sb[1] / t.period_us:.1f} sample periods, nearly all in the turn that "
+                f"encodes the block: {_missed(t, sb)} samples missed there"
             )
         if t.sampleblock_x86:
             sc = T.chip_us(t.sampleblock_x86, t.chip_mhz, b.coremark_per_mhz)
             lines.append(
-                f"      every 64 samples, in the turn that closes it: a SampleBlock encoded "
-                f"(Rice, viper), {t.sampleblock_x86 / 1e6:.2f}M: {sc[0] / 1000:.0f}-"
-                f"{sc[1] / 1000:.0f} ms, {sc[0] / t.period_us:.1f}-{sc[1] / t.period_us:.1f} "
-                "sample periods (the App's ring holds 8)"
+                f"      every block ({block_samples(t.n_cells)} samples, fewer at a 1-s commit), "
+                f"in the turn that closes it: a SampleBlock encoded (Rice, viper), "
+                f"{t.sampleblock_x86 / 1e6:.2f}M: {sc[0] / 1000:.0f}-{sc[1] / 1000:.0f} ms, "
+                f"{sc[0] / t.period_us:.1f}-{sc[1] / t.period_us:.1f} sample periods: "
+                f"{_missed(t, sc)} samples missed there"
             )
         if t.locked_x86 is not None:
             lk = T.chip_us(t.locked_x86 - t.fakes_x86, t.chip_mhz, b.coremark_per_mhz)

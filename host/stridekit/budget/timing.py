@@ -148,7 +148,7 @@ class SampleTime:
     high_us: float  # with the slower one
     fakes_x86: float = 0.0  # of the reads, what the fakes' Python adds over C calls (builtins)
     stepblock_x86: float = 0.0  # eight Step records into the store, one StepBlock framed
-    sampleblock_x86: float = 0.0  # one SampleBlock of 64 samples encoded (its close)
+    sampleblock_x86: float = 0.0  # one full SampleBlock encoded (its close)
 
     @property
     def period_us(self) -> float:
@@ -207,10 +207,11 @@ _STEPBLOCK = (
     "def _block():\n    for k in range(8):\n        app.store.add(_R.REC_STEP, _P[k])\n"
     "for _ in range({turns}):\n    _block()\n"
 )
-# Every 64 samples the store closes a SampleBlock: encode() Rice-codes it in one
-# turn. The turns above hold it spread over 64; this counts one close apart, on 64
-# samples of a simulated run: BLOCKS_LONG fills of the store's encoder in both runs,
-# {turns} of them encoded, so the difference of two runs is encode() alone.
+# Every block (block_samples(N_CELLS) samples, or fewer at a commit) the store
+# closes a SampleBlock: encode() Rice-codes it in one turn. The turns above hold it
+# spread over a block; this counts one close apart, on a full block of a simulated
+# run (its jittered times too): BLOCKS_LONG fills of the store's encoder in both
+# runs, {turns} of them encoded, so the difference of two runs is encode() alone.
 _SAMPLEBLOCK = (
     "import array\n"
     "from stridefw import sampleblock as _SB\n"
@@ -218,10 +219,10 @@ _SAMPLEBLOCK = (
     "_enc = _SB.SampleBlockEncoder(N_CELLS, 1000000 // RATE)\n"
     "_c = array.array('H', bytes(2 * N_CELLS))\n"
     "_m = array.array('h', bytes(12))\n"
-    "_w = 2 * N_CELLS + 12\n"
+    "_w = 2 * N_CELLS + 14\n"
     "def _fill():\n"
     "    _enc.start(0, 0)\n"
-    "    for s in range(_SB.BLOCK_MAX_SAMPLES):\n"
+    "    for s in range(_enc.nmax):\n"
     "        o = s * _w\n"
     "        for j in range(N_CELLS):\n"
     "            _c[j] = _raw[o + 2 * j] | (_raw[o + 2 * j + 1] << 8)\n"
@@ -229,7 +230,8 @@ _SAMPLEBLOCK = (
     "        for j in range(6):\n"
     "            v = _raw[o + 2 * j] | (_raw[o + 2 * j + 1] << 8)\n"
     "            _m[j] = v - 65536 if v & 32768 else v\n"
-    "        _enc.add(1000000 // RATE, _c, _m)\n"
+    "        o += 12\n"
+    "        _enc.add(_raw[o] | (_raw[o + 1] << 8), _c, _m)\n"
     "for i in range(%d):\n"
     "    _fill()\n"
     "    if i < {turns}:\n"
@@ -279,11 +281,12 @@ def sim_steps(n_cells: int, rate_hz: int) -> bytes:
 
 @functools.cache
 def sim_block(n_cells: int, rate_hz: int) -> bytes:
-    """64 samples of a simulated run with the realistic sensor model, from its steady
-    part: per sample the cells (u16) then the IMU (i16), little endian."""
+    """A full SampleBlock's samples of a simulated run with the realistic sensor model,
+    from its steady part: per sample the cells (u16), the IMU (i16), then dt_us (u16,
+    the jittered sample times), little endian."""
     import numpy as np
 
-    from stridefw.sampleblock import BLOCK_MAX_SAMPLES
+    from stridefw.sampleblock import block_samples
     from stridekit.sim.corpus import with_realistic_sensors
     from stridekit.sim.gait import RunnerParams, simulate
 
@@ -292,10 +295,12 @@ def sim_block(n_cells: int, rate_hz: int) -> bytes:
     at = len(foot.t_us) // 2
     if foot.imu is None:
         raise BudgetError("the simulated run has no IMU")
+    dt = np.diff(foot.t_us.astype(np.int64))
     rows = [
         np.asarray(foot.cells[at + k], "<u2").tobytes()
         + np.asarray(foot.imu[at + k], "<i2").tobytes()
-        for k in range(BLOCK_MAX_SAMPLES)
+        + np.asarray(dt[at + k - 1], "<u2").tobytes()
+        for k in range(block_samples(n_cells))
     ]
     return b"".join(rows)
 
