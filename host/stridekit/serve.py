@@ -66,8 +66,8 @@ from stridekit.serve_guard import (
 # A pod's session partition is ~2 MiB (DESIGN.md: 4 MiB module, ~2 MiB vfs), so one
 # session file is never bigger; 8 MiB leaves room for a file holding both feet.
 MAX_UPLOAD_BYTES = 8 * 1024 * 1024
-# The densest real raw data: a version-2 SampleBlock codes each channel of a sample
-# in at least one bit (a cell that never changes: a unary 0), and a pod has 8 cells
+# The densest real raw data: a version-2 or -3 SampleBlock codes each channel of a
+# sample in at least one bit (a cell that never changes: a unary 0), and a pod has 8 cells
 # or more, so it writes at most one sample per byte (version 1: one per 9 bytes);
 # more is refused before decoding.
 MAX_SAMPLES_PER_BYTE = 1

@@ -36,7 +36,7 @@ class StorageFigures:
     hours_steps: Interval  # FS_BYTES of steps-only recording at STRIDES_PER_MIN_PER_FOOT
     raw_pct: dict[int, Interval]  # SampleBlock bytes per sample, % of the Sample payload
     raw_bytes_per_sample: dict[int, Interval]
-    # residual_entropy_bytes of the time (dt_us), cell and IMU channels, % of the
+    # residual_entropy_bytes of the time (grid offsets), cell and IMU channels, % of the
     # Sample payload: what one code per channel cannot beat (no block or frame
     # overhead counted)
     raw_entropy_pct: dict[int, Interval]
@@ -174,10 +174,11 @@ def measure(
             raw_b[cells].append(b_sample)
             raw_pct[cells].append(100.0 * b_sample / R.sample_len(cells, True))
             imu = foot.imu if foot.imu is not None else np.zeros((len(foot.t_us), 0))
-            dt = np.diff(
-                foot.t_us.astype(np.int64), prepend=int(foot.t_us[0]) - 1_000_000 // RATE_HZ
-            )
-            channels = np.hstack([dt[:, None], foot.cells, imu])
+            # the times as offsets from the sampling grid: their values are the
+            # offsets (version 3), their first differences the dt_us (version 2)
+            t = foot.t_us.astype(np.int64)
+            grid = t - t[0] - np.arange(len(t)) * (1_000_000 // RATE_HZ)
+            channels = np.hstack([grid[:, None], foot.cells, imu])
             h = residual_entropy_bytes(channels)
             raw_h[cells].append(100.0 * h / R.sample_len(cells, True))
     return StorageFigures(
