@@ -1,7 +1,8 @@
-# Viper versions of the raw-sample encoder's two loops (SampleBlock version 2, the
+# Viper versions of the raw-sample encoder's two loops (SampleBlock version 3, the
 # format in stridefw.sampleblock_fmt): add_sample stores one sample's values as 16
-# bits each, and encode_block Rice-codes the block over them in place (each
-# sub-block's pred and k, the params, the first values, unary codes and tails).
+# bits each, and encode_block Rice-codes the block over them in place (the time
+# channel's mode, each sub-block's pred and k, the params, the first values, unary
+# codes and tails).
 #
 # Their plain-Python twins, sampleblock_py.add_sample_py and encode_block_py, are
 # what CPython, the host's session writer (lists) and every port without the viper
@@ -9,24 +10,27 @@
 # is a compile-time error where the emitter is missing, see kernel_vp.py).
 # tests/mpy/test_unix32_sampleblock.py requires the same payloads, byte for byte,
 # from both in micropython-unix32 and from CPython. encode_block follows its twin
-# step for step but for one loop: a sub-block's z under pred 0, 1 and 2 are computed
-# in one pass over its values (the twin: a pass per pred); the sums, the pick (the
-# first least) and zs are the same.
+# step for step but for two places: a sub-block's z under pred 0, 1 and 2 are
+# computed in one pass over its values (the twin: a pass per pred; the sums, the
+# pick (the first least) and zs are the same), and the twin's _param_bits is
+# written out where it is used (a viper call costs more than the arithmetic).
 #
-# Why viper: as bytecode, encode_block_py costs 22.4M x86 instructions per 64-sample
-# block at 8 cells + IMU and 34.0M at 16 (micropython-unix32, valgrind, the deploy
-# build, simulated runs), a stall of 25-58 sample periods at 100 Hz on the pod by
-# stridekit.budget.timing's estimate. Here: 0.69M and 1.04M, no allocation: on the
-# chip at 80 MHz about 17-27 ms and 27-42 ms a block (`stride deploy --dry-run`).
-# add_sample: one call, no bytecode loop over the cells (a whole add(): 9.2k x86 at
-# 8 cells, 9.7k at 16; with the twin 46.5k and 66.0k).
+# Why viper: as bytecode, encode_block_py costs 40.4M x86 instructions per full
+# block (104 samples) at 8 cells + IMU and 49.1M at 16 (82 samples)
+# (micropython-unix32, valgrind, a simulated run's block as stridekit.budget.timing
+# counts it). Here: 1.20M and 1.45M, no allocation: on the chip at 80 MHz about
+# 32-50 ms and 39-60 ms a block (`stride deploy --dry-run`). add_sample: one call,
+# no bytecode loop over the cells (a whole add(): 10.4k x86 at 8 cells, 11.0k at 16;
+# with the twin 46.6k and 66.0k).
 #
 # Types, checked by SampleBlockEncoder._pick before add_sample is used: cells
 # array('H'), imu array('h') or None (its 16 bits are stored as they are, so ptr16's
 # unsigned reads need no sign extension there). encode_block reads e.buf
 # (bytearray), e._dt array('H'), e._x, e._zs and e._zc array('i') (ptr32 reads are
 # signed machine words: IMU values are sign-extended by hand when read from buf) and
-# e._par bytearray. Arithmetic: every value is 16-bit, so a residual is within
+# e._par bytearray; e.nmax is each channel's stride in buf (values). Arithmetic: every
+# value is 16-bit (a grid offset is coded only when all of them fit int16; their sum
+# on the way, at most 103 * 65535, fits a 32-bit int), so a residual is within
 # +-3 * 65535, z below 2**18 and a sub-block's sum of z below 2**21; zz(r) = (r << 1)
 # ^ (r >> 31) on a 32-bit int (>> is arithmetic) is the twin's zigzag. The bit
 # accumulator acc (a uint) is flushed to whole bytes after each field, so it holds
@@ -41,7 +45,6 @@ from micropython import const
 
 # sampleblock_fmt's constants, copied: a const imported from another module would be
 # a global lookup here, not a number folded into the code (the test checks they agree)
-_BMS = const(64)  # BLOCK_MAX_SAMPLES: a channel's stride in values
 _IMU_N = const(6)
 _HEAD = const(9)
 _QMAX = const(12)
@@ -52,30 +55,31 @@ _ESC_COST = const(31)  # _QMAX + 1 + _ESC_BITS
 
 @micropython.viper
 def add_sample(e, dt_us: int, cells, imu):
-    """One sample's values into e.buf, 16 bits each at e.vbase + 2 * (channel * 64 + index)."""
+    """One sample's values into e.buf, 16 bits each at e.vbase + 2 * (channel * e.nmax + index)."""
     b = ptr8(e.buf)
     d = ptr16(e._dt)
     c = ptr16(cells)
     nc = int(e.n_cells)
     n = int(e.n)
     vb = int(e.vbase)
+    nm = int(e.nmax)
     d[n] = dt_us
     j = 0
     while j < nc:
         v = int(c[j])
-        o = vb + 2 * (j * _BMS + n)
+        o = vb + 2 * (j * nm + n)
         b[o] = v & 0xFF
         b[o + 1] = v >> 8
         j += 1
     if imu:  # None, or the 6 IMU axes (viper cannot compare with None)
         im = ptr16(imu)
-        o = vb + 2 * (nc * _BMS + int(e._imu_n))
+        o = vb + 2 * (nc * nm + int(e._imu_n))
         j = 0
         while j < _IMU_N:
             v = int(im[j])
             b[o] = v & 0xFF
             b[o + 1] = (v >> 8) & 0xFF
-            o += 2 * _BMS
+            o += 2 * nm
             j += 1
 
 
@@ -93,6 +97,7 @@ def encode_block(e) -> int:
     nc = int(e.n_cells)
     period = int(e.period_us)
     vb = int(e.vbase)
+    nm = int(e.nmax)
     dts[0] = period
     flags = 0
     i = 1
@@ -100,6 +105,16 @@ def encode_block(e) -> int:
         if int(dts[i]) != period:
             flags = 1
         i += 1
+    if flags:  # the time as grid offsets, when every one fits int16
+        flags = 9
+        g = 0
+        i = 1
+        while i < n:
+            g += int(dts[i]) - period
+            if g < -0x8000 or g > 0x7FFF:
+                flags = 1
+                break
+            i += 1
     o = _HEAD
     if m == n:
         flags |= 2
@@ -115,16 +130,25 @@ def encode_block(e) -> int:
         # the channel's values into x before anything is written over them, and init
         if ch == 0:
             c = n - 1
-            init = period
-            signed = 0
             i = 0
-            while i < c:
-                x[i] = dts[i + 1]
-                i += 1
+            if flags & 8:
+                init = 0
+                signed = 1
+                g = 0
+                while i < c:
+                    g += int(dts[i + 1]) - period
+                    x[i] = g
+                    i += 1
+            else:
+                init = period
+                signed = 0
+                while i < c:
+                    x[i] = dts[i + 1]
+                    i += 1
         else:
             signed = 1 if ch > nc else 0
             c = (m if signed else n) - 1
-            at = vb + 2 * (ch - 1) * _BMS
+            at = vb + 2 * (ch - 1) * nm
             init = int(b[at]) | (int(b[at + 1]) << 8)  # the first value
             z = init
             if signed:
@@ -150,8 +174,10 @@ def encode_block(e) -> int:
                 i += 1
         nsub = (c + 7) >> 3  # sub-blocks of SUB = 8 values
         # each sub-block's (pred, k): the pred with the least sum of z (the first on
-        # a tie), then the cheapest k of k0 - 1, k0, k0 + 1, else pred 3 (16 bits a
-        # value). zs: the sub-block's z under each pred; zc: the chosen z of every value
+        # a tie), then of its k0 - 1, k0, k0 + 1, the sub-block before's (pred, k) and
+        # pred 3, the one whose bits and params' bits are fewest (the first on a tie),
+        # never a Rice choice over 16 bits a value. zs: the sub-block's z under each
+        # pred; zc: the chosen z of every value
         s = 0
         while s < nsub:
             s0 = s << 3
@@ -159,7 +185,10 @@ def encode_block(e) -> int:
             if s1 > c:
                 s1 = c
             cnt = s1 - s0
-            best = cnt << 4
+            bits = cnt << 4  # pred 3's
+            g = int(par[s - 1]) if s else 255  # the sub-block before's params
+            pp = g & 3  # its pred
+            pk = g >> 2  # and k
             # the three preds' z in one pass: zz(r) = (r << 1) ^ (r >> 31) on a
             # 32-bit int (>> is arithmetic), the twin's zigzag
             a0 = 0
@@ -197,9 +226,9 @@ def encode_block(e) -> int:
             k0 = 0
             while k0 < _K_MAX and (cnt << k0) < pa:
                 k0 += 1
-            lo = 0 if k0 else best  # the bits at k0 - 1, k0, k0 + 1
+            lo = 0  # the bits at k0 - 1, k0, k0 + 1
             mid = 0
-            hi = 0 if k0 < _K_MAX else best
+            hi = 0
             j = bp << 3
             i = j + cnt
             while j < i:
@@ -212,31 +241,52 @@ def encode_block(e) -> int:
                 q = z >> (k0 + 1)
                 hi += (q + 2 + k0) if q < _QMAX else _ESC_COST
                 j += 1
-            p = bp
-            bp = 3
-            bk = 0
-            if lo < best:
-                best = lo
-                bp = p
-                bk = k0 - 1
-            if mid < best:
-                best = mid
-                bp = p
-                bk = k0
-            if hi < best:
-                best = hi
-                bp = p
-                bk = k0 + 1
+            # params' bits (the twin's _param_bits, inline: a viper call costs more):
+            # 6 in sub-block 0; after it, 1 for the params before, 3 for their pred
+            # with k one off, else 8. Pred 3 (k 0; g 3 or 7: pred 3, k 0 or 1) first,
+            # then bp at k0 - 1, k0, k0 + 1; kb: the k before where its pred is bp
+            bf = 3
+            best = bits + (6 if not s else (1 if g == 3 else (3 if g == 7 else 8)))
+            kb = pk if s and pp == bp else -2
+            if k0 and lo <= bits:
+                d = k0 - 1 - kb
+                d = 6 if not s else (1 if d == 0 else (3 if d == 1 or d == -1 else 8))
+                if lo + d < best:
+                    bf = bp | ((k0 - 1) << 2)
+                    best = lo + d
+            if mid <= bits:
+                d = k0 - kb
+                d = 6 if not s else (1 if d == 0 else (3 if d == 1 or d == -1 else 8))
+                if mid + d < best:
+                    bf = bp | (k0 << 2)
+                    best = mid + d
+            if k0 < _K_MAX and hi <= bits:
+                d = k0 + 1 - kb
+                d = 6 if not s else (1 if d == 0 else (3 if d == 1 or d == -1 else 8))
+                if hi + d < best:
+                    bf = bp | ((k0 + 1) << 2)
+                    best = hi + d
+            # the sub-block before's (pred, k), when it is none of those: 1 bit
+            if s and pp != 3 and (pp != bp or pk < k0 - 1 or pk > k0 + 1):
+                a = 0
+                j = pp << 3
+                i = j + cnt
+                while j < i:
+                    q = int(zs[j]) >> pk
+                    a += (q + 1 + pk) if q < _QMAX else _ESC_COST
+                    j += 1
+                if a <= bits and a + 1 < best:
+                    bf = g
+            bp = bf & 3
             j = bp << 3
             i = s0
             while i < s1:
                 zc[i] = (int(x[i]) & 0xFFFF) if bp == 3 else int(zs[j])
                 j += 1
                 i += 1
-            f = bp | (bk << 2)
+            f = bf
             if s:
-                g = int(par[s - 1])
-                dk = (f >> 2) - (g >> 2)
+                dk = (f >> 2) - pk
                 if f == g:
                     nb += 1  # 0: as the sub-block before
                 elif (f ^ g) & 3 == 0 and (dk == 1 or dk == -1):

@@ -1,7 +1,8 @@
-"""SampleBlockEncoder's limits: a full block, a value outside 16 bits and a gap too long
-for a dt each give a clear ValueError and leave the block as it was; the worst data
-there is (every value a full-scale jump) still encodes within the buffer, in place, and
-within a record's payload limit."""
+"""SampleBlockEncoder's limits: a full block (block_samples(n_cells): 104 samples, 82 at
+16 cells), a value outside 16 bits and a gap too long for a dt each give a clear
+ValueError and leave the block as it was; the worst data there is (every value a
+full-scale jump, the time channel as dt_us or as grid offsets) still encodes within the
+buffer, in place, and within a record's payload limit."""
 
 from __future__ import annotations
 
@@ -21,28 +22,46 @@ def _worst(n_cells: int, k: int, as_arrays: bool) -> tuple[object, object]:
     return cells, imu
 
 
-@pytest.mark.parametrize("n_cells", [8, SB.MAX_CELLS])
+def _worst_dt(k: int, grid: bool) -> int:
+    # dt_us at a period of 10000: 0 and 65535 (the offsets leave int16 at once: the
+    # time channel as dt_us); at 30000 (grid): 0 and 60000 by turns, grid offsets of
+    # -30000 and 0 (jumps of 30000, within int16)
+    if grid:
+        return 0 if k % 2 else 60000
+    return 65535 if k % 3 else 0
+
+
+@pytest.mark.parametrize(("n_cells", "nmax"), [(0, 104), (8, 104), (SB.MAX_CELLS, 82)])
 @pytest.mark.parametrize("as_arrays", [False, True])
+@pytest.mark.parametrize("grid", [False, True])
 def test_a_full_block_of_the_worst_data_encodes_in_place_and_refuses_more(
-    n_cells: int, as_arrays: bool
+    n_cells: int, nmax: int, as_arrays: bool, grid: bool
 ) -> None:
-    e = SB.SampleBlockEncoder(n_cells, 10000)
+    e = SB.SampleBlockEncoder(n_cells, 30000 if grid else 10000)
+    assert e.nmax == SB.block_samples(n_cells) == nmax
     e.start(0, 0)
     rows = []
     k = 0
     while e.room():
         cells, imu = _worst(n_cells, k, as_arrays)
-        e.add(65535 if k % 3 else 0, cells, imu)
-        rows.append((tuple(cells), tuple(imu)))  # type: ignore[arg-type]
+        e.add(_worst_dt(k, grid), cells, imu)
+        rows.append((_worst_dt(k, grid), tuple(cells), tuple(imu)))  # type: ignore[arg-type]
         k += 1
-    assert e.n == SB.BLOCK_MAX_SAMPLES
+    assert e.n == nmax
     with pytest.raises(ValueError, match="room"):
         e.add(10000, *_worst(n_cells, 0, as_arrays))
     plen = e.encode()
     assert plen <= len(e.buf) and plen <= R.MAX_PAYLOAD
-    _, got_cells, got_imu = SB.decode_sample_block(bytes(e.buf[:plen]), SB.SAMPLE_BLOCK_VERSION)
-    assert got_cells == [r[0] for r in rows]
-    assert got_imu == [r[1] for r in rows]
+    payload = bytes(e.buf[:plen])
+    assert payload[7] == nmax
+    assert payload[8] & 9 == (9 if grid else 1)  # the time channel's mode
+    ts, got_cells, got_imu = SB.decode_sample_block(payload, SB.SAMPLE_BLOCK_VERSION)
+    t = [0]
+    for dt, _c, _m in rows[1:]:
+        t.append(t[-1] + dt)
+    assert ts == t
+    assert got_cells == [r[1] for r in rows]
+    assert got_imu == [r[2] for r in rows]
 
 
 @pytest.mark.parametrize(

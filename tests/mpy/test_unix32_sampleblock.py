@@ -1,16 +1,16 @@
 """The raw-sample encoder's viper loops (stridefw.sampleblock_vp: add_sample, encode_block)
 against their plain-Python twins (sampleblock_py.add_sample_py, encode_block_py) and CPython,
 in ../shared/tools/micropython-unix32 (32-bit x86; the WebAssembly build has no viper):
-the same SampleBlock version-2 payloads byte for byte, for the pod's arrays and for lists,
-on seeded and hypothesis-drawn blocks (0-16 cells, 1-64 samples, IMU in every, no or some
-samples, smooth channels, spikes and full-scale noise that takes verbatim sub-blocks,
-jittered and extreme dt, any period and t0), every payload decoding back to its samples
-on CPython, and no allocation in add() or encode() with the viper loops under
-heap_lock. The encoder never writes an escape (a quotient of QMAX or more at k0 - 1
-costs more than k0 does: at most one value of a sub-block can have one, and it costs
-31 bits against at most 8 + 1 + k0 at k0, while the others save at most a bit each),
-so no payload here can tell whether the escape branches are right: the reader's
-tests cover escapes."""
+the same SampleBlock version-3 payloads byte for byte, for the pod's arrays and for lists,
+on seeded and hypothesis-drawn blocks (0-16 cells, 1 to block_samples(n_cells) samples
+(104, 82 at 16 cells), IMU in every, no or some samples, smooth channels, spikes and
+full-scale noise that takes verbatim sub-blocks, the time channel as grid offsets (jitter)
+and as dt_us (dropped samples, any dt; offsets at and just past int16), any period and
+t0), every payload decoding back to its samples on CPython, and no allocation in add()
+or encode() with the viper loops under heap_lock; also the deploy build (.mpy files
+compiled ahead for x86, sampleblock_vp by the viper emitter). Escapes are written where
+the sub-block before's (pred, k) is kept over one large value; the reader's tests cover
+them apart."""
 
 from __future__ import annotations
 
@@ -173,11 +173,11 @@ def _cpython(blocks: list[Block]) -> list[bytes]:
     return out
 
 
-def _check(blocks: list[Block]) -> None:
+def _check(blocks: list[Block], emitter: str = "viper") -> None:
     stdout, outs = unix32.run(
         _SCRIPT,
         {"/samples.bin": _blob(blocks)},
-        "viper",
+        emitter,
         outputs=("/steps.bin", "/header.bin", "/flags.bin"),
     )
     assert "loop viper" in stdout
@@ -229,9 +229,13 @@ def _channel(rnd: random.Random, n: int, lo: int, hi: int) -> list[int]:
     return out
 
 
+DT_MODES = 4
+
+
 def _block(rnd: random.Random, nc: int, n: int, imu_mode: int, dt_mode: int) -> Block:
-    """imu_mode 0: no IMU, 1: every sample, 2: some; dt_mode 0: all the period, 1: jitter,
-    2: anything 0..65535."""
+    """imu_mode 0: no IMU, 1: every sample, 2: some; dt_mode 0: all the period, 1: jitter
+    (grid offsets), 2: anything 0..65535, 3: jitter and a few dropped samples (a dt of
+    2-6 periods: the time channel as dt_us once the offsets leave int16)."""
     period = rnd.choice((1, 5000, 10000, 65535, rnd.randrange(1, 0x10000)))
     cols = [_channel(rnd, n, 0, 0xFFFF) for _ in range(nc)]
     axes = [_channel(rnd, n, -0x8000, 0x7FFF) for _ in range(6)]
@@ -241,26 +245,84 @@ def _block(rnd: random.Random, nc: int, n: int, imu_mode: int, dt_mode: int) -> 
             dt = period
         elif dt_mode == 1:
             dt = min(0xFFFF, max(0, period + rnd.randrange(-3, 4)))
-        else:
+        elif dt_mode == 2:
             dt = rnd.choice((0, 0xFFFF, rnd.randrange(0x10000)))
+        else:
+            dt = period * (rnd.randrange(2, 7) if rnd.random() < 0.05 else 1)
+            dt = min(0xFFFF, max(0, dt + rnd.randrange(-300, 301)))
         has = imu_mode == 1 or (imu_mode == 2 and rnd.random() < 0.6)
         rows.append((dt, [col[i] for col in cols], [ax[i] for ax in axes] if has else None))
     return nc, period, rnd.randrange(1 << 32), rows
 
 
+def _grid_edge(nc: int, off: int) -> Block:
+    """A block whose last sample's grid offset is off, reached in two steps (the others
+    on the grid): off in int16 keeps the time channel as grid offsets, one past it
+    makes it dt_us."""
+    period = 30000
+    rows: list[Sample] = [(period, [7] * nc, None)] * 20
+    rows.append((period + off // 2, [8] * nc, None))
+    rows.append((period + off - off // 2, [9] * nc, [1, -2, 3, -4, 5, -6]))
+    return nc, period, 123, rows
+
+
+def _keep_k_block() -> Block:
+    vals = [0, 8192, 16383, 8192, 16383, 8192, 16383, 8192, 24576] + [32768, 0] * 4
+    return 1, 10000, 0, [(10000, [v], None) for v in vals]
+
+
+def test_the_tie_block_takes_the_params_before() -> None:
+    """_keep_k_block does what its comment says (on CPython: the twin), so the viper
+    test above compares a tie the params' bits break."""
+    nc, period, _t0, rows = _keep_k_block()
+    e = SB.SampleBlockEncoder(nc, period)
+    e.start(0, 0)
+    for dt, c, m in rows:
+        e.add(dt, c, m)
+    e.encode()
+    assert list(e._par[:2]) == [0 | 14 << 2] * 2
+
+
 def test_seeded_blocks_equal_the_twins_and_cpython_without_allocating() -> None:
     rnd = random.Random(21)
     blocks: list[Block] = []
-    for nc in (0, 1, 2, 8, 16):
+    for nc in (0, 1, 2, 8, 15, 16):
+        nmax = SB.block_samples(nc)
         for imu_mode in (0, 1, 2):
-            for n in (1, 2, 3, 9, 17, 63, SB.BLOCK_MAX_SAMPLES):
-                blocks.append(_block(rnd, nc, n, imu_mode, rnd.randrange(3)))
+            for n in [n for n in (1, 2, 3, 9, 17, 63, 64, 65, 81) if n < nmax] + [nmax]:
+                blocks.append(_block(rnd, nc, n, imu_mode, rnd.randrange(DT_MODES)))
+            for dt_mode in range(DT_MODES):  # full blocks in each time mode
+                blocks.append(_block(rnd, nc, nmax, imu_mode, dt_mode))
     # a sub-block where verbatim (16 bits) ties pred 0 (the least sum) at k 14 and 15:
     # the first cheapest, verbatim, is taken
     blocks.append((1, 10000, 0xFFFFFFFF, [(10000, [32199], None), (10000, [20285], None)]))
     # constant channels: preds tie on the sum of z (all three at 0, or 1 and 2), the first is taken
     blocks.append((2, 10000, 5, [(10000, [7, 0], [0, -1, 5, 0, 0, 0])] * 20))
+    # params' bits decide where the bits tie: sub-block 0 takes pred 0 at k 14;
+    # sub-block 1's values cost 16 bits each at k 13 and at k 14 (as verbatim), and
+    # k 14 (1 bit of params, as before) wins over k 13 (3) and verbatim (8)
+    blocks.append(_keep_k_block())
+    # the last grid offset at int16's ends and one past them
+    blocks += [_grid_edge(3, off) for off in (0x7FFF, 0x8000, -0x8000, -0x8001)]
     _check(blocks)
+    flags = [p[8] for p in _cpython(blocks)]
+    assert [f & 9 for f in flags[-4:]] == [9, 1, 9, 1]
+    # every time mode, and the block sizes the store writes, are in the blocks above
+    assert {f & 9 for f in flags} == {0, 1, 9}
+    assert {(nc, len(r)) for nc, _p, _t, r in blocks} >= {(8, 104), (16, 82), (0, 104)}
+
+
+def test_the_deploy_build_equals_cpython() -> None:
+    """stride deploy's .mpy files for x86 (sampleblock_vp compiled ahead by the viper
+    emitter, as the pod's are for xtensawin): the same payloads, no allocation."""
+    rnd = random.Random(8)
+    blocks = [
+        _block(rnd, nc, SB.block_samples(nc), imu_mode, dt_mode)
+        for nc in (8, 16)
+        for imu_mode in (1, 2)
+        for dt_mode in range(DT_MODES)
+    ]
+    _check([*blocks, _keep_k_block()], unix32.DEPLOY)
 
 
 @st.composite
@@ -268,9 +330,10 @@ def _blocks(draw: st.DrawFn) -> list[Block]:
     out: list[Block] = []
     for _ in range(draw(st.integers(1, 4))):
         nc = draw(st.integers(0, 16))
-        n = draw(st.integers(1, SB.BLOCK_MAX_SAMPLES))
+        n = draw(st.integers(1, SB.block_samples(nc)))
         rnd = random.Random(draw(st.integers(0, 2**32)))
-        _, period, t0, rows = _block(rnd, nc, n, draw(st.integers(0, 2)), draw(st.integers(0, 2)))
+        imu_mode = draw(st.integers(0, 2))
+        _, period, t0, rows = _block(rnd, nc, n, imu_mode, draw(st.integers(0, DT_MODES - 1)))
         out.append((nc, draw(st.integers(1, 0xFFFF)) if draw(st.booleans()) else period, t0, rows))
     return out
 
@@ -319,7 +382,6 @@ def test_viper_constants_are_the_formats() -> None:
     src = (Path(SB.__file__).parent / "sampleblock_vp.py").read_text()
     got = {k: int(v) for k, v in re.findall(r"^(_[A-Z_]+) = const\((\d+)\)", src, re.M)}
     assert got == {
-        "_BMS": SB.BLOCK_MAX_SAMPLES,
         "_IMU_N": SB.IMU_N,
         "_HEAD": SB.HEAD_BYTES,
         "_QMAX": SB.QMAX,
