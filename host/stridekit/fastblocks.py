@@ -8,20 +8,22 @@ flags, a value outside 16 bits) gives None for its run and the caller asks the
 firmware's decoder, which says what is wrong. tests/unit/test_fastblocks.py holds
 them to the firmware's samples on random and damaged blocks.
 
-Version 2 (decode_blocks): each block is a bit stream of Rice-coded channels in
-sub-blocks of 8 values, so where a channel starts depends on every channel before
-it in its block. The blocks of a run are read side by side, one bit cursor each,
-channel by channel: a channel's fields are read for all blocks at once, its
-sub-blocks' params in a loop over the sub-block index (at most 8), every unary code
-from the positions of the stream's zero bits (each block's codes are the zeros
-that follow its cursor), every tail from a 32-bit window at its bit offset (a
-cumulative sum of the widths); the predictors are undone sub-block by sub-block
-with running sums. Version 1 (decode_blocks_v1, decode_block_v1): varints.
+Versions 3 and 2 (decode_blocks; version 2 is version 3 with n <= 64 and no grid
+offsets): each block is a bit stream of Rice-coded channels in sub-blocks of 8
+values, so where a channel starts depends on every channel before it in its block.
+The blocks of a run are read side by side, one bit cursor each, channel by channel:
+a channel's fields are read for all blocks at once, its sub-blocks' params in a loop
+over the sub-block index (at most 13), every unary code from the positions of the
+stream's zero bits (each block's codes are the zeros that follow its cursor), every
+tail from a 32-bit window at its bit offset (a cumulative sum of the widths); the
+predictors are undone sub-block by sub-block with running sums. A time channel of
+grid offsets is read as a signed channel and turned into dt_us. Version 1
+(decode_blocks_v1, decode_block_v1): varints.
 
-Where `make setup` compiled it, replay_stream reads version 2 with the compiled
-reader instead (stridekit/sbreader.pyx: the same results, block after block in C,
-about 17x faster on a 20-minute run); decode_blocks is what runs without it, or with
-STRIDE_PURE_KERNEL=1.
+Where `make setup` compiled it, replay_stream reads versions 2 and 3 with the
+compiled reader instead (stridekit/sbreader.pyx: the same results, block after block
+in C, about 17x faster on a 20-minute run of version 2); decode_blocks is what runs
+without it, or with STRIDE_PURE_KERNEL=1.
 """
 
 from __future__ import annotations
@@ -30,29 +32,50 @@ import numpy as np
 
 from stridefw import sampleblock_fmt as F
 
-# The numbers of version 2 (stridefw.sampleblock_fmt): other numbers would be another
-# version, which needs its own reader (and _PAD_BYTES below is worked out from them)
+# The numbers of versions 3 and 2 (stridefw.sampleblock_fmt): other numbers would be
+# another version, which needs its own reader (and _PAD_BYTES below is worked out
+# from them)
+SAMPLE_BLOCK_VERSION = 3
 _HEAD = 9  # t0 u32, period u16, n_cells u8, n u8, flags u8
-_MAX_N = 64
+_MAX_N = 104
+_V2_MAX_N = 64
 _SUB = 8
 _QMAX = 12
 _ESC_BITS = 18
+_K_MAX = 15
 _VERBATIM = 3
 _IMU_N = 6
-if (F.HEAD_BYTES, F.BLOCK_MAX_SAMPLES, F.SUB, F.QMAX, F.ESC_BITS, F.IMU_N) != (
+if (
+    F.SAMPLE_BLOCK_VERSION,
+    F.HEAD_BYTES,
+    F.BLOCK_MAX_SAMPLES,
+    F.V2_MAX_SAMPLES,
+    F.SUB,
+    F.QMAX,
+    F.ESC_BITS,
+    F.K_MAX,
+    F.IMU_N,
+) != (
+    SAMPLE_BLOCK_VERSION,
     _HEAD,
     _MAX_N,
+    _V2_MAX_N,
     _SUB,
     _QMAX,
     _ESC_BITS,
+    _K_MAX,
     _IMU_N,
 ):
     raise ImportError("stridefw.sampleblock_fmt changed: stridekit.fastblocks reads another format")
 _U32 = 0xFFFFFFFF
+# per version: the most samples in a block, the flag bits it knows (bit 3: grid offsets)
+_LIMITS = {2: (_V2_MAX_N, 0x07), 3: (_MAX_N, 0x0F)}
+_BITMAP_MAX = (_MAX_N + 7) // 8  # bytes
 # Zero bytes after the run: a cursor at most at its block's end (checked after each
-# channel) reads at most 5 + 16 + 6 + 7 * 8 + 63 * (13 + 18) = 2,036 bits in the next
-# channel, so every read and every unary code's zero stays inside the padded buffer
-_PAD_BYTES = 320
+# channel) reads at most 5 + 16 + 6 + 12 * 8 + 103 * (13 + 18) = 3,316 bits (415 bytes,
+# then a 4-byte window) in the next channel, so every read and every unary code's zero
+# stays inside the padded buffer; the IMU bitmap's bytes are read from 9 to 9 + 13
+_PAD_BYTES = 448
 
 Decoded = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
@@ -92,7 +115,8 @@ def _params(st: _Stream, pos: np.ndarray, nsub: np.ndarray) -> tuple[np.ndarray,
             moved = prev + np.where(st.bits[pos + 2] == 1, -4, 4)
             f = np.where(same, prev, np.where(new, st.read(pos + 2, 6), moved))
             stepped = active & ~same & ~new
-            if np.any(stepped & ((moved < 0) | (moved > 63) | ((moved & 3) == _VERBATIM))):
+            bad = (moved < 0) | ((moved >> 2) > _K_MAX) | ((moved & 3) == _VERBATIM)
+            if np.any(stepped & bad):
                 return None  # k outside 0..15 or a step to pred 3
             step = np.where(same, 1, np.where(new, 8, 3))
         par[:, s] = f
@@ -192,29 +216,31 @@ def _channel(
     return np.concatenate([first[:, None], rest], axis=1), pos
 
 
-def decode_blocks(payloads: list[bytes]) -> Decoded | None:
-    """Consecutive version-2 SampleBlocks of one cell count decoded at once.
+def decode_blocks(payloads: list[bytes], version: int = SAMPLE_BLOCK_VERSION) -> Decoded | None:
+    """Consecutive SampleBlocks of one version and one cell count decoded at once.
 
     Args:
         payloads: the blocks' payloads, in order.
+        version: their frames' version, 2 or 3.
 
     Returns:
         (t_us u32, cells (samples, n_cells) int64, imu (samples, 6) int64, imu_present
         bool) over all the blocks' samples, imu rows of samples without IMU zeros; None
-        if a block is not read exactly (the firmware's decoder says why), or the cell
-        counts differ.
+        if a block is not read exactly (the firmware's decoder says why), the cell
+        counts differ or the version is another.
     """
-    if not payloads or any(len(p) < _HEAD for p in payloads):
+    if version not in _LIMITS or not payloads or any(len(p) < _HEAD for p in payloads):
         return None
+    max_n, known_flags = _LIMITS[version]
     head = np.frombuffer(b"".join(p[:_HEAD] for p in payloads), np.uint8)
     head = head.reshape(-1, _HEAD).astype(np.int64)
     nc = int(head[0, 6])
     n = head[:, 7]
     flags = head[:, 8]
-    if np.any(head[:, 6] != nc) or np.any((n == 0) | (n > _MAX_N)):
+    if np.any(head[:, 6] != nc) or np.any((n == 0) | (n > max_n)):
         return None
-    if np.any((flags & 0xF8 != 0) | (flags & 6 == 6)):
-        return None
+    if np.any((flags & ~known_flags != 0) | (flags & 6 == 6) | (flags & 9 == 8)):
+        return None  # unknown bits, IMU mode 3, grid offsets without a time channel
     t0 = head[:, 0] | (head[:, 1] << 8) | (head[:, 2] << 16) | (head[:, 3] << 24)
     period = head[:, 4] | (head[:, 5] << 8)
     size = np.array([len(p) for p in payloads], np.int64)
@@ -226,9 +252,9 @@ def decode_blocks(payloads: list[bytes]) -> Decoded | None:
     col = np.arange(n_max)
     in_block = col < n[:, None]
     bitmap_bytes = np.where(flags & 4 != 0, (n + 7) >> 3, 0)
-    at = base[:, None] + _HEAD + np.arange(8)
+    at = base[:, None] + _HEAD + np.arange(_BITMAP_MAX)
     bitmap = np.unpackbits(st.bytes[at], axis=1, bitorder="little")
-    bit = np.arange(8 * 8)
+    bit = np.arange(8 * _BITMAP_MAX)
     beyond = (bit >= n[:, None]) & (bit < 8 * bitmap_bytes[:, None])
     if np.any((bitmap != 0) & beyond) or np.any(size < _HEAD + bitmap_bytes):
         return None
@@ -238,12 +264,23 @@ def decode_blocks(payloads: list[bytes]) -> Decoded | None:
     pos = 8 * (base + _HEAD + bitmap_bytes)
     steps = np.broadcast_to(period[:, None], (len(n), n_max)).copy()
     steps[:, 0] = 0
-    timed = np.flatnonzero(flags & 1)
-    if len(timed):
-        got = _coded(st, pos[timed], n[timed] - 1, period[timed], False)
+    for grid in (False, True):
+        # the time channel: dt_us (unsigned, after period) or grid offsets (int16, after 0)
+        timed = np.flatnonzero(flags & 9 == (9 if grid else 1))
+        if not len(timed):
+            continue
+        c = n[timed] - 1
+        init = np.zeros_like(c) if grid else period[timed]
+        got = _coded(st, pos[timed], c, init, grid)
         if got is None:
             return None
         dts, pos[timed] = got
+        if grid:  # dt_us of sample i: period_us + o_i - o_(i-1), o_0 = 0
+            before = np.concatenate([np.zeros((len(timed), 1), np.int64), dts[:, :-1]], axis=1)
+            dts = period[timed][:, None] + dts - before
+            valid = np.arange(dts.shape[1]) < c[:, None]
+            if np.any(valid & ((dts < 0) | (dts > 0xFFFF))):
+                return None
         steps[timed, 1 : 1 + dts.shape[1]] = dts
     cells = np.zeros((len(n), n_max, nc), np.int64)
     for j in range(nc):
@@ -279,9 +316,12 @@ def decode_blocks(payloads: list[bytes]) -> Decoded | None:
     return t_us, cells[in_block], imu, present_flat
 
 
-def decode_block(payload: bytes | bytearray | memoryview) -> Decoded | None:
-    """One version-2 SampleBlock as decode_blocks gives a run; None if not exact."""
-    return decode_blocks([bytes(payload)])
+def decode_block(
+    payload: bytes | bytearray | memoryview, version: int = SAMPLE_BLOCK_VERSION
+) -> Decoded | None:
+    """One SampleBlock of the frame's version (2 or 3) as decode_blocks gives a run;
+    None if not exact."""
+    return decode_blocks([bytes(payload)], version)
 
 
 # Version 1: stridefw.sampleblock_v1. Every varint of a block at once (its last byte is

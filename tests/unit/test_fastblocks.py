@@ -1,8 +1,10 @@
 """The host's numpy SampleBlock decoders against the firmware's, sample for sample.
 
-Version 2 (stridefw.sampleblock) blocks come from the firmware's encoder, version 1
-blocks from tests/unit/v1_blocks.py (the version-1 encoder); a committed version-1
-session (tests/data/v1) must read to the samples it was written with.
+Version 3 blocks come from the firmware's encoder (stridefw.sampleblock) and from a
+writer of the tests' own (_AnyWriter: every field at random, which the encoder
+rarely writes), which writes version-2 blocks too; version 1 blocks from
+tests/unit/v1_blocks.py (the version-1 encoder). Committed sessions of versions 2
+and 1 (tests/data/v2, tests/data/v1) must read to the samples they were written with.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import runpy
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,6 +23,8 @@ from hypothesis import strategies as st
 
 from stridefw import records as R
 from stridefw import sampleblock as SB
+from stridefw import sampleblock_fmt as F
+from stridekit import fastblocks
 from stridekit.fastblocks import (
     Decoded,
     decode_block,
@@ -29,12 +34,15 @@ from stridekit.fastblocks import (
 )
 from tests.unit import v1_blocks as V1
 
-V1_SESSION = Path(__file__).parents[1] / "data" / "v1" / "session_v1.bin"
+DATA = Path(__file__).parents[1] / "data"
+V1_SESSION = DATA / "v1" / "session_v1.bin"
+V2_SESSION = DATA / "v2" / "session_v2.bin"
+V3 = SB.SAMPLE_BLOCK_VERSION
 
 Rows = tuple[list[int], list[tuple[int, ...]], list[tuple[int, ...] | None]]
 
 
-def _firmware(payload: bytes, version: int = SB.SAMPLE_BLOCK_VERSION) -> Rows | None:
+def _firmware(payload: bytes, version: int = V3) -> Rows | None:
     try:
         return SB.decode_sample_block(payload, version)
     except ValueError:
@@ -52,12 +60,12 @@ def _rows(got: Decoded) -> Rows:
 
 def _same_run(
     payloads: list[bytes],
-    fast: Callable[[list[bytes]], Decoded | None] = decode_blocks,
-    version: int = SB.SAMPLE_BLOCK_VERSION,
+    fast: Callable[[list[bytes]], Decoded | None] | None = None,
+    version: int = V3,
 ) -> bool:
-    """The fast decoder agrees with the firmware block by block, or refuses the run;
-    returns whether it read the run."""
-    got = fast(payloads)
+    """The fast decoder (decode_blocks of the version unless given) agrees with the
+    firmware block by block, or refuses the run; returns whether it read the run."""
+    got = fast(payloads) if fast else decode_blocks(payloads, version)
     if got is None:
         return False
     want = [_firmware(p, version) for p in payloads]
@@ -69,16 +77,20 @@ def _same_run(
     return True
 
 
-def _same(payload: bytes) -> bool:
-    return _same_run([payload], lambda q: decode_block(q[0]))
+def _same(payload: bytes, version: int = V3) -> bool:
+    return _same_run([payload], lambda q: decode_block(q[0], version), version)
 
 
-# --- version 2 ---------------------------------------------------------------------
+# --- versions 3 and 2 ----------------------------------------------------------------
 
 # How a channel moves over a sub-block of 8 samples; "wild" (any 16-bit value) makes
 # the encoder store sub-blocks verbatim, "jump" (quiet, then far off) large residuals
 # (escapes come from the random-field writer: the encoder writes them rarely if ever).
 _REGIMES = ("hold", "noise", "ramp", "wild", "jump")
+# How the samples' times move: each on the grid ("none": no time channel), each a
+# little late ("grid": grid offsets), or dt_us anywhere in 0..65535 ("gaps": the
+# offsets soon leave int16, so the channel holds dt_us)
+_TIMES = ("none", "grid", "gaps")
 
 
 def _walk(rng: random.Random, v: int, regime: str, slope: int, lo: int, hi: int) -> int:
@@ -91,11 +103,12 @@ def _walk(rng: random.Random, v: int, regime: str, slope: int, lo: int, hi: int)
     return max(lo, min(hi, v))
 
 
-def _v2_block(
-    seed: int, n_cells: int, n: int, imu: str, jitter: bool, period_us: int, t0: int
+def _enc_block(
+    seed: int, n_cells: int, n: int, imu: str, time: str, period_us: int, t0: int
 ) -> bytes:
-    """A block from the firmware's encoder: n samples of channels that switch between
-    _REGIMES every 8 samples; imu "all", "none" or "some" samples."""
+    """A version-3 block from the firmware's encoder: n samples of channels that switch
+    between _REGIMES every 8 samples; imu "all", "none" or "some" samples; time one of
+    _TIMES (a sample's lateness up to 3, 300 or 20,000 us in "grid")."""
     rng = random.Random(seed)
     enc = SB.SampleBlockEncoder(n_cells, period_us)
     enc.start(t0 & 0x3FFFFFFF, t0 >> 30)
@@ -103,6 +116,8 @@ def _v2_block(
     axes = [rng.randint(-2000, 2000) for _ in range(6)]
     regime: list[str] = []
     slope: list[int] = []
+    late_max = rng.choice([3, 300, 20_000])
+    late = 0
     for i in range(n):
         if i % 8 == 0:
             regime = [rng.choice(_REGIMES) for _ in range(n_cells + 6)]
@@ -113,7 +128,10 @@ def _v2_block(
             for j, v in enumerate(axes)
         ]
         dt = period_us
-        if jitter:
+        if time == "grid":  # late: the sample's offset (dt 0 where the last was later)
+            dt = max(0, period_us + rng.randint(0, late_max) - late)
+            late += dt - period_us
+        elif time == "gaps":
             dt = rng.choice([period_us, period_us + rng.randint(-3, 3), rng.randint(0, 65535)])
         with_imu = imu == "all" or (imu == "some" and rng.random() < 0.6)
         assert enc.room()
@@ -122,35 +140,79 @@ def _v2_block(
 
 
 @st.composite
-def _v2_blocks(draw: st.DrawFn, n_cells: int | None = None) -> bytes:
-    return _v2_block(
+def _enc_blocks(draw: st.DrawFn, n_cells: int | None = None) -> bytes:
+    nc = draw(st.integers(0, 16)) if n_cells is None else n_cells
+    return _enc_block(
         draw(st.integers(0, 2**32 - 1)),
-        draw(st.integers(0, 16)) if n_cells is None else n_cells,
-        draw(st.integers(1, SB.BLOCK_MAX_SAMPLES)),
+        nc,
+        draw(st.integers(1, SB.block_samples(nc))),
         draw(st.sampled_from(["all", "none", "some"])),
-        draw(st.booleans()),
+        draw(st.sampled_from(_TIMES)),
         draw(st.integers(1, 65535)),
         draw(st.integers(0, 2**32 - 1)),
     )
 
 
 @settings(max_examples=200, deadline=None)
-@given(_v2_blocks())
+@given(_enc_blocks())
 def test_encoded_blocks_decode_the_same(payload: bytes) -> None:
     assert _same(payload)  # every block the encoder writes is read, and identically
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.integers(0, 16).flatmap(lambda nc: st.lists(_v2_blocks(nc), min_size=1, max_size=8)))
+@given(st.integers(0, 16).flatmap(lambda nc: st.lists(_enc_blocks(nc), min_size=1, max_size=8)))
 def test_runs_of_blocks_decode_the_same(payloads: list[bytes]) -> None:
     assert _same_run(payloads)
 
 
-def test_a_run_of_several_cell_counts_is_left_to_the_caller() -> None:
-    a = _v2_block(1, 8, 64, "all", False, 10_000, 0)
-    b = _v2_block(2, 7, 64, "all", False, 10_000, 640_000)
-    assert decode_blocks([a, b]) is None
-    assert _same(a) and _same(b)
+@pytest.mark.parametrize("n_cells", [0, 8, 16])
+@pytest.mark.parametrize("imu", ["all", "none", "some"])
+@pytest.mark.parametrize("time", _TIMES)
+def test_full_blocks_decode_the_same(n_cells: int, imu: str, time: str) -> None:
+    """Blocks of the most samples the encoder puts in one: 104, or 82 of 16 cells
+    (13 and 11 bytes of IMU bitmap), in each time mode."""
+    n = SB.block_samples(n_cells)
+    assert n == (82 if n_cells == 16 else SB.BLOCK_MAX_SAMPLES)
+    payloads = [_enc_block(s, n_cells, n, imu, time, 10_000, s << 20) for s in range(6)]
+    assert all(p[7] == n for p in payloads)
+    flags = {p[8] & 9 for p in payloads}
+    assert flags == {"none": {0}, "grid": {9}, "gaps": {1}}[time]
+    assert all(_same(p) for p in payloads)
+    assert _same_run(payloads)
+    # over 64 samples: not version 2
+    assert _firmware(payloads[0], 2) is None and decode_block(payloads[0], 2) is None
+
+
+def _late_samples(period_us: int, lateness_us: list[int], gap_at: int, gap_us: int) -> bytes:
+    """Three cells and IMU in every sample, each sample lateness_us[i] after the grid,
+    with a gap of gap_us more before sample gap_at."""
+    enc = SB.SampleBlockEncoder(3, period_us)
+    enc.start(123_456, 1)
+    for i, late in enumerate(lateness_us):
+        dt = period_us + late - (lateness_us[i - 1] if i else 0) + (gap_us if i == gap_at else 0)
+        enc.add(dt, [i, 2 * i, 4095 - i], [i, -i, 0, 7, -7, i * i])
+    return bytes(enc.buf[: enc.encode()])
+
+
+@pytest.mark.parametrize(
+    "gap_us, flags",
+    [
+        (0, 9),  # lateness only: grid offsets
+        (0x7FFF - 40, 9),  # the offsets at the top of int16
+        (0x8000, 1),  # an offset past int16: dt_us
+        (55_000 - 10_000, 1),  # a long gap (55 ms at 100 Hz): dt_us
+    ],
+)
+def test_a_gap_that_leaves_int16_takes_dt_us(gap_us: int, flags: int) -> None:
+    rng = random.Random(gap_us)
+    late = [0] + [rng.randint(0, 40) for _ in range(99)]
+    late[60] = 40
+    payload = _late_samples(10_000, late, 60, gap_us)
+    assert payload[7] == 100 and payload[8] & 9 == flags
+    assert _same(payload)
+    got = _firmware(payload)
+    assert got is not None
+    assert got[0][99] - got[0][0] == 99 * 10_000 + late[99] + gap_us
 
 
 def _zz(r: int) -> int:
@@ -158,10 +220,11 @@ def _zz(r: int) -> int:
 
 
 class _AnyWriter:
-    """Version-2 blocks with every field picked at random where the format allows a
-    choice (pred, k, escapes of any value, how a param is coded, a time channel or an
-    IMU bitmap that is not needed): what the firmware's encoder writes is a corner
-    of what a decoder must read (it hardly ever escapes, say)."""
+    """Blocks with every field picked at random where the format allows a choice
+    (pred, k, escapes of any value, how a param is coded, a time channel or an IMU
+    bitmap that is not needed, grid offsets or dt_us): what the firmware's encoder
+    writes is a corner of what a decoder must read (it hardly ever escapes, say).
+    Version 2: no grid offsets (and the caller keeps n <= 64)."""
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
@@ -231,7 +294,21 @@ class _AnyWriter:
         self.put(z, z.bit_length())
         self.coded(xs[1:], xs[0], signed)
 
-    def block(self, seed: int, n_cells: int, n: int, imu: str, period_us: int) -> bytes:
+    def offsets(self, n: int, period_us: int) -> list[int]:
+        """Grid offsets o_1..o_(n-1): int16, each dt_us they give in 0..65535."""
+        rng = self.rng
+        out: list[int] = []
+        o = 0
+        for _ in range(n - 1):
+            lo, hi = max(-0x8000, o - period_us), min(0x7FFF, o + 0xFFFF - period_us)
+            o = rng.choice([o, o + rng.randint(-3, 3), rng.randint(lo, hi), lo, hi])
+            o = max(lo, min(hi, o))
+            out.append(o)
+        return out
+
+    def block(
+        self, seed: int, n_cells: int, n: int, imu: str, period_us: int, version: int = V3
+    ) -> bytes:
         rng = self.rng
         cells = [[rng.randint(0, 0xFFFF)] * n for _ in range(n_cells)]
         for col in cells:
@@ -240,17 +317,29 @@ class _AnyWriter:
         present = [imu == "all" or (imu == "some" and rng.random() < 0.5) for _ in range(n)]
         m = sum(present)
         axes = [[rng.randint(-0x8000, 0x7FFF) for _ in range(m)] for _ in range(6)]
-        dts = [rng.choice([period_us, rng.randint(0, 0xFFFF)]) for _ in range(n - 1)]
-        timed = any(d != period_us for d in dts) or rng.random() < 0.3
+        # the times: on the grid (then a time channel of either kind, or none), grid
+        # offsets, or dt_us
+        time = rng.choice(["none", "grid", "dt"] if version >= 3 else ["none", "dt"])
+        timed = time != "none" or rng.random() < 0.3
+        grid = time == "grid" or (time == "none" and version >= 3 and rng.random() < 0.5)
+        offsets = self.offsets(n, period_us) if time == "grid" else [0] * (n - 1)
+        dts = [period_us] * (n - 1)
+        if time == "dt":
+            dts = [rng.choice([period_us, rng.randint(0, 0xFFFF)]) for _ in dts]
         bitmap = not (all(present) or not any(present)) or rng.random() < 0.3
-        flags = int(timed) | (4 if bitmap else 2 if all(present) else 0)
+        flags = int(timed) | (8 if grid and timed else 0)
+        flags |= 4 if bitmap else 2 if all(present) else 0
         head = bytearray(seed.to_bytes(4, "little") + period_us.to_bytes(2, "little"))
         head += bytes([n_cells, n, flags])
         if bitmap:
             head += sum(1 << i for i in range(n) if present[i]).to_bytes((n + 7) // 8, "little")
         self.bits = []
-        if timed:
+        if timed and grid:
+            self.coded(offsets, 0, True)
+            self.count("grid offsets")
+        elif timed:
             self.coded(dts, period_us, False)
+            self.count("dt_us")
         for col in cells:
             self.channel(col, False)
         for ax in axes if m else []:
@@ -265,52 +354,68 @@ def _packed(bits: list[int]) -> bytes:
     return bytes(out)
 
 
+def _max_n(version: int) -> int:
+    return SB.BLOCK_MAX_SAMPLES if version == V3 else F.V2_MAX_SAMPLES
+
+
 @st.composite
-def _any_blocks(draw: st.DrawFn, n_cells: int | None = None) -> bytes:
+def _any_blocks(draw: st.DrawFn, n_cells: int | None = None, version: int = V3) -> bytes:
     seed = draw(st.integers(0, 2**32 - 1))
     return _AnyWriter(random.Random(seed)).block(
         seed,
         draw(st.integers(0, 16)) if n_cells is None else n_cells,
-        draw(st.integers(1, SB.BLOCK_MAX_SAMPLES)),
+        draw(st.integers(1, _max_n(version))),
         draw(st.sampled_from(["all", "none", "some"])),
         draw(st.integers(1, 65535)),
+        version,
     )
 
 
-@settings(max_examples=200, deadline=None)
-@given(_any_blocks())
-def test_blocks_with_every_field_at_random_decode_the_same(payload: bytes) -> None:
-    assert _firmware(payload) is not None  # the writer writes only what the format allows
-    assert _same(payload)
+@pytest.mark.parametrize("version", [2, 3])
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_blocks_with_every_field_at_random_decode_the_same(
+    version: int, data: st.DataObject
+) -> None:
+    payload = data.draw(_any_blocks(version=version))
+    # the writer writes only what the format allows
+    assert _firmware(payload, version) is not None
+    assert _same(payload, version)
 
 
-@settings(max_examples=60, deadline=None)
-@given(
-    st.integers(0, 16).flatmap(
-        lambda nc: st.lists(st.one_of(_any_blocks(nc), _v2_blocks(nc)), min_size=1, max_size=8)
-    )
-)
-def test_runs_of_blocks_with_every_field_at_random_decode_the_same(payloads: list[bytes]) -> None:
-    assert _same_run(payloads)
+@pytest.mark.parametrize("version", [2, 3])
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_runs_of_blocks_with_every_field_at_random_decode_the_same(
+    version: int, data: st.DataObject
+) -> None:
+    nc = data.draw(st.integers(0, 16))
+    blocks = _any_blocks(nc, version)
+    if version == V3:
+        blocks = st.one_of(blocks, _enc_blocks(nc))
+    assert _same_run(data.draw(st.lists(blocks, min_size=1, max_size=8)), version=version)
 
 
 def test_the_random_blocks_hold_every_kind_of_field() -> None:
     """The blocks the tests draw exercise what the decoder reads: escapes (of large and
     of small z), verbatim values, every pred and way to code a param, a time channel
-    and every IMU mode."""
+    of either kind and every IMU mode."""
     written: dict[str, int] = {}
     flags: set[int] = set()
-    for seed in range(30):
+    enc_flags: set[int] = set()
+    for seed in range(60):
         imu = ["all", "none", "some"][seed % 3]
         w = _AnyWriter(random.Random(seed))
         flags.add(w.block(seed, 3, 64, imu, 10_000)[8])
-        flags.add(_v2_block(seed, 3, 64, imu, seed % 2 == 0, 10_000, 0)[8])
+        enc_flags.add(_enc_block(seed, 3, 64, imu, _TIMES[seed // 3 % 3], 10_000, 0)[8])
         for kind, n in w.written.items():
             written[kind] = written.get(kind, 0) + n
     kinds = ["escape", "escape of a small z", "verbatim", "pred 0", "pred 1", "pred 2"]
     kinds += ["param as before", "param k + 1", "param k - 1", "param in 6 bits"]
     assert all(written.get(k, 0) >= 10 for k in kinds), written
-    assert {f & 1 for f in flags} == {0, 1} and {f & 6 for f in flags} == {0, 2, 4}
+    assert all(written.get(k, 0) >= 5 for k in ["grid offsets", "dt_us"]), written
+    for fs in (flags, enc_flags):
+        assert {f & 9 for f in fs} == {0, 1, 9} and {f & 6 for f in fs} == {0, 2, 4}
 
 
 def _damage(buf: bytearray, data: st.DataObject) -> None:
@@ -340,7 +445,7 @@ def _damage_one(payloads: list[bytes], data: st.DataObject) -> None:
 
 
 @settings(max_examples=400, deadline=None)
-@given(_v2_blocks(), st.data())
+@given(st.one_of(_enc_blocks(), _any_blocks()), st.data())
 def test_damaged_blocks_are_refused_or_decoded_the_same(
     payload: bytes, data: st.DataObject
 ) -> None:
@@ -351,9 +456,27 @@ def test_damaged_blocks_are_refused_or_decoded_the_same(
     assert _same(damaged) == (_firmware(damaged) is not None)
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(_any_blocks(version=2), _enc_blocks()), st.booleans(), st.data())
+def test_version_2_blocks_damaged_or_not_are_refused_or_decoded_the_same(
+    payload: bytes, damage: bool, data: st.DataObject
+) -> None:
+    """Version 2 read from its own blocks and from version 3's, whose blocks of over
+    64 samples or with grid offsets it refuses."""
+    buf = bytearray(payload)
+    if damage:
+        _damage(buf, data)
+    got = bytes(buf)
+    assert _same(got, 2) == (_firmware(got, 2) is not None)
+    if len(got) > 8 and (got[7] > F.V2_MAX_SAMPLES or got[8] & 8):
+        assert _firmware(got, 2) is None
+
+
 @settings(max_examples=60, deadline=None)
 @given(
-    st.integers(0, 16).flatmap(lambda nc: st.lists(_v2_blocks(nc), min_size=2, max_size=6)),
+    st.integers(0, 16).flatmap(
+        lambda nc: st.lists(st.one_of(_enc_blocks(nc), _any_blocks(nc)), min_size=2, max_size=6)
+    ),
     st.data(),
 )
 def test_a_run_with_a_damaged_block_is_refused_or_decoded_the_same(
@@ -363,25 +486,122 @@ def test_a_run_with_a_damaged_block_is_refused_or_decoded_the_same(
     _same_run(payloads)
 
 
+@pytest.mark.parametrize("version", [2, 3])
 @settings(deadline=None)
-@given(st.binary(max_size=200))
-def test_random_bytes_are_refused_or_decoded_the_same(payload: bytes) -> None:
-    assert _same(payload) == (_firmware(payload) is not None)
+@given(payload=st.binary(max_size=200))
+def test_random_bytes_are_refused_or_decoded_the_same(version: int, payload: bytes) -> None:
+    assert _same(payload, version) == (_firmware(payload, version) is not None)
+
+
+@pytest.mark.parametrize("version", [2, 3])
+@settings(max_examples=200, deadline=None)
+@given(
+    n_cells=st.integers(0, 3),
+    n=st.integers(1, 104),
+    flags=st.sampled_from([0, 1, 2, 3, 4, 5, 8, 9, 11, 13]),
+    body=st.binary(max_size=120),
+)
+def test_random_bodies_are_refused_or_decoded_the_same(
+    version: int, n_cells: int, n: int, flags: int, body: bytes
+) -> None:
+    """A head the reader takes in (or one it refuses for its version), then random bits."""
+    payload = bytes([1, 2, 3, 4, 100, 0, n_cells, n, flags]) + body
+    assert _same(payload, version) == (_firmware(payload, version) is not None)
 
 
 def test_bad_padding_trailing_bytes_and_flags_are_refused() -> None:
-    good = _v2_block(5, 3, 20, "some", True, 10_000, 77)
-    assert _same(good)
+    good = _enc_block(5, 3, 20, "some", "grid", 10_000, 77)
+    assert good[8] & 9 == 9 and _same(good)
     spare = next(b for b in range(1, 8) if not good[-1] >> (8 - b))  # padding bits
     cases = [
         good[:-1] + bytes([good[-1] | 0x80]) if spare else good,  # a padding bit set
         good + b"\x00",  # a trailing byte
-        good[:8] + bytes([good[8] | 0x08]) + good[9:],  # an unknown flag
+        good[:8] + bytes([good[8] | 0x10]) + good[9:],  # an unknown flag
+        good[:8] + bytes([good[8] & ~1]) + good[9:],  # grid offsets without a time channel
         good[:-1],  # truncated
     ]
     for bad in cases:
         assert _firmware(bad) is None and decode_block(bad) is None
         assert decode_blocks([good, bad]) is None
+    # grid offsets are version 3's: version 2 refuses the flag
+    assert _firmware(good, 2) is None and decode_block(good, 2) is None
+    # bit 3 without a time channel, on a block that reads without bit 3
+    plain = _enc_block(5, 3, 20, "some", "none", 10_000, 77)
+    assert plain[8] & 9 == 0 and _same(plain) and _same(plain, 2)
+    bad = plain[:8] + bytes([plain[8] | 8]) + plain[9:]
+    assert _firmware(bad) is None and decode_block(bad) is None
+    for version in (0, 4):  # versions neither reader knows
+        assert decode_block(good, version) is None and decode_blocks([good], version) is None
+
+
+def test_version_2_refuses_over_64_samples() -> None:
+    """A block that is version 2 in all but its length: n of 65..104 reads only as
+    version 3."""
+    for n in (64, 65, 100, 104):
+        payload = _AnyWriter(random.Random(n)).block(n, 2, n, "some", 10_000, version=2)
+        assert _same(payload)
+        assert (_firmware(payload, 2) is not None) == (n <= 64)
+        assert (decode_block(payload, 2) is not None) == (n <= 64)
+        if n <= 64:
+            assert _same(payload, 2)
+
+
+def _grid_block(period_us: int, offsets: list[int]) -> bytes:
+    """No cells, no IMU, len(offsets) + 1 samples, the time channel grid offsets in
+    verbatim sub-blocks (params pred 3 k 0, then as before; 16 bits each, any value)."""
+    head = bytes([0, 0, 0, 0, period_us & 0xFF, period_us >> 8, 0, len(offsets) + 1, 9])
+    params = [1, 1, 0, 0, 0, 0] + [0] * ((len(offsets) - 1) // SB.SUB)
+    values = [(o >> i) & 1 for o in offsets for i in range(16)]
+    return head + _packed(params + values)
+
+
+@pytest.mark.parametrize(
+    "period_us, offsets, dts",
+    [
+        (10_000, [-10_000], [0]),  # dt 0
+        (10_000, [-10_001], None),  # dt -1
+        (65_535, [0], [65_535]),
+        (65_535, [1], None),  # dt 65536
+        (1, [0x7FFF], [0x8000]),
+        (1, [-0x8000], None),
+        (10_000, [100, 50, -0x8000], [10_100, 9_950, None]),
+        (10_000, [30_000, 0], None),  # 10000 - 30000
+        (30_000, [-30_000, 5_535], [0, 65_535]),
+        (30_000, [-30_000, 5_536], None),  # dt 65536
+        (10_000, [5] * 20, [10_005] + [10_000] * 19),
+    ],
+)
+def test_grid_offsets_give_dt_us_in_0_to_65535(
+    period_us: int, offsets: list[int], dts: list[int | None] | None
+) -> None:
+    """dt_us of sample i = period_us + o_i - o_(i-1), o_0 = 0; a dt outside 0..65535
+    is refused. dts None: refused; a list ending in None: refused (its last dt)."""
+    payload = _grid_block(period_us, offsets)
+    ok = dts is not None and None not in dts
+    assert (_firmware(payload) is not None) == ok
+    assert (decode_block(payload) is not None) == ok
+    if ok:
+        assert _same(payload)
+        got = _firmware(payload)
+        assert got is not None
+        steps = [b - a for a, b in zip(got[0], got[0][1:], strict=False)]
+        assert steps == dts
+    else:
+        assert decode_blocks([_grid_block(period_us, [0] * len(offsets)), payload]) is None
+
+
+def test_a_grid_offset_outside_int16_is_refused() -> None:
+    # one offset, escaped (params pred 0 k 0, unary QMAX ones and a zero, z in 18 bits):
+    # zz(32767) reads, zz(32768) is an offset past int16 (its dt, 42768, would fit)
+    head = bytes([0, 0, 0, 0, 0x10, 0x27, 0, 2, 9])
+    bits = [0] * 6 + [1] * SB.QMAX + [0]
+    ok = head + _packed(bits + [(_zz(0x7FFF) >> i) & 1 for i in range(SB.ESC_BITS)])
+    assert _same(ok) and _firmware(ok) == ([0, 10_000 + 0x7FFF], [(), ()], [None, None])
+    low = head + _packed(bits + [(_zz(-0x8000) >> i) & 1 for i in range(SB.ESC_BITS)])
+    assert _firmware(low) is None and decode_block(low) is None  # dt -22768
+    big = head + _packed(bits + [(_zz(0x8000) >> i) & 1 for i in range(SB.ESC_BITS)])
+    assert _firmware(big) is None and decode_block(big) is None
+    assert decode_blocks([ok, big]) is None
 
 
 def test_a_value_outside_16_bits_is_refused() -> None:
@@ -398,28 +618,31 @@ def test_a_value_outside_16_bits_is_refused() -> None:
     assert _firmware(top) == ([0, 10_000], [(0,), (0xFFFF,)], [None, None])
 
 
-def _two_sub_blocks(f0: int, second: list[int]) -> bytes:
+def _two_sub_blocks(f0: int, second: list[int], k1: int = 15) -> bytes:
     """One cell, 17 samples, no time channel, no IMU: the first value 0, then two
     sub-blocks of 8 values with params f0 (6 bits) and `second` (bits), every unary
-    code 0 and every tail 0."""
+    code 0 and every tail 0 (k1 bits each in the second)."""
     k0 = f0 >> 2
     head = bytes([0, 0, 0, 0, 0x10, 0x27, 1, 17, 0])
     body = [0] * 5 + [(f0 >> i) & 1 for i in range(6)] + second
-    return head + _packed(body + [0] * 16 + [0] * (8 * k0 + 8 * 15))
+    return head + _packed(body + [0] * 16 + [0] * (8 * k0 + 8 * k1))
 
 
 @pytest.mark.parametrize(
-    "f0, second, ok",
+    "f0, second, k1, ok",
     [
-        (1 | 14 << 2, [1, 0, 0], True),  # pred 1 k 14, then k + 1
-        (1 | 15 << 2, [1, 0, 0], False),  # k + 1 past 15
-        (1, [1, 0, 1], False),  # k - 1 below 0
-        (3, [1, 0, 0], False),  # a k step from a verbatim sub-block
-        (3 | 1 << 2, [0], False),  # a verbatim sub-block with a k
+        (1 | 14 << 2, [1, 0, 0], 15, True),  # pred 1 k 14, then k + 1
+        (1 | 15 << 2, [1, 0, 0], 15, False),  # k + 1 past 15
+        (1 | 15 << 2, [1, 0, 0], 16, False),  # the same, with the tails of a k of 16
+        (1, [1, 0, 1], 15, False),  # k - 1 below 0
+        (3, [1, 0, 0], 15, False),  # a k step from a verbatim sub-block
+        (3 | 1 << 2, [0], 15, False),  # a verbatim sub-block with a k
     ],
 )
-def test_k_steps_outside_the_format_are_refused(f0: int, second: list[int], ok: bool) -> None:
-    payload = _two_sub_blocks(f0, second)
+def test_k_steps_outside_the_format_are_refused(
+    f0: int, second: list[int], k1: int, ok: bool
+) -> None:
+    payload = _two_sub_blocks(f0, second, k1)
     assert (_firmware(payload) is not None) == ok
     if ok:
         assert _same(payload)
@@ -435,6 +658,14 @@ def test_imu_bitmap_bits_past_the_samples_are_refused() -> None:
     good = bytes([0, 0, 0, 0, 0x10, 0x27, 0, 3, 4, 0b011]) + body
     assert _same(good)
     bad = bytes([0, 0, 0, 0, 0x10, 0x27, 0, 3, 4, 0b1011]) + body
+    assert _firmware(bad) is None and decode_block(bad) is None
+    # version 3's longest bitmaps (13 bytes): samples 0 and n - 1 of 100 and of 104
+    for n in (100, 104):
+        marks = (1 | 1 << (n - 1)).to_bytes(13, "little")
+        good = bytes([0, 0, 0, 0, 0x10, 0x27, 0, n, 4]) + marks + body
+        assert _same(good) and decode_blocks([good, good]) is not None
+    past = (1 | 1 << 100).to_bytes(13, "little")  # sample 100 of 100
+    bad = bytes([0, 0, 0, 0, 0x10, 0x27, 0, 100, 4]) + past + body
     assert _firmware(bad) is None and decode_block(bad) is None
 
 
@@ -588,6 +819,59 @@ def test_v1_blocks_at_once_equal_the_firmware_block_by_block(
 
 def _digest(rows: list[list[Any]]) -> str:
     return hashlib.sha256(json.dumps(rows, separators=(",", ":")).encode()).hexdigest()
+
+
+def _json_rows(rows: Rows) -> list[list[Any]]:
+    return [[t, list(c), list(m) if m is not None else None] for t, c, m in zip(*rows, strict=True)]
+
+
+def test_the_committed_v2_session_reads_to_its_samples() -> None:
+    """tests/data/v2: a session written by the version-2 encoder, and the hash of its
+    samples as written; the firmware's reader and the fast one (block by block and
+    the blocks as one run) all give them."""
+    want = json.loads(V2_SESSION.with_suffix(".json").read_text())
+    recs, _ = R.decode_all(V2_SESSION.read_bytes())
+    blocks = [r.payload for r in recs if r.rtype == R.REC_SAMPLE_BLOCK]
+    assert blocks and all(r.version == 2 for r in recs if r.rtype == R.REC_SAMPLE_BLOCK)
+    slow: list[list[Any]] = []
+    fast: list[list[Any]] = []
+    for p in blocks:
+        slow += _json_rows(SB.decode_sample_block(p, 2))
+        got = decode_block(p, 2)
+        assert got is not None
+        fast += _json_rows(_rows(got))
+    run = decode_blocks([bytes(p) for p in blocks], 2)
+    assert run is not None
+    assert len(slow) == want["samples"] and any(r[2] is None for r in slow)
+    assert {p[8] & 1 for p in blocks} == {1}  # its time channel is dt_us
+    assert _digest(slow) == want["sha256_of_json_rows"]
+    assert _digest(fast) == want["sha256_of_json_rows"]
+    assert _digest(_json_rows(_rows(run))) == want["sha256_of_json_rows"]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "SAMPLE_BLOCK_VERSION",
+        "HEAD_BYTES",
+        "BLOCK_MAX_SAMPLES",
+        "V2_MAX_SAMPLES",
+        "SUB",
+        "QMAX",
+        "ESC_BITS",
+        "K_MAX",
+        "IMU_N",
+    ],
+)
+def test_fastblocks_refuses_to_load_over_another_format(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its copies of the format's numbers are checked at import: a format with another
+    one needs another reader."""
+    runpy.run_path(fastblocks.__file__)  # as it stands: loads
+    monkeypatch.setattr(F, name, getattr(F, name) + 1)
+    with pytest.raises(ImportError, match="sampleblock_fmt changed"):
+        runpy.run_path(fastblocks.__file__)
 
 
 def test_the_committed_v1_session_reads_to_its_samples() -> None:
