@@ -18,8 +18,8 @@
 # Why viper: as bytecode, encode_block_py costs 40.4M x86 instructions per full
 # block (104 samples) at 8 cells + IMU and 49.1M at 16 (82 samples)
 # (micropython-unix32, valgrind, a simulated run's block as stridekit.budget.timing
-# counts it). Here: 1.20M and 1.45M, no allocation: on the chip at 80 MHz about
-# 32-50 ms and 39-60 ms a block (`stride deploy --dry-run`). add_sample: one call,
+# counts it). Here: 1.20M and 1.46M, no allocation: on the chip at 80 MHz about
+# 32-50 ms and 39-61 ms a block (`stride deploy --dry-run`). add_sample: one call,
 # no bytecode loop over the cells (a whole add(): 10.4k x86 at 8 cells, 11.0k at 16;
 # with the twin 46.6k and 66.0k).
 #
