@@ -85,7 +85,8 @@ def _same(payload: bytes, version: int = V3) -> bool:
 
 # How a channel moves over a sub-block of 8 samples; "wild" (any 16-bit value) makes
 # the encoder store sub-blocks verbatim, "jump" (quiet, then far off) large residuals
-# (escapes come from the random-field writer: the encoder writes them rarely if ever).
+# (the encoder escapes where it keeps the sub-block before's small k across one large
+# value; every kind of escape comes from the random-field writer).
 _REGIMES = ("hold", "noise", "ramp", "wild", "jump")
 # How the samples' times move: each on the grid ("none": no time channel), each a
 # little late ("grid": grid offsets), or dt_us anywhere in 0..65535 ("gaps": the
@@ -223,7 +224,8 @@ class _AnyWriter:
     """Blocks with every field picked at random where the format allows a choice
     (pred, k, escapes of any value, how a param is coded, a time channel or an IMU
     bitmap that is not needed, grid offsets or dt_us): what the firmware's encoder
-    writes is a corner of what a decoder must read (it hardly ever escapes, say).
+    writes is a corner of what a decoder must read (it escapes only where it keeps a
+    small k across a large value, say).
     Version 2: no grid offsets (and the caller keeps n <= 64)."""
 
     def __init__(self, rng: random.Random) -> None:
