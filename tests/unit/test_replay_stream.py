@@ -26,6 +26,7 @@ from stridekit.sim.record import record_foot
 from tests.unit import v1_blocks as V1
 
 V1_SESSION = Path(__file__).parents[1] / "data" / "v1" / "session_v1.bin"
+V2_SESSION = Path(__file__).parents[1] / "data" / "v2" / "session_v2.bin"
 
 
 @functools.cache
@@ -35,7 +36,7 @@ def _sim_file(seconds: float, seed: int = 3) -> bytes:
 
 
 def _v1_frames(w: SessionWriter, block: R.Record, every_other: bool) -> None:
-    """A version-2 SampleBlock framed again as version-1 SampleBlocks of its samples (as
+    """A SampleBlock framed again as version-1 SampleBlocks of its samples (as
     many as the version-1 encoder's buffer needs; with every_other, only every other
     block by its sequence number, so versions alternate)."""
     if every_other and block.seq % 2:
@@ -61,7 +62,7 @@ def _v1_frames(w: SessionWriter, block: R.Record, every_other: bool) -> None:
 
 def _rewrite(data: bytes, step_blocks: bool, samples: str) -> bytes:
     """The file's sessions written again: Steps in StepBlocks (as the pod stores them) or
-    single; raw samples in SampleBlocks ("v2"), as single Sample records ("records"),
+    single; raw samples in SampleBlocks ("v3"), as single Sample records ("records"),
     in version-1 SampleBlocks ("v1") or both versions by turns ("mixed"): older files."""
     recs, _ = R.decode_all(data)
     out = bytearray()
@@ -123,7 +124,7 @@ def _not_called(*_: object) -> None:
 
 @pytest.mark.parametrize(
     "step_blocks, samples",
-    [(False, "v2"), (True, "v2"), (False, "records"), (True, "v1"), (True, "mixed")],
+    [(False, "v3"), (True, "v3"), (False, "records"), (True, "v1"), (True, "mixed")],
 )
 def test_clean_file_streams_and_equals_the_whole_file_replay(
     tmp_path: Path, step_blocks: bool, samples: str, monkeypatch: pytest.MonkeyPatch
@@ -135,7 +136,7 @@ def test_clean_file_streams_and_equals_the_whole_file_replay(
     assert (R.REC_STEP_BLOCK in kinds) == step_blocks
     assert (R.REC_SAMPLE in kinds) == (samples == "records")
     versions = {r.version for r in recs if r.rtype == R.REC_SAMPLE_BLOCK}
-    assert versions == {"v2": {2}, "records": set(), "v1": {1}, "mixed": {1, 2}}[samples]
+    assert versions == {"v3": {3}, "records": set(), "v1": {1}, "mixed": {1, 3}}[samples]
     for window in (replay_stream.WINDOW_SAMPLES, 333):
         monkeypatch.setattr(replay_stream, "WINDOW_SAMPLES", window)
         with monkeypatch.context() as m:  # clean blocks never need the firmware's decoder
@@ -146,16 +147,17 @@ def test_clean_file_streams_and_equals_the_whole_file_replay(
         _same_as_whole(p, got)
 
 
-def test_the_committed_v1_session_streams(monkeypatch: pytest.MonkeyPatch) -> None:
-    """tests/data/v1 (version-1 SampleBlocks, IMU dropouts in every block) streams on the
-    fast path, with the whole-file result."""
+@pytest.mark.parametrize("path", [V1_SESSION, V2_SESSION], ids=["v1", "v2"])
+def test_a_committed_older_session_streams(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """tests/data/v1 and v2 (SampleBlocks written by the version-1 and version-2
+    encoders, IMU dropouts) stream on the fast path, with the whole-file result."""
     with monkeypatch.context() as m:
         m.setattr(replay_stream.fw_sampleblock, "decode_sample_block", _not_called)
-        got = stream_replay(V1_SESSION)
-        assert replay_stream.decode_only(V1_SESSION) == 700
+        got = stream_replay(path)
+        assert replay_stream.decode_only(path) == 700
     assert got.streamed, got.why_not_streamed
     assert sum(f.n_samples for f in got.feet) == 700
-    _same_as_whole(V1_SESSION, got)
+    _same_as_whole(path, got)
 
 
 def test_a_damaged_block_is_read_whole_with_the_firmwares_reason(tmp_path: Path) -> None:
@@ -167,10 +169,11 @@ def test_a_damaged_block_is_read_whole_with_the_firmwares_reason(tmp_path: Path)
     hit = False
     for r in recs:
         payload = r.payload
-        if r.rtype == R.REC_SAMPLE_BLOCK and not hit and r.seq > 50:
+        if r.rtype == R.REC_SAMPLE_BLOCK and not hit and r.seq > 10:
             payload = payload + b"\x00"  # a trailing byte
             hit = True
         out += framer.encode(r.rtype, r.seq, payload, version=r.version)
+    assert hit
     p = tmp_path / "run.strd"
     p.write_bytes(bytes(out))
     got = stream_replay(p)
