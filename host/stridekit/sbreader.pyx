@@ -1,6 +1,6 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
 # cython: initializedcheck=False, nonecheck=False, overflowcheck=False
-"""SampleBlock version 2 read in C, a run of blocks at once: the host's replay reader.
+"""SampleBlocks of versions 3 and 2 read in C, a run at once: the host's replay reader.
 
 Compiled by stridekit.native_build into build/native (never imported from this
 folder: there is no pure-Python fallback of this file, the fallback is
@@ -46,10 +46,12 @@ cdef extern from *:
     uint64_t sbr_window(const uint8_t *p) noexcept nogil
     int sbr_ones(uint64_t w) noexcept nogil
 
-# version 2's numbers (checked against stridefw.sampleblock_fmt below)
+# the format's numbers (checked against stridefw.sampleblock_fmt below)
 cdef enum:
     HEAD = 9
-    MAX_N = 64
+    MAX_N = 104  # samples in a block: version 3
+    V2_MAX_N = 64  # version 2
+    MAX_SUBS = 13  # sub-blocks of a channel's MAX_N - 1 coded values
     SUB = 8
     QMAX = 12
     ESC_BITS = 18
@@ -57,11 +59,13 @@ cdef enum:
     IMU_N = 6
     PAD = 16  # zero bytes after the run: a window read at a block's last bit stays inside
 
-VERSION = 2
+VERSION = 3  # the newest version it reads (decode_blocks takes 2 too)
 if (
-    _fmt.SAMPLE_BLOCK_VERSION, _fmt.HEAD_BYTES, _fmt.BLOCK_MAX_SAMPLES, _fmt.SUB, _fmt.QMAX,
-    _fmt.ESC_BITS, _fmt.K_MAX, _fmt.IMU_N,
-) != (VERSION, HEAD, MAX_N, SUB, QMAX, ESC_BITS, K_MAX, IMU_N):
+    _fmt.SAMPLE_BLOCK_VERSION, _fmt.HEAD_BYTES, _fmt.BLOCK_MAX_SAMPLES, _fmt.V2_MAX_SAMPLES,
+    _fmt.SUB, _fmt.QMAX, _fmt.ESC_BITS, _fmt.K_MAX, _fmt.IMU_N,
+) != (VERSION, HEAD, MAX_N, V2_MAX_N, SUB, QMAX, ESC_BITS, K_MAX, IMU_N) or (
+    MAX_SUBS * SUB < MAX_N - 1
+):
     # another format would read wrong samples: refuse to load (stridekit.native
     # then keeps the numpy reader)
     raise ImportError("stridekit.sbreader reads another SampleBlock format than sampleblock_fmt")
@@ -92,7 +96,7 @@ cdef int coded(Bits *bp, int c, int64_t *v, bint signed) noexcept nogil:
     cdef Bits r = bp[0]  # the cursor a local: the stores to v then cannot move it
     cdef Bits *b = &r
     cdef int nsub = (c + SUB - 1) // SUB
-    cdef int par[8]
+    cdef int par[MAX_SUBS]
     cdef int qs[MAX_N]
     cdef int s, i, f, p, k, q, avail
     cdef uint64_t w = 0
@@ -204,11 +208,12 @@ cdef int channel(Bits *b, int c, int64_t *v, bint signed) noexcept nogil:
 
 
 cdef int block(
-    const uint8_t *buf, int64_t base, int64_t size, int nc,
+    const uint8_t *buf, int64_t base, int64_t size, int nc, int version,
     uint32_t *t_out, int64_t *cells_out, int64_t *imu_out, uint8_t *present_out,
 ) noexcept nogil:
-    # sampleblock_read.decode_sample_block (version 2) of the block at buf[base:base +
-    # size] into the output rows from the pointers on; its n, or -1 if refused
+    # sampleblock_read.decode_sample_block (version 3 or 2) of the block at
+    # buf[base:base + size] into the output rows from the pointers on; its n, or -1 if
+    # refused
     cdef const uint8_t *pl = buf + base
     cdef int n = pl[7]
     cdef int flags = pl[8]
@@ -216,13 +221,16 @@ cdef int block(
     cdef int nbm, i, j, a, m, kk
     cdef uint32_t t
     cdef int64_t period = pl[4] | (pl[5] << 8)
+    cdef int64_t off, prev, dt
     cdef int64_t vals[MAX_N]
     cdef int64_t axes[IMU_N][MAX_N]
     cdef uint8_t present[MAX_N]
     cdef Bits b
-    if n == 0 or n > MAX_N:
+    if n == 0 or n > (MAX_N if version == 3 else V2_MAX_N):
         return -1
-    if (flags & 0xF8) or (flags & 6) == 6:
+    # flag bits it does not know (bit 3 only in version 3), IMU both everywhere and by
+    # bitmap, grid offsets without a time channel
+    if (flags & (0xF0 if version == 3 else 0xF8)) or (flags & 6) == 6 or (flags & 9) == 8:
         return -1
     for i in range(n):
         present[i] = 1 if (flags & 2) else 0
@@ -243,7 +251,21 @@ cdef int block(
     b.end = 8 * (base + size)
     # time: dts after period (vals[0] = period is the first sample's, unused)
     vals[0] = period
-    if flags & 1:
+    if flags & 8:
+        # grid offsets (int16, after init 0), each sample's dt from its offset and
+        # the one before (o_0 = 0): sampleblock_read._dts_from_grid
+        vals[0] = 0
+        if coded(&b, n - 1, vals, True) < 0:
+            return -1
+        prev = 0
+        for i in range(1, n):
+            off = vals[i]
+            dt = period + off - prev
+            if dt < 0 or dt > 0xFFFF:
+                return -1
+            vals[i] = dt
+            prev = off
+    elif flags & 1:
         if coded(&b, n - 1, vals, False) < 0:
             return -1
     else:
@@ -281,13 +303,15 @@ cdef int block(
     return n
 
 
-def decode_blocks(list payloads):
-    """Consecutive version-2 SampleBlocks of one cell count decoded at once.
+def decode_blocks(list payloads, int version=VERSION):
+    """Consecutive SampleBlocks of one cell count and of the frames' version (3 or 2)
+    decoded at once.
 
     Returns what stridekit.fastblocks.decode_blocks returns: (t_us uint32, cells
     (samples, n_cells) int64, imu (samples, 6) int64, imu_present bool), imu rows of
     samples without IMU zeros; None if any block is not read exactly as
-    stridefw.sampleblock_read reads it, or the cell counts differ.
+    stridefw.sampleblock_read reads it at that version, the cell counts differ, or
+    the version is another.
     """
     cdef Py_ssize_t nb = len(payloads)
     cdef Py_ssize_t i
@@ -296,7 +320,8 @@ def decode_blocks(list payloads):
     cdef int64_t base = 0
     cdef int nc = 0
     cdef int got = 0
-    if nb == 0:
+    cdef int n_max = MAX_N if version == 3 else V2_MAX_N
+    if nb == 0 or (version != 3 and version != 2):
         return None
     sizes_arr = np.empty(nb, np.int64)
     cdef int64_t[::1] sizes = sizes_arr
@@ -304,7 +329,7 @@ def decode_blocks(list payloads):
     cdef const uint8_t[::1] buf = data
     for i in range(nb):
         sizes[i] = len(payloads[i])
-    # the heads: every block long enough for one, one cell count, 1..64 samples
+    # the heads: every block long enough for one, one cell count, 1..n_max samples
     for i in range(nb):
         if sizes[i] < HEAD:
             return None
@@ -312,7 +337,7 @@ def decode_blocks(list payloads):
             nc = buf[6]
         elif buf[base + 6] != nc:
             return None
-        if buf[base + 7] == 0 or buf[base + 7] > MAX_N:
+        if buf[base + 7] == 0 or buf[base + 7] > n_max:
             return None
         total += buf[base + 7]
         base += sizes[i]
@@ -329,7 +354,7 @@ def decode_blocks(list payloads):
     with nogil:
         for i in range(nb):
             got = block(
-                &buf[0], base, sizes[i], nc, &t_v[row],
+                &buf[0], base, sizes[i], nc, version, &t_v[row],
                 cells_p + row * nc if nc else NULL,
                 &imu_v[row * IMU_N], &present_v[row],
             )
