@@ -9,17 +9,22 @@
 # emitter use; sampleblock imports this module inside try/except (a viper decorator
 # is a compile-time error where the emitter is missing, see kernel_vp.py).
 # tests/mpy/test_unix32_sampleblock.py requires the same payloads, byte for byte,
-# from both in micropython-unix32 and from CPython. encode_block follows its twin
-# step for step but for two places: a sub-block's z under pred 0, 1 and 2 are
-# computed in one pass over its values (the twin: a pass per pred; the sums, the
-# pick (the first least) and zs are the same), and the twin's _param_bits is
-# written out where it is used (a viper call costs more than the arithmetic).
+# from both in micropython-unix32 and from CPython. encode_block takes its twin's
+# steps and choices, computed with fewer operations (each costs several machine
+# instructions in viper code, most of them loads and stores of locals):
+# - a sub-block's values are read straight from buf (or _dt; grid offsets are first
+#   written into _x as 16 bits each) in one pass that gives their z under pred 0, 1
+#   and 2 (the twin: a copy of the channel into x, then a pass per pred); the params
+#   written meanwhile stay below the channel's values (sampleblock._values_at);
+# - k0 by halving, and the bits at k0 - 1, k0 and k0 + 1 from one shift a value
+#   (at k0 and k0 + 1 no value escapes), the pred's z copied into zc on the way;
+# - the twin's _param_bits written out where it is used (a viper call costs more);
+# - unary codes and tails a sub-block at a time (one pred and k each).
 #
 # Why viper: as bytecode, encode_block_py costs 40.4M x86 instructions per full
 # block (104 samples) at 8 cells + IMU and 49.1M at 16 (82 samples)
 # (micropython-unix32, valgrind, a simulated run's block as stridekit.budget.timing
-# counts it). Here: 1.20M and 1.46M, no allocation: on the chip at 80 MHz about
-# 32-50 ms and 39-61 ms a block (`stride deploy --dry-run`). add_sample: one call,
+# counts it). Here: 0.80M and 0.98M, no allocation (`stride deploy --dry-run`). add_sample: one call,
 # no bytecode loop over the cells (a whole add(): 10.4k x86 at 8 cells, 11.0k at 16;
 # with the twin 46.6k and 66.0k).
 #
@@ -84,12 +89,13 @@ def add_sample(e, dt_us: int, cells, imu):
 
 
 @micropython.viper
+@micropython.viper
 def encode_block(e) -> int:
     """Compress e's block into e.buf (over the stored values); the payload length."""
     b = ptr8(e.buf)
-    x = ptr32(e._x)
-    zs = ptr32(e._zs)
-    zc = ptr32(e._zc)
+    xa = int(ptr8(e._x))  # addresses: pointers advance by int arithmetic below
+    zsa = int(ptr32(e._zs))
+    zca = int(ptr32(e._zc))
     par = ptr8(e._par)
     dts = ptr16(e._dt)
     n = int(e.n)
@@ -124,97 +130,102 @@ def encode_block(e) -> int:
     b[8] = flags
     acc = uint(0)  # bits not yet written, LSB first; nb of them (< 8 between fields)
     nb = 0
-    ch = 0 if flags & 1 else 1  # 0: time, 1..nc: cells, then IMU axes
-    last = nc + (_IMU_N if m else 0)
+    ch = 1
+    if flags & 1:
+        ch = 0  # 0: time, 1..nc: cells, then IMU axes
+    last = nc
+    if m:
+        last += _IMU_N
     while ch <= last:
-        # the channel's values into x before anything is written over them, and init
+        # src: the channel's coded values, 16 bits each (LSB first, two's complement
+        # when signed: sx 0x8000), read straight from where they are; init
         if ch == 0:
             c = n - 1
-            i = 0
-            if flags & 8:
+            if flags & 8:  # the grid offsets, written into _x as 16 bits each
                 init = 0
-                signed = 1
+                sx = 0x8000
                 g = 0
-                while i < c:
-                    g += int(dts[i + 1]) - period
-                    x[i] = g
+                src = ptr8(xa)
+                i = 1
+                while i < n:
+                    g += int(dts[i]) - period
+                    src[0] = g
+                    src[1] = g >> 8
+                    src = ptr8(int(src) + 2)
                     i += 1
+                src = ptr8(xa)
             else:
                 init = period
-                signed = 0
-                while i < c:
-                    x[i] = dts[i + 1]
-                    i += 1
+                sx = 0
+                src = ptr8(int(dts) + 2)
         else:
-            signed = 1 if ch > nc else 0
-            c = (m if signed else n) - 1
+            c = n - 1
+            sx = 0
+            if ch > nc:
+                c = m - 1
+                sx = 0x8000
             at = vb + 2 * (ch - 1) * nm
             init = int(b[at]) | (int(b[at + 1]) << 8)  # the first value
-            z = init
-            if signed:
-                if init & 0x8000:
-                    init -= 0x10000
-                z = (init << 1) if init >= 0 else ((-init << 1) - 1)
+            init = (init ^ sx) - sx
+            z = (init << 1) ^ (init >> 31)
+            if not sx:
+                z = init
             w = 0  # its bit length, in 5 bits, then its bits
             while z >> w:
                 w += 1
             acc |= uint(w | (z << 5)) << nb
             nb += 5 + w
             while nb >= 8:
-                b[o] = acc & 0xFF
-                acc = acc >> 8
+                b[o] = acc
+                acc >>= 8
                 nb -= 8
                 o += 1
-            i = 0
-            while i < c:
-                v = int(b[at + 2 * i + 2]) | (int(b[at + 2 * i + 3]) << 8)
-                if signed and (v & 0x8000):
-                    v -= 0x10000
-                x[i] = v
-                i += 1
+            src = ptr8(int(b) + at + 2)
+        sh = sx >> 15  # pred 0's z: zz(value) when signed, else the value
         nsub = (c + 7) >> 3  # sub-blocks of SUB = 8 values
-        # each sub-block's (pred, k): the pred with the least sum of z (the first on
+        # Each sub-block's (pred, k): the pred with the least sum of z (the first on
         # a tie), then of its k0 - 1, k0, k0 + 1, the sub-block before's (pred, k) and
         # pred 3, the one whose bits and params' bits are fewest (the first on a tie),
         # never a Rice choice over 16 bits a value. zs: the sub-block's z under each
-        # pred; zc: the chosen z of every value
+        # pred (0, 8, 16 words on); zc: the chosen z of every value. The params go
+        # out here: they stay below the channel's values (sampleblock._values_at),
+        # which src reads until the channel's last sub-block.
+        p1 = init  # the value before
+        p2 = init  # and the one before it
+        zq = ptr32(zca)  # the sub-block's first value in zc
+        left = c
         s = 0
         while s < nsub:
-            s0 = s << 3
-            s1 = s0 + 8
-            if s1 > c:
-                s1 = c
-            cnt = s1 - s0
-            bits = cnt << 4  # pred 3's
-            g = int(par[s - 1]) if s else 255  # the sub-block before's params
-            pp = g & 3  # its pred
-            pk = g >> 2  # and k
+            cnt = 8
+            if left < 8:
+                cnt = left
+            left -= 8
             # the three preds' z in one pass: zz(r) = (r << 1) ^ (r >> 31) on a
             # 32-bit int (>> is arithmetic), the twin's zigzag
             a0 = 0
             a1 = 0
             a2 = 0
-            p1 = int(x[s0 - 1]) if s0 >= 1 else init  # the value before
-            p2 = int(x[s0 - 2]) if s0 >= 2 else init  # and the one before it
-            j = 0
-            i = s0
-            while i < s1:
-                v = int(x[i])
-                z = ((v << 1) ^ (v >> 31)) if signed else v
-                zs[j] = z
+            q = ptr32(zsa)
+            j = cnt
+            while j:
+                v = int(src[0]) | (int(src[1]) << 8)
+                v = (v ^ sx) - sx
+                z = (v << sh) ^ (v >> 31)
+                q[0] = z
                 a0 += z
                 r = v - p1
                 z = (r << 1) ^ (r >> 31)
-                zs[j + 8] = z
+                q[8] = z
                 a1 += z
                 r = r - p1 + p2
                 z = (r << 1) ^ (r >> 31)
-                zs[j + 16] = z
+                q[16] = z
                 a2 += z
                 p2 = p1
                 p1 = v
-                j += 1
-                i += 1
+                src = ptr8(int(src) + 2)
+                q = ptr32(int(q) + 4)
+                j -= 1
             bp = 0
             pa = a0
             if a1 < pa:
@@ -223,74 +234,151 @@ def encode_block(e) -> int:
             if a2 < pa:
                 pa = a2
                 bp = 2
+            # k0: the least k with cnt << k >= pa, at most K_MAX (15), by halving
             k0 = 0
-            while k0 < _K_MAX and (cnt << k0) < pa:
+            if (cnt << 7) < pa:
+                k0 = 8
+            if (cnt << (k0 + 3)) < pa:
+                k0 += 4
+            if (cnt << (k0 + 1)) < pa:
+                k0 += 2
+            if (cnt << k0) < pa:
                 k0 += 1
-            lo = 0  # the bits at k0 - 1, k0, k0 + 1
+            # the bits at k0 - 1 (lo), k0 (mid), k0 + 1 (hi), from t = z >> (k0 - 1)
+            # (z >> 0 when k0 is 0); at k0 and k0 + 1 no value escapes (z <= the sum
+            # <= cnt << k0, or z < 2**18 at K_MAX, so z >> k0 <= SUB < QMAX). bp's z
+            # go to zc on the way (another choice fixes them below)
+            km = 0
+            s1 = 0
+            if k0:
+                km = k0 - 1
+                s1 = 1
+            s2 = s1 + 1
+            lo = 0
             mid = 0
             hi = 0
-            j = bp << 3
-            i = j + cnt
-            while j < i:
-                z = int(zs[j])
-                q = z >> k0
-                mid += (q + 1 + k0) if q < _QMAX else _ESC_COST
-                if k0:
-                    q = z >> (k0 - 1)
-                    lo += (q + k0) if q < _QMAX else _ESC_COST
-                q = z >> (k0 + 1)
-                hi += (q + 2 + k0) if q < _QMAX else _ESC_COST
-                j += 1
-            # params' bits (the twin's _param_bits, inline: a viper call costs more):
-            # 6 in sub-block 0; after it, 1 for the params before, 3 for their pred
-            # with k one off, else 8. Pred 3 (k 0; g 3 or 7: pred 3, k 0 or 1) first,
-            # then bp at k0 - 1, k0, k0 + 1; kb: the k before where its pred is bp
+            q = ptr32(zsa + (bp << 5))
+            zw = zq
+            j = cnt
+            while j:
+                z = q[0]
+                zw[0] = z
+                t = z >> km
+                mid += t >> s1
+                hi += t >> s2
+                if t >= _QMAX:
+                    t = _ESC_COST - k0
+                lo += t
+                q = ptr32(int(q) + 4)
+                zw = ptr32(int(zw) + 4)
+                j -= 1
+            lo += cnt * k0
+            mid += cnt * (k0 + 1)
+            hi += cnt * (k0 + 2)
+            # params' bits (the twin's _param_bits, inline): 6 in sub-block 0; after
+            # it, 1 for the params before, 3 for their pred with k one off, else 8.
+            # Pred 3 (k 0; g 3 or 7: pred 3, k 0 or 1) first, then bp at k0 - 1, k0,
+            # k0 + 1; kb: the k before where its pred is bp
+            bits = cnt << 4  # pred 3's
+            g = 255  # the sub-block before's params
+            if s:
+                g = int(par[s - 1])
+            pp = g & 3  # its pred
+            pk = g >> 2  # and k
             bf = 3
-            best = bits + (6 if not s else (1 if g == 3 else (3 if g == 7 else 8)))
-            kb = pk if s and pp == bp else -2
+            best = bits + 8
+            if not s:
+                best = bits + 6
+            elif g == 3:
+                best = bits + 1
+            elif g == 7:
+                best = bits + 3
+            kb = -9
+            if pp == bp:
+                kb = pk
             if k0 and lo <= bits:
                 d = k0 - 1 - kb
-                d = 6 if not s else (1 if d == 0 else (3 if d == 1 or d == -1 else 8))
+                if not s:
+                    d = 6
+                elif d == 0:
+                    d = 1
+                elif d == 1 or d == -1:
+                    d = 3
+                else:
+                    d = 8
                 if lo + d < best:
                     bf = bp | ((k0 - 1) << 2)
                     best = lo + d
             if mid <= bits:
                 d = k0 - kb
-                d = 6 if not s else (1 if d == 0 else (3 if d == 1 or d == -1 else 8))
+                if not s:
+                    d = 6
+                elif d == 0:
+                    d = 1
+                elif d == 1 or d == -1:
+                    d = 3
+                else:
+                    d = 8
                 if mid + d < best:
                     bf = bp | (k0 << 2)
                     best = mid + d
             if k0 < _K_MAX and hi <= bits:
                 d = k0 + 1 - kb
-                d = 6 if not s else (1 if d == 0 else (3 if d == 1 or d == -1 else 8))
+                if not s:
+                    d = 6
+                elif d == 0:
+                    d = 1
+                elif d == 1 or d == -1:
+                    d = 3
+                else:
+                    d = 8
                 if hi + d < best:
                     bf = bp | ((k0 + 1) << 2)
                     best = hi + d
             # the sub-block before's (pred, k), when it is none of those: 1 bit
             if s and pp != 3 and (pp != bp or pk < k0 - 1 or pk > k0 + 1):
                 a = 0
-                j = pp << 3
-                i = j + cnt
-                while j < i:
-                    q = int(zs[j]) >> pk
-                    a += (q + 1 + pk) if q < _QMAX else _ESC_COST
-                    j += 1
+                q = ptr32(zsa + (pp << 5))
+                j = cnt
+                while j:
+                    t = int(q[0]) >> pk
+                    if t >= _QMAX:
+                        t = _ESC_COST - 1 - pk
+                    a += t
+                    q = ptr32(int(q) + 4)
+                    j -= 1
+                a += cnt * (1 + pk)
                 if a <= bits and a + 1 < best:
                     bf = g
-            bp = bf & 3
-            j = bp << 3
-            i = s0
-            while i < s1:
-                zc[i] = (int(x[i]) & 0xFFFF) if bp == 3 else int(zs[j])
-                j += 1
-                i += 1
             f = bf
+            bp2 = f & 3
+            if bp2 != bp:  # zc holds bp's z: the chosen pred's instead
+                zw = zq
+                j = cnt
+                if bp2 == 3:  # the values' 16 bits
+                    v = int(src) - 2 * cnt
+                    while j:
+                        zw[0] = int(ptr8(v)[0]) | (int(ptr8(v)[1]) << 8)
+                        v += 2
+                        zw = ptr32(int(zw) + 4)
+                        j -= 1
+                else:
+                    q = ptr32(zsa + (bp2 << 5))
+                    while j:
+                        zw[0] = q[0]
+                        q = ptr32(int(q) + 4)
+                        zw = ptr32(int(zw) + 4)
+                        j -= 1
+            zq = ptr32(int(zq) + 32)
             if s:
                 dk = (f >> 2) - pk
                 if f == g:
                     nb += 1  # 0: as the sub-block before
-                elif (f ^ g) & 3 == 0 and (dk == 1 or dk == -1):
-                    acc |= uint(1 if dk == 1 else 5) << nb
+                elif bp2 == pp and (dk == 1 or dk == -1):
+                    if dk == 1:
+                        acc |= uint(1) << nb
+                    else:
+                        acc |= uint(5) << nb
                     nb += 3  # 10 then 0: k + 1, 1: k - 1 (the same pred)
                 else:
                     acc |= uint(3 | (f << 2)) << nb
@@ -300,48 +388,78 @@ def encode_block(e) -> int:
                 nb += 6
             par[s] = f
             while nb >= 8:
-                b[o] = acc & 0xFF
-                acc = acc >> 8
+                b[o] = acc
+                acc >>= 8
                 nb -= 8
                 o += 1
             s += 1
-        i = 0
-        while i < c:  # unary
-            f = int(par[i >> 3])
+        # unary codes, then tails, a sub-block at a time
+        zq = ptr32(zca)
+        left = c
+        s = 0
+        while s < nsub:
+            cnt = 8
+            if left < 8:
+                cnt = left
+            left -= 8
+            f = int(par[s])
             if f & 3 != 3:
-                q = int(zc[i]) >> (f >> 2)
-                if q > _QMAX:
-                    q = _QMAX
-                acc |= uint((1 << q) - 1) << nb
-                nb += q + 1
-                while nb >= 8:
-                    b[o] = acc & 0xFF
-                    acc = acc >> 8
-                    nb -= 8
-                    o += 1
-            i += 1
-        i = 0
-        while i < c:  # tails
-            f = int(par[i >> 3])
+                k = f >> 2
+                q = zq
+                j = cnt
+                while j:
+                    t = int(q[0]) >> k
+                    if t > _QMAX:
+                        t = _QMAX
+                    acc |= uint((1 << t) - 1) << nb
+                    nb += t + 1
+                    while nb >= 8:
+                        b[o] = acc
+                        acc >>= 8
+                        nb -= 8
+                        o += 1
+                    q = ptr32(int(q) + 4)
+                    j -= 1
+            zq = ptr32(int(zq) + 32)
+            s += 1
+        zq = ptr32(zca)
+        left = c
+        s = 0
+        while s < nsub:
+            cnt = 8
+            if left < 8:
+                cnt = left
+            left -= 8
+            f = int(par[s])
             k = f >> 2
-            v = int(zc[i])
+            w = k  # the bits of a tail
+            lim = _QMAX << k  # an escape from here (z >> k >= QMAX)
+            mask = (1 << k) - 1
             if f & 3 == 3:
                 w = 16
-            elif v >> k >= _QMAX:
-                w = _ESC_BITS
-            else:
-                w = k
-                v &= (1 << k) - 1
-            acc |= uint(v) << nb
-            nb += w
-            while nb >= 8:
-                b[o] = acc & 0xFF
-                acc = acc >> 8
-                nb -= 8
-                o += 1
-            i += 1
+                lim = 0x10000
+                mask = 0xFFFF
+            q = zq
+            j = cnt
+            while j:
+                v = int(q[0])
+                if v >= lim:
+                    acc |= uint(v) << nb
+                    nb += _ESC_BITS
+                else:
+                    acc |= uint(v & mask) << nb
+                    nb += w
+                while nb >= 8:
+                    b[o] = acc
+                    acc >>= 8
+                    nb -= 8
+                    o += 1
+                q = ptr32(int(q) + 4)
+                j -= 1
+            zq = ptr32(int(zq) + 32)
+            s += 1
         ch += 1
     if nb:
-        b[o] = acc & 0xFF
+        b[o] = acc
         o += 1
     return o
