@@ -827,28 +827,38 @@ def _json_rows(rows: Rows) -> list[list[Any]]:
     return [[t, list(c), list(m) if m is not None else None] for t, c, m in zip(*rows, strict=True)]
 
 
+def _committed_blocks(
+    path: Path, version: int, fast: Callable[[bytes], Decoded | None]
+) -> tuple[list[bytes], str]:
+    """A committed session's SampleBlocks (all of `version`) and the hash its json
+    gives their samples; both the firmware's reader and `fast`, block by block, read
+    the blocks to that hash (and some samples lack IMU)."""
+    meta = json.loads(path.with_suffix(".json").read_text())
+    recs, _ = R.decode_all(path.read_bytes())
+    blocks = [bytes(r.payload) for r in recs if r.rtype == R.REC_SAMPLE_BLOCK]
+    assert blocks and all(r.version == version for r in recs if r.rtype == R.REC_SAMPLE_BLOCK)
+    slow: list[list[Any]] = []
+    quick: list[list[Any]] = []
+    for p in blocks:
+        slow += _json_rows(SB.decode_sample_block(p, version))
+        got = fast(p)
+        assert got is not None
+        quick += _json_rows(_rows(got))
+    assert len(slow) == meta["samples"] and any(r[2] is None for r in slow)
+    assert _digest(slow) == meta["sha256_of_json_rows"]
+    assert _digest(quick) == meta["sha256_of_json_rows"]
+    return blocks, meta["sha256_of_json_rows"]
+
+
 def test_the_committed_v2_session_reads_to_its_samples() -> None:
     """tests/data/v2: a session written by the version-2 encoder, and the hash of its
     samples as written; the firmware's reader and the fast one (block by block and
     the blocks as one run) all give them."""
-    want = json.loads(V2_SESSION.with_suffix(".json").read_text())
-    recs, _ = R.decode_all(V2_SESSION.read_bytes())
-    blocks = [r.payload for r in recs if r.rtype == R.REC_SAMPLE_BLOCK]
-    assert blocks and all(r.version == 2 for r in recs if r.rtype == R.REC_SAMPLE_BLOCK)
-    slow: list[list[Any]] = []
-    fast: list[list[Any]] = []
-    for p in blocks:
-        slow += _json_rows(SB.decode_sample_block(p, 2))
-        got = decode_block(p, 2)
-        assert got is not None
-        fast += _json_rows(_rows(got))
-    run = decode_blocks([bytes(p) for p in blocks], 2)
+    blocks, want = _committed_blocks(V2_SESSION, 2, lambda p: decode_block(p, 2))
+    run = decode_blocks(blocks, 2)
     assert run is not None
-    assert len(slow) == want["samples"] and any(r[2] is None for r in slow)
     assert {p[8] & 1 for p in blocks} == {1}  # its time channel is dt_us
-    assert _digest(slow) == want["sha256_of_json_rows"]
-    assert _digest(fast) == want["sha256_of_json_rows"]
-    assert _digest(_json_rows(_rows(run))) == want["sha256_of_json_rows"]
+    assert _digest(_json_rows(_rows(run))) == want
 
 
 @pytest.mark.parametrize(
@@ -879,19 +889,4 @@ def test_fastblocks_refuses_to_load_over_another_format(
 def test_the_committed_v1_session_reads_to_its_samples() -> None:
     """tests/data/v1: a session written by the version-1 encoder, and the hash of its
     samples as written; the firmware's reader and the fast one both give them."""
-    want = json.loads(V1_SESSION.with_suffix(".json").read_text())
-    recs, _ = R.decode_all(V1_SESSION.read_bytes())
-    blocks = [r.payload for r in recs if r.rtype == R.REC_SAMPLE_BLOCK]
-    assert blocks and all(r.version == 1 for r in recs if r.rtype == R.REC_SAMPLE_BLOCK)
-    slow: list[list[Any]] = []
-    fast: list[list[Any]] = []
-    for p in blocks:
-        for t, c, m in zip(*SB.decode_sample_block(p, 1), strict=True):
-            slow.append([t, list(c), list(m) if m is not None else None])
-        got = decode_block_v1(p)
-        assert got is not None
-        for t, c, m in zip(*_rows(got), strict=True):
-            fast.append([t, list(c), list(m) if m is not None else None])
-    assert len(slow) == want["samples"] and any(r[2] is None for r in slow)
-    assert _digest(slow) == want["sha256_of_json_rows"]
-    assert _digest(fast) == want["sha256_of_json_rows"]
+    _committed_blocks(V1_SESSION, 1, decode_block_v1)
