@@ -19,12 +19,14 @@
 # - k0 by halving, and the bits at k0 - 1, k0 and k0 + 1 from one shift a value
 #   (at k0 and k0 + 1 no value escapes), the pred's z copied into zc on the way;
 # - the twin's _param_bits written out where it is used (a viper call costs more);
-# - unary codes and tails a sub-block at a time (one pred and k each).
+# - unary codes and tails in one pass: the tails by a second bit writer from where
+#   the unary codes end (the choices give their bits);
+# - z, the most used local, is the first after e: viper keeps those two in registers.
 #
 # Why viper: as bytecode, encode_block_py costs 40.4M x86 instructions per full
 # block (104 samples) at 8 cells + IMU and 49.1M at 16 (82 samples)
 # (micropython-unix32, valgrind, a simulated run's block as stridekit.budget.timing
-# counts it). Here: 0.80M and 0.98M, no allocation (`stride deploy --dry-run`). add_sample: one call,
+# counts it). Here: 0.71M and 0.87M, no allocation (`stride deploy --dry-run`). add_sample: one call,
 # no bytecode loop over the cells (a whole add(): 10.4k x86 at 8 cells, 11.0k at 16;
 # with the twin 46.6k and 66.0k).
 #
@@ -92,6 +94,7 @@ def add_sample(e, dt_us: int, cells, imu):
 @micropython.viper
 def encode_block(e) -> int:
     """Compress e's block into e.buf (over the stored values); the payload length."""
+    z = 0  # the first local after e: held in a register (the most used one)
     b = ptr8(e.buf)
     xa = int(ptr8(e._x))  # addresses: pointers advance by int arithmetic below
     zsa = int(ptr32(e._zs))
@@ -191,8 +194,9 @@ def encode_block(e) -> int:
         # out here: they stay below the channel's values (sampleblock._values_at),
         # which src reads until the channel's last sub-block.
         p1 = init  # the value before
-        p2 = init  # and the one before it
+        r1 = 0  # its pred-1 residual (p1 - p2, p2 the one before it)
         zq = ptr32(zca)  # the sub-block's first value in zc
+        ut = 0  # the channel's unary bits
         left = c
         s = 0
         while s < nsub:
@@ -208,8 +212,7 @@ def encode_block(e) -> int:
             q = ptr32(zsa)
             j = cnt
             while j:
-                v = int(src[0]) | (int(src[1]) << 8)
-                v = (v ^ sx) - sx
+                v = ((int(src[0]) | (int(src[1]) << 8)) ^ sx) - sx
                 z = (v << sh) ^ (v >> 31)
                 q[0] = z
                 a0 += z
@@ -217,11 +220,11 @@ def encode_block(e) -> int:
                 z = (r << 1) ^ (r >> 31)
                 q[8] = z
                 a1 += z
-                r = r - p1 + p2
-                z = (r << 1) ^ (r >> 31)
+                t = r - r1  # v - 2 p1 + p2
+                z = (t << 1) ^ (t >> 31)
                 q[16] = z
                 a2 += z
-                p2 = p1
+                r1 = r
                 p1 = v
                 src = ptr8(int(src) + 2)
                 q = ptr32(int(q) + 4)
@@ -255,6 +258,7 @@ def encode_block(e) -> int:
                 s1 = 1
             s2 = s1 + 1
             lo = 0
+            elo = 0  # escapes at k0 - 1
             mid = 0
             hi = 0
             q = ptr32(zsa + (bp << 5))
@@ -267,14 +271,20 @@ def encode_block(e) -> int:
                 mid += t >> s1
                 hi += t >> s2
                 if t >= _QMAX:
-                    t = _ESC_COST - k0
+                    t = _QMAX
+                    elo += 1
                 lo += t
                 q = ptr32(int(q) + 4)
                 zw = ptr32(int(zw) + 4)
                 j -= 1
-            lo += cnt * k0
-            mid += cnt * (k0 + 1)
-            hi += cnt * (k0 + 2)
+            # each candidate's unary bits (u*), then all its bits: an escape's
+            # unary code is QMAX ones and a zero, its tail ESC_BITS bits
+            ulo = lo + cnt
+            umid = mid + cnt
+            uhi = hi + cnt
+            lo = ulo + km * cnt + (_ESC_BITS - km) * elo
+            mid = umid + k0 * cnt
+            hi = uhi + (k0 + 1) * cnt
             # params' bits (the twin's _param_bits, inline): 6 in sub-block 0; after
             # it, 1 for the params before, 3 for their pred with k one off, else 8.
             # Pred 3 (k 0; g 3 or 7: pred 3, k 0 or 1) first, then bp at k0 - 1, k0,
@@ -286,6 +296,7 @@ def encode_block(e) -> int:
             pp = g & 3  # its pred
             pk = g >> 2  # and k
             bf = 3
+            ub = 0  # the unary bits of bf
             best = bits + 8
             if not s:
                 best = bits + 6
@@ -309,6 +320,7 @@ def encode_block(e) -> int:
                 if lo + d < best:
                     bf = bp | ((k0 - 1) << 2)
                     best = lo + d
+                    ub = ulo
             if mid <= bits:
                 d = k0 - kb
                 if not s:
@@ -322,6 +334,7 @@ def encode_block(e) -> int:
                 if mid + d < best:
                     bf = bp | (k0 << 2)
                     best = mid + d
+                    ub = umid
             if k0 < _K_MAX and hi <= bits:
                 d = k0 + 1 - kb
                 if not s:
@@ -335,21 +348,26 @@ def encode_block(e) -> int:
                 if hi + d < best:
                     bf = bp | ((k0 + 1) << 2)
                     best = hi + d
+                    ub = uhi
             # the sub-block before's (pred, k), when it is none of those: 1 bit
             if s and pp != 3 and (pp != bp or pk < k0 - 1 or pk > k0 + 1):
                 a = 0
+                ea = 0
                 q = ptr32(zsa + (pp << 5))
                 j = cnt
                 while j:
                     t = int(q[0]) >> pk
                     if t >= _QMAX:
-                        t = _ESC_COST - 1 - pk
+                        t = _QMAX
+                        ea += 1
                     a += t
                     q = ptr32(int(q) + 4)
                     j -= 1
-                a += cnt * (1 + pk)
+                ua = a + cnt
+                a = ua + pk * cnt + (_ESC_BITS - pk) * ea
                 if a <= bits and a + 1 < best:
                     bf = g
+                    ub = ua
             f = bf
             bp2 = f & 3
             if bp2 != bp:  # zc holds bp's z: the chosen pred's instead
@@ -387,41 +405,19 @@ def encode_block(e) -> int:
                 acc |= uint(f) << nb
                 nb += 6
             par[s] = f
+            ut += ub
             while nb >= 8:
                 b[o] = acc
                 acc >>= 8
                 nb -= 8
                 o += 1
             s += 1
-        # unary codes, then tails, a sub-block at a time
-        zq = ptr32(zca)
-        left = c
-        s = 0
-        while s < nsub:
-            cnt = 8
-            if left < 8:
-                cnt = left
-            left -= 8
-            f = int(par[s])
-            if f & 3 != 3:
-                k = f >> 2
-                q = zq
-                j = cnt
-                while j:
-                    t = int(q[0]) >> k
-                    if t > _QMAX:
-                        t = _QMAX
-                    acc |= uint((1 << t) - 1) << nb
-                    nb += t + 1
-                    while nb >= 8:
-                        b[o] = acc
-                        acc >>= 8
-                        nb -= 8
-                        o += 1
-                    q = ptr32(int(q) + 4)
-                    j -= 1
-            zq = ptr32(int(zq) + 32)
-            s += 1
+        # unary codes, then tails: both in one pass, a sub-block at a time, the
+        # tails by a second writer (acc2, nb2, o2) from where the unary codes end
+        u = (o << 3) + nb + ut
+        o2 = u >> 3
+        nb2 = u & 7  # bits of the unary codes' last byte: acc2's are 0 there
+        acc2 = uint(0)
         zq = ptr32(zca)
         left = c
         s = 0
@@ -432,32 +428,57 @@ def encode_block(e) -> int:
             left -= 8
             f = int(par[s])
             k = f >> 2
-            w = k  # the bits of a tail
-            lim = _QMAX << k  # an escape from here (z >> k >= QMAX)
-            mask = (1 << k) - 1
-            if f & 3 == 3:
-                w = 16
-                lim = 0x10000
-                mask = 0xFFFF
             q = zq
             j = cnt
-            while j:
-                v = int(q[0])
-                if v >= lim:
-                    acc |= uint(v) << nb
-                    nb += _ESC_BITS
-                else:
-                    acc |= uint(v & mask) << nb
-                    nb += w
-                while nb >= 8:
-                    b[o] = acc
-                    acc >>= 8
-                    nb -= 8
-                    o += 1
-                q = ptr32(int(q) + 4)
-                j -= 1
+            if f & 3 == 3:  # the values' 16 bits, no unary codes
+                while j:
+                    acc2 |= uint(q[0]) << nb2
+                    nb2 += 16
+                    while nb2 >= 8:
+                        b[o2] = acc2
+                        acc2 >>= 8
+                        nb2 -= 8
+                        o2 += 1
+                    q = ptr32(int(q) + 4)
+                    j -= 1
+            else:
+                mask = (1 << k) - 1
+                while j:
+                    z = int(q[0])
+                    t = z >> k
+                    if t >= _QMAX:  # an escape
+                        acc |= uint(0xFFF) << nb
+                        nb += _QMAX + 1
+                        acc2 |= uint(z) << nb2
+                        nb2 += _ESC_BITS
+                    else:
+                        acc |= uint((1 << t) - 1) << nb
+                        nb += t + 1
+                        acc2 |= uint(z & mask) << nb2
+                        nb2 += k
+                    while nb >= 8:
+                        b[o] = acc
+                        acc >>= 8
+                        nb -= 8
+                        o += 1
+                    while nb2 >= 8:
+                        b[o2] = acc2
+                        acc2 >>= 8
+                        nb2 -= 8
+                        o2 += 1
+                    q = ptr32(int(q) + 4)
+                    j -= 1
             zq = ptr32(int(zq) + 32)
             s += 1
+        # the unary codes end in byte o (nb bits): the tails' first byte
+        if nb:
+            if o2 > o:
+                b[o] |= acc
+            else:
+                acc2 |= acc
+        o = o2
+        acc = acc2
+        nb = nb2
         ch += 1
     if nb:
         b[o] = acc
