@@ -18,15 +18,16 @@
 #   written meanwhile stay below the channel's values (sampleblock._values_at);
 # - k0 by halving, and the bits at k0 - 1, k0 and k0 + 1 from one shift a value
 #   (at k0 and k0 + 1 no value escapes), the pred's z copied into zc on the way;
-# - the twin's _param_bits written out where it is used (a viper call costs more);
+# - the twin's _param_bits as a table by k's step (a viper call costs more);
 # - unary codes and tails in one pass: the tails by a second bit writer from where
-#   the unary codes end (the choices give their bits);
+#   the unary codes end (the choices give their bits), both flushing two bytes at
+#   a time;
 # - z, the most used local, is the first after e: viper keeps those two in registers.
 #
 # Why viper: as bytecode, encode_block_py costs 40.4M x86 instructions per full
 # block (104 samples) at 8 cells + IMU and 49.1M at 16 (82 samples)
 # (micropython-unix32, valgrind, a simulated run's block as stridekit.budget.timing
-# counts it). Here: 0.71M and 0.87M, no allocation (`stride deploy --dry-run`). add_sample: one call,
+# counts it). Here: 0.68M and 0.83M, no allocation (`stride deploy --dry-run`). add_sample: one call,
 # no bytecode loop over the cells (a whole add(): 10.4k x86 at 8 cells, 11.0k at 16;
 # with the twin 46.6k and 66.0k).
 #
@@ -40,9 +41,9 @@
 # on the way, at most 103 * 65535, fits a 32-bit int), so a residual is within
 # +-3 * 65535, z below 2**18 and a sub-block's sum of z below 2**21; zz(r) = (r << 1)
 # ^ (r >> 31) on a 32-bit int (>> is arithmetic) is the twin's zigzag. The bit
-# accumulator acc (a uint) is flushed to whole bytes after each field, so it holds
-# at most 7 pending bits and the widest field (the first value's 5 + 16 bits), under
-# 2**28. No bounds checks: SampleBlockEncoder.room() and sampleblock._values_at
+# accumulators (uint) hold fewer than 8 pending bits between fields (under 2**28
+# with the widest, the first value's 5 + 16 bits), but for fewer than 16 between
+# the unary codes and tails (a field there is at most 18 bits, flushed before). No bounds checks: SampleBlockEncoder.room() and sampleblock._values_at
 # guarantee the space.
 # ptr8 / ptr16 / ptr32 / uint are viper built-ins: they exist only inside a viper
 # function.
@@ -100,6 +101,17 @@ def encode_block(e) -> int:
     zsa = int(ptr32(e._zs))
     zca = int(ptr32(e._zc))
     par = ptr8(e._par)
+    # the params' bits by k - kb (below), then 41 of sub-block 0's
+    pbt = int(
+        ptr8(
+            b"\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x03\x01\x03"
+            b"\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08"
+            b"\x08\x08\x08\x08\x08\x08"
+            b"\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06"
+            b"\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06"
+            b"\x06\x06\x06\x06\x06"
+        )
+    )
     dts = ptr16(e._dt)
     n = int(e.n)
     m = int(e._imu_n)
@@ -295,59 +307,38 @@ def encode_block(e) -> int:
                 g = int(par[s - 1])
             pp = g & 3  # its pred
             pk = g >> 2  # and k
+            # pb[15 + k - kb]: params' bits at k after the sub-block before's where
+            # their pred is the same (kb its k; -9: none); 41 on, all 6 (sub-block 0)
+            pb = ptr8(pbt)
+            if not s:
+                pb = ptr8(pbt + 41)
+            kb = -9
+            kb3 = -9
+            if s:
+                if pp == bp:
+                    kb = pk
+                if pp == 3:
+                    kb3 = pk
             bf = 3
             ub = 0  # the unary bits of bf
-            best = bits + 8
-            if not s:
-                best = bits + 6
-            elif g == 3:
-                best = bits + 1
-            elif g == 7:
-                best = bits + 3
-            kb = -9
-            if pp == bp:
-                kb = pk
+            best = bits + int(pb[15 - kb3])
             if k0 and lo <= bits:
-                d = k0 - 1 - kb
-                if not s:
-                    d = 6
-                elif d == 0:
-                    d = 1
-                elif d == 1 or d == -1:
-                    d = 3
-                else:
-                    d = 8
-                if lo + d < best:
+                d = lo + int(pb[k0 + 14 - kb])
+                if d < best:
                     bf = bp | ((k0 - 1) << 2)
-                    best = lo + d
+                    best = d
                     ub = ulo
             if mid <= bits:
-                d = k0 - kb
-                if not s:
-                    d = 6
-                elif d == 0:
-                    d = 1
-                elif d == 1 or d == -1:
-                    d = 3
-                else:
-                    d = 8
-                if mid + d < best:
+                d = mid + int(pb[k0 + 15 - kb])
+                if d < best:
                     bf = bp | (k0 << 2)
-                    best = mid + d
+                    best = d
                     ub = umid
             if k0 < _K_MAX and hi <= bits:
-                d = k0 + 1 - kb
-                if not s:
-                    d = 6
-                elif d == 0:
-                    d = 1
-                elif d == 1 or d == -1:
-                    d = 3
-                else:
-                    d = 8
-                if hi + d < best:
+                d = hi + int(pb[k0 + 16 - kb])
+                if d < best:
                     bf = bp | ((k0 + 1) << 2)
-                    best = hi + d
+                    best = d
                     ub = uhi
             # the sub-block before's (pred, k), when it is none of those: 1 bit
             if s and pp != 3 and (pp != bp or pk < k0 - 1 or pk > k0 + 1):
@@ -418,6 +409,7 @@ def encode_block(e) -> int:
         o2 = u >> 3
         nb2 = u & 7  # bits of the unary codes' last byte: acc2's are 0 there
         acc2 = uint(0)
+        hb = 1 << nb  # the unary writer's next bit, as a bit
         zq = ptr32(zca)
         left = c
         s = 0
@@ -430,15 +422,16 @@ def encode_block(e) -> int:
             k = f >> 2
             q = zq
             j = cnt
-            if f & 3 == 3:  # the values' 16 bits, no unary codes
+            # both writers flush two bytes once 16 bits are pending, so fewer than
+            # 16 are between values: a unary code (<= 13 bits) or a tail of k
+            # (<= 15) or 16 bits then fits in acc, an escape's 18 after a flush
+            if f & 3 == 3:  # the values' 16 bits (two bytes each), no unary codes
                 while j:
                     acc2 |= uint(q[0]) << nb2
-                    nb2 += 16
-                    while nb2 >= 8:
-                        b[o2] = acc2
-                        acc2 >>= 8
-                        nb2 -= 8
-                        o2 += 1
+                    b[o2] = acc2
+                    b[o2 + 1] = acc2 >> 8
+                    acc2 >>= 16
+                    o2 += 2
                     q = ptr32(int(q) + 4)
                     j -= 1
             else:
@@ -447,30 +440,51 @@ def encode_block(e) -> int:
                     z = int(q[0])
                     t = z >> k
                     if t >= _QMAX:  # an escape
-                        acc |= uint(0xFFF) << nb
-                        nb += _QMAX + 1
+                        acc |= uint(hb * 0xFFF)
+                        hb <<= _QMAX + 1
+                        while nb2 >= 8:
+                            b[o2] = acc2
+                            acc2 >>= 8
+                            nb2 -= 8
+                            o2 += 1
                         acc2 |= uint(z) << nb2
                         nb2 += _ESC_BITS
                     else:
-                        acc |= uint((1 << t) - 1) << nb
-                        nb += t + 1
+                        acc |= uint((hb << t) - hb)
+                        hb <<= t + 1
                         acc2 |= uint(z & mask) << nb2
                         nb2 += k
-                    while nb >= 8:
+                    if hb >= 0x10000:
                         b[o] = acc
-                        acc >>= 8
-                        nb -= 8
-                        o += 1
-                    while nb2 >= 8:
+                        b[o + 1] = acc >> 8
+                        acc >>= 16
+                        hb >>= 16
+                        o += 2
+                    if nb2 >= 16:
                         b[o2] = acc2
-                        acc2 >>= 8
-                        nb2 -= 8
-                        o2 += 1
+                        b[o2 + 1] = acc2 >> 8
+                        acc2 >>= 16
+                        nb2 -= 16
+                        o2 += 2
                     q = ptr32(int(q) + 4)
                     j -= 1
             zq = ptr32(int(zq) + 32)
             s += 1
+        while hb >= 0x100:
+            b[o] = acc
+            acc >>= 8
+            hb >>= 8
+            o += 1
+        while nb2 >= 8:
+            b[o2] = acc2
+            acc2 >>= 8
+            nb2 -= 8
+            o2 += 1
         # the unary codes end in byte o (nb bits): the tails' first byte
+        nb = 0
+        while hb > 1:
+            hb >>= 1
+            nb += 1
         if nb:
             if o2 > o:
                 b[o] |= acc
