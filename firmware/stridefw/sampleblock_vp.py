@@ -27,7 +27,7 @@
 # Why viper: as bytecode, encode_block_py costs 40.4M x86 instructions per full
 # block (104 samples) at 8 cells + IMU and 49.1M at 16 (82 samples)
 # (micropython-unix32, valgrind, a simulated run's block as stridekit.budget.timing
-# counts it). Here: 0.68M and 0.83M, no allocation (`stride deploy --dry-run`). add_sample: one call,
+# counts it). Here: 0.67M and 0.82M, no allocation (`stride deploy --dry-run`). add_sample: one call,
 # no bytecode loop over the cells (a whole add(): 10.4k x86 at 8 cells, 11.0k at 16;
 # with the twin 46.6k and 66.0k).
 #
@@ -120,22 +120,29 @@ def encode_block(e) -> int:
     vb = int(e.vbase)
     nm = int(e.nmax)
     dts[0] = period
-    flags = 0
+    # the time channel: none when every dt_us is the period (nz 0), else grid
+    # offsets when every one fits int16 (written into _x as 16 bits each on the
+    # way, for the time channel's pass below), else dt_us
+    nz = 0
+    out = 0
+    g = 0
+    src = ptr8(xa)
     i = 1
     while i < n:
-        if int(dts[i]) != period:
-            flags = 1
+        t = int(dts[i]) - period
+        nz |= t
+        g += t
+        if uint(g + 0x8000) > uint(0xFFFF):
+            out = 1
+        src[0] = g
+        src[1] = g >> 8
+        src = ptr8(int(src) + 2)
         i += 1
-    if flags:  # the time as grid offsets, when every one fits int16
+    flags = 0
+    if nz:
         flags = 9
-        g = 0
-        i = 1
-        while i < n:
-            g += int(dts[i]) - period
-            if g < -0x8000 or g > 0x7FFF:
-                flags = 1
-                break
-            i += 1
+        if out:
+            flags = 1
     o = _HEAD
     if m == n:
         flags |= 2
@@ -156,18 +163,9 @@ def encode_block(e) -> int:
         # when signed: sx 0x8000), read straight from where they are; init
         if ch == 0:
             c = n - 1
-            if flags & 8:  # the grid offsets, written into _x as 16 bits each
+            if flags & 8:  # the grid offsets, in _x (above)
                 init = 0
                 sx = 0x8000
-                g = 0
-                src = ptr8(xa)
-                i = 1
-                while i < n:
-                    g += int(dts[i]) - period
-                    src[0] = g
-                    src[1] = g >> 8
-                    src = ptr8(int(src) + 2)
-                    i += 1
                 src = ptr8(xa)
             else:
                 init = period
@@ -294,7 +292,9 @@ def encode_block(e) -> int:
             ulo = lo + cnt
             umid = mid + cnt
             uhi = hi + cnt
-            lo = ulo + km * cnt + (_ESC_BITS - km) * elo
+            lo = ulo + km * cnt
+            if elo:
+                lo += (_ESC_BITS - km) * elo
             mid = umid + k0 * cnt
             hi = uhi + (k0 + 1) * cnt
             # params' bits (the twin's _param_bits, inline): 6 in sub-block 0; after
@@ -355,7 +355,9 @@ def encode_block(e) -> int:
                     q = ptr32(int(q) + 4)
                     j -= 1
                 ua = a + cnt
-                a = ua + pk * cnt + (_ESC_BITS - pk) * ea
+                a = ua + pk * cnt
+                if ea:
+                    a += (_ESC_BITS - pk) * ea
                 if a <= bits and a + 1 < best:
                     bf = g
                     ub = ua
