@@ -6,7 +6,7 @@ on seeded and hypothesis-drawn blocks (0-16 cells, 1 to block_samples(n_cells) s
 (104, 82 at 16 cells), IMU in every, no or some samples, smooth channels, spikes and
 full-scale noise that takes verbatim sub-blocks, the time channel as grid offsets (jitter)
 and as dt_us (dropped samples, any dt; offsets at and just past int16), any period and
-t0), every payload decoding back to its samples on CPython, and no allocation in add()
+t0) and full blocks of the worst data (every value a full-scale jump), every payload decoding back to its samples on CPython, and no allocation in add()
 or encode() with the viper loops under heap_lock; also the deploy build (.mpy files
 compiled ahead for x86, sampleblock_vp by the viper emitter). Escapes are written where
 the sub-block before's (pred, k) is kept over one large value; the reader's tests cover
@@ -310,6 +310,28 @@ def test_seeded_blocks_equal_the_twins_and_cpython_without_allocating() -> None:
     # every time mode, and the block sizes the store writes, are in the blocks above
     assert {f & 9 for f in flags} == {0, 1, 9}
     assert {(nc, len(r)) for nc, _p, _t, r in blocks} >= {(8, 104), (16, 82), (0, 104)}
+
+
+def _worst_block(nc: int, grid: bool) -> Block:
+    """A full block of the worst data (tests/firmware/test_sampleblock_full.py's): every
+    value a full-scale jump, IMU in every sample, the time channel as grid offsets
+    (jumps of 30000) or as dt_us (0 and 65535). encode_block reads each channel's
+    values from buf while it writes the channel's params, and writes the tails ahead
+    of the unary codes: here the output comes nearest the values it has not read."""
+    period = 30000 if grid else 10000
+    rows: list[Sample] = []
+    for k in range(SB.block_samples(nc)):
+        cells = [0xFFFF if (i + k) % 2 else 0 for i in range(nc)]
+        imu = [32767 if (i + k) % 2 else -32768 for i in range(6)]
+        grid_dt = 0 if k % 2 else 60000
+        rows.append((grid_dt if grid else (65535 if k % 3 else 0), cells, imu))
+    return nc, period, 0, rows
+
+
+def test_the_worst_full_blocks_equal_cpython() -> None:
+    blocks = [_worst_block(nc, grid) for nc in (0, 8, 15, 16) for grid in (False, True)]
+    _check(blocks)
+    assert [p[8] & 9 for p in _cpython(blocks)] == [1, 9] * 4
 
 
 def test_the_deploy_build_equals_cpython() -> None:
