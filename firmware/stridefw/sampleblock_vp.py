@@ -27,24 +27,28 @@
 # Why viper: as bytecode, encode_block_py costs 40.4M x86 instructions per full
 # block (104 samples) at 8 cells + IMU and 49.1M at 16 (82 samples)
 # (micropython-unix32, valgrind, a simulated run's block as stridekit.budget.timing
-# counts it). Here: 0.67M and 0.82M, no allocation (`stride deploy --dry-run`). add_sample: one call,
-# no bytecode loop over the cells (a whole add(): 10.4k x86 at 8 cells, 11.0k at 16;
-# with the twin 46.6k and 66.0k).
+# counts it). Here: 0.67M and 0.82M, no allocation: on the chip at 80 MHz about
+# 18-28 ms and 22-34 ms a block (`stride deploy --dry-run`); 3,984 B of xtensawin
+# code. add_sample: one call, no bytecode loop over the cells (a whole add(): 10.4k
+# x86 at 8 cells, 11.0k at 16; with the twin 46.6k and 66.0k).
 #
 # Types, checked by SampleBlockEncoder._pick before add_sample is used: cells
 # array('H'), imu array('h') or None (its 16 bits are stored as they are, so ptr16's
-# unsigned reads need no sign extension there). encode_block reads e.buf
-# (bytearray), e._dt array('H'), e._x, e._zs and e._zc array('i') (ptr32 reads are
-# signed machine words: IMU values are sign-extended by hand when read from buf) and
-# e._par bytearray; e.nmax is each channel's stride in buf (values). Arithmetic: every
-# value is 16-bit (a grid offset is coded only when all of them fit int16; their sum
-# on the way, at most 103 * 65535, fits a 32-bit int), so a residual is within
-# +-3 * 65535, z below 2**18 and a sub-block's sum of z below 2**21; zz(r) = (r << 1)
-# ^ (r >> 31) on a 32-bit int (>> is arithmetic) is the twin's zigzag. The bit
-# accumulators (uint) hold fewer than 8 pending bits between fields (under 2**28
-# with the widest, the first value's 5 + 16 bits), but for fewer than 16 between
-# the unary codes and tails (a field there is at most 18 bits, flushed before). No bounds checks: SampleBlockEncoder.room() and sampleblock._values_at
-# guarantee the space.
+# unsigned reads need no sign extension there). encode_block reads e.buf (bytearray;
+# its values byte by byte: e.vbase may be odd, and the chip faults on an unaligned
+# 16-bit load) and e._dt array('H') (as bytes), writes the grid offsets into e._x and
+# z into e._zs and e._zc array('i') (ptr32 at their own, aligned, addresses; reads
+# are signed machine words: IMU values and grid offsets are sign-extended by hand)
+# and the params into e._par bytearray; e.nmax is each channel's stride in buf
+# (values). Arithmetic: every value is 16-bit (a grid offset is coded only when all
+# of them fit int16; their sum on the way, at most 103 * 65535, fits a 32-bit int), so
+# a residual is within +-3 * 65535, z below 2**18 and a sub-block's sum of z below
+# 2**21; zz(r) = (r << 1) ^ (r >> 31) on a 32-bit int (>> is arithmetic) is the
+# twin's zigzag. The bit accumulators (uint) hold fewer than 8 pending bits between
+# fields (under 2**28 with the widest, the first value's 5 + 16 bits), and fewer than
+# 16 between the unary codes and tails (a field there is at most 18 bits, an escape's
+# flushed before). No bounds checks: SampleBlockEncoder.room() and
+# sampleblock._values_at guarantee the space.
 # ptr8 / ptr16 / ptr32 / uint are viper built-ins: they exist only inside a viper
 # function.
 # ruff: noqa: F821
@@ -58,7 +62,6 @@ _HEAD = const(9)
 _QMAX = const(12)
 _ESC_BITS = const(18)
 _K_MAX = const(15)
-_ESC_COST = const(31)  # _QMAX + 1 + _ESC_BITS
 
 
 @micropython.viper
@@ -92,7 +95,6 @@ def add_sample(e, dt_us: int, cells, imu):
 
 
 @micropython.viper
-@micropython.viper
 def encode_block(e) -> int:
     """Compress e's block into e.buf (over the stored values); the payload length."""
     z = 0  # the first local after e: held in a register (the most used one)
@@ -101,7 +103,7 @@ def encode_block(e) -> int:
     zsa = int(ptr32(e._zs))
     zca = int(ptr32(e._zc))
     par = ptr8(e._par)
-    # the params' bits by k - kb (below), then 41 of sub-block 0's
+    # the params' bits by k - kb, 15 + k - kb in -15..25 (below), then 41 sixes
     pbt = int(
         ptr8(
             b"\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x03\x01\x03"
@@ -297,18 +299,18 @@ def encode_block(e) -> int:
                 lo += (_ESC_BITS - km) * elo
             mid = umid + k0 * cnt
             hi = uhi + (k0 + 1) * cnt
-            # params' bits (the twin's _param_bits, inline): 6 in sub-block 0; after
-            # it, 1 for the params before, 3 for their pred with k one off, else 8.
-            # Pred 3 (k 0; g 3 or 7: pred 3, k 0 or 1) first, then bp at k0 - 1, k0,
-            # k0 + 1; kb: the k before where its pred is bp
+            # Candidates: pred 3 (k 0), then bp at k0 - 1, k0, k0 + 1, each with its
+            # params' bits (the twin's _param_bits): 6 in sub-block 0; after it, 1 for
+            # the params before, 3 for their pred with k one off, else 8
             bits = cnt << 4  # pred 3's
             g = 255  # the sub-block before's params
             if s:
                 g = int(par[s - 1])
             pp = g & 3  # its pred
             pk = g >> 2  # and k
-            # pb[15 + k - kb]: params' bits at k after the sub-block before's where
-            # their pred is the same (kb its k; -9: none); 41 on, all 6 (sub-block 0)
+            # pb[15 + k - kb]: the params' bits at k, where kb is the k before when
+            # the pred before is the candidate's (kb for bp, kb3 for pred 3), else
+            # -9 (8 bits); sub-block 0 reads the 6s (pbt + 41)
             pb = ptr8(pbt)
             if not s:
                 pb = ptr8(pbt + 41)

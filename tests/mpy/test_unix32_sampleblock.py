@@ -409,6 +409,5 @@ def test_viper_constants_are_the_formats() -> None:
         "_QMAX": SB.QMAX,
         "_ESC_BITS": SB.ESC_BITS,
         "_K_MAX": SB.K_MAX,
-        "_ESC_COST": SB.QMAX + 1 + SB.ESC_BITS,
     }
     assert SB.SUB == 8  # sampleblock_vp's sub-blocks: s << 3, (c + 7) >> 3, zs[j + 8]
