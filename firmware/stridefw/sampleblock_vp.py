@@ -22,14 +22,14 @@
 # - unary codes and tails in one pass: the tails by a second bit writer from where
 #   the unary codes end (the choices give their bits), both flushing two bytes at
 #   a time;
-# - z, the most used local, is the first after e: viper keeps those two in registers.
+# - z and t, the most used locals, are the viper function's two parameters: viper
+#   keeps a function's first two locals in registers (when it has at most two
+#   parameters), so encode_block passes the encoder in a module global.
 #
 # Why viper: as bytecode, encode_block_py costs 40.4M x86 instructions per full
 # block (104 samples) at 8 cells + IMU and 49.1M at 16 (82 samples)
 # (micropython-unix32, valgrind, a simulated run's block as stridekit.budget.timing
-# counts it). Here: 0.67M and 0.82M, no allocation: on the chip at 80 MHz about
-# 18-28 ms and 22-34 ms a block (`stride deploy --dry-run`); 3,984 B of xtensawin
-# code. add_sample: one call, no bytecode loop over the cells (a whole add(): 10.4k
+# counts it). Here: 0.64M and 0.79M, no allocation (`stride deploy --dry-run`). add_sample: one call, no bytecode loop over the cells (a whole add(): 10.4k
 # x86 at 8 cells, 11.0k at 16; with the twin 46.6k and 66.0k).
 #
 # Types, checked by SampleBlockEncoder._pick before add_sample is used: cells
@@ -94,10 +94,25 @@ def add_sample(e, dt_us: int, cells, imu):
             j += 1
 
 
-@micropython.viper
-def encode_block(e) -> int:
+_E = None  # the encoder while encode_block runs
+
+
+def encode_block(e):
     """Compress e's block into e.buf (over the stored values); the payload length."""
-    z = 0  # the first local after e: held in a register (the most used one)
+    global _E
+    _E = e
+    n = _encode(0, 0)
+    _E = None
+    return n
+
+
+@micropython.viper
+def _encode(z: int, t: int) -> int:
+    # z and t, the most used locals, are parameters so that they are the first two
+    # locals, the ones viper keeps in registers; the encoder comes as _E
+    e = _E
+    if not e:  # only encode_block calls this, with _E set
+        return 0
     b = ptr8(e.buf)
     xa = int(ptr8(e._x))  # addresses: pointers advance by int arithmetic below
     zsa = int(ptr32(e._zs))
