@@ -239,20 +239,21 @@ def _encode(z: int, t: int) -> int:
             q = ptr32(zsa)
             j = cnt
             while j:
-                v = ((int(src[0]) | (int(src[1]) << 8)) ^ sx) - sx
-                z = (v << sh) ^ (v >> 31)
+                # t: the value (t and z are the locals in registers)
+                t = ((int(src[0]) | (int(src[1]) << 8)) ^ sx) - sx
+                z = (t << sh) ^ (t >> 31)
                 q[0] = z
                 a0 += z
-                r = v - p1
+                r = t - p1
                 z = (r << 1) ^ (r >> 31)
                 q[8] = z
                 a1 += z
-                t = r - r1  # v - 2 p1 + p2
-                z = (t << 1) ^ (t >> 31)
+                v = r - r1  # the value - 2 p1 + p2
+                z = (v << 1) ^ (v >> 31)
                 q[16] = z
                 a2 += z
                 r1 = r
-                p1 = v
+                p1 = t
                 src = ptr8(int(src) + 2)
                 q = ptr32(int(q) + 4)
                 j -= 1
