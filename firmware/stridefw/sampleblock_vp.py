@@ -17,7 +17,8 @@
 #   and 2 (the twin: a copy of the channel into x, then a pass per pred); the params
 #   written meanwhile stay below the channel's values (sampleblock._values_at);
 # - k0 by halving, and the bits at k0 - 1, k0 and k0 + 1 from one shift a value
-#   (at k0 and k0 + 1 no value escapes), the pred's z copied into zc on the way;
+#   (at k0 and k0 + 1 no value escapes), two values a turn, the pred's z copied
+#   into zc on the way;
 # - the twin's _param_bits as a table by k's step (a viper call costs more);
 # - unary codes and tails in one pass: the tails by a second bit writer from where
 #   the unary codes end (the choices give their bits), both flushing two bytes at
@@ -293,8 +294,13 @@ def _encode(z: int, t: int) -> int:
             mid = 0
             hi = 0
             q = ptr32(zsa + (bp << 5))
+            # two values a turn: an odd count (the channel's last sub-block) gets
+            # one more of z 0 (0 bits at any k), which lands in zc just after the
+            # channel's last value (c < nmax), where nothing reads it
+            if cnt & 1:
+                q[cnt] = 0
             zw = zq
-            j = cnt
+            j = (cnt + 1) >> 1
             while j:
                 z = q[0]
                 zw[0] = z
@@ -305,8 +311,17 @@ def _encode(z: int, t: int) -> int:
                     t = _QMAX
                     elo += 1
                 lo += t
-                q = ptr32(int(q) + 4)
-                zw = ptr32(int(zw) + 4)
+                z = q[1]
+                zw[1] = z
+                t = z >> km
+                mid += t >> s1
+                hi += t >> s2
+                if t >= _QMAX:
+                    t = _QMAX
+                    elo += 1
+                lo += t
+                q = ptr32(int(q) + 8)
+                zw = ptr32(int(zw) + 8)
                 j -= 1
             # each candidate's unary bits (u*), then all its bits: an escape's
             # unary code is QMAX ones and a zero, its tail ESC_BITS bits
