@@ -30,9 +30,9 @@
 # Why viper: as bytecode, encode_block_py costs 40.4M x86 instructions per full
 # block (104 samples) at 8 cells + IMU and 49.1M at 16 (82 samples)
 # (micropython-unix32, valgrind, a simulated run's block as stridekit.budget.timing
-# counts it). Here: 0.64M and 0.78M, no allocation: on the chip at 80 MHz about
-# 17-26 ms and 21-33 ms a block (`stride deploy --dry-run`, which counts 4,036 B of
-# xtensawin code for the decorated functions; the module's .mpy is 7,590 B).
+# counts it). Here: 0.62M and 0.77M, no allocation: on the chip at 80 MHz about
+# 17-26 ms and 21-32 ms a block (`stride deploy --dry-run`, which counts 4,145 B of
+# xtensawin code for the decorated functions; the module's .mpy is 7,779 B).
 # add_sample: one call, no bytecode loop over the cells (a whole add(): 10.4k x86 at
 # 8 cells, 11.0k at 16; with the twin 46.6k and 66.0k).
 #
