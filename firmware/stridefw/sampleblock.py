@@ -7,7 +7,7 @@
 # no room in the pod's heap.
 import array
 
-from stridefw.records import MAX_PAYLOAD
+from stridefw.records import MAX_PAYLOAD, encoded_max
 from stridefw.sampleblock_fmt import (
     BLOCK_MAX_SAMPLES,
     DT_MAX_US,
@@ -40,8 +40,10 @@ def _values_at(n_cells, nmax):
     # Where add() puts the values in buf: after room for everything encode_block can
     # write before it reaches them. A channel of c values takes at most 16 c bits
     # (pred 3) + 5 (the first value's length) + its params (6 + 8 per later
-    # sub-block); the time channel 16 bits per dt. So channel j's output never
-    # passes the start of channel j + 1's values, the only ones not yet read.
+    # sub-block); the time channel 16 bits a value (dt_us or grid offset). So
+    # channel j's output never passes the start of channel j + 1's values, the only
+    # ones not yet read (the viper encoder writes channel j's params while j's own
+    # values are still unread: they stay below them, sampleblock_vp says why).
     nsub = (nmax + SUB - 1) // SUB
     over = 5 + 6 + 8 * (nsub - 1)
     time_bits = 6 + 8 * (nsub - 1) + 16 * (nmax - 1)
@@ -50,9 +52,12 @@ def _values_at(n_cells, nmax):
 
 def block_samples(n_cells):
     """The most samples a block of n_cells holds: BLOCK_MAX_SAMPLES, or fewer where a
-    block of values that do not compress (16 bits each) would pass MAX_PAYLOAD."""
+    block of values that do not compress (16 bits each), framed, would pass
+    MAX_PAYLOAD bytes: the store's write buffer takes a whole framed record."""
     n = BLOCK_MAX_SAMPLES
-    while n > 1 and _values_at(n_cells, n) - 1 + 2 * n * (n_cells + IMU_N) > MAX_PAYLOAD:
+    while (
+        n > 1 and encoded_max(_values_at(n_cells, n) - 1 + 2 * n * (n_cells + IMU_N)) > MAX_PAYLOAD
+    ):
         n -= 1
     return n
 

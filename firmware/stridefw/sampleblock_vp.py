@@ -105,8 +105,12 @@ def encode_block(e):
     """Compress e's block into e.buf (over the stored values); the payload length."""
     global _E
     _E = e
-    n = _encode(0, 0)
-    _E = None
+    try:
+        n = _encode(0, 0)
+    finally:
+        _E = None
+    if not n:  # a payload has its head at least: _encode did not see e
+        raise RuntimeError("SampleBlock encoder not handed to _encode")
     return n
 
 

@@ -64,6 +64,24 @@ def test_a_full_block_of_the_worst_data_encodes_in_place_and_refuses_more(
     assert got_imu == [r[2] for r in rows]
 
 
+@pytest.mark.parametrize("n_cells", range(SB.MAX_CELLS + 1))
+def test_every_cell_counts_worst_full_block_framed_fits_the_stores_write_buffer(
+    n_cells: int,
+) -> None:
+    """The store frames a closed block into its write buffer (4096 B by default) whole:
+    block_samples keeps the worst block, framed, within it at every cell count."""
+    e = SB.SampleBlockEncoder(n_cells, 10000)
+    e.start(0, 0)
+    k = 0
+    while e.room():
+        e.add(_worst_dt(k, False), *_worst(n_cells, k, True))
+        k += 1
+    plen = e.encode()
+    frame = R.Encoder().encode(R.REC_SAMPLE_BLOCK, 0, bytes(e.buf[:plen]))
+    assert len(frame) <= R.encoded_max(plen) <= R.MAX_PAYLOAD == 4096
+    assert e.n == SB.block_samples(n_cells) >= 82
+
+
 @pytest.mark.parametrize(
     ("cells", "imu", "dt"),
     [
