@@ -68,8 +68,11 @@ SAMPLE_BLOCK_VERSION = const(3)
 # fewer, longer blocks are smaller (64 gave 0.4 B a sample more at 100 Hz). The
 # store commits (frames the open block) every second of the pod's clock, at the
 # 100th or 101st sample at 100 Hz: a block that filled at 100 would leave a block
-# of one sample before half the commits. 104 is a whole number of sub-blocks over
-# that; at 200 Hz blocks are 104 + 96. The encoder's buffer is 2 B a value.
+# of one sample before half the commits. 104 (13 x 8) is a little over that; at
+# 200 Hz blocks are 104 + 96. The encoder's buffer is 2 B a value. At 12 cells and
+# more a framed block of the worst data must stay within MAX_PAYLOAD
+# (sampleblock.block_samples: 99 at 12 cells, 82 at 16), so there a 1-s commit
+# leaves a short block too.
 BLOCK_MAX_SAMPLES = const(104)
 V2_MAX_SAMPLES = const(64)
 SUB = const(8)  # values per sub-block: one (pred, k) each

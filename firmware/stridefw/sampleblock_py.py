@@ -49,7 +49,8 @@ def _param_bits(f, prev, s):
 
 
 def encode_block_py(e):
-    """Plain twin of sampleblock_vp.encode_block, step for step; returns the length."""
+    """Plain twin of sampleblock_vp.encode_block: the same choices and the same bytes
+    (the viper takes other steps to them); returns the length."""
     b = e.buf
     x = e._x
     zs = e._zs

@@ -177,7 +177,7 @@ def test_store_console_and_app_run_inside_micropython() -> None:
     assert out["bad"][:2] == ["ERR", "4"] and out["noise"][:2] == ["ERR", "3"]
     assert out["stop"] == ["OK", "rec", "stop", "1"]
     # a scheduler turn with a sample, the kernel and the store allocates nothing;
-    # only the turns that close a sample block (every 64 samples) or commit
+    # only the turns that close a sample block (block_samples: 104 at 8 cells) or commit
     # (every second) allocate, and little
     zero, worst = (int(x) for x in out["turn_alloc"])
     assert zero >= 290, (zero, worst)

@@ -6,8 +6,8 @@ on seeded and hypothesis-drawn blocks (0-16 cells, 1 to block_samples(n_cells) s
 (104, 82 at 16 cells), IMU in every, no or some samples, smooth channels, spikes and
 full-scale noise that takes verbatim sub-blocks, the time channel as grid offsets (jitter)
 and as dt_us (dropped samples, any dt; offsets at and just past int16), any period and
-t0) and full blocks of the worst data (every value a full-scale jump), every payload decoding back to its samples on CPython, and no allocation in add()
-or encode() with the viper loops under heap_lock; also the deploy build (.mpy files
+t0) and full blocks of the worst data (every value a full-scale jump), every payload
+decoding back to its samples on CPython, and no allocation in add() or encode() with the viper loops under heap_lock; also the deploy build (.mpy files
 compiled ahead for x86, sampleblock_vp by the viper emitter). Escapes are written where
 the sub-block before's (pred, k) is kept over one large value; the reader's tests cover
 them apart."""
@@ -410,4 +410,4 @@ def test_viper_constants_are_the_formats() -> None:
         "_ESC_BITS": SB.ESC_BITS,
         "_K_MAX": SB.K_MAX,
     }
-    assert SB.SUB == 8  # sampleblock_vp's sub-blocks: s << 3, (c + 7) >> 3, zs[j + 8]
+    assert SB.SUB == 8  # sampleblock_vp folds SUB = 8 in: (c + 7) >> 3, a pred's 32 B of zs (bp << 5)

@@ -424,7 +424,7 @@ def test_upload_samples_per_byte_are_capped_before_decoding(
     assert r.status_code == 413 and "per byte" in r.json()["error"]
     assert calls[0] == 0 and _stored(db) == 0 and _files(db) == []
     # the real thing is far below the cap, and so is the densest a pod writes: cells
-    # that never change (a version-2 block's cheapest data)
+    # that never change (a SampleBlock's cheapest data)
     assert c.post("/api/upload", content=sim_file.read_bytes()).status_code == 201
     assert c.post("/api/upload", content=_still(3000)).status_code == 201
     assert MAX_SAMPLES_PER_BYTE <= 1
