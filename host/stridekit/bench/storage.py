@@ -21,7 +21,9 @@ from stridekit.budget.sizes import pod_bytes
 
 FS_BYTES = 2 * 1024 * 1024  # the file system a 4 MB ESP32 leaves beside the firmware
 STRIDES_PER_MIN_PER_FOOT = 90  # the goal's pace: 90 steps of each foot a minute
-SEEDS = tuple(range(11, 19))  # the block sizes were chosen on seed 3 (v3: on 11-14)
+# runners none of the format's choices were made on (version 2's on seed 3, version
+# 3's on seeds 11-14); 16 of them: one runner's figure moves by a point or more
+SEEDS = tuple(range(19, 35))
 RUN_S = 120.0
 RATE_HZ = 100
 
