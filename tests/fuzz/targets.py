@@ -87,6 +87,7 @@ _PARSERS: tuple[Callable[[bytes], object], ...] = (
     lambda p: SB.decode_sample_block(p, SB.SAMPLE_BLOCK_VERSION),
     C.Calibration.from_bytes,
     lambda p: SB.decode_sample_block(p, 1),
+    lambda p: SB.decode_sample_block(p, 2),
 )
 
 
@@ -104,6 +105,7 @@ PARSER_OF = {
     REC_SAMPLE_BLOCK: 9,
     -1: 10,
     -2: 11,  # a SampleBlock of version 1
+    -3: 12,  # a SampleBlock of version 2
 }
 
 
