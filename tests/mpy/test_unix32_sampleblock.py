@@ -410,4 +410,5 @@ def test_viper_constants_are_the_formats() -> None:
         "_ESC_BITS": SB.ESC_BITS,
         "_K_MAX": SB.K_MAX,
     }
-    assert SB.SUB == 8  # sampleblock_vp folds SUB = 8 in: (c + 7) >> 3, a pred's 32 B of zs (bp << 5)
+    # sampleblock_vp folds SUB = 8 in: (c + 7) >> 3, a pred's 32 B of zs (bp << 5)
+    assert SB.SUB == 8
