@@ -108,3 +108,25 @@ def test_deploy_dry_run_prints_the_budget_table(stage: Path) -> None:
         assert "x86 instructions per turn" in out and "pystone_lowmem" in out
     else:
         assert "not estimated: valgrind is not installed" in out
+
+
+@pytest.mark.parametrize(
+    ("extra_us", "want"),
+    [
+        ((0.0, 0.0), "0"),
+        ((5_000.0, 5_300.0), "0"),
+        ((17_000.0, 26_000.0), "1-2"),
+        ((40_000.0, 40_000.0), "3"),
+    ],
+)
+def test_the_table_counts_the_samples_a_long_turn_misses(
+    extra_us: tuple[float, float], want: str
+) -> None:
+    """App.turn reads the newest due time after a long turn and counts the others
+    missed: a turn of d us at a period P misses floor(d / P) - 1 samples (none under
+    two periods). A turn of 3.0-4.6 ms at 100 Hz plus extra_us."""
+    from stridekit.budget.table import _missed
+    from stridekit.budget.timing import SampleTime
+
+    t = SampleTime(8, 100, 110e3, 26e3, None, 0.0, 80, 3_000.0, 4_600.0)
+    assert _missed(t, extra_us) == want
