@@ -62,17 +62,21 @@ def encode_block_py(e):
     period = e.period_us
     dts = e._dt
     dts[0] = period
+    # a time channel when some dt differs from the period; as grid offsets (into x,
+    # the time channel's values) when every one fits int16
     flags = 0
+    fits = 1
+    g = 0
     for i in range(1, n):
-        if dts[i] != period:
+        d = dts[i] - period
+        if d:
             flags = 1
-    if flags:  # the time as grid offsets, when every one fits int16
+        g += d
+        x[i - 1] = g
+        if g < -0x8000 or g > 0x7FFF:
+            fits = 0
+    if flags and fits:
         flags = 9
-        g = 0
-        for i in range(1, n):
-            g += dts[i] - period
-            if g < -0x8000 or g > 0x7FFF:
-                flags = 1
     o = HEAD_BYTES
     if m == n:
         flags |= 2
@@ -89,13 +93,9 @@ def encode_block_py(e):
         # and init, what predicts the first of them
         if ch == 0:
             c = n - 1
-            if flags & 8:
+            if flags & 8:  # x holds the grid offsets already
                 init = 0
                 signed = 1
-                g = 0
-                for i in range(c):
-                    g += dts[i + 1] - period
-                    x[i] = g
             else:
                 init = period
                 signed = 0
