@@ -158,6 +158,17 @@ def measure(key: str, progress: Callable[[str], None] | None = None) -> Report:
     return Report(b, run, big, peak, code, flash, times, romfs_run, _battery())
 
 
+def _stall(t: T.SampleTime, x86: float, b: BoardBudget) -> tuple[str, str, str]:
+    """Work of x86 instructions on the chip as text: its ms, its sample periods, and
+    the samples a turn doing it misses (_missed)."""
+    us = T.chip_us(x86, t.chip_mhz, b.coremark_per_mhz)
+    return (
+        f"{us[0] / 1000:.0f}-{us[1] / 1000:.0f} ms",
+        f"{us[0] / t.period_us:.1f}-{us[1] / t.period_us:.1f} sample periods",
+        _missed(t, us),
+    )
+
+
 def _missed(t: T.SampleTime, extra_us: tuple[float, float]) -> str:
     """How many samples a turn that also does extra_us of work misses: the due times
     that pass during it, less the newest, which App.turn reads next (it counts the
@@ -232,22 +243,20 @@ def render(r: Report) -> str:
             f"{(bare[0] + t.sleep_us) / 1000:.1f}-{(bare[1] + t.sleep_us) / 1000:.1f} ms"
         )
         if t.stepblock_x86:
-            sb = T.chip_us(t.stepblock_x86, t.chip_mhz, b.coremark_per_mhz)
+            ms, periods, missed = _stall(t, t.stepblock_x86, b)
             lines.append(
                 f"      not in the turn (the budget script makes no steps): 8 Steps into the "
                 f"store, the 8th closing a StepBlock, {t.stepblock_x86 / 1e6:.1f}M: "
-                f"{sb[0] / 1000:.0f}-{sb[1] / 1000:.0f} ms, {sb[0] / t.period_us:.1f}-"
-                f"{sb[1] / t.period_us:.1f} sample periods, nearly all in the turn that "
-                f"encodes the block: {_missed(t, sb)} samples missed there"
+                f"{ms}, {periods}, nearly all in the turn that "
+                f"encodes the block: {missed} samples missed there"
             )
         if t.sampleblock_x86:
-            sc = T.chip_us(t.sampleblock_x86, t.chip_mhz, b.coremark_per_mhz)
+            ms, periods, missed = _stall(t, t.sampleblock_x86, b)
             lines.append(
                 f"      every block ({block_samples(t.n_cells)} samples, fewer at a 1-s commit), "
                 f"in the turn that closes it: a SampleBlock encoded (Rice, viper), "
-                f"{t.sampleblock_x86 / 1e6:.2f}M: {sc[0] / 1000:.0f}-{sc[1] / 1000:.0f} ms, "
-                f"{sc[0] / t.period_us:.1f}-{sc[1] / t.period_us:.1f} sample periods: "
-                f"{_missed(t, sc)} samples missed there"
+                f"{t.sampleblock_x86 / 1e6:.2f}M: {ms}, {periods}: "
+                f"{missed} samples missed there"
             )
         if t.locked_x86 is not None:
             lk = T.chip_us(t.locked_x86 - t.fakes_x86, t.chip_mhz, b.coremark_per_mhz)
