@@ -50,7 +50,7 @@ VERSIONS = {
     REC_NOTE: 1,
     REC_END: 1,
     REC_REF: 1,
-    REC_SAMPLE_BLOCK: 3,
+    REC_SAMPLE_BLOCK: 4,
     REC_STEP_BLOCK: 1,
 }
 NAMES = {

@@ -1,11 +1,11 @@
-# SampleBlock version 3: the pod's compressed raw samples, the format and its constants.
+# SampleBlock version 4: the pod's compressed raw samples, the format and its constants.
 #
 # The encoder is stridefw.sampleblock (its twins sampleblock_py, its viper
 # sampleblock_vp), the reader stridefw.sampleblock_read; the host's fast readers
 # (stridekit.fastblocks, stridekit/sbreader.pyx) are checked against that one.
 #
 # Raw samples are stored as SampleBlock records (records.REC_SAMPLE_BLOCK, type 32,
-# frame version 3). A block holds up to 104 consecutive samples and decodes on its
+# frame version 4). A block holds up to 104 consecutive samples and decodes on its
 # own. Each channel (the time, each cell, each IMU axis) is predicted and its
 # residuals Rice-coded in sub-blocks of 8 values, each with its own predictor and
 # Rice parameter k: a foot in swing (cells near 0, noise) and in stance (ramps,
@@ -35,23 +35,40 @@
 #     for a cell, zz(value) for an IMU axis; its top bit set unless w = 0), then
 #     the other values coded after init = the first.
 #   c values coded after init, in sub-blocks of SUB (the last may be shorter):
-#     params: per sub-block f = pred | k << 2 (6 bits). The first sub-block's f in
-#       6 bits; each later one: 0 = the previous f; 100 = k + 1, 101 = k - 1 (the
-#       same pred); 11 then f in 6 bits.
+#     params: per sub-block f = pred | k << 3 (7 bits; pred 0..5). The first
+#       sub-block's f in 7 bits; each later one: 0 = the previous f; 100 = k + 1,
+#       101 = k - 1 (the same pred); 11 then f in 7 bits.
 #     unary: per value not in a pred-3 sub-block, q one bits then a zero bit:
 #       q = z >> k, or QMAX when that is QMAX or more (an escape).
 #     tails: per value: pred 3: its 16 bits (two's complement when signed); an
 #       escape: z in ESC_BITS bits; else the low k bits of z.
 #   z = zz(value - prediction), zz(r) = 2r for r >= 0, -2r - 1 for r < 0; but pred 0
-#   on an unsigned channel (dt_us, cells): z = the value. p1, p2: the two values
-#   before (init where there is none): pred 0: 0; pred 1: p1; pred 2: 2 * p1 - p2.
-# Version 2 is this format with n of at most 64 and flags bit 3 never set; version 1
-# (varints) is sampleblock_v1. Both still read.
+#   on an unsigned channel (dt_us, cells): z = the value. p1, p2, p3: the three
+#   values before (init where there is none): pred 0: 0; pred 1: p1; pred 2:
+#   2 * p1 - p2; pred 4: 2 * p1 - p2 + (b0 - 2 * b1 + b2); pred 5: 3 * p1 - 3 * p2 +
+#   p3. Pred 4 is the linear prediction plus the neighbour's second difference: b0,
+#   b1, b2 are the neighbour's values at this sample and the two before (its first
+#   value where there is none). A channel's neighbour is the one coded before it:
+#   cell j's is cell j - 1, IMU axis j's is axis j - 1; the time channel, cell 0
+#   and IMU axis 0 have none (no pred 4). Neighbouring cells of an insole load and
+#   unload together (the bench's runners, heel to toe: their second differences
+#   correlate 0.8-0.98), so the neighbour's curve predicts the ramp's bend.
+#   An escape holds z < 2**ESC_BITS: the encoder takes pred 4 or 5 only for a
+#   sub-block whose z all fit (preds 0-2 always fit).
+# Why preds 4 and 5 (measured on the bench's runners 11-14, 8 cells, a cost model of
+# the encoder): 0.6 points of the Sample payload less than version 3's preds 0-2
+# (cells 5.10 -> 4.84 B a sample, IMU 5.80 -> 5.75, params + 0.1); each alone 0.3.
+# Mean-of-previous predictors (smoothing noise) gave nothing: the noise-only axes
+# take pred 0.
+# Version 3 is this format with f = pred | k << 2 (6 bits, preds 0-3; 0 = f, 100, 101,
+# 11 then 6 bits). Version 2 is version 3 with n of at most 64 and flags bit 3
+# never set; version 1 (varints) is sampleblock_v1. All still read.
 # A reader refuses (ValueError; the host's fast readers: None): a version it does
 # not know; flag bits or an IMU mode it does not know, bit 3 without bit 0 (or in
 # version 2); a bitmap bit past n; n of 0 or over 104 (64 in version 2); a first
 # value's length over 16 or not its value's length; pred 3 with k other than 0; a k
-# step out of 0..K_MAX or onto pred 3; a unary code over QMAX ones; a value outside
+# step out of 0..K_MAX or onto pred 3; pred 6 or 7, pred 4 on a channel without a
+# neighbour (version 4), a unary code over QMAX ones; a value outside
 # 16 bits (0..65535 for dt_us and cells, int16 for grid offsets and IMU); a dt_us
 # from grid offsets outside 0..65535; bytes or non-zero bits after the last
 # channel. It takes an escape where the normal code would fit, and a bitmap that
@@ -62,7 +79,7 @@
 # the payload over the values it has read (_values_at).
 from stridefw.compat import const
 
-SAMPLE_BLOCK_VERSION = const(3)
+SAMPLE_BLOCK_VERSION = const(4)
 
 # 104: each block costs its head, its frame and every channel's first value, so
 # fewer, longer blocks are smaller (64 gave 0.4 B a sample more at 100 Hz). The
@@ -71,13 +88,15 @@ SAMPLE_BLOCK_VERSION = const(3)
 # of one sample before half the commits. 104 (13 x 8) is a little over that; at
 # 200 Hz blocks are 104 + 96. The encoder's buffer is 2 B a value. At 12 cells and
 # more a framed block of the worst data must stay within MAX_PAYLOAD
-# (sampleblock.block_samples: 99 at 12 cells, 82 at 16), so there a 1-s commit
+# (sampleblock.block_samples: 98 at 12 cells, 81 at 16), so there a 1-s commit
 # leaves a short block too.
 BLOCK_MAX_SAMPLES = const(104)
 V2_MAX_SAMPLES = const(64)
 SUB = const(8)  # values per sub-block: one (pred, k) each
 QMAX = const(12)  # a quotient of QMAX or more is an escape
-ESC_BITS = const(18)  # every z fits: |value - (2 p1 - p2)| <= 2 * 65535 -> z < 2**18
+# preds 0-2's z all fit (|value - (2 p1 - p2)| <= 2 * 65535 -> z < 2**18); 4 and 5
+# are taken only where theirs do
+ESC_BITS = const(18)
 K_MAX = const(15)
 IMU_N = const(6)
 MAX_CELLS = const(16)  # the mux's most; keeps a block under records.MAX_PAYLOAD

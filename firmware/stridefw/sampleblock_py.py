@@ -40,12 +40,12 @@ def add_sample_py(e, dt_us, cells, imu):
 def _param_bits(f, prev, s):
     # what sub-block s's params f cost after the one before's (prev)
     if not s:
-        return 6
+        return 7
     if f == prev:
         return 1
-    if (f ^ prev) & 3 == 0 and (f >> 2) - (prev >> 2) in (1, -1):
+    if (f ^ prev) & 7 == 0 and (f >> 3) - (prev >> 3) in (1, -1):
         return 3
-    return 8
+    return 9
 
 
 def encode_block_py(e):
@@ -53,6 +53,9 @@ def encode_block_py(e):
     (the viper takes other steps to them); returns the length."""
     b = e.buf
     x = e._x
+    xn = e._xn  # the neighbour's values (sampleblock_fmt's pred 4): the channel before
+    init_n = 0
+    init = 0
     zs = e._zs
     zc = e._zc
     par = e._par
@@ -105,6 +108,8 @@ def encode_block_py(e):
             imu_axis = ch > nc
             c = (m if imu_axis else n) - 1
             signed = 1 if imu_axis else 0
+            x, xn = xn, x  # the channel before's values become the neighbour's
+            init_n = init
             at = e.vbase + 2 * (ch - 1) * e.nmax
             init = b[at] | (b[at + 1] << 8)  # the first value
             z = init
@@ -128,6 +133,8 @@ def encode_block_py(e):
                     v -= 0x10000
                 x[i] = v
         nsub = (c + SUB - 1) // SUB
+        # pred 4 where the channel has a neighbour: cells 1.., IMU axes 1..
+        has_nbr = ch >= 2 and ch != nc + 1
         # each sub-block's (pred, k): the pred with the least sum of z (as FLAC
         # picks a fixed predictor), then of its k near the mean, the sub-block
         # before's (pred, k) and pred 3, the one whose bits and params' bits
@@ -138,27 +145,46 @@ def encode_block_py(e):
             s1 = min(s0 + SUB, c)
             cnt = s1 - s0
             prev = par[s - 1] if s else 255
-            # the pred whose residuals are smallest (sum of z; the first on a tie)
+            # the pred whose residuals are smallest (sum of z; the first on a tie),
+            # of those whose z all fit an escape (bad: a bit per pred that does not)
             pa = 0
             bp = 0
-            for p in range(3):
+            bad = 0
+            for p in (0, 1, 2, 4, 5):
+                if p == 4 and not has_nbr:
+                    bad |= 16
+                    continue
                 a = 0
                 p1 = x[s0 - 1] if s0 >= 1 else init
                 p2 = x[s0 - 2] if s0 >= 2 else init
+                p3 = x[s0 - 3] if s0 >= 3 else init
+                # the neighbour's second difference at s0 - 1 and its two values before
+                b1 = xn[s0 - 1] if s0 >= 1 else init_n
+                b2 = xn[s0 - 2] if s0 >= 2 else init_n
                 for i in range(s0, s1):
                     v = x[i]
                     if p == 0:
                         r = v
                     elif p == 1:
                         r = v - p1
-                    else:
+                    elif p == 2:
                         r = v - 2 * p1 + p2
+                    elif p == 4:
+                        b0 = xn[i]
+                        r = v - 2 * p1 + p2 - b0 + 2 * b1 - b2
+                        b2 = b1
+                        b1 = b0
+                    else:
+                        r = v - 3 * p1 + 3 * p2 - p3
+                    p3 = p2
                     p2 = p1
                     p1 = v
                     z = r if p == 0 and not signed else ((r << 1) if r >= 0 else ((-r << 1) - 1))
+                    if z >> ESC_BITS:
+                        bad |= 1 << p
                     zs[p * SUB + i - s0] = z
                     a += z
-                if p == 0 or a < pa:
+                if not bad >> p & 1 and (p == 0 or a < pa):
                     pa = a
                     bp = p
             # k0: the least k with cnt << k >= the sum; the bits under k0 - 1, k0,
@@ -183,39 +209,46 @@ def encode_block_py(e):
             bf = 3
             bits = 16 * cnt
             best = bits + _param_bits(3, prev, s)
-            if k0 and lo <= bits and lo + _param_bits(bp | (k0 - 1) << 2, prev, s) < best:
-                bf = bp | (k0 - 1) << 2
+            if k0 and lo <= bits and lo + _param_bits(bp | (k0 - 1) << 3, prev, s) < best:
+                bf = bp | (k0 - 1) << 3
                 best = lo + _param_bits(bf, prev, s)
-            if mid <= bits and mid + _param_bits(bp | k0 << 2, prev, s) < best:
-                bf = bp | k0 << 2
+            if mid <= bits and mid + _param_bits(bp | k0 << 3, prev, s) < best:
+                bf = bp | k0 << 3
                 best = mid + _param_bits(bf, prev, s)
-            if k0 < K_MAX and hi <= bits and hi + _param_bits(bp | (k0 + 1) << 2, prev, s) < best:
-                bf = bp | (k0 + 1) << 2
+            if k0 < K_MAX and hi <= bits and hi + _param_bits(bp | (k0 + 1) << 3, prev, s) < best:
+                bf = bp | (k0 + 1) << 3
                 best = hi + _param_bits(bf, prev, s)
-            # the sub-block before's (pred, k), when it is none of those: 1 bit of params
-            if s and prev & 3 != 3 and (prev & 3 != bp or not k0 - 1 <= prev >> 2 <= k0 + 1):
-                k = prev >> 2
+            # the sub-block before's (pred, k), when it is none of those and its z fit:
+            # 1 bit of params
+            pp = prev & 7
+            if (
+                s
+                and pp != 3
+                and not bad >> pp & 1
+                and (pp != bp or not k0 - 1 <= prev >> 3 <= k0 + 1)
+            ):
+                k = prev >> 3
                 a = 0
-                for i in range((prev & 3) * SUB, (prev & 3) * SUB + cnt):
+                for i in range(pp * SUB, pp * SUB + cnt):
                     q = zs[i] >> k
                     a += q + 1 + k if q < QMAX else QMAX + 1 + ESC_BITS
                 if a <= bits and a + 1 < best:
                     bf = prev
-            bp = bf & 3
+            bp = bf & 7
             for i in range(s0, s1):
                 zc[i] = x[i] & 0xFFFF if bp == 3 else zs[bp * SUB + i - s0]
             f = bf
             if s and f == par[s - 1]:
                 nb += 1  # 0: as the sub-block before
-            elif s and (f ^ par[s - 1]) & 3 == 0 and (f >> 2) - (par[s - 1] >> 2) in (1, -1):
+            elif s and (f ^ par[s - 1]) & 7 == 0 and (f >> 3) - (par[s - 1] >> 3) in (1, -1):
                 acc |= (1 | (0 if f > par[s - 1] else 4)) << nb
                 nb += 3  # 10 then 0: k + 1, 1: k - 1 (the same pred)
             elif s:
                 acc |= (3 | (f << 2)) << nb
-                nb += 8  # 11 then the 6 bits
+                nb += 9  # 11 then the 7 bits
             else:
                 acc |= f << nb
-                nb += 6
+                nb += 7
             par[s] = f
             while nb >= 8:
                 b[o] = acc & 0xFF
@@ -224,9 +257,9 @@ def encode_block_py(e):
                 o += 1
         for i in range(c):  # unary
             f = par[i // SUB]
-            if f & 3 == 3:
+            if f & 7 == 3:
                 continue
-            q = zc[i] >> (f >> 2)
+            q = zc[i] >> (f >> 3)
             if q > QMAX:
                 q = QMAX
             acc |= ((1 << q) - 1) << nb
@@ -238,9 +271,9 @@ def encode_block_py(e):
                 o += 1
         for i in range(c):  # tails
             f = par[i // SUB]
-            k = f >> 2
+            k = f >> 3
             v = zc[i]
-            if f & 3 == 3:
+            if f & 7 == 3:
                 w = 16
             elif v >> k >= QMAX:
                 w = ESC_BITS

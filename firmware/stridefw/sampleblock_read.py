@@ -1,5 +1,5 @@
 # SampleBlock reader: payload -> samples, every version; hosts only (the pod writes
-# blocks, it never reads them). Versions 3 and 2: sampleblock_fmt; version 1:
+# blocks, it never reads them). Versions 4, 3 and 2: sampleblock_fmt; version 1:
 # sampleblock_v1. Plain and sequential: the one definition the host's numpy reader
 # (stridekit.fastblocks) is held to.
 from stridefw.sampleblock_fmt import (
@@ -24,9 +24,9 @@ def decode_sample_block(payload, version):
     """
     if version == 1:
         return decode_v1(payload)
-    if version != SAMPLE_BLOCK_VERSION and version != 2:
+    if not 2 <= version <= SAMPLE_BLOCK_VERSION:
         raise ValueError("SampleBlock version %d unknown" % version)
-    n_max = BLOCK_MAX_SAMPLES if version == SAMPLE_BLOCK_VERSION else V2_MAX_SAMPLES
+    n_max = V2_MAX_SAMPLES if version == 2 else BLOCK_MAX_SAMPLES
     end = len(payload)
     if end < HEAD_BYTES:
         raise ValueError("SampleBlock payload truncated")
@@ -37,7 +37,7 @@ def decode_sample_block(payload, version):
     flags = payload[8]
     if n == 0 or n > n_max:
         raise ValueError("SampleBlock of %d samples" % n)
-    known = 0x0F if version == SAMPLE_BLOCK_VERSION else 0x07
+    known = 0x07 if version == 2 else 0x0F
     if flags & ~known & 0xFF or (flags & 6) == 6 or (flags & 9) == 8:
         raise ValueError("SampleBlock flags 0x%02x unknown" % flags)
     o = HEAD_BYTES
@@ -52,15 +52,19 @@ def decode_sample_block(payload, version):
             raise ValueError("SampleBlock IMU bitmap has bits beyond its samples")
         o += nbm
     m = sum(1 for p in present if p)
-    rd = _Bits(payload, o)
+    rd = _Bits(payload, o, version)
     if flags & 8:
-        dts = _dts_from_grid(_coded(rd, n - 1, 0, True), period)
+        dts = _dts_from_grid(_coded(rd, n - 1, 0, True, None), period)
     elif flags & 1:
-        dts = [period] + _coded(rd, n - 1, period, False)
+        dts = [period] + _coded(rd, n - 1, period, False, None)
     else:
         dts = [period] * n
-    cols = [_channel(rd, n, False) for _ in range(nc)]
-    axes = [_channel(rd, m, True) for _ in range(IMU_N)] if m else []
+    cols = []
+    for j in range(nc):  # each channel's neighbour: the one before (none for the first)
+        cols.append(_channel(rd, n, False, cols[j - 1] if j else None))
+    axes = []
+    for j in range(IMU_N if m else 0):
+        axes.append(_channel(rd, m, True, axes[j - 1] if j else None))
     used = (rd.pos + 7) >> 3
     if used != end:
         raise ValueError("SampleBlock has %d bytes after its samples" % (end - used))
@@ -86,10 +90,12 @@ def decode_sample_block(payload, version):
 class _Bits:
     """LSB-first bit reader over a payload; ValueError past its end."""
 
-    def __init__(self, data, byte_at):
+    def __init__(self, data, byte_at, version):
         self.data = data
         self.end = 8 * len(data)
         self.pos = 8 * byte_at
+        # params f: pred | k << 2 in 6 bits before version 4, pred | k << 3 in 7 since
+        self.pred_bits = 3 if version >= 4 else 2
 
     def read(self, width):
         p = self.pos
@@ -133,8 +139,9 @@ def _dts_from_grid(offsets, period):
     return dts
 
 
-def _channel(rd, c, signed):
-    # a cell's or an IMU axis's c values: the first in 16 bits, then the coded rest
+def _channel(rd, c, signed, nbr):
+    # a cell's or an IMU axis's c values: the first in 16 bits, then the coded rest;
+    # nbr: its neighbour's c values (sampleblock_fmt), or None
     w = rd.read(5)
     if w > 16:
         raise ValueError("SampleBlock first value of %d bits" % w)
@@ -142,37 +149,48 @@ def _channel(rd, c, signed):
     if w and not z >> (w - 1):
         raise ValueError("SampleBlock first value shorter than its bit length")
     first = (-((z + 1) >> 1) if z & 1 else z >> 1) if signed else z
-    return [first] + _coded(rd, c - 1, first, signed)
+    return [first] + _coded(rd, c - 1, first, signed, nbr)
 
 
-def _coded(rd, c, init, signed):
-    # c values Rice-coded after init (the format at the top)
-    nsub = (c + SUB - 1) // SUB
+def _params(rd, nsub, has_nbr):
+    # each sub-block's (pred, k)
+    pb = rd.pred_bits
+    fw = pb + 4
+    pm = (1 << pb) - 1
     par = []
+    f = 0
     for s in range(nsub):
         if s == 0:
-            par.append(rd.read(6))
+            f = rd.read(fw)
         elif not rd.read(1):
-            par.append(par[s - 1])
+            pass  # the sub-block before's
         elif not rd.read(1):
-            f = par[s - 1] + (-4 if rd.read(1) else 4)
-            if not 0 <= f >> 2 <= K_MAX or f & 3 == 3:
+            f += -(1 << pb) if rd.read(1) else 1 << pb
+            if not 0 <= f >> pb <= K_MAX or f & pm == 3:
                 raise ValueError("SampleBlock k step outside 0..15")
-            par.append(f)
         else:
-            par.append(rd.read(6))
-    for f in par:
-        if (f & 3) == 3 and f >> 2:
-            raise ValueError("SampleBlock verbatim sub-block with k %d" % (f >> 2))
+            f = rd.read(fw)
+        p = f & pm
+        if p == 3 and f >> pb:
+            raise ValueError("SampleBlock verbatim sub-block with k %d" % (f >> pb))
+        if p > 5 or (p == 4 and not has_nbr):
+            raise ValueError("SampleBlock pred %d unknown here" % p)
+        par.append((p, f >> pb))
+    return par
+
+
+def _coded(rd, c, init, signed, nbr):
+    # c values Rice-coded after init (the format at the top); nbr: the neighbour's
+    # c + 1 values (its first, then these samples'), or None
+    par = _params(rd, (c + SUB - 1) // SUB, nbr is not None)
     qs = [0] * c
     for i in range(c):
-        if (par[i // SUB] & 3) != 3:
+        if par[i // SUB][0] != 3:
             qs[i] = rd.unary()
     out = []
     lo, hi = (-0x8000, 0x7FFF) if signed else (0, 0xFFFF)
     for i in range(c):
-        p = par[i // SUB] & 3
-        k = par[i // SUB] >> 2
+        p, k = par[i // SUB]
         if p == 3:
             v = rd.read(16)
             if signed and v & 0x8000:
@@ -187,10 +205,16 @@ def _coded(rd, c, init, signed):
                     pred = 0
                 else:
                     p1 = out[i - 1] if i >= 1 else init
+                    p2 = out[i - 2] if i >= 2 else init
                     if p == 1:
                         pred = p1
-                    else:
-                        pred = 2 * p1 - (out[i - 2] if i >= 2 else init)
+                    elif p == 2:
+                        pred = 2 * p1 - p2
+                    elif p == 5:
+                        pred = 3 * p1 - 3 * p2 + (out[i - 3] if i >= 3 else init)
+                    else:  # 4: nbr[i + 1] is the neighbour at this sample
+                        b2 = nbr[i - 1] if i >= 1 else nbr[0]
+                        pred = 2 * p1 - p2 + nbr[i + 1] - 2 * nbr[i] + b2
                 v = pred + r
         if not lo <= v <= hi:
             raise ValueError("SampleBlock value %d outside %d..%d" % (v, lo, hi))
