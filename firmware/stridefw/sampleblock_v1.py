@@ -1,5 +1,5 @@
 # SampleBlock version 1: its reader, for session files with version-1 blocks (this
-# build writes version 3, stridefw.sampleblock). Payload, little endian:
+# build writes version 4, stridefw.sampleblock). Payload, little endian:
 #   0 t0_us u32      session time of the first sample (us, like Sample.t_us)
 #   4 period_us u16  nominal sample period: the time predictor
 #   6 n_cells u8

@@ -171,13 +171,14 @@ Decoded = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 # whole window (WINDOW_SAMPLES / 64 blocks). Version 3, the same decoder, has blocks
 # of about 100 samples: 256 of them, about 1.6 windows, still read faster than a
 # window's 160 (decode 4,660x against 3,820x real time on a 10-minute run, pure
-# path). A run they refuse has a damaged block or another cell count, which the
-# firmware's decoder then reports.
-# Versions 2 and 3 with the compiled reader (stridekit.sbreader, when `make setup` built it from the source
+# path). Version 4's blocks are version 3's, with two more predictors. A run they
+# refuse has a damaged block or another cell count, which the firmware's decoder
+# then reports.
+# Versions 2 to 4 with the compiled reader (stridekit.sbreader, when `make setup` built it from the source
 # on disk; native.status() says): the same samples, read block after block in C. A
 # refused run is read again block by block (by that reader, or numpy's one-block
 # decoder) and only the blocks refused again go to the firmware's decoder.
-BLOCKS_PER_RUN = {1: 64, 2: 256, 3: 256}
+BLOCKS_PER_RUN = {1: 64, 2: 256, 3: 256, 4: 256}
 
 
 Decoders = tuple[Callable[[list[bytes]], Decoded | None], Callable[[bytes], Decoded | None]]
@@ -188,7 +189,7 @@ def _decoders(version: int) -> Decoders | None:
     reader when native says this process has it, else numpy."""
     if version == 1:
         return fastblocks.decode_blocks_v1, fastblocks.decode_block_v1
-    if version not in (2, 3):
+    if version not in (2, 3, 4):
         return None
     compiled = native.sample_block_reader()
     if compiled is None:

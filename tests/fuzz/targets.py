@@ -88,6 +88,7 @@ _PARSERS: tuple[Callable[[bytes], object], ...] = (
     C.Calibration.from_bytes,
     lambda p: SB.decode_sample_block(p, 1),
     lambda p: SB.decode_sample_block(p, 2),
+    lambda p: SB.decode_sample_block(p, 3),
 )
 
 
@@ -106,6 +107,7 @@ PARSER_OF = {
     -1: 10,
     -2: 11,  # a SampleBlock of version 1
     -3: 12,  # a SampleBlock of version 2
+    -4: 13,  # a SampleBlock of version 3
 }
 
 

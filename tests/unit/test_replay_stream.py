@@ -27,6 +27,7 @@ from tests.unit import v1_blocks as V1
 
 V1_SESSION = Path(__file__).parents[1] / "data" / "v1" / "session_v1.bin"
 V2_SESSION = Path(__file__).parents[1] / "data" / "v2" / "session_v2.bin"
+V3_SESSION = Path(__file__).parents[1] / "data" / "v3" / "session_v3.bin"
 
 
 @functools.cache
@@ -62,7 +63,7 @@ def _v1_frames(w: SessionWriter, block: R.Record, every_other: bool) -> None:
 
 def _rewrite(data: bytes, step_blocks: bool, samples: str) -> bytes:
     """The file's sessions written again: Steps in StepBlocks (as the pod stores them) or
-    single; raw samples in SampleBlocks ("v3"), as single Sample records ("records"),
+    single; raw samples in SampleBlocks ("v4"), as single Sample records ("records"),
     in version-1 SampleBlocks ("v1") or both versions by turns ("mixed"): older files."""
     recs, _ = R.decode_all(data)
     out = bytearray()
@@ -124,7 +125,7 @@ def _not_called(*_: object) -> None:
 
 @pytest.mark.parametrize(
     "step_blocks, samples",
-    [(False, "v3"), (True, "v3"), (False, "records"), (True, "v1"), (True, "mixed")],
+    [(False, "v4"), (True, "v4"), (False, "records"), (True, "v1"), (True, "mixed")],
 )
 def test_clean_file_streams_and_equals_the_whole_file_replay(
     tmp_path: Path, step_blocks: bool, samples: str, monkeypatch: pytest.MonkeyPatch
@@ -136,7 +137,7 @@ def test_clean_file_streams_and_equals_the_whole_file_replay(
     assert (R.REC_STEP_BLOCK in kinds) == step_blocks
     assert (R.REC_SAMPLE in kinds) == (samples == "records")
     versions = {r.version for r in recs if r.rtype == R.REC_SAMPLE_BLOCK}
-    assert versions == {"v3": {3}, "records": set(), "v1": {1}, "mixed": {1, 3}}[samples]
+    assert versions == {"v4": {4}, "records": set(), "v1": {1}, "mixed": {1, 4}}[samples]
     for window in (replay_stream.WINDOW_SAMPLES, 333):
         monkeypatch.setattr(replay_stream, "WINDOW_SAMPLES", window)
         with monkeypatch.context() as m:  # clean blocks never need the firmware's decoder
@@ -147,9 +148,9 @@ def test_clean_file_streams_and_equals_the_whole_file_replay(
         _same_as_whole(p, got)
 
 
-@pytest.mark.parametrize("path", [V1_SESSION, V2_SESSION], ids=["v1", "v2"])
+@pytest.mark.parametrize("path", [V1_SESSION, V2_SESSION, V3_SESSION], ids=["v1", "v2", "v3"])
 def test_a_committed_older_session_streams(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """tests/data/v1 and v2 (SampleBlocks written by the version-1 and version-2
+    """tests/data/v1, v2 and v3 (SampleBlocks written by the version-1, 2 and 3
     encoders, IMU dropouts) stream on the fast path, with the whole-file result."""
     with monkeypatch.context() as m:
         m.setattr(replay_stream.fw_sampleblock, "decode_sample_block", _not_called)

@@ -1,6 +1,6 @@
 """SampleBlock version 1 blocks for tests of the version-1 readers.
 
-Nothing writes version 1 any more (stridefw.sampleblock writes version 3), but files
+Nothing writes version 1 any more (stridefw.sampleblock writes version 4), but files
 of it still read (stridefw.sampleblock_v1, stridekit.fastblocks' v1 functions): this
 is the version-1 encoder of commit 57ea2b1 (SampleBlockEncoder and its plain-Python
 add_sample_py, without the viper loop), so tests can make such blocks.

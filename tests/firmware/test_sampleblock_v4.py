@@ -1,0 +1,165 @@
+"""SampleBlock version 4's predictors 4 and 5, read from payloads written bit by bit here
+from sampleblock_fmt's text (not by the encoder), and what the encoder makes of an
+insole's correlated cells."""
+
+from __future__ import annotations
+
+import math
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from stridefw import sampleblock as SB
+from stridefw import sampleblock_read
+from stridefw.sampleblock_fmt import SUB
+
+V4 = SB.SAMPLE_BLOCK_VERSION
+
+
+class _Bits:
+    """LSB-first bit writer, a field's bit 0 first (sampleblock_fmt)."""
+
+    def __init__(self) -> None:
+        self.bits: list[int] = []
+
+    def put(self, value: int, width: int) -> None:
+        self.bits += [(value >> i) & 1 for i in range(width)]
+
+    def payload(self, head: bytes) -> bytes:
+        out = bytearray(head)
+        for i in range(0, len(self.bits), 8):
+            out.append(sum(b << j for j, b in enumerate(self.bits[i : i + 8])))
+        return bytes(out)
+
+
+def _zz(r: int) -> int:
+    return 2 * r if r >= 0 else -2 * r - 1
+
+
+def _spec_prediction(pred: int, ch: list[int], nbr: list[int] | None, i: int) -> int:
+    # value i (1..) of a channel whose first value is ch[0], from the format's text
+    def at(a: list[int], j: int) -> int:
+        return a[max(j, 0)]  # the first value where there is none
+
+    p1, p2, p3 = at(ch, i - 1), at(ch, i - 2), at(ch, i - 3)
+    if pred == 1:
+        return p1
+    if pred == 2:
+        return 2 * p1 - p2
+    if pred == 5:
+        return 3 * p1 - 3 * p2 + p3
+    assert pred == 4 and nbr is not None
+    return 2 * p1 - p2 + at(nbr, i) - 2 * at(nbr, i - 1) + at(nbr, i - 2)
+
+
+def _channel(w: _Bits, ch: list[int], preds: list[int], k: int, nbr: list[int] | None) -> None:
+    # a cell channel: its first value, then each sub-block's f in 7 bits (11 then f
+    # after the first), unary, tails; every sub-block with Rice parameter k
+    z0 = ch[0]
+    w.put(z0.bit_length(), 5)
+    w.put(z0, z0.bit_length())
+    for s, pred in enumerate(preds):
+        if s:
+            w.put(3, 2)
+        w.put(pred | k << 3, 7)
+    # preds 6 and 7 have no meaning: their values are coded as pred 1's
+    known = [p if p in (1, 2, 4, 5) else 1 for p in preds]
+    zs = [
+        _zz(ch[i] - _spec_prediction(known[(i - 1) // SUB], ch, nbr, i)) for i in range(1, len(ch))
+    ]
+    assert all(z >> k < 12 for z in zs)  # no escapes: the test's data are small
+    for z in zs:
+        w.put((1 << (z >> k)) - 1, (z >> k) + 1)
+    for z in zs:
+        w.put(z & ((1 << k) - 1), k)
+
+
+def _payload(cells: list[list[int]], preds: list[list[int]], k: int) -> bytes:
+    n = len(cells[0])
+    head = bytes([0, 0, 0, 0, 0x10, 0x27, len(cells), n, 0])  # no time channel, no IMU
+    w = _Bits()
+    for j, ch in enumerate(cells):
+        # cell 0 has no neighbour: itself stands in, for a payload a reader must refuse
+        _channel(w, ch, preds[j], k, cells[j - 1] if j else ch)
+    return w.payload(head)
+
+
+def _curve(n: int, scale: int, lag: int, base: int) -> list[int]:
+    # a stance-like bump: what neighbouring cells share
+    return [base + scale * max(0, 20 - abs(i - 20 - lag)) ** 2 // 20 for i in range(n)]
+
+
+@pytest.mark.parametrize("n", [2, 3, 9, 17])
+def test_preds_4_and_5_read_as_the_format_says(n: int) -> None:
+    heel = _curve(n, 30, 0, 40)
+    mid = _curve(n, 28, 1, 35)
+    toe = _curve(n, 25, 3, 20)
+    nsub = (n - 1 + SUB - 1) // SUB
+    # cell 0: the cubic; cell 1: the neighbour's bend; cell 2: both by turns
+    preds = [[5] * nsub, [4] * nsub, [4 if s % 2 else 5 for s in range(nsub)]]
+    payload = _payload([heel, mid, toe], preds, 6)
+    ts, cells, imu = SB.decode_sample_block(payload, V4)
+    assert [list(c) for c in zip(*cells, strict=True)] == [heel, mid, toe]
+    assert ts == [10000 * i for i in range(n)] and imu == [None] * n
+
+
+def test_pred_4_with_no_neighbour_and_preds_6_and_7_are_refused() -> None:
+    cells = [_curve(9, 30, 0, 40), _curve(9, 28, 1, 35)]
+    good = _payload(cells, [[1], [4]], 6)
+    SB.decode_sample_block(good, V4)
+    for preds in ([[4], [1]], [[6], [1]], [[1], [7]]):
+        with pytest.raises(ValueError, match="pred"):
+            SB.decode_sample_block(_payload(cells, preds, 6), V4)
+
+
+def _insole(rng: random.Random, n: int, cells: int) -> list[list[int]]:
+    # cells loading together under one stance curve (a bend no polynomial of the
+    # cell's own past foresees), each at its own scale, with a count of noise
+    start = rng.randint(0, n // 3)
+    width = rng.randint(25, 40)
+    load = [
+        math.sin(math.pi * (i - start) / width) ** 2 if start <= i < start + width else 0.0
+        for i in range(n)
+    ]
+    scale = [rng.uniform(600.0, 900.0) for _ in range(cells)]
+    return [[max(0, round(a * v) + rng.randint(-1, 1)) for v in load] for a in scale]
+
+
+def _preds_read(payload: bytes) -> list[list[int]]:
+    # each channel's sub-block preds, as the reference reader reads them
+    seen: list[list[int]] = []
+    real = sampleblock_read._params
+
+    def spy(rd: object, nsub: int, has_nbr: bool) -> list[tuple[int, int]]:
+        par = real(rd, nsub, has_nbr)
+        seen.append([p for p, _k in par])
+        return par
+
+    sampleblock_read._params = spy
+    try:
+        SB.decode_sample_block(payload, V4)
+    finally:
+        sampleblock_read._params = real
+    return seen
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**16), n=st.integers(40, 104))
+def test_the_encoder_takes_the_neighbour_on_an_insoles_cells_and_reads_back(
+    seed: int, n: int
+) -> None:
+    rng = random.Random(seed)
+    chans = _insole(rng, n, 8)
+    e = SB.SampleBlockEncoder(8, 10000)
+    e.start(0, 0)
+    for i in range(n):
+        e.add(10000, [c[i] for c in chans], None)
+    payload = bytes(e.buf[: e.encode()])
+    _ts, cells, _imu = SB.decode_sample_block(payload, V4)
+    assert [list(c) for c in zip(*cells, strict=True)] == chans
+    preds = _preds_read(payload)
+    assert len(preds) == 8 and 4 not in preds[0]
+    # the neighbour's bend is the better guess somewhere on most cells after the first
+    assert sum(4 in p for p in preds[1:]) >= 4
