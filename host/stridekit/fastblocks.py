@@ -8,22 +8,25 @@ flags, a value outside 16 bits) gives None for its run and the caller asks the
 firmware's decoder, which says what is wrong. tests/unit/test_fastblocks.py holds
 them to the firmware's samples on random and damaged blocks.
 
-Versions 3 and 2 (decode_blocks; version 2 is version 3 with n <= 64 and no grid
-offsets): each block is a bit stream of Rice-coded channels in sub-blocks of 8
-values, so where a channel starts depends on every channel before it in its block.
+Versions 4, 3 and 2 (decode_blocks; version 3 is version 4 with 6-bit params and
+preds 0-3, version 2 is version 3 with n <= 64 and no grid offsets): each block is a
+bit stream of Rice-coded channels in sub-blocks of 8 values, so where a channel starts
+depends on every channel before it in its block.
 The blocks of a run are read side by side, one bit cursor each, channel by channel:
 a channel's fields are read for all blocks at once, its sub-blocks' params in a loop
 over the sub-block index (at most 13), every unary code from the positions of the
 stream's zero bits (each block's codes are the zeros that follow its cursor), every
 tail from a 32-bit window at its bit offset (a cumulative sum of the widths); the
-predictors are undone sub-block by sub-block with running sums. A time channel of
-grid offsets is read as a signed channel and turned into dt_us. Version 1
-(decode_blocks_v1, decode_block_v1): varints.
+predictors are undone sub-block by sub-block with running sums (pred 4 as pred 2
+over the residuals plus the neighbour's second differences, so the channels are read
+in order, each keeping the one before's values). A time channel of grid offsets is
+read as a signed channel and turned into dt_us. Version 1 (decode_blocks_v1,
+decode_block_v1): varints.
 
-Where `make setup` compiled it, replay_stream reads versions 2 and 3 with the
-compiled reader instead (stridekit/sbreader.pyx: the same results, block after block
-in C, about 17x faster on a 20-minute run of version 2); decode_blocks is what runs
-without it, or with STRIDE_PURE_KERNEL=1.
+Where `make setup` compiled it, replay_stream reads the versions it knows (2 up to
+native.READER_VERSION) with the compiled reader instead (stridekit/sbreader.pyx: the
+same results, block after block in C, about 17x faster on a 20-minute run of version
+2); decode_blocks is what runs without it, or with STRIDE_PURE_KERNEL=1.
 """
 
 from __future__ import annotations
@@ -32,10 +35,10 @@ import numpy as np
 
 from stridefw import sampleblock_fmt as F
 
-# The numbers of versions 3 and 2 (stridefw.sampleblock_fmt): other numbers would be
-# another version, which needs its own reader (and _PAD_BYTES below is worked out
+# The numbers of versions 4, 3 and 2 (stridefw.sampleblock_fmt): other numbers would
+# be another version, which needs its own reader (and _PAD_BYTES below is worked out
 # from them)
-SAMPLE_BLOCK_VERSION = 3
+SAMPLE_BLOCK_VERSION = 4
 _HEAD = 9  # t0 u32, period u16, n_cells u8, n u8, flags u8
 _MAX_N = 104
 _V2_MAX_N = 64
@@ -44,6 +47,8 @@ _QMAX = 12
 _ESC_BITS = 18
 _K_MAX = 15
 _VERBATIM = 3
+_NEIGHBOUR = 4  # pred 4: linear plus the neighbour's second difference
+_CUBIC = 5  # pred 5; 6 and 7 are refused
 _IMU_N = 6
 if (
     F.SAMPLE_BLOCK_VERSION,
@@ -68,11 +73,12 @@ if (
 ):
     raise ImportError("stridefw.sampleblock_fmt changed: stridekit.fastblocks reads another format")
 _U32 = 0xFFFFFFFF
-# per version: the most samples in a block, the flag bits it knows (bit 3: grid offsets)
-_LIMITS = {2: (_V2_MAX_N, 0x07), 3: (_MAX_N, 0x0F)}
+# per version: the most samples in a block, the flag bits it knows (bit 3: grid
+# offsets), the pred's bits in a sub-block's params f = pred | k << (those bits)
+_LIMITS = {2: (_V2_MAX_N, 0x07, 2), 3: (_MAX_N, 0x0F, 2), 4: (_MAX_N, 0x0F, 3)}
 _BITMAP_MAX = (_MAX_N + 7) // 8  # bytes
 # Zero bytes after the run: a cursor at most at its block's end (checked after each
-# channel) reads at most 5 + 16 + 6 + 12 * 8 + 103 * (13 + 18) = 3,316 bits (415 bytes,
+# channel) reads at most 5 + 16 + 7 + 12 * 9 + 103 * (13 + 18) = 3,329 bits (417 bytes,
 # then a 4-byte window) in the next channel, so every read and every unary code's zero
 # stays inside the padded buffer; the IMU bitmap's bytes are read from 9 to 9 + 13
 _PAD_BYTES = 448
@@ -99,51 +105,68 @@ class _Stream:
         return (self.words[at >> 3].astype(np.int64) >> (at & 7)) & ((1 << width) - 1)
 
 
-def _params(st: _Stream, pos: np.ndarray, nsub: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-    """Each block's sub-blocks' pred | k << 2 read at pos: (params, the cursor after)."""
+def _params(
+    st: _Stream, pos: np.ndarray, nsub: np.ndarray, pred_bits: int, has_nbr: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Each block's sub-blocks' params f = pred | k << pred_bits read at pos: (preds,
+    ks (0 past a block's sub-blocks), the cursor after); None if not exact."""
     s_max = int(nsub.max())
+    f_bits = pred_bits + 4
+    k_one = 1 << pred_bits  # f + k_one: k + 1, the same pred
+    pred_mask = k_one - 1
     par = np.zeros((len(pos), s_max), np.int64)
     for s in range(s_max):
         active = nsub > s
         if s == 0:
-            f = st.read(pos, 6)
-            step: np.ndarray | int = 6
+            f = st.read(pos, f_bits)
+            step: np.ndarray | int = f_bits
         else:
             same = st.bits[pos] == 0
             new = st.bits[pos + 1] == 1  # else a k step, by its third bit
             prev = par[:, s - 1]
-            moved = prev + np.where(st.bits[pos + 2] == 1, -4, 4)
-            f = np.where(same, prev, np.where(new, st.read(pos + 2, 6), moved))
+            moved = prev + np.where(st.bits[pos + 2] == 1, -k_one, k_one)
+            f = np.where(same, prev, np.where(new, st.read(pos + 2, f_bits), moved))
             stepped = active & ~same & ~new
-            bad = (moved < 0) | ((moved >> 2) > _K_MAX) | ((moved & 3) == _VERBATIM)
+            bad = (moved < 0) | ((moved >> pred_bits) > _K_MAX) | ((moved & pred_mask) == _VERBATIM)
             if np.any(stepped & bad):
                 return None  # k outside 0..15 or a step to pred 3
-            step = np.where(same, 1, np.where(new, 8, 3))
-        par[:, s] = f
+            step = np.where(same, 1, np.where(new, 2 + f_bits, 3))
+        par[:, s] = np.where(active, f, 0)
         pos = pos + np.where(active, step, 0)
-    used = np.arange(s_max) < nsub[:, None]
-    if np.any(used & ((par & 3) == _VERBATIM) & (par >> 2 != 0)):
-        return None  # a verbatim sub-block with a k
-    return par, pos
+    pred = par & pred_mask
+    k = par >> pred_bits
+    bad = ((pred == _VERBATIM) & (k != 0)) | (pred > _CUBIC)
+    if not has_nbr:
+        bad |= pred == _NEIGHBOUR
+    if np.any(bad):
+        return None  # a verbatim sub-block with a k, pred 6 or 7, pred 4 without a neighbour
+    return pred, k, pos
 
 
 def _coded(
-    st: _Stream, pos: np.ndarray, c: np.ndarray, init: np.ndarray, signed: bool
+    st: _Stream,
+    pos: np.ndarray,
+    c: np.ndarray,
+    init: np.ndarray,
+    signed: bool,
+    pred_bits: int,
+    nbr: np.ndarray | None,
 ) -> tuple[np.ndarray, np.ndarray] | None:
     """Each block's c values coded after init, read at pos: (values (blocks, max c) with
-    anything past a block's c undefined, the cursor after); None if not exact."""
+    anything past a block's c undefined, the cursor after); None if not exact. nbr: the
+    neighbour channel's values (its first, then these samples'; at least 1 + max c
+    columns), or None where the channel has none."""
     width_c = int(c.max()) if len(c) else 0
     if width_c == 0:
         return np.zeros((len(c), 0), np.int64), pos
-    got = _params(st, pos, (c + _SUB - 1) // _SUB)
+    got = _params(st, pos, (c + _SUB - 1) // _SUB, pred_bits, nbr is not None)
     if got is None:
         return None
-    par, pos = got
+    preds, ks, pos = got
     col = np.arange(width_c)
     valid = col < c[:, None]
-    f = par[:, col // _SUB]
-    pred = f & 3
-    k = f >> 2
+    pred = preds[:, col // _SUB]
+    k = ks[:, col // _SUB]
     coded = valid & (pred != _VERBATIM)
     # unary: a block's i-th code ends at the i-th zero bit from its cursor
     rank = np.cumsum(coded, axis=1) - coded
@@ -171,26 +194,42 @@ def _coded(
         d = np.where(pred == _VERBATIM, tail - ((tail & 0x8000) << 1), _unzz(z))
     else:
         d = np.where(pred == _VERBATIM, tail, np.where(pred == 0, z, _unzz(z)))
-    # predictions undone sub-block by sub-block: pred 1 a running sum from p1; pred 2
-    # v_i = p1 + (i + 1)(p1 - p2) + the running sum of the running sum (p1, p2: the two
-    # values before the sub-block); pred 0 and verbatim: d itself
+    linear = preds == 2
+    if nbr is not None and np.any(preds == _NEIGHBOUR):
+        # pred 4 is pred 2 over d plus the neighbour's second difference b0 - 2 b1 + b2
+        # (b: its values at this sample and the two before, its first where none)
+        b = nbr[:, : width_c + 1]
+        nbr_bend = b[:, 1:] - 2 * b[:, :-1] + np.concatenate([b[:, :1], b[:, :-2]], axis=1)
+        d = np.where(valid & (pred == _NEIGHBOUR), d + nbr_bend, d)
+        linear = linear | (preds == _NEIGHBOUR)
+    # predictions undone sub-block by sub-block (p1, p2, p3: the three values before the
+    # sub-block, v_i its i-th, j = i + 1): pred 1 p1 + the running sum of d; preds 2 and
+    # 4 p1 + j (p1 - p2) + the running sum of that; pred 5 that + j (j + 1) / 2 (p1 -
+    # 2 p2 + p3) + the running sum of that; pred 0 and verbatim d itself. A value
+    # outside 16 bits refuses the block, so nothing after it needs to be exact (int64
+    # may wrap there)
     v = np.empty_like(d)
-    p1 = init
-    p2 = init
-    for s in range(par.shape[1]):
+    p1 = p2 = p3 = init
+    for s in range(preds.shape[1]):
         a, b = s * _SUB, min(s * _SUB + _SUB, width_c)
         ds = d[:, a:b]
-        ps = par[:, s] & 3
+        ps = preds[:, s]
         vs = ds
-        if np.any(ps == 1) or np.any(ps == 2):
+        order1, order2, order3 = ps == 1, linear[:, s], ps == _CUBIC
+        if order1.any() or order2.any() or order3.any():
             c1 = np.cumsum(ds, axis=1)
-            vs = np.where((ps == 1)[:, None], p1[:, None] + c1, vs)
-            if np.any(ps == 2):
-                lin = p1[:, None] + np.arange(1, b - a + 1) * (p1 - p2)[:, None]
-                vs = np.where((ps == 2)[:, None], lin + np.cumsum(c1, axis=1), vs)
+            vs = np.where(order1[:, None], p1[:, None] + c1, vs)
+            if order2.any() or order3.any():
+                j = np.arange(1, b - a + 1)
+                lin = p1[:, None] + j * (p1 - p2)[:, None]
+                c2 = np.cumsum(c1, axis=1)
+                vs = np.where(order2[:, None], lin + c2, vs)
+                if order3.any():
+                    bend = (j * (j + 1) >> 1) * (p1 - 2 * p2 + p3)[:, None]
+                    vs = np.where(order3[:, None], lin + bend + np.cumsum(c2, axis=1), vs)
         v[:, a:b] = vs
         if b - a == _SUB:
-            p1, p2 = vs[:, -1], vs[:, -2]
+            p1, p2, p3 = vs[:, -1], vs[:, -2], vs[:, -3]
     lo, hi = (-0x8000, 0x7FFF) if signed else (0, 0xFFFF)
     if np.any(valid & ((v < lo) | (v > hi))):
         return None
@@ -198,10 +237,16 @@ def _coded(
 
 
 def _channel(
-    st: _Stream, pos: np.ndarray, c: np.ndarray, signed: bool
+    st: _Stream,
+    pos: np.ndarray,
+    c: np.ndarray,
+    signed: bool,
+    pred_bits: int,
+    nbr: np.ndarray | None,
 ) -> tuple[np.ndarray, np.ndarray] | None:
     """A cell's or an IMU axis's first value and c coded values per block: (values
-    (blocks, 1 + max c), the cursor after); None if not exact."""
+    (blocks, 1 + max c), the cursor after); None if not exact. nbr: the values of the
+    channel before (cells 1.., IMU axes 1..) or None."""
     w = st.read(pos, 5)
     if int(w.max()) > 16:
         return None
@@ -209,7 +254,7 @@ def _channel(
     if np.any((w > 0) & ((z >> np.maximum(w - 1, 0)) == 0)):
         return None  # the first value shorter than its bit length
     first = _unzz(z) if signed else z
-    got = _coded(st, pos + 5 + w, c, first, signed)
+    got = _coded(st, pos + 5 + w, c, first, signed, pred_bits, nbr)
     if got is None:
         return None
     rest, pos = got
@@ -221,7 +266,7 @@ def decode_blocks(payloads: list[bytes], version: int = SAMPLE_BLOCK_VERSION) ->
 
     Args:
         payloads: the blocks' payloads, in order.
-        version: their frames' version, 2 or 3.
+        version: their frames' version, 2, 3 or 4.
 
     Returns:
         (t_us u32, cells (samples, n_cells) int64, imu (samples, 6) int64, imu_present
@@ -231,7 +276,7 @@ def decode_blocks(payloads: list[bytes], version: int = SAMPLE_BLOCK_VERSION) ->
     """
     if version not in _LIMITS or not payloads or any(len(p) < _HEAD for p in payloads):
         return None
-    max_n, known_flags = _LIMITS[version]
+    max_n, known_flags, pred_bits = _LIMITS[version]
     head = np.frombuffer(b"".join(p[:_HEAD] for p in payloads), np.uint8)
     head = head.reshape(-1, _HEAD).astype(np.int64)
     nc = int(head[0, 6])
@@ -271,7 +316,7 @@ def decode_blocks(payloads: list[bytes], version: int = SAMPLE_BLOCK_VERSION) ->
             continue
         c = n[timed] - 1
         init = np.zeros_like(c) if grid else period[timed]
-        got = _coded(st, pos[timed], c, init, grid)
+        got = _coded(st, pos[timed], c, init, grid, pred_bits, None)
         if got is None:
             return None
         dts, pos[timed] = got
@@ -283,19 +328,20 @@ def decode_blocks(payloads: list[bytes], version: int = SAMPLE_BLOCK_VERSION) ->
                 return None
         steps[timed, 1 : 1 + dts.shape[1]] = dts
     cells = np.zeros((len(n), n_max, nc), np.int64)
-    for j in range(nc):
+    for j in range(nc):  # the neighbour of cell j (pred 4) is cell j - 1
         if np.any(pos > end_bit):
             return None
-        got = _channel(st, pos, n - 1, False)
+        got = _channel(st, pos, n - 1, False, pred_bits, cells[:, :, j - 1] if j else None)
         if got is None:
             return None
         cells[:, :, j], pos = got
     with_imu = np.flatnonzero(m)
-    axes = []
-    for _ in range(_IMU_N if len(with_imu) else 0):
+    axes: list[np.ndarray] = []
+    for j in range(_IMU_N if len(with_imu) else 0):  # axis j's neighbour: axis j - 1
         if np.any(pos > end_bit):
             return None
-        got = _channel(st, pos[with_imu], m[with_imu] - 1, True)
+        nbr = axes[j - 1] if j else None
+        got = _channel(st, pos[with_imu], m[with_imu] - 1, True, pred_bits, nbr)
         if got is None:
             return None
         values, pos[with_imu] = got
@@ -319,7 +365,7 @@ def decode_blocks(payloads: list[bytes], version: int = SAMPLE_BLOCK_VERSION) ->
 def decode_block(
     payload: bytes | bytearray | memoryview, version: int = SAMPLE_BLOCK_VERSION
 ) -> Decoded | None:
-    """One SampleBlock of the frame's version (2 or 3) as decode_blocks gives a run;
+    """One SampleBlock of the frame's version (2, 3 or 4) as decode_blocks gives a run;
     None if not exact."""
     return decode_blocks([bytes(payload)], version)
 

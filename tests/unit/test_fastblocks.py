@@ -1,16 +1,19 @@
 """The host's numpy SampleBlock decoders against the firmware's, sample for sample.
 
-Version 3 blocks come from the firmware's encoder (stridefw.sampleblock) and from a
-writer of the tests' own (_AnyWriter: every field at random, which the encoder
-rarely writes), which writes version-2 blocks too; version 1 blocks from
-tests/unit/v1_blocks.py (the version-1 encoder). Committed sessions of versions 2
-and 1 (tests/data/v2, tests/data/v1) must read to the samples they were written with.
+Version 4 blocks come from the firmware's encoder (stridefw.sampleblock: over
+channels that switch regimes, and over smooth, correlated insole-like samples, where
+it takes preds 4 and 5) and from a writer of the tests' own (_AnyWriter: every field
+at random, which the encoder rarely writes), which writes version-3 and version-2
+blocks too; version 1 blocks from tests/unit/v1_blocks.py (the version-1 encoder).
+Committed sessions of versions 3, 2 and 1 (tests/data/v3, v2, v1) must read to the
+samples they were written with.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 import random
 import runpy
 from collections.abc import Callable
@@ -24,6 +27,7 @@ from hypothesis import strategies as st
 from stridefw import records as R
 from stridefw import sampleblock as SB
 from stridefw import sampleblock_fmt as F
+from stridefw import sampleblock_read as RD
 from stridekit import fastblocks
 from stridekit.fastblocks import (
     Decoded,
@@ -37,12 +41,13 @@ from tests.unit import v1_blocks as V1
 DATA = Path(__file__).parents[1] / "data"
 V1_SESSION = DATA / "v1" / "session_v1.bin"
 V2_SESSION = DATA / "v2" / "session_v2.bin"
-V3 = SB.SAMPLE_BLOCK_VERSION
+V3_SESSION = DATA / "v3" / "session_v3.bin"
+V4 = SB.SAMPLE_BLOCK_VERSION  # the encoder's
 
 Rows = tuple[list[int], list[tuple[int, ...]], list[tuple[int, ...] | None]]
 
 
-def _firmware(payload: bytes, version: int = V3) -> Rows | None:
+def _firmware(payload: bytes, version: int = V4) -> Rows | None:
     try:
         return SB.decode_sample_block(payload, version)
     except ValueError:
@@ -61,7 +66,7 @@ def _rows(got: Decoded) -> Rows:
 def _same_run(
     payloads: list[bytes],
     fast: Callable[[list[bytes]], Decoded | None] | None = None,
-    version: int = V3,
+    version: int = V4,
 ) -> bool:
     """The fast decoder (decode_blocks of the version unless given) agrees with the
     firmware block by block, or refuses the run; returns whether it read the run."""
@@ -77,11 +82,11 @@ def _same_run(
     return True
 
 
-def _same(payload: bytes, version: int = V3) -> bool:
+def _same(payload: bytes, version: int = V4) -> bool:
     return _same_run([payload], lambda q: decode_block(q[0], version), version)
 
 
-# --- versions 3 and 2 ----------------------------------------------------------------
+# --- versions 4, 3 and 2 -----------------------------------------------------------
 
 # How a channel moves over a sub-block of 8 samples; "wild" (any 16-bit value) makes
 # the encoder store sub-blocks verbatim, "jump" (quiet, then far off) large residuals
@@ -104,12 +109,35 @@ def _walk(rng: random.Random, v: int, regime: str, slope: int, lo: int, hi: int)
     return max(lo, min(hi, v))
 
 
+class _Times:
+    """The samples' dt_us in one of _TIMES (a sample's lateness up to 3, 300 or
+    20,000 us in "grid")."""
+
+    def __init__(self, rng: random.Random, time: str, period_us: int) -> None:
+        self.rng = rng
+        self.time = time
+        self.period_us = period_us
+        self.late_max = rng.choice([3, 300, 20_000])
+        self.late = 0
+
+    def dt(self) -> int:
+        rng = self.rng
+        period_us = self.period_us
+        dt = period_us
+        if self.time == "grid":  # late: the sample's offset (dt 0 where the last was later)
+            dt = max(0, period_us + rng.randint(0, self.late_max) - self.late)
+            self.late += dt - period_us
+        elif self.time == "gaps":
+            dt = rng.choice([period_us, period_us + rng.randint(-3, 3), rng.randint(0, 65535)])
+        return max(0, min(SB.DT_MAX_US, dt))
+
+
 def _enc_block(
     seed: int, n_cells: int, n: int, imu: str, time: str, period_us: int, t0: int
 ) -> bytes:
-    """A version-3 block from the firmware's encoder: n samples of channels that switch
+    """A version-4 block from the firmware's encoder: n samples of channels that switch
     between _REGIMES every 8 samples; imu "all", "none" or "some" samples; time one of
-    _TIMES (a sample's lateness up to 3, 300 or 20,000 us in "grid")."""
+    _TIMES."""
     rng = random.Random(seed)
     enc = SB.SampleBlockEncoder(n_cells, period_us)
     enc.start(t0 & 0x3FFFFFFF, t0 >> 30)
@@ -117,8 +145,7 @@ def _enc_block(
     axes = [rng.randint(-2000, 2000) for _ in range(6)]
     regime: list[str] = []
     slope: list[int] = []
-    late_max = rng.choice([3, 300, 20_000])
-    late = 0
+    times = _Times(rng, time, period_us)
     for i in range(n):
         if i % 8 == 0:
             regime = [rng.choice(_REGIMES) for _ in range(n_cells + 6)]
@@ -128,15 +155,50 @@ def _enc_block(
             _walk(rng, v, regime[n_cells + j], slope[n_cells + j], -0x8000, 0x7FFF)
             for j, v in enumerate(axes)
         ]
-        dt = period_us
-        if time == "grid":  # late: the sample's offset (dt 0 where the last was later)
-            dt = max(0, period_us + rng.randint(0, late_max) - late)
-            late += dt - period_us
-        elif time == "gaps":
-            dt = rng.choice([period_us, period_us + rng.randint(-3, 3), rng.randint(0, 65535)])
+        dt = times.dt()
         with_imu = imu == "all" or (imu == "some" and rng.random() < 0.6)
         assert enc.room()
-        enc.add(max(0, min(SB.DT_MAX_US, dt)), cells, axes if with_imu else None)
+        enc.add(dt, cells, axes if with_imu else None)
+    return bytes(enc.buf[: enc.encode()])
+
+
+def _smooth_block(
+    seed: int, n_cells: int, n: int, imu: str, time: str, period_us: int, t0: int, noise: int
+) -> bytes:
+    """A version-4 block from the firmware's encoder over samples like an insole's,
+    where it takes preds 4 and 5: each cell a scaled copy of one load curve (a smooth
+    hump in stance, 0 in swing), a little later than the cell before (heel to toe),
+    plus noise up to `noise`; IMU axes smooth swings, each a little after the one
+    before; imu and time as in _enc_block."""
+    rng = random.Random(seed)
+    enc = SB.SampleBlockEncoder(n_cells, period_us)
+    enc.start(t0 & 0x3FFFFFFF, t0 >> 30)
+    stride = rng.randint(40, 140)  # samples
+    stance = max(4, stride * rng.randint(30, 70) // 100)
+    peak = rng.randint(300, 60_000)
+    gains = [rng.uniform(0.2, 1.0) for _ in range(n_cells)]
+    delays = sorted(rng.randint(0, stance // 3) for _ in range(n_cells))
+    amps = [rng.randint(50, 16_000) for _ in range(6)]
+    start = rng.randrange(stride)
+    times = _Times(rng, time, period_us)
+
+    def load(u: int) -> float:
+        u %= stride
+        return math.sin(math.pi * u / stance) ** 2 if u < stance else 0.0
+
+    for i in range(start, start + n):
+        cells = [
+            max(0, min(0xFFFF, round(g * peak * load(i - d)) + rng.randint(-noise, noise)))
+            for g, d in zip(gains, delays, strict=True)
+        ]
+        axes = [
+            max(-0x8000, min(0x7FFF, round(a * math.sin(2 * math.pi * i / stride - j / 4))))
+            + rng.randint(-noise, noise) // 2
+            for j, a in enumerate(amps)
+        ]
+        with_imu = imu == "all" or (imu == "some" and rng.random() < 0.6)
+        assert enc.room()
+        enc.add(times.dt(), cells, axes if with_imu else None)
     return bytes(enc.buf[: enc.encode()])
 
 
@@ -154,14 +216,69 @@ def _enc_blocks(draw: st.DrawFn, n_cells: int | None = None) -> bytes:
     )
 
 
+@st.composite
+def _smooth_blocks(draw: st.DrawFn, n_cells: int | None = None) -> bytes:
+    nc = draw(st.integers(0, 16)) if n_cells is None else n_cells
+    return _smooth_block(
+        draw(st.integers(0, 2**32 - 1)),
+        nc,
+        draw(st.integers(1, SB.block_samples(nc))),
+        draw(st.sampled_from(["all", "none", "some"])),
+        draw(st.sampled_from(_TIMES)),
+        draw(st.sampled_from([5_000, 10_000, 20_000])),
+        draw(st.integers(0, 2**32 - 1)),
+        draw(st.sampled_from([0, 2, 20, 200])),
+    )
+
+
 @settings(max_examples=200, deadline=None)
 @given(_enc_blocks())
 def test_encoded_blocks_decode_the_same(payload: bytes) -> None:
     assert _same(payload)  # every block the encoder writes is read, and identically
 
 
+@settings(max_examples=100, deadline=None)
+@given(_smooth_blocks())
+def test_smooth_correlated_blocks_decode_the_same(payload: bytes) -> None:
+    """Insole-like samples, where the encoder takes preds 4 and 5 (the corpus test
+    below says it does)."""
+    assert _same(payload)
+
+
+def test_the_smooth_blocks_take_preds_4_and_5(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The smooth blocks hold sub-blocks of pred 4 (cells and IMU axes) and of pred 5,
+    as the firmware's reader finds them, and the numpy reader reads them the same."""
+    seen: dict[tuple[int, bool], int] = {}
+    params = RD._params
+
+    def counted(rd: Any, nsub: int, has_nbr: bool) -> list[tuple[int, int]]:
+        par = params(rd, nsub, has_nbr)
+        for pred, _ in par:
+            seen[pred, has_nbr] = seen.get((pred, has_nbr), 0) + 1
+        return par
+
+    monkeypatch.setattr(RD, "_params", counted)
+    modes: set[int] = set()
+    for seed in range(24):
+        nc = [0, 1, 3, 8, 12, 16][seed % 6]
+        imu = ["all", "none", "some"][seed % 3]
+        time = _TIMES[seed // 3 % 3]
+        payload = _smooth_block(seed, nc, SB.block_samples(nc), imu, time, 10_000, seed, 2)
+        modes.add(payload[8] & 9)
+        assert _same(payload)
+    preds = {p for p, _ in seen}
+    assert preds <= {0, 1, 2, 3, 4, 5}
+    assert (4, False) not in seen  # none without a neighbour
+    assert seen.get((4, True), 0) >= 100 and seen.get((5, False), 0) + seen.get((5, True), 0) >= 100
+    assert modes == {0, 1, 9}
+
+
 @settings(max_examples=60, deadline=None)
-@given(st.integers(0, 16).flatmap(lambda nc: st.lists(_enc_blocks(nc), min_size=1, max_size=8)))
+@given(
+    st.integers(0, 16).flatmap(
+        lambda nc: st.lists(st.one_of(_enc_blocks(nc), _smooth_blocks(nc)), min_size=1, max_size=8)
+    )
+)
 def test_runs_of_blocks_decode_the_same(payloads: list[bytes]) -> None:
     assert _same_run(payloads)
 
@@ -220,18 +337,25 @@ def _zz(r: int) -> int:
     return (r << 1) if r >= 0 else ((-r << 1) - 1)
 
 
+def _pred_bits(version: int) -> int:
+    """The pred's bits in a sub-block's params f = pred | k << (these)."""
+    return 3 if version >= 4 else 2
+
+
 class _AnyWriter:
     """Blocks with every field picked at random where the format allows a choice
     (pred, k, escapes of any value, how a param is coded, a time channel or an IMU
     bitmap that is not needed, grid offsets or dt_us): what the firmware's encoder
     writes is a corner of what a decoder must read (it escapes only where it keeps a
     small k across a large value, say).
-    Version 2: no grid offsets (and the caller keeps n <= 64)."""
+    Version 3: 6-bit params, preds 0-3; version 2: that, no grid offsets (and the
+    caller keeps n <= 64)."""
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
         self.bits: list[int] = []
         self.written: dict[str, int] = {}  # kinds of field written, for the coverage test
+        self.version = V4
 
     def count(self, kind: str) -> None:
         self.written[kind] = self.written.get(kind, 0) + 1
@@ -239,42 +363,65 @@ class _AnyWriter:
     def put(self, v: int, width: int) -> None:
         self.bits += [(v >> i) & 1 for i in range(width)]
 
-    def coded(self, xs: list[int], init: int, signed: bool) -> None:
+    def _zs(
+        self, xs: list[int], s: int, pred: int, init: int, signed: bool, nbr: list[int]
+    ) -> list[int]:
+        """The z of sub-block s.. of xs under pred (not 3); nbr: the neighbour's values
+        (its first, then xs's samples')."""
+        out = []
+        for i in range(s, min(s + SB.SUB, len(xs))):
+            p1 = xs[i - 1] if i >= 1 else init
+            p2 = xs[i - 2] if i >= 2 else init
+            p3 = xs[i - 3] if i >= 3 else init
+            if pred == 4:
+                bend = nbr[i + 1] - 2 * nbr[i] + nbr[max(i - 1, 0)]
+                guess = 2 * p1 - p2 + bend
+            else:
+                guess = [0, p1, 2 * p1 - p2, 0, 0, 3 * p1 - 3 * p2 + p3][pred]
+            out.append(xs[i] if pred == 0 and not signed else _zz(xs[i] - guess))
+        return out
+
+    def coded(self, xs: list[int], init: int, signed: bool, nbr: list[int] | None = None) -> None:
+        """xs coded after init; nbr: the neighbour channel's values (pred 4), or None."""
         rng = self.rng
+        pb = _pred_bits(self.version)
+        mask = (1 << pb) - 1
         par: list[int] = []
         zs: list[int] = []
         for s in range(0, len(xs), SB.SUB):
-            pred = rng.randrange(4)
-            sub = range(s, min(s + SB.SUB, len(xs)))
-            for i in sub:
-                p1 = xs[i - 1] if i >= 1 else init
-                p2 = xs[i - 2] if i >= 2 else init
-                guess = [0, p1, 2 * p1 - p2][pred] if pred < 3 else 0
-                zs.append(xs[i] if pred == 0 and not signed else _zz(xs[i] - guess))
+            preds = [0, 1, 2, 3]
+            if self.version >= 4:
+                preds += [4, 5] if nbr is not None else [5]
+            pred = rng.choice(preds)
+            sub = self._zs(xs, s, pred, init, signed, nbr or []) if pred != 3 else []
+            if any(z >> SB.ESC_BITS for z in sub):  # only preds 4 and 5 can miss an escape
+                pred = rng.randrange(3)
+                sub = self._zs(xs, s, pred, init, signed, [])
+            zs += sub or [0] * len(range(s, min(s + SB.SUB, len(xs))))
             k = 0
-            if pred < 3:
+            if pred != 3:
                 k = rng.choice([rng.randrange(16), max(0, max(zs[s:]).bit_length() - 2)])
                 k = min(k, SB.K_MAX)
-            f = pred | k << 2
+            f = pred | k << pb
             self.count(f"pred {pred}")
             if not par:
-                self.put(f, 6)
+                self.put(f, pb + 4)
             elif f == par[-1] and rng.random() < 0.8:
                 self.put(0, 1)
                 self.count("param as before")
-            elif (f ^ par[-1]) & 3 == 0 and pred < 3 and abs(k - (par[-1] >> 2)) == 1:
-                self.put(0b001 if k > par[-1] >> 2 else 0b101, 3)
-                self.count("param k + 1" if k > par[-1] >> 2 else "param k - 1")
+            elif (f ^ par[-1]) & mask == 0 and pred != 3 and abs(k - (par[-1] >> pb)) == 1:
+                self.put(0b001 if k > par[-1] >> pb else 0b101, 3)
+                self.count("param k + 1" if k > par[-1] >> pb else "param k - 1")
             else:
-                self.put(3 | f << 2, 8)
-                self.count("param in 6 bits")
+                self.put(3 | f << 2, pb + 6)
+                self.count("param in full")
             par.append(f)
         escape = [False] * len(xs)
         for i, z in enumerate(zs):
             f = par[i // SB.SUB]
-            if f & 3 == 3:
+            if f & mask == 3:
                 continue
-            q = z >> (f >> 2)
+            q = z >> (f >> pb)
             escape[i] = q >= SB.QMAX or self.rng.random() < 0.05
             if escape[i]:
                 self.count("escape" if q >= SB.QMAX else "escape of a small z")
@@ -282,19 +429,19 @@ class _AnyWriter:
             self.put((1 << q) - 1, q + 1)
         for i, z in enumerate(zs):
             f = par[i // SB.SUB]
-            if f & 3 == 3:
+            if f & mask == 3:
                 self.put(xs[i] & 0xFFFF, 16)
                 self.count("verbatim")
             elif escape[i]:
                 self.put(z, SB.ESC_BITS)
             else:
-                self.put(z, f >> 2)
+                self.put(z, f >> pb)
 
-    def channel(self, xs: list[int], signed: bool) -> None:
+    def channel(self, xs: list[int], signed: bool, nbr: list[int] | None) -> None:
         z = _zz(xs[0]) if signed else xs[0]
         self.put(z.bit_length(), 5)
         self.put(z, z.bit_length())
-        self.coded(xs[1:], xs[0], signed)
+        self.coded(xs[1:], xs[0], signed, nbr)
 
     def offsets(self, n: int, period_us: int) -> list[int]:
         """Grid offsets o_1..o_(n-1): int16, each dt_us they give in 0..65535."""
@@ -309,13 +456,18 @@ class _AnyWriter:
         return out
 
     def block(
-        self, seed: int, n_cells: int, n: int, imu: str, period_us: int, version: int = V3
+        self, seed: int, n_cells: int, n: int, imu: str, period_us: int, version: int = V4
     ) -> bytes:
         rng = self.rng
+        self.version = version
         cells = [[rng.randint(0, 0xFFFF)] * n for _ in range(n_cells)]
-        for col in cells:
+        for j, col in enumerate(cells):
             for i in range(1, n):
-                col[i] = max(0, min(0xFFFF, col[i - 1] + rng.choice([0, 3, -40, 700, 30000])))
+                if j and rng.random() < 0.5:  # as the cell before moved: pred 4's case
+                    step = cells[j - 1][i] - cells[j - 1][i - 1] + rng.randint(-3, 3)
+                else:
+                    step = rng.choice([0, 3, -40, 700, 30000])
+                col[i] = max(0, min(0xFFFF, col[i - 1] + step))
         present = [imu == "all" or (imu == "some" and rng.random() < 0.5) for _ in range(n)]
         m = sum(present)
         axes = [[rng.randint(-0x8000, 0x7FFF) for _ in range(m)] for _ in range(6)]
@@ -342,10 +494,10 @@ class _AnyWriter:
         elif timed:
             self.coded(dts, period_us, False)
             self.count("dt_us")
-        for col in cells:
-            self.channel(col, False)
-        for ax in axes if m else []:
-            self.channel(ax, True)
+        for j, col in enumerate(cells):
+            self.channel(col, False, cells[j - 1] if j else None)
+        for j, ax in enumerate(axes if m else []):
+            self.channel(ax, True, axes[j - 1] if j else None)
         return bytes(head) + _packed(self.bits)
 
 
@@ -357,11 +509,11 @@ def _packed(bits: list[int]) -> bytes:
 
 
 def _max_n(version: int) -> int:
-    return SB.BLOCK_MAX_SAMPLES if version == V3 else F.V2_MAX_SAMPLES
+    return F.V2_MAX_SAMPLES if version == 2 else SB.BLOCK_MAX_SAMPLES
 
 
 @st.composite
-def _any_blocks(draw: st.DrawFn, n_cells: int | None = None, version: int = V3) -> bytes:
+def _any_blocks(draw: st.DrawFn, n_cells: int | None = None, version: int = V4) -> bytes:
     seed = draw(st.integers(0, 2**32 - 1))
     return _AnyWriter(random.Random(seed)).block(
         seed,
@@ -373,8 +525,8 @@ def _any_blocks(draw: st.DrawFn, n_cells: int | None = None, version: int = V3) 
     )
 
 
-@pytest.mark.parametrize("version", [2, 3])
-@settings(max_examples=150, deadline=None)
+@pytest.mark.parametrize("version", [2, 3, 4])
+@settings(max_examples=120, deadline=None)
 @given(data=st.data())
 def test_blocks_with_every_field_at_random_decode_the_same(
     version: int, data: st.DataObject
@@ -385,7 +537,7 @@ def test_blocks_with_every_field_at_random_decode_the_same(
     assert _same(payload, version)
 
 
-@pytest.mark.parametrize("version", [2, 3])
+@pytest.mark.parametrize("version", [2, 3, 4])
 @settings(max_examples=40, deadline=None)
 @given(data=st.data())
 def test_runs_of_blocks_with_every_field_at_random_decode_the_same(
@@ -393,7 +545,7 @@ def test_runs_of_blocks_with_every_field_at_random_decode_the_same(
 ) -> None:
     nc = data.draw(st.integers(0, 16))
     blocks = _any_blocks(nc, version)
-    if version == V3:
+    if version == V4:
         blocks = st.one_of(blocks, _enc_blocks(nc))
     assert _same_run(data.draw(st.lists(blocks, min_size=1, max_size=8)), version=version)
 
@@ -413,7 +565,8 @@ def test_the_random_blocks_hold_every_kind_of_field() -> None:
         for kind, n in w.written.items():
             written[kind] = written.get(kind, 0) + n
     kinds = ["escape", "escape of a small z", "verbatim", "pred 0", "pred 1", "pred 2"]
-    kinds += ["param as before", "param k + 1", "param k - 1", "param in 6 bits"]
+    kinds += ["pred 4", "pred 5"]
+    kinds += ["param as before", "param k + 1", "param k - 1", "param in full"]
     assert all(written.get(k, 0) >= 10 for k in kinds), written
     assert all(written.get(k, 0) >= 5 for k in ["grid offsets", "dt_us"]), written
     for fs in (flags, enc_flags):
@@ -459,12 +612,16 @@ def test_damaged_blocks_are_refused_or_decoded_the_same(
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.one_of(_any_blocks(version=2), _enc_blocks()), st.booleans(), st.data())
+@given(
+    st.one_of(_any_blocks(version=2), _any_blocks(version=3), _enc_blocks()),
+    st.booleans(),
+    st.data(),
+)
 def test_version_2_blocks_damaged_or_not_are_refused_or_decoded_the_same(
     payload: bytes, damage: bool, data: st.DataObject
 ) -> None:
-    """Version 2 read from its own blocks and from version 3's, whose blocks of over
-    64 samples or with grid offsets it refuses."""
+    """Version 2 read from its own blocks and from versions 3's and 4's, whose blocks
+    of over 64 samples or with grid offsets it refuses."""
     buf = bytearray(payload)
     if damage:
         _damage(buf, data)
@@ -488,15 +645,15 @@ def test_a_run_with_a_damaged_block_is_refused_or_decoded_the_same(
     _same_run(payloads)
 
 
-@pytest.mark.parametrize("version", [2, 3])
+@pytest.mark.parametrize("version", [2, 3, 4])
 @settings(deadline=None)
 @given(payload=st.binary(max_size=200))
 def test_random_bytes_are_refused_or_decoded_the_same(version: int, payload: bytes) -> None:
     assert _same(payload, version) == (_firmware(payload, version) is not None)
 
 
-@pytest.mark.parametrize("version", [2, 3])
-@settings(max_examples=200, deadline=None)
+@pytest.mark.parametrize("version", [2, 3, 4])
+@settings(max_examples=150, deadline=None)
 @given(
     n_cells=st.integers(0, 3),
     n=st.integers(1, 104),
@@ -525,14 +682,14 @@ def test_bad_padding_trailing_bytes_and_flags_are_refused() -> None:
     for bad in cases:
         assert _firmware(bad) is None and decode_block(bad) is None
         assert decode_blocks([good, bad]) is None
-    # grid offsets are version 3's: version 2 refuses the flag
+    # grid offsets are since version 3: version 2 refuses the flag
     assert _firmware(good, 2) is None and decode_block(good, 2) is None
     # bit 3 without a time channel, on a block that reads without bit 3
     plain = _enc_block(5, 3, 20, "some", "none", 10_000, 77)
-    assert plain[8] & 9 == 0 and _same(plain) and _same(plain, 2)
+    assert plain[8] & 9 == 0 and _same(plain)
     bad = plain[:8] + bytes([plain[8] | 8]) + plain[9:]
     assert _firmware(bad) is None and decode_block(bad) is None
-    for version in (0, 4):  # versions neither reader knows
+    for version in (0, 5):  # versions neither reader knows
         assert decode_block(good, version) is None and decode_blocks([good], version) is None
 
 
@@ -541,7 +698,7 @@ def test_version_2_refuses_over_64_samples() -> None:
     version 3."""
     for n in (64, 65, 100, 104):
         payload = _AnyWriter(random.Random(n)).block(n, 2, n, "some", 10_000, version=2)
-        assert _same(payload)
+        assert _same(payload, 3)
         assert (_firmware(payload, 2) is not None) == (n <= 64)
         assert (decode_block(payload, 2) is not None) == (n <= 64)
         if n <= 64:
@@ -552,7 +709,7 @@ def _grid_block(period_us: int, offsets: list[int]) -> bytes:
     """No cells, no IMU, len(offsets) + 1 samples, the time channel grid offsets in
     verbatim sub-blocks (params pred 3 k 0, then as before; 16 bits each, any value)."""
     head = bytes([0, 0, 0, 0, period_us & 0xFF, period_us >> 8, 0, len(offsets) + 1, 9])
-    params = [1, 1, 0, 0, 0, 0] + [0] * ((len(offsets) - 1) // SB.SUB)
+    params = _bits(3, 7) + [0] * ((len(offsets) - 1) // SB.SUB)
     values = [(o >> i) & 1 for o in offsets for i in range(16)]
     return head + _packed(params + values)
 
@@ -596,7 +753,7 @@ def test_a_grid_offset_outside_int16_is_refused() -> None:
     # one offset, escaped (params pred 0 k 0, unary QMAX ones and a zero, z in 18 bits):
     # zz(32767) reads, zz(32768) is an offset past int16 (its dt, 42768, would fit)
     head = bytes([0, 0, 0, 0, 0x10, 0x27, 0, 2, 9])
-    bits = [0] * 6 + [1] * SB.QMAX + [0]
+    bits = [0] * 7 + [1] * SB.QMAX + [0]
     ok = head + _packed(bits + [(_zz(0x7FFF) >> i) & 1 for i in range(SB.ESC_BITS)])
     assert _same(ok) and _firmware(ok) == ([0, 10_000 + 0x7FFF], [(), ()], [None, None])
     low = head + _packed(bits + [(_zz(-0x8000) >> i) & 1 for i in range(SB.ESC_BITS)])
@@ -612,7 +769,7 @@ def test_a_value_outside_16_bits_is_refused() -> None:
     # one cell, two samples, no time channel, no IMU: the first value 0 (w = 0), then
     # one coded value: params pred 0 k 0, unary 12 ones and a zero (an escape), z in 18 bits
     head = bytes([0, 0, 0, 0, 0x10, 0x27, 1, 2, 0])
-    bits = [0] * 5 + [0] * 6 + [1] * 12 + [0]
+    bits = [0] * 5 + [0] * 7 + [1] * 12 + [0]
     big = head + _packed(bits + [(0x10000 >> i) & 1 for i in range(18)])
     assert _firmware(big) is None and decode_block(big) is None
     top = head + _packed(bits + [(0xFFFF >> i) & 1 for i in range(18)])
@@ -620,48 +777,121 @@ def test_a_value_outside_16_bits_is_refused() -> None:
     assert _firmware(top) == ([0, 10_000], [(0,), (0xFFFF,)], [None, None])
 
 
-def _two_sub_blocks(f0: int, second: list[int], k1: int = 15) -> bytes:
+def _bits(v: int, width: int) -> list[int]:
+    return [(v >> i) & 1 for i in range(width)]
+
+
+def _two_sub_blocks(version: int, f0: int, second: list[int], k1: int = 15) -> bytes:
     """One cell, 17 samples, no time channel, no IMU: the first value 0, then two
-    sub-blocks of 8 values with params f0 (6 bits) and `second` (bits), every unary
-    code 0 and every tail 0 (k1 bits each in the second)."""
-    k0 = f0 >> 2
+    sub-blocks of 8 values with params f0 (in the version's 6 or 7 bits) and `second`
+    (bits), every unary code 0 and every tail 0 (k1 bits each in the second)."""
+    pb = _pred_bits(version)
+    k0 = f0 >> pb
     head = bytes([0, 0, 0, 0, 0x10, 0x27, 1, 17, 0])
-    body = [0] * 5 + [(f0 >> i) & 1 for i in range(6)] + second
+    body = [0] * 5 + _bits(f0, pb + 4) + second
     return head + _packed(body + [0] * 16 + [0] * (8 * k0 + 8 * k1))
 
 
 @pytest.mark.parametrize(
-    "f0, second, k1, ok",
+    "version, f0, second, k1, ok",
     [
-        (1 | 14 << 2, [1, 0, 0], 15, True),  # pred 1 k 14, then k + 1
-        (1 | 15 << 2, [1, 0, 0], 15, False),  # k + 1 past 15
-        (1 | 15 << 2, [1, 0, 0], 16, False),  # the same, with the tails of a k of 16
-        (1, [1, 0, 1], 15, False),  # k - 1 below 0
-        (3, [1, 0, 0], 15, False),  # a k step from a verbatim sub-block
-        (3 | 1 << 2, [0], 15, False),  # a verbatim sub-block with a k
+        (3, 1 | 14 << 2, [1, 0, 0], 15, True),  # pred 1 k 14, then k + 1
+        (3, 1 | 15 << 2, [1, 0, 0], 15, False),  # k + 1 past 15
+        (3, 1 | 15 << 2, [1, 0, 0], 16, False),  # the same, with the tails of a k of 16
+        (3, 1, [1, 0, 1], 15, False),  # k - 1 below 0
+        (3, 3, [1, 0, 0], 15, False),  # a k step from a verbatim sub-block
+        (3, 3 | 1 << 2, [0], 15, False),  # a verbatim sub-block with a k
+        (4, 1 | 14 << 3, [1, 0, 0], 15, True),  # version 4: f = pred | k << 3
+        (4, 5 | 14 << 3, [1, 0, 0], 15, True),  # pred 5 k 14, then k + 1
+        (4, 1 | 15 << 3, [1, 0, 0], 15, False),
+        (4, 1 | 15 << 3, [1, 0, 0], 16, False),
+        (4, 1, [1, 0, 1], 15, False),
+        (4, 3, [1, 0, 0], 15, False),  # a k step onto pred 3 k 1
+        (4, 3 | 1 << 3, [0], 15, False),
+        (4, 3 | 1 << 3, [1, 0, 1], 15, False),  # onto pred 3 k 0, from a verbatim with a k
+        (4, 2, [1, 1, *_bits(5 | 15 << 3, 7)], 15, True),  # a new f: pred 5 k 15
+        (4, 6, [0], 15, False),  # pred 6
+        (4, 7 | 2 << 3, [0], 15, False),  # pred 7
+        (4, 1, [1, 1, *_bits(6 | 15 << 3, 7)], 15, False),  # a new f of pred 6
+        (4, 4, [0], 15, False),  # pred 4 on cell 0 (no neighbour)
+        (4, 1, [1, 1, *_bits(4 | 15 << 3, 7)], 15, False),
     ],
 )
-def test_k_steps_outside_the_format_are_refused(
-    f0: int, second: list[int], k1: int, ok: bool
+def test_params_outside_the_format_are_refused(
+    version: int, f0: int, second: list[int], k1: int, ok: bool
 ) -> None:
-    payload = _two_sub_blocks(f0, second, k1)
+    """k steps out of 0..15 or onto pred 3, a verbatim sub-block with a k; version 4:
+    pred 6 and 7, pred 4 where the channel has no neighbour."""
+    payload = _two_sub_blocks(version, f0, second, k1)
+    assert (_firmware(payload, version) is not None) == ok
+    if ok:
+        assert _same(payload, version)
+    else:
+        assert decode_block(payload, version) is None
+        good = _two_sub_blocks(version, 1 | 14 << _pred_bits(version), [1, 0, 0])
+        assert _same(good, version)
+        assert decode_blocks([good, payload], version) is None
+
+
+def _pred_4_block(where: str) -> bytes:
+    """3 samples, a time channel (dt_us), 2 cells and the IMU in every sample; cell 0
+    0, 1, 4 (pred 0), cell 1 from 10 by pred 4 with residuals 0, the time channel and
+    each IMU axis pred 1 with residuals 0 (dt_us period_us, axes 0); but `where`
+    ("time", "cell 0", "imu 0".."imu 5") takes pred 4 with residuals 0."""
+
+    def zeros(pred: int) -> list[int]:  # two values, k 0, z 0
+        return [*_bits(pred, 7), 0, 0]
+
+    bits = zeros(4 if where == "time" else 1)
+    if where == "cell 0":
+        bits += [0] * 5 + zeros(4)
+    else:  # the first value 0, then z 1 and 4 (unary, k 0)
+        bits += [0] * 5 + _bits(0, 7) + [1, 0] + [1, 1, 1, 1, 0]
+    bits += _bits(4, 5) + _bits(10, 4) + zeros(4)
+    for j in range(6):
+        bits += [0] * 5 + zeros(4 if where == f"imu {j}" else 1)
+    return bytes([0, 0, 0, 0, 0x10, 0x27, 2, 3, 3]) + _packed(bits)
+
+
+@pytest.mark.parametrize(
+    "where, ok",
+    [
+        ("cell 1", True),
+        ("imu 1", True),
+        ("imu 5", True),
+        ("time", False),
+        ("cell 0", False),
+        ("imu 0", False),
+    ],
+)
+def test_pred_4_needs_a_neighbour(where: str, ok: bool) -> None:
+    """Pred 4 adds the second difference of the channel before (cell j - 1, IMU axis
+    j - 1); the time channel, cell 0 and IMU axis 0 have none and refuse it."""
+    payload = _pred_4_block(where)
     assert (_firmware(payload) is not None) == ok
     if ok:
         assert _same(payload)
+        # cell 1: 10, then 2 * 10 - 10 + (1 - 0 - 0) = 11, 2 * 11 - 10 + (4 - 2 + 0) = 14
+        assert _firmware(payload) == (
+            [0, 10_000, 20_000],
+            [(0, 10), (1, 11), (4, 14)],
+            [(0,) * 6] * 3,
+        )
     else:
         assert decode_block(payload) is None
-        assert decode_blocks([_two_sub_blocks(1 | 14 << 2, [1, 0, 0]), payload]) is None
+        assert decode_blocks([_pred_4_block("cell 1"), payload]) is None
+        assert _same(_pred_4_block("cell 1"))
 
 
 def test_imu_bitmap_bits_past_the_samples_are_refused() -> None:
     # no cells, 3 samples, the IMU in samples 0 and 1 (a bitmap); each axis: its first
     # value 0 and one coded value 0 (params pred 0 k 0, unary 0)
-    body = _packed(([0] * 5 + [0] * 6 + [0]) * 6)
+    body = _packed(([0] * 5 + [0] * 7 + [0]) * 6)
     good = bytes([0, 0, 0, 0, 0x10, 0x27, 0, 3, 4, 0b011]) + body
     assert _same(good)
     bad = bytes([0, 0, 0, 0, 0x10, 0x27, 0, 3, 4, 0b1011]) + body
     assert _firmware(bad) is None and decode_block(bad) is None
-    # version 3's longest bitmaps (13 bytes): samples 0 and n - 1 of 100 and of 104
+    # the longest bitmaps (13 bytes): samples 0 and n - 1 of 100 and of 104
     for n in (100, 104):
         marks = (1 | 1 << (n - 1)).to_bytes(13, "little")
         good = bytes([0, 0, 0, 0, 0x10, 0x27, 0, n, 4]) + marks + body
@@ -675,9 +905,9 @@ def test_a_unary_code_past_qmax_is_refused() -> None:
     # as above, the coded value with k 0: a quotient of QMAX (an escape) reads, one
     # more one bit does not (it would read as the value 13 with k 0)
     head = bytes([0, 0, 0, 0, 0x10, 0x27, 1, 2, 0])
-    ok = head + _packed([0] * 11 + [1] * SB.QMAX + [0] + [1] + [0] * 17)
+    ok = head + _packed([0] * 12 + [1] * SB.QMAX + [0] + [1] + [0] * 17)
     assert _same(ok) and _firmware(ok) == ([0, 10_000], [(0,), (1,)], [None, None])
-    long = head + _packed([0] * 11 + [1] * (SB.QMAX + 1) + [0])
+    long = head + _packed([0] * 12 + [1] * (SB.QMAX + 1) + [0])
     assert _firmware(long) is None and decode_block(long) is None
     assert decode_blocks([ok, long]) is None
 
@@ -859,6 +1089,18 @@ def test_the_committed_v2_session_reads_to_its_samples() -> None:
     assert run is not None
     assert {p[8] & 1 for p in blocks} == {1}  # its time channel is dt_us
     assert _digest(_json_rows(_rows(run))) == want
+
+
+def test_the_committed_v3_session_reads_to_its_samples() -> None:
+    """tests/data/v3: a session written by the version-3 encoder (6-bit params, preds
+    0-3), and the hash of its samples as written; as the version-2 session."""
+    blocks, want = _committed_blocks(V3_SESSION, 3, lambda p: decode_block(p, 3))
+    run = decode_blocks(blocks, 3)
+    assert run is not None
+    assert {p[8] & 9 for p in blocks} == {9}  # its time channel is grid offsets
+    assert _digest(_json_rows(_rows(run))) == want
+    # version 4 reads its params in 7 bits: not these blocks
+    assert all(_firmware(p, 4) != SB.decode_sample_block(p, 3) for p in blocks)
 
 
 @pytest.mark.parametrize(
