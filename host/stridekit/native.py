@@ -13,7 +13,7 @@ a `stride` process. It is all or nothing: a process that imported one of
 those modules before stridekit (the test suite's conftest imports stridefw first)
 keeps the pure ones throughout. The MicroPython builds never see any of this.
 
-The same build holds the host's compiled SampleBlock reader of versions 3 and 2
+The same build holds the host's compiled SampleBlock reader of versions 4, 3 and 2
 (stridekit/sbreader.pyx, typed Cython: READER), recorded in the manifest with its
 own hash. It is a host module, not part of the kernel: it is used whenever its own
 source is unchanged since the build (kernel sources edited or not, stridefw imported
@@ -44,14 +44,14 @@ FORMAT = 1
 # the host's compiled SampleBlock reader: its module and source (host/stridekit)
 READER = "stridekit.sbreader"
 READER_SOURCE = "sbreader.pyx"
-# the newest SampleBlock version it reads (and version 2): its VERSION, and the build's
+# the newest SampleBlock version it reads (and those from 2 on): its VERSION, and the build's
 # manifest entry, so a build of a reader of another version is not loaded
-READER_VERSION = 3
+READER_VERSION = 4
 
 if TYPE_CHECKING:  # numpy is imported with the reader, not with stridekit
     import numpy as np
 
-    # (payloads, the frames' version: 2 or 3) -> (t_us u32, cells int64, imu int64,
+    # (payloads, the frames' version: 2, 3 or 4) -> (t_us u32, cells int64, imu int64,
     # imu_present bool), as stridekit.fastblocks.decode_blocks gives them
     ReaderFn = Callable[
         [list[bytes], int], tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None
@@ -258,7 +258,7 @@ _reader_tried = False
 
 
 def sample_block_reader() -> ReaderFn | None:
-    """The compiled SampleBlock reader (versions 3 and 2) this process uses, or None (the
+    """The compiled SampleBlock reader (versions 4, 3 and 2) this process uses, or None (the
     numpy one: stridekit.fastblocks.decode_blocks); loaded on the first call."""
     global _reader, _reader_tried, _status
     if not _reader_tried:

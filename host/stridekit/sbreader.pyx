@@ -1,6 +1,6 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
 # cython: initializedcheck=False, nonecheck=False, overflowcheck=False
-"""SampleBlocks of versions 3 and 2 read in C, a run at once: the host's replay reader.
+"""SampleBlocks of versions 4, 3 and 2 read in C, a run at once: the host's replay reader.
 
 Compiled by stridekit.native_build into build/native (never imported from this
 folder: there is no pure-Python fallback of this file, the fallback is
@@ -49,7 +49,7 @@ cdef extern from *:
 # the format's numbers (checked against stridefw.sampleblock_fmt below)
 cdef enum:
     HEAD = 9
-    MAX_N = 104  # samples in a block: version 3
+    MAX_N = 104  # samples in a block: versions 3 and 4
     V2_MAX_N = 64  # version 2
     MAX_SUBS = 13  # sub-blocks of a channel's MAX_N - 1 coded values
     SUB = 8
@@ -59,7 +59,7 @@ cdef enum:
     IMU_N = 6
     PAD = 16  # zero bytes after the run: a window read at a block's last bit stays inside
 
-VERSION = 3  # the newest version it reads (decode_blocks takes 2 too)
+VERSION = 4  # the newest version it reads (decode_blocks takes 3 and 2 too)
 if (
     _fmt.SAMPLE_BLOCK_VERSION, _fmt.HEAD_BYTES, _fmt.BLOCK_MAX_SAMPLES, _fmt.V2_MAX_SAMPLES,
     _fmt.SUB, _fmt.QMAX, _fmt.ESC_BITS, _fmt.K_MAX, _fmt.IMU_N,
@@ -91,19 +91,25 @@ cdef inline int64_t unzz(int64_t z) noexcept nogil:
     return (z >> 1) if not (z & 1) else -((z + 1) >> 1)
 
 
-cdef int coded(Bits *bp, int c, int64_t *v, bint signed) noexcept nogil:
-    # sampleblock_read._coded: c values coded after init = v[0], into v[1..c]; -1 if refused
+cdef int coded(
+    Bits *bp, int c, int64_t *v, bint signed, int pb, const int64_t *nb
+) noexcept nogil:
+    # sampleblock_read._coded: c values coded after init = v[0], into v[1..c]; -1 if
+    # refused. pb: the pred's bits in a params f (2 before version 4, 3 since); nb: the
+    # neighbour channel's values nb[0..c] (pred 4), or NULL where there is none
     cdef Bits r = bp[0]  # the cursor a local: the stores to v then cannot move it
     cdef Bits *b = &r
     cdef int nsub = (c + SUB - 1) // SUB
     cdef int par[MAX_SUBS]
     cdef int qs[MAX_N]
     cdef int s, i, f, p, k, q, avail
+    cdef int fw = pb + 4  # a params f in full: pred and a 4-bit k
+    cdef int pm = (1 << pb) - 1
     cdef uint64_t w = 0
     cdef int64_t x, z, d, pred, val, lo, hi
     for s in range(nsub):
         if s == 0:
-            f = <int>take(b, 6)
+            f = <int>take(b, fw)
         else:
             x = take(b, 1)
             if x < 0:
@@ -118,25 +124,26 @@ cdef int coded(Bits *bp, int c, int64_t *v, bint signed) noexcept nogil:
                     x = take(b, 1)
                     if x < 0:
                         return -1
-                    f = par[s - 1] + (-4 if x else 4)
-                    # k outside 0..15, or a step on a verbatim sub-block
-                    if f < 0 or f > 4 * K_MAX + 3 or (f & 3) == 3:
+                    f = par[s - 1] + (-(1 << pb) if x else (1 << pb))
+                    # k outside 0..15, or a step onto a verbatim sub-block
+                    if f < 0 or (f >> pb) > K_MAX or (f & pm) == 3:
                         return -1
                 else:
-                    f = <int>take(b, 6)
+                    f = <int>take(b, fw)
         if f < 0:
             return -1
+        p = f & pm
+        # a verbatim sub-block with a k; preds 6 and 7; pred 4 without a neighbour
+        if (p == 3 and (f >> pb) != 0) or p > 5 or (p == 4 and nb == NULL):
+            return -1
         par[s] = f
-    for s in range(nsub):
-        if (par[s] & 3) == 3 and (par[s] >> 2) != 0:
-            return -1  # a verbatim sub-block with a k
     # unary codes, q one bits then a zero, from a 64-bit window of the stream holding
     # at least QMAX + 1 bits from the cursor: q > QMAX shows as QMAX + 1 ones in it (the
     # firmware reads one bit at a time and fails at the bit that breaks a rule)
     avail = 0
     for i in range(c):
         qs[i] = 0
-        if (par[i // SUB] & 3) != 3:
+        if (par[i // SUB] & pm) != 3:
             if avail <= QMAX:
                 w = sbr_window(r.buf + (r.pos >> 3)) >> (r.pos & 7)
                 avail = 64 - <int>(r.pos & 7)
@@ -155,8 +162,8 @@ cdef int coded(Bits *bp, int c, int64_t *v, bint signed) noexcept nogil:
         hi = 0xFFFF
     for i in range(c):
         f = par[i // SUB]
-        p = f & 3
-        k = f >> 2
+        p = f & pm
+        k = f >> pb
         if p == 3:
             x = take(b, 16)
             if x < 0:
@@ -178,12 +185,20 @@ cdef int coded(Bits *bp, int c, int64_t *v, bint signed) noexcept nogil:
                 val = z
             else:
                 d = unzz(z)
+                # p1 = v[i], p2, p3 the values before it (v[0], init, where there is none)
                 if p == 0:
                     pred = 0
                 elif p == 1:
-                    pred = v[i]  # p1: the value before (v[0], init, before the first)
-                else:
+                    pred = v[i]
+                elif p == 2:
                     pred = 2 * v[i] - v[i - 1 if i >= 1 else 0]
+                elif p == 5:
+                    pred = 3 * v[i] - 3 * v[i - 1 if i >= 1 else 0] + v[i - 2 if i >= 2 else 0]
+                else:  # 4: linear, plus the neighbour's second difference at this sample
+                    pred = (
+                        2 * v[i] - v[i - 1 if i >= 1 else 0]
+                        + nb[i + 1] - 2 * nb[i] + nb[i - 1 if i >= 1 else 0]
+                    )
                 val = pred + d
         if val < lo or val > hi:
             return -1
@@ -192,8 +207,11 @@ cdef int coded(Bits *bp, int c, int64_t *v, bint signed) noexcept nogil:
     return 0
 
 
-cdef int channel(Bits *b, int c, int64_t *v, bint signed) noexcept nogil:
-    # sampleblock_read._channel: c (>= 1) values into v[0..c-1]; -1 if refused
+cdef int channel(
+    Bits *b, int c, int64_t *v, bint signed, int pb, const int64_t *nb
+) noexcept nogil:
+    # sampleblock_read._channel: c (>= 1) values into v[0..c-1]; -1 if refused. nb:
+    # the neighbour channel's c values, or NULL (coded)
     cdef int64_t w = take(b, 5)
     cdef int64_t z
     if w < 0 or w > 16:
@@ -204,14 +222,14 @@ cdef int channel(Bits *b, int c, int64_t *v, bint signed) noexcept nogil:
     if w and not (z >> (w - 1)):
         return -1  # the first value shorter than its bit length
     v[0] = unzz(z) if signed else z
-    return coded(b, c - 1, v, signed)
+    return coded(b, c - 1, v, signed, pb, nb)
 
 
 cdef int block(
     const uint8_t *buf, int64_t base, int64_t size, int nc, int version,
     uint32_t *t_out, int64_t *cells_out, int64_t *imu_out, uint8_t *present_out,
 ) noexcept nogil:
-    # sampleblock_read.decode_sample_block (version 3 or 2) of the block at
+    # sampleblock_read.decode_sample_block (version 4, 3 or 2) of the block at
     # buf[base:base + size] into the output rows from the pointers on; its n, or -1 if
     # refused
     cdef const uint8_t *pl = buf + base
@@ -223,14 +241,17 @@ cdef int block(
     cdef int64_t period = pl[4] | (pl[5] << 8)
     cdef int64_t off, prev, dt
     cdef int64_t vals[MAX_N]
+    cdef int64_t cols[2][MAX_N]  # cell j's values in cols[j & 1]: the one before, its neighbour's
     cdef int64_t axes[IMU_N][MAX_N]
     cdef uint8_t present[MAX_N]
     cdef Bits b
-    if n == 0 or n > (MAX_N if version == 3 else V2_MAX_N):
+    cdef const int64_t *nbp  # the neighbour channel's values (pred 4), or NULL
+    cdef int pb = 3 if version >= 4 else 2  # params f: pred | k << 2 before version 4
+    if n == 0 or n > (V2_MAX_N if version == 2 else MAX_N):
         return -1
-    # flag bits it does not know (bit 3 only in version 3), IMU both everywhere and by
+    # flag bits it does not know (bit 3 not in version 2), IMU both everywhere and by
     # bitmap, grid offsets without a time channel
-    if (flags & (0xF0 if version == 3 else 0xF8)) or (flags & 6) == 6 or (flags & 9) == 8:
+    if (flags & (0xF8 if version == 2 else 0xF0)) or (flags & 6) == 6 or (flags & 9) == 8:
         return -1
     for i in range(n):
         present[i] = 1 if (flags & 2) else 0
@@ -255,7 +276,7 @@ cdef int block(
         # grid offsets (int16, after init 0), each sample's dt from its offset and
         # the one before (o_0 = 0): sampleblock_read._dts_from_grid
         vals[0] = 0
-        if coded(&b, n - 1, vals, True) < 0:
+        if coded(&b, n - 1, vals, True, pb, NULL) < 0:
             return -1
         prev = 0
         for i in range(1, n):
@@ -266,7 +287,7 @@ cdef int block(
             vals[i] = dt
             prev = off
     elif flags & 1:
-        if coded(&b, n - 1, vals, False) < 0:
+        if coded(&b, n - 1, vals, False, pb, NULL) < 0:
             return -1
     else:
         for i in range(1, n):
@@ -277,13 +298,15 @@ cdef int block(
         t = t + <uint32_t>vals[i]  # mod 2**32, as the firmware's & 0xFFFFFFFF
         t_out[i] = t
     for j in range(nc):
-        if channel(&b, n, vals, False) < 0:
+        nbp = &cols[(j - 1) & 1][0] if j else NULL
+        if channel(&b, n, &cols[j & 1][0], False, pb, nbp) < 0:
             return -1
         for i in range(n):
-            cells_out[i * nc + j] = vals[i]
+            cells_out[i * nc + j] = cols[j & 1][i]
     if m:
         for a in range(IMU_N):
-            if channel(&b, m, axes[a], True) < 0:
+            nbp = &axes[a - 1][0] if a else NULL
+            if channel(&b, m, &axes[a][0], True, pb, nbp) < 0:
                 return -1
     # the stream ends in the block's last byte, zero bits after it
     if (b.pos + 7) >> 3 != base + size:
@@ -304,8 +327,8 @@ cdef int block(
 
 
 def decode_blocks(list payloads, int version=VERSION):
-    """Consecutive SampleBlocks of one cell count and of the frames' version (3 or 2)
-    decoded at once.
+    """Consecutive SampleBlocks of one cell count and of the frames' version (4, 3 or
+    2) decoded at once.
 
     Returns what stridekit.fastblocks.decode_blocks returns: (t_us uint32, cells
     (samples, n_cells) int64, imu (samples, 6) int64, imu_present bool), imu rows of
@@ -320,8 +343,8 @@ def decode_blocks(list payloads, int version=VERSION):
     cdef int64_t base = 0
     cdef int nc = 0
     cdef int got = 0
-    cdef int n_max = MAX_N if version == 3 else V2_MAX_N
-    if nb == 0 or (version != 3 and version != 2):
+    cdef int n_max = V2_MAX_N if version == 2 else MAX_N
+    if nb == 0 or version < 2 or version > VERSION:
         return None
     sizes_arr = np.empty(nb, np.int64)
     cdef int64_t[::1] sizes = sizes_arr

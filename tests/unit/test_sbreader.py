@@ -1,23 +1,29 @@
 """The compiled SampleBlock reader (stridekit/sbreader.pyx, built by `make setup` into
-build/native) against the firmware's reader and the numpy one, at versions 3 and 2.
+build/native) against the firmware's reader, at versions 4, 3 and 2.
 
 It reads exactly the blocks stridefw.sampleblock_read reads at the frames' version,
 to the same samples, and refuses (None) every other: a single block, or a run with
-one refused block or another cell count. The blocks come from
-tests/unit/test_fastblocks.py's writers (the firmware's encoder: grid offsets, dt_us
-where the offsets leave int16, no time channel, IMU bitmaps, up to block_samples
-samples; a writer that picks every field at random, of either version), from damage,
-and from the committed version-2 session (tests/data/v2). Every block is read at both
-versions: version 2 is version 3 without bit 3 and with n <= 64. The reader is a host
-module loaded whenever its build is current, stridefw imported first or not, so it
-runs in this process; with no current build these tests skip and say why (in CI,
-where `make setup` builds it, they fail instead).
+one refused block or another cell count. The blocks come from the firmware's encoder
+(stridefw.sampleblock: channels that switch between regimes, and smooth, correlated
+cells and IMU axes, where it takes preds 4 and 5), from a writer of this file's that
+picks every field at random (of each version), from damage, from hand-made payloads,
+and from the committed sessions of versions 2 and 3 (tests/data). Every payload is
+read at every version, each against the firmware's reader at that version (the numpy
+reader, stridekit.fastblocks, is held to the same one in tests/unit/test_fastblocks.py).
+The reader is a host module loaded whenever its build is current, stridefw imported
+first or not, so it runs in this process; with no current build these tests skip
+and say why (in CI, where `make setup` builds it, they fail instead).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import math
+import random
 import shutil
+import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -28,30 +34,18 @@ from hypothesis import strategies as st
 
 from stridefw import records as R
 from stridefw import sampleblock as SB
-from stridefw.sampleblock_fmt import V2_MAX_SAMPLES
-from stridekit import fastblocks, native
+from stridefw import sampleblock_read as SR
+from stridefw.sampleblock_fmt import BLOCK_MAX_SAMPLES, ESC_BITS, K_MAX, QMAX, SUB, V2_MAX_SAMPLES
+from stridekit import native
 from tests.conftest import IN_CI
-from tests.unit.test_fastblocks import (
-    _TIMES,
-    V2_SESSION,
-    _any_blocks,
-    _damage,
-    _damage_one,
-    _digest,
-    _enc_block,
-    _enc_blocks,
-    _firmware,
-    _grid_block,
-    _json_rows,
-    _late_samples,
-    _packed,
-    _rows,
-    _two_sub_blocks,
-    _zz,
-)
 from tests.unit.test_native_kernel import run_child
 
 ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "tests" / "data"
+VERSIONS = (2, 3, 4)
+V4 = SB.SAMPLE_BLOCK_VERSION
+
+Rows = tuple[list[int], list[tuple[int, ...]], list[tuple[int, ...] | None]]
 
 _COMPILED, _WHY = native.load_reader(native.build_dir(), native.reader_source())
 
@@ -65,17 +59,31 @@ def _reader() -> native.ReaderFn:
     return _COMPILED
 
 
-def _check(payloads: list[bytes], version: int = 3) -> bool:
+def _firmware(payload: bytes, version: int) -> Rows | None:
+    try:
+        return SR.decode_sample_block(payload, version)
+    except ValueError:
+        return None
+
+
+def _rows(got: Any) -> Rows:
+    t, cells, imu, present = got
+    return (
+        t.tolist(),
+        [tuple(r) for r in cells.tolist()],
+        [tuple(m) if p else None for m, p in zip(imu.tolist(), present.tolist(), strict=True)],
+    )
+
+
+def _check(payloads: list[bytes], version: int = V4) -> bool:
     """The compiled reader reads the run at version exactly when the firmware reads
-    every block at that version (of one cell count), to the firmware's samples and
-    the numpy reader's arrays; returns whether it read the run."""
+    every block at that version (of one cell count), to the firmware's samples;
+    returns whether it read the run."""
     got = _reader()(payloads, version)
     want = [_firmware(p, version) for p in payloads]
     readable = all(w is not None for w in want) and len({p[6] for p in payloads}) == 1
-    assert (got is not None) == readable, (got is not None, [w is not None for w in want])
-    with_numpy = fastblocks.decode_blocks(payloads, version)
+    assert (got is not None) == readable, (version, got is not None, [w is not None for w in want])
     if got is None:
-        assert with_numpy is None  # the numpy reader refuses what the firmware refuses
         return False
     t, cells, imu, present = got
     n, nc = sum(p[7] for p in payloads), payloads[0][6]
@@ -88,40 +96,401 @@ def _check(payloads: list[bytes], version: int = 3) -> bool:
     assert rows[0] == [x for w in want if w for x in w[0]]
     assert rows[1] == [x for w in want if w for x in w[1]]
     assert rows[2] == [x for w in want if w for x in w[2]]
-    assert with_numpy is not None  # the numpy reader reads what the firmware reads
-    for a, b in zip(got, with_numpy, strict=True):
-        assert a.dtype == b.dtype and a.shape == b.shape and np.array_equal(a, b)
     return True
 
 
-def _check_both(payloads: list[bytes]) -> bool:
-    """_check at version 3 and at version 2; a run reads at version 2 exactly when it
-    reads at version 3 and no block has over 64 samples or grid offsets. Returns
-    whether it read at version 3."""
-    v3 = _check(payloads, 3)
-    v2 = _check(payloads, 2)
-    assert v2 == (v3 and all(p[7] <= V2_MAX_SAMPLES and not p[8] & 8 for p in payloads))
-    return v3
+def _check_all(payloads: list[bytes]) -> dict[int, bool]:
+    """_check at versions 2, 3 and 4: whether it read the run at each. Version 2 is
+    version 3 without bit 3 and with n <= 64, so a run reads at version 2 exactly when
+    it reads at version 3 and has neither."""
+    read = {v: _check(payloads, v) for v in VERSIONS}
+    assert read[2] == (read[3] and all(p[7] <= V2_MAX_SAMPLES and not p[8] & 8 for p in payloads))
+    return read
 
 
-def _blocks(n_cells: int | None = None) -> st.SearchStrategy[bytes]:
-    """The encoder's blocks, and the random-field writer's of either version."""
-    return st.one_of(_enc_blocks(n_cells), _any_blocks(n_cells), _any_blocks(n_cells, version=2))
+def _zz(r: int) -> int:
+    return (r << 1) if r >= 0 else ((-r << 1) - 1)
 
 
-def _runs(min_size: int, max_size: int) -> st.SearchStrategy[list[bytes]]:
-    return st.integers(0, 16).flatmap(
-        lambda nc: st.lists(_blocks(nc), min_size=min_size, max_size=max_size)
+def _bits(v: int, width: int) -> list[int]:
+    return [(v >> i) & 1 for i in range(width)]
+
+
+def _packed(bits: list[int]) -> bytes:
+    out = bytearray((len(bits) + 7) // 8)
+    for i, b in enumerate(bits):
+        out[i >> 3] |= b << (i & 7)
+    return bytes(out)
+
+
+def _fw(version: int) -> int:
+    """The bits of a params f written in full: pred | k << 3 (7) from version 4, pred |
+    k << 2 (6) before."""
+    return 7 if version >= 4 else 6
+
+
+def _digest(rows: list[list[Any]]) -> str:
+    # as tests/unit/test_fastblocks.py hashes a committed session's samples
+    return hashlib.sha256(json.dumps(rows, separators=(",", ":")).encode()).hexdigest()
+
+
+def _json_rows(rows: Rows) -> list[list[Any]]:
+    return [[t, list(c), list(m) if m is not None else None] for t, c, m in zip(*rows, strict=True)]
+
+
+# --- the firmware's encoder -------------------------------------------------------------
+
+# How a channel moves over a sub-block of 8 samples ("wild": any 16-bit value, stored
+# verbatim; "jump": quiet, then far off, escapes)
+_REGIMES = ("hold", "noise", "ramp", "wild", "jump")
+# How the samples' times move: on the grid (no time channel), a little late (grid
+# offsets), or dt_us anywhere in 0..65535 (dt_us)
+_TIMES = ("none", "grid", "gaps")
+_SHAPES = ("regimes", "smooth")
+
+
+def _walk(rng: random.Random, v: int, regime: str, slope: int, lo: int, hi: int) -> int:
+    if regime == "noise":
+        v += rng.randint(-40, 40)
+    elif regime == "ramp":
+        v += slope
+    elif regime == "wild" or (regime == "jump" and rng.random() < 0.15):
+        v = rng.randint(lo, hi)
+    return max(lo, min(hi, v))
+
+
+class _Smooth:
+    """Cells of an insole under a foot: one load curve (steps of stance, then swing)
+    each cell follows with its own gain and offset and a little noise, so neighbouring
+    cells' second differences agree (pred 4); IMU axes as slow sines, some of them in
+    phase (pred 5, and pred 4 where in phase)."""
+
+    def __init__(self, rng: random.Random, n_cells: int) -> None:
+        self.rng = rng
+        self.stance = rng.randint(12, 60)  # samples of a stance
+        self.stride = self.stance + rng.randint(5, 60)
+        self.peak = rng.choice([300, 3000, 20_000])
+        gain = rng.uniform(0.5, 2.0)
+        self.gains = [gain * rng.uniform(0.9, 1.1) for _ in range(n_cells)]
+        self.bases = [rng.randint(0, 2000) for _ in range(n_cells)]
+        self.noise = rng.choice([0, 1, 3])
+        self.w = 2 * math.pi / rng.randint(20, 150)  # the axes' radians a sample
+        phase = rng.uniform(0, 6.3)
+        self.amps = [rng.choice([500, 4000, 15_000]) for _ in range(6)]
+        self.phases = [phase if rng.random() < 0.6 else rng.uniform(0, 6.3) for _ in range(6)]
+
+    def cells(self, i: int) -> list[int]:
+        at = i % self.stride
+        load = self.peak * math.sin(math.pi * at / self.stance) ** 2 if at < self.stance else 0.0
+        noise = self.noise
+        return [
+            max(0, min(0xFFFF, int(b + g * load) + self.rng.randint(-noise, noise)))
+            for b, g in zip(self.bases, self.gains, strict=True)
+        ]
+
+    def imu(self, i: int) -> list[int]:
+        return [
+            max(-0x8000, min(0x7FFF, int(a * math.sin(self.w * i + p))))
+            for a, p in zip(self.amps, self.phases, strict=True)
+        ]
+
+
+def _enc_block(
+    seed: int,
+    n_cells: int,
+    n: int,
+    imu: str,
+    time: str,
+    period_us: int,
+    t0: int,
+    shape: str = "regimes",
+) -> bytes:
+    """A block from the firmware's encoder: n samples of channels that switch between
+    _REGIMES every 8 samples, or smooth ones (_Smooth); imu "all", "none" or "some"
+    samples; time one of _TIMES."""
+    rng = random.Random(seed)
+    enc = SB.SampleBlockEncoder(n_cells, period_us)
+    enc.start(t0 & 0x3FFFFFFF, t0 >> 30)
+    smooth = _Smooth(rng, n_cells)
+    cells = [rng.randint(0, 4095) for _ in range(n_cells)]
+    axes = [rng.randint(-2000, 2000) for _ in range(6)]
+    regime: list[str] = []
+    slope: list[int] = []
+    late_max = rng.choice([3, 300, 20_000])
+    late = 0
+    for i in range(n):
+        if shape == "smooth":
+            cells, axes = smooth.cells(i), smooth.imu(i)
+        else:
+            if i % 8 == 0:
+                regime = [rng.choice(_REGIMES) for _ in range(n_cells + 6)]
+                slope = [rng.randint(-300, 300) for _ in range(n_cells + 6)]
+            cells = [_walk(rng, v, regime[j], slope[j], 0, 0xFFFF) for j, v in enumerate(cells)]
+            axes = [
+                _walk(rng, v, regime[n_cells + j], slope[n_cells + j], -0x8000, 0x7FFF)
+                for j, v in enumerate(axes)
+            ]
+        dt = period_us
+        if time == "grid":  # late: the sample's offset (dt 0 where the last was later)
+            dt = max(0, period_us + rng.randint(0, late_max) - late)
+            late += dt - period_us
+        elif time == "gaps":
+            dt = rng.choice([period_us, period_us + rng.randint(-3, 3), rng.randint(0, 65535)])
+        with_imu = imu == "all" or (imu == "some" and rng.random() < 0.6)
+        assert enc.room()
+        enc.add(max(0, min(SB.DT_MAX_US, dt)), cells, axes if with_imu else None)
+    return bytes(enc.buf[: enc.encode()])
+
+
+@st.composite
+def _enc_blocks(draw: st.DrawFn, n_cells: int | None = None) -> bytes:
+    nc = draw(st.integers(0, 16)) if n_cells is None else n_cells
+    return _enc_block(
+        draw(st.integers(0, 2**32 - 1)),
+        nc,
+        draw(st.integers(1, SB.block_samples(nc))),
+        draw(st.sampled_from(["all", "none", "some"])),
+        draw(st.sampled_from(_TIMES)),
+        draw(st.integers(1, 65535)),
+        draw(st.integers(0, 2**32 - 1)),
+        draw(st.sampled_from(_SHAPES)),
     )
 
 
-# --- blocks ---------------------------------------------------------------------------
+def _preds_written(payloads: list[bytes], monkeypatch: pytest.MonkeyPatch) -> Counter[int]:
+    """How many sub-blocks of each pred the firmware's reader finds in the payloads
+    (version 4)."""
+    seen: Counter[int] = Counter()
+    real = SR._params  # pyright: ignore[reportPrivateUsage]
+
+    def spy(rd: Any, nsub: int, has_nbr: bool) -> list[tuple[int, int]]:
+        par = real(rd, nsub, has_nbr)
+        seen.update(p for p, _ in par)
+        return par
+
+    monkeypatch.setattr(SR, "_params", spy)
+    for p in payloads:
+        SR.decode_sample_block(p, V4)
+    monkeypatch.undo()
+    return seen
 
 
-@settings(max_examples=300, deadline=None)
+# --- a writer of every field at random -------------------------------------------------
+
+
+def _guess(pred: int, xs: list[int], i: int, init: int, nbr: list[int] | None) -> int:
+    """sampleblock_fmt's prediction of xs[i] (nbr: the neighbour's values, its first
+    then these samples')."""
+    p1 = xs[i - 1] if i >= 1 else init
+    p2 = xs[i - 2] if i >= 2 else init
+    p3 = xs[i - 3] if i >= 3 else init
+    if pred == 0:
+        return 0
+    if pred == 1:
+        return p1
+    if pred == 2:
+        return 2 * p1 - p2
+    if pred == 5:
+        return 3 * p1 - 3 * p2 + p3
+    assert pred == 4 and nbr is not None
+    return 2 * p1 - p2 + nbr[i + 1] - 2 * nbr[i] + (nbr[i - 1] if i >= 1 else nbr[0])
+
+
+class _AnyWriter:
+    """Blocks of a version with every field picked at random where the format allows
+    a choice (pred, k, escapes of any value, how a param is coded, a time channel or
+    an IMU bitmap that is not needed, grid offsets or dt_us): what the firmware's
+    encoder writes is a corner of what a reader must read. Version 2: no grid offsets
+    (and the caller keeps n <= 64); preds 4 and 5 from version 4."""
+
+    def __init__(self, rng: random.Random, version: int) -> None:
+        self.rng = rng
+        self.version = version
+        self.pb = 3 if version >= 4 else 2  # the pred's bits in f
+        self.bits: list[int] = []
+        self.written: Counter[str] = Counter()  # kinds of field written, for coverage
+
+    def put(self, v: int, width: int) -> None:
+        self.bits += _bits(v, width)
+
+    def coded(self, xs: list[int], init: int, signed: bool, nbr: list[int] | None) -> None:
+        rng, pb = self.rng, self.pb
+        preds = [0, 1, 2, 3] + ([5] if self.version >= 4 else [])
+        preds += [4] if self.version >= 4 and nbr is not None else []
+        par: list[int] = []
+        zs: list[int] = []
+        for s in range(0, len(xs), SUB):
+            sub = range(s, min(s + SUB, len(xs)))
+            pred = rng.choice(preds)
+
+            def z_of(pred: int, i: int) -> int:
+                if pred == 0 and not signed:
+                    return xs[i]
+                return _zz(xs[i] - _guess(pred, xs, i, init, nbr)) if pred != 3 else 0
+
+            if pred in (4, 5) and max(z_of(pred, i) for i in sub) >> ESC_BITS:
+                pred = 1  # the format escapes only z in ESC_BITS (preds 0-2's all fit)
+            zs += [z_of(pred, i) for i in sub]
+            k = 0
+            if pred != 3:
+                k = rng.choice([rng.randrange(16), max(0, max(zs[s:]).bit_length() - 2)])
+                k = min(k, K_MAX)
+            f = pred | k << pb
+            self.written[f"pred {pred}"] += 1
+            prev = par[-1] if par else -1
+            if not par:
+                self.put(f, pb + 4)
+            elif f == prev and rng.random() < 0.8:
+                self.put(0, 1)
+                self.written["param as before"] += 1
+            elif (f ^ prev) & ((1 << pb) - 1) == 0 and pred != 3 and abs(k - (prev >> pb)) == 1:
+                self.put(0b001 if k > prev >> pb else 0b101, 3)
+                self.written["param k + 1" if k > prev >> pb else "param k - 1"] += 1
+            else:
+                self.put(3 | f << 2, pb + 6)
+                self.written["param in full"] += 1
+            par.append(f)
+        pm = (1 << pb) - 1
+        escape = [False] * len(xs)
+        for i, z in enumerate(zs):
+            f = par[i // SUB]
+            if f & pm == 3:
+                continue
+            q = z >> (f >> pb)
+            escape[i] = q >= QMAX or self.rng.random() < 0.05
+            if escape[i]:
+                self.written["escape" if q >= QMAX else "escape of a small z"] += 1
+            q = QMAX if escape[i] else q
+            self.put((1 << q) - 1, q + 1)
+        for i, z in enumerate(zs):
+            f = par[i // SUB]
+            if f & pm == 3:
+                self.put(xs[i] & 0xFFFF, 16)
+                self.written["verbatim"] += 1
+            elif escape[i]:
+                self.put(z, ESC_BITS)
+            else:
+                self.put(z, f >> pb)
+
+    def channel(self, xs: list[int], signed: bool, nbr: list[int] | None) -> None:
+        z = _zz(xs[0]) if signed else xs[0]
+        self.put(z.bit_length(), 5)
+        self.put(z, z.bit_length())
+        self.coded(xs[1:], xs[0], signed, nbr)
+
+    def offsets(self, n: int, period_us: int) -> list[int]:
+        """Grid offsets o_1..o_(n-1): int16, each dt_us they give in 0..65535."""
+        rng = self.rng
+        out: list[int] = []
+        o = 0
+        for _ in range(n - 1):
+            lo, hi = max(-0x8000, o - period_us), min(0x7FFF, o + 0xFFFF - period_us)
+            o = rng.choice([o, o + rng.randint(-3, 3), rng.randint(lo, hi), lo, hi])
+            o = max(lo, min(hi, o))
+            out.append(o)
+        return out
+
+    def block(self, seed: int, n_cells: int, n: int, imu: str, period_us: int) -> bytes:
+        rng, version = self.rng, self.version
+        # cells: each the one before plus its own steps (some alike: pred 4's z small)
+        cells: list[list[int]] = []
+        for _ in range(n_cells):
+            col = [rng.randint(0, 0xFFFF)] * n
+            for i in range(1, n):
+                step = rng.choice([0, 3, -40, 700, 30000])
+                if cells and rng.random() < 0.5:
+                    step = cells[-1][i] - cells[-1][i - 1] + rng.randint(-2, 2)
+                col[i] = max(0, min(0xFFFF, col[i - 1] + step))
+            cells.append(col)
+        present = [imu == "all" or (imu == "some" and rng.random() < 0.5) for _ in range(n)]
+        m = sum(present)
+        axes = [[rng.randint(-0x8000, 0x7FFF) for _ in range(m)] for _ in range(6)]
+        # the times: on the grid (then a time channel of either kind, or none), grid
+        # offsets, or dt_us
+        time = rng.choice(["none", "grid", "dt"] if version >= 3 else ["none", "dt"])
+        timed = time != "none" or rng.random() < 0.3
+        grid = time == "grid" or (time == "none" and version >= 3 and rng.random() < 0.5)
+        offsets = self.offsets(n, period_us) if time == "grid" else [0] * (n - 1)
+        dts = [period_us] * (n - 1)
+        if time == "dt":
+            dts = [rng.choice([period_us, rng.randint(0, 0xFFFF)]) for _ in dts]
+        bitmap = not (all(present) or not any(present)) or rng.random() < 0.3
+        flags = int(timed) | (8 if grid and timed else 0)
+        flags |= 4 if bitmap else 2 if all(present) else 0
+        head = bytearray(seed.to_bytes(4, "little") + period_us.to_bytes(2, "little"))
+        head += bytes([n_cells, n, flags])
+        if bitmap:
+            head += sum(1 << i for i in range(n) if present[i]).to_bytes((n + 7) // 8, "little")
+        self.bits = []
+        if timed and grid:
+            self.coded(offsets, 0, True, None)
+            self.written["grid offsets"] += 1
+        elif timed:
+            self.coded(dts, period_us, False, None)
+            self.written["dt_us"] += 1
+        for j, col in enumerate(cells):
+            self.channel(col, False, cells[j - 1] if j else None)
+        for j, ax in enumerate(axes if m else []):
+            self.channel(ax, True, axes[j - 1] if j else None)
+        return bytes(head) + _packed(self.bits)
+
+
+@st.composite
+def _any_blocks(draw: st.DrawFn, n_cells: int | None = None, version: int = V4) -> bytes:
+    seed = draw(st.integers(0, 2**32 - 1))
+    return _AnyWriter(random.Random(seed), version).block(
+        seed,
+        draw(st.integers(0, 16)) if n_cells is None else n_cells,
+        draw(st.integers(1, V2_MAX_SAMPLES if version == 2 else BLOCK_MAX_SAMPLES)),
+        draw(st.sampled_from(["all", "none", "some"])),
+        draw(st.integers(1, 65535)),
+    )
+
+
+def _blocks(n_cells: int | None = None) -> st.SearchStrategy[bytes]:
+    """The encoder's blocks, and the random-field writer's of every version."""
+    return st.one_of(_enc_blocks(n_cells), *(_any_blocks(n_cells, v) for v in VERSIONS))
+
+
+def _damage(buf: bytearray, data: st.DataObject) -> None:
+    for _ in range(data.draw(st.integers(1, 3))):
+        if not buf:
+            return
+        kind = data.draw(st.sampled_from(["flip", "bit", "cut", "extend", "head"]))
+        at = data.draw(st.integers(0, len(buf) - 1))
+        if kind == "flip":
+            buf[at] ^= data.draw(st.integers(1, 255))
+        elif kind == "bit":
+            buf[at] ^= 1 << data.draw(st.integers(0, 7))
+        elif kind == "cut":
+            del buf[at:]
+        elif kind == "extend":
+            buf += data.draw(st.binary(min_size=1, max_size=8))
+        elif len(buf) > 8:  # n_cells, n or flags
+            buf[data.draw(st.integers(6, 8))] = data.draw(st.integers(0, 255))
+
+
+# --- blocks -----------------------------------------------------------------------------
+
+
+@settings(max_examples=250, deadline=None)
 @given(_enc_blocks())
 def test_encoded_blocks_read_as_the_firmware_reads_them(payload: bytes) -> None:
-    assert _check_both([payload])  # every block the encoder writes reads at version 3
+    assert _check_all([payload])[4]  # every block the encoder writes reads at version 4
+
+
+def test_the_encoded_blocks_hold_preds_4_and_5(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The encoder's blocks of smooth, correlated channels take preds 4 and 5 (so the
+    tests above read them), and the compiled reader reads those blocks."""
+    payloads = [
+        _enc_block(s, [1, 4, 8, 16][s % 4], 80, ["all", "some"][s % 2], "grid", 10_000, 0, "smooth")
+        for s in range(24)
+    ]
+    preds = _preds_written(payloads, monkeypatch)
+    assert preds[4] >= 20 and preds[5] >= 20, preds
+    assert all(_check([p]) for p in payloads)
+    regimes = [_enc_block(s, 8, 80, "all", "grid", 10_000, 0) for s in range(24)]
+    assert set(_preds_written(regimes, monkeypatch)) >= {0, 1, 2, 3}
 
 
 @pytest.mark.parametrize("n_cells", [0, 8, 16])
@@ -131,8 +500,10 @@ def test_full_blocks_read_as_the_firmware_reads_them(n_cells: int, imu: str, tim
     """Blocks of the most samples the encoder puts in one: 104, or 81 of 16 cells
     (13 and 11 bytes of IMU bitmap), with the time as grid offsets, as dt_us or none."""
     n = SB.block_samples(n_cells)
-    assert n == (81 if n_cells == 16 else SB.BLOCK_MAX_SAMPLES)
-    payloads = [_enc_block(s, n_cells, n, imu, time, 10_000, s << 20) for s in range(6)]
+    assert n == (81 if n_cells == 16 else BLOCK_MAX_SAMPLES)
+    payloads = [
+        _enc_block(s, n_cells, n, imu, time, 10_000, s << 20, _SHAPES[s % 2]) for s in range(6)
+    ]
     assert all(p[7] == n for p in payloads)
     assert {p[8] & 9 for p in payloads} == {"none": {0}, "grid": {9}, "gaps": {1}}[time]
     assert imu != "some" or all(p[8] & 6 == 4 for p in payloads)  # bitmaps
@@ -140,47 +511,73 @@ def test_full_blocks_read_as_the_firmware_reads_them(n_cells: int, imu: str, tim
     assert not _check([payloads[0]], 2)  # over 64 samples
 
 
-@pytest.mark.parametrize("version", [2, 3])
-@settings(max_examples=200, deadline=None)
+@pytest.mark.parametrize("version", VERSIONS)
+@settings(max_examples=120, deadline=None)
 @given(data=st.data())
 def test_blocks_with_every_field_at_random_read_as_the_firmware_reads_them(
     version: int, data: st.DataObject
 ) -> None:
     payload = data.draw(_any_blocks(version=version))
     assert _firmware(payload, version) is not None  # the writer writes what the format allows
-    assert _check_both([payload])
+    assert _check_all([payload])[version]
 
 
-@settings(max_examples=100, deadline=None)
-@given(_runs(1, 12))
+def test_the_random_blocks_hold_every_kind_of_field() -> None:
+    """The writer's blocks hold what a reader must read, at each version: escapes (of
+    large and of small z), verbatim values, every pred and way to code a param, a time
+    channel of either kind."""
+    for version in VERSIONS:
+        written: Counter[str] = Counter()
+        for seed in range(40):
+            w = _AnyWriter(random.Random(seed), version)
+            w.block(seed, 3, 64, ["all", "none", "some"][seed % 3], 10_000)
+            written.update(w.written)
+        kinds = ["escape", "escape of a small z", "verbatim", "pred 0", "pred 1", "pred 2"]
+        kinds += ["param as before", "param k + 1", "param k - 1", "param in full"]
+        kinds += ["pred 4", "pred 5"] if version >= 4 else []
+        assert all(written[k] >= 5 for k in kinds), (version, written)
+        assert written["grid offsets" if version >= 3 else "dt_us"] >= 5, (version, written)
+        assert version >= 4 or not written["pred 4"] + written["pred 5"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.integers(0, 16).flatmap(lambda nc: st.lists(_blocks(nc), min_size=1, max_size=10)),
+)
 def test_runs_of_blocks_read_as_the_firmware_reads_them(payloads: list[bytes]) -> None:
-    assert _check_both(payloads)
+    _check_all(payloads)
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(_blocks(), st.data())
 def test_damaged_blocks_are_refused_or_read_the_same(payload: bytes, data: st.DataObject) -> None:
     buf = bytearray(payload)
     _damage(buf, data)
-    _check_both([bytes(buf)])
+    _check_all([bytes(buf)])
 
 
-@settings(max_examples=150, deadline=None)
-@given(_runs(2, 8), st.data())
+@settings(max_examples=100, deadline=None)
+@given(
+    st.integers(0, 16).flatmap(lambda nc: st.lists(_blocks(nc), min_size=2, max_size=8)),
+    st.data(),
+)
 def test_a_run_with_a_damaged_block_is_refused_or_read_the_same(
     payloads: list[bytes], data: st.DataObject
 ) -> None:
-    _damage_one(payloads, data)
-    _check_both(payloads)
+    i = data.draw(st.integers(0, len(payloads) - 1))
+    buf = bytearray(payloads[i])
+    _damage(buf, data)
+    payloads[i] = bytes(buf)
+    _check_all(payloads)
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.binary(max_size=200))
 def test_random_bytes_are_refused_or_read_the_same(payload: bytes) -> None:
-    _check_both([payload])
+    _check_all([payload])
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=800, deadline=None)
 @given(
     st.integers(0, 2),
     st.sampled_from([1, 2, 3, 5, 9, 12, 64, 65, 104, 105]),
@@ -193,32 +590,239 @@ def test_a_sound_head_with_random_bits_is_refused_or_read_the_same(
     nc: int, n: int, flags: int, period_us: int, bitmap: bytes, body: bytes
 ) -> None:
     """Random streams behind a head the firmware may take: few cells, so that some of
-    them read (escapes, verbatim values, k steps and grid offsets anywhere, dt_us from
-    them at 0 and 65535), and every refusal on the way (k out of range, a long unary
-    code, truncation, padding, an offset's dt_us out of range, bit 3 without bit 0 or
-    at version 2, n over 64 at version 2 and over 104)."""
+    them read (escapes, verbatim values, k steps, preds 4 and 5 and grid offsets
+    anywhere, dt_us from them at 0 and 65535), and every refusal on the way (k out of
+    range, preds 6 and 7, pred 4 without a neighbour, a long unary code, truncation,
+    padding, an offset's dt_us out of range, bit 3 without bit 0 or at version 2, n
+    over 64 at version 2 and over 104)."""
     head = bytes([1, 2, 3, 4, period_us & 0xFF, period_us >> 8, nc, n, flags])
     if flags & 4:
         head += bitmap[: (n + 7) // 8].ljust((n + 7) // 8, b"\0")
-    _check_both([head + body])
+    _check_all([head + body])
 
 
 def test_the_random_heads_do_read_sometimes() -> None:
-    """The test above is not vacuous: of these streams some are whole blocks, with a
-    time channel as dt_us and as grid offsets."""
+    """The test above is not vacuous: of these streams some are whole blocks at every
+    version, with a time channel as dt_us and as grid offsets, or one cell."""
     rng = np.random.default_rng(5)
-    read = {0: 0, 1: 0, 9: 0}
+    read: Counter[tuple[int, int]] = Counter()
     for _ in range(3000):
-        for flags in read:
+        for flags in (0, 1, 9):
             body = rng.integers(0, 256, int(rng.integers(1, 12)), dtype=np.uint8).tobytes()
             nc = 0 if flags else 1  # the time channel alone, or one cell
-            read[flags] += _check_both([bytes([0, 0, 0, 0, 0x10, 0x27, nc, 2, flags]) + body])
-    assert min(read.values()) >= 10, read
+            got = _check_all([bytes([0, 0, 0, 0, 0x10, 0x27, nc, 2, flags]) + body])
+            read.update((flags, v) for v, ok in got.items() if ok)
+    want = [(f, v) for f in (0, 1, 9) for v in VERSIONS if v >= 3 or f != 9]
+    assert min(read[k] for k in want) >= 5, read
 
 
-# --- version 3: grid offsets ----------------------------------------------------------
+# --- version 4: preds 4 and 5, params in 7 bits ----------------------------------------
 
 
+def _first(z: int) -> list[int]:
+    """A channel's first value: its bit length w (5 bits), then w bits of z."""
+    return _bits(z.bit_length(), 5) + _bits(z, z.bit_length())
+
+
+def _sub(f: int, zs: list[int], version: int = V4) -> list[int]:
+    """One sub-block, alone in its channel: params f in full, then zs coded at f's k
+    (every z under QMAX << k; pred 3: zs are the 16-bit values)."""
+    pb = 3 if version >= 4 else 2
+    k = f >> pb
+    if f & ((1 << pb) - 1) == 3:
+        return _bits(f, pb + 4) + [b for z in zs for b in _bits(z, 16)]
+    assert all(z >> k < QMAX for z in zs)
+    unary = [b for z in zs for b in [1] * (z >> k) + [0]]
+    return _bits(f, pb + 4) + unary + [b for z in zs for b in _bits(z, k)]
+
+
+# cell 0: 9 samples of a quadratic, its first value and then pred 0 (z = the value) k 7
+_CELL0 = [10 + 3 * i * i for i in range(9)]
+_CELL0_BITS = _first(_CELL0[0]) + _sub(0 | 7 << 3, _CELL0[1:])
+
+
+def _cells_block(cell1_first: int, cell1_f: int, zs: list[int] | None = None) -> bytes:
+    """Two cells, 9 samples, no time channel and no IMU: cell 0 is _CELL0, cell 1 its
+    first value and one sub-block of params cell1_f (residuals zs, 0 unless given)."""
+    head = bytes([0, 0, 0, 0, 0x10, 0x27, 2, 9, 0])
+    cell1 = _first(cell1_first) + _sub(cell1_f, zs if zs is not None else [0] * 8)
+    return head + _packed(_CELL0_BITS + cell1)
+
+
+def test_pred_4_adds_the_neighbours_second_difference() -> None:
+    """Cell 1 in pred 4 with every residual 0 follows cell 0 at its own offset (the
+    linear prediction plus cell 0's second difference, cell 0's first value where
+    there is none before)."""
+    payload = _cells_block(500, 4 | 0 << 3)
+    want = _firmware(payload, V4)
+    assert want is not None and [c[1] for c in want[1]] == [v + 490 for v in _CELL0]
+    assert _check([payload])
+    got = _reader()([payload], V4)
+    assert got is not None and got[1][:, 1].tolist() == [v + 490 for v in _CELL0]
+    # residuals: +1, -1, ... on top (zz: 2, 1)
+    zs = [2, 1] * 4
+    payload = _cells_block(500, 4 | 2 << 3, zs)
+    assert _check([payload])
+
+
+def test_pred_5_is_the_cubic_prediction() -> None:
+    # cell 1 a quadratic too (3 i^2 + 7): pred 5's cubic extrapolation, from the
+    # first value (init) where there are none before, gives it with residuals that
+    # differ from 0 only at the start
+    vals = [7 + 3 * i * i for i in range(9)]
+    zs = [_zz(vals[i + 1] - _guess(5, vals[1:], i, vals[0], None)) for i in range(8)]
+    payload = _cells_block(vals[0], 5 | 4 << 3, zs)
+    want = _firmware(payload, V4)
+    assert want is not None and [c[1] for c in want[1]] == vals
+    assert _check([payload])
+
+
+@pytest.mark.parametrize("pred", [4, 6, 7])
+def test_pred_4_without_a_neighbour_and_preds_6_and_7_are_refused(pred: int) -> None:
+    """Pred 4 on cell 0 (and the same stream read at version 3, where f is 6 bits);
+    preds 6 and 7 anywhere."""
+    head = bytes([0, 0, 0, 0, 0x10, 0x27, 1, 9, 0])
+    on_cell_0 = head + _packed(_first(_CELL0[0]) + _sub(pred | 7 << 3, _CELL0[1:]))
+    assert _firmware(on_cell_0, V4) is None
+    assert not _check_all([on_cell_0])[4]
+    on_cell_1 = _cells_block(500, pred)
+    assert (_firmware(on_cell_1, V4) is not None) == (pred == 4)
+    assert _check_all([on_cell_1])[4] == (pred == 4)
+    good = _cells_block(500, 1)
+    assert _check([good]) and not _check([good, on_cell_0])
+
+
+@pytest.mark.parametrize("pred, ok", [(4, False), (5, True), (6, False), (7, False)])
+def test_the_time_channel_has_no_neighbour(pred: int, ok: bool) -> None:
+    """The time channel (dt_us, and grid offsets): pred 4 is refused, pred 5 reads."""
+    for flags in (1, 9):
+        head = bytes([0, 0, 0, 0, 0x10, 0x27, 0, 9, flags])
+        zs = [_zz(0)] * 8  # each value its prediction: dt_us 10000 (offsets 0)
+        payload = head + _packed(_sub(pred | 1 << 3, zs))
+        assert (_firmware(payload, V4) is not None) == ok
+        assert _check_all([payload])[4] == ok
+        if ok:
+            got = _reader()([payload], V4)
+            assert got is not None and np.diff(got[0].astype(np.int64)).tolist() == [10_000] * 8
+
+
+@pytest.mark.parametrize("n_cells", [0, 1])
+def test_imu_axis_0_has_no_neighbour_and_axis_j_follows_axis_j_minus_1(n_cells: int) -> None:
+    """IMU axis 0's pred 4 is refused (the last cell is not its neighbour); axes 1-5 in
+    pred 4 with residuals 0 follow the axis before, each at its own offset."""
+    n = 4
+    head = bytes([0, 0, 0, 0, 0x10, 0x27, n_cells, n, 2])
+    cells = (_first(5) + _sub(1, [0] * (n - 1))) * n_cells
+    axis0 = [100, -200, 300, -50]  # pred 0: z = zz(value)
+    firsts = [100, 7, -7, 0, 32000, -32000]  # each axis' first value
+
+    def axes(f0: int) -> list[int]:
+        out = _first(_zz(firsts[0])) + _sub(f0, [_zz(v) for v in axis0[1:]])
+        for a in range(1, 6):
+            out += _first(_zz(firsts[a])) + _sub(4 | 0 << 3, [0] * (n - 1))
+        return out
+
+    good = head + _packed(cells + axes(0 | 10 << 3))
+    want = _firmware(good, V4)
+    offsets = [firsts[a] - firsts[0] for a in range(6)]
+    assert want is not None and _check([good])
+    assert want[2] == [tuple(v + o for o in offsets) for v in axis0]
+    bad = head + _packed(cells + axes(4 | 10 << 3))
+    assert _firmware(bad, V4) is None and not _check_all([bad])[4]
+
+
+def test_a_pred_4_value_outside_16_bits_is_refused() -> None:
+    # cell 1 in pred 4 follows cell 0 (10 + 3 i^2) at its own offset: from 65535 - 32
+    # it leaves 0..65535 at sample 4; from 65535 - 192 it ends at 65535
+    assert _firmware(_cells_block(65535 - 32, 4), V4) is None
+    assert not _check([_cells_block(65535 - 32, 4)])
+    assert _check([_cells_block(65535 - 192, 4)])
+
+
+def _two_sub_blocks(f0: int, second: list[int], version: int = V4, k1: int = 15) -> bytes:
+    """One cell, 17 samples, no time channel, no IMU: the first value 0, then two
+    sub-blocks of 8 values with params f0 (in full) and `second` (bits), every unary
+    code 0 and every tail 0 (k1 bits each in the second)."""
+    pb = 3 if version >= 4 else 2
+    k0 = 0 if f0 & ((1 << pb) - 1) == 3 else f0 >> pb
+    head = bytes([0, 0, 0, 0, 0x10, 0x27, 1, 17, 0])
+    body = [0] * 5 + _bits(f0, pb + 4) + second
+    return head + _packed(body + [0] * 16 + [0] * (8 * k0 + 8 * k1))
+
+
+@pytest.mark.parametrize(
+    "f0, second, ok",
+    [
+        (1 | 14 << 3, [1, 0, 0], True),  # pred 1 k 14, then k + 1
+        (5 | 14 << 3, [1, 0, 0], True),  # pred 5 k 14, then k + 1
+        (1 | 15 << 3, [1, 0, 0], False),  # k + 1 past 15
+        (1, [1, 0, 1], False),  # k - 1 below 0
+        (5, [1, 0, 1], False),
+        (3, [1, 0, 0], False),  # a k step from a verbatim sub-block (onto pred 3 k 1)
+        (3 | 1 << 3, [0], False),  # a verbatim sub-block with a k
+        (1, [1, 1, *_bits(3 | 1 << 3, 7)], False),  # then a verbatim sub-block with a k
+        (1, [1, 1, *_bits(3, 7)], True),  # then a verbatim sub-block (16-bit tails)
+        (1, [1, 1, *_bits(5 | 15 << 3, 7)], True),  # then pred 5 in full
+        (1, [1, 1, *_bits(6 | 15 << 3, 7)], False),  # then pred 6
+        (1, [1, 1, *_bits(7 | 15 << 3, 7)], False),  # then pred 7
+        (1, [1, 1, *_bits(4 | 15 << 3, 7)], False),  # then pred 4, on cell 0
+        (6 | 14 << 3, [1, 0, 0], False),  # pred 6, and a step from it
+    ],
+)
+def test_k_steps_and_params_in_7_bits_as_the_firmware_reads_them(
+    f0: int, second: list[int], ok: bool
+) -> None:
+    payload = _two_sub_blocks(f0, second)
+    assert (_firmware(payload, V4) is not None) == ok
+    assert _check_all([payload])[4] == ok
+
+
+@pytest.mark.parametrize(
+    "f0, second, ok",
+    [
+        (1 | 14 << 2, [1, 0, 0], True),  # pred 1 k 14, then k + 1
+        (1 | 15 << 2, [1, 0, 0], False),  # k + 1 past 15
+        (1, [1, 0, 1], False),  # k - 1 below 0
+        (3, [1, 0, 0], False),  # a k step from a verbatim sub-block
+        (3 | 1 << 2, [0], False),  # a verbatim sub-block with a k
+        (1, [1, 1, 1, 1, 1, 1, 1, 0], False),  # then a verbatim sub-block with a k
+        (1, [1, 1, 1, 1, 0, 0, 0, 0], True),  # then a verbatim sub-block (16-bit tails)
+    ],
+)
+def test_k_steps_and_params_in_6_bits_at_versions_3_and_2(
+    f0: int, second: list[int], ok: bool
+) -> None:
+    payload = _two_sub_blocks(f0, second, version=3)
+    assert (_firmware(payload, 3) is not None) == ok
+    read = _check_all([payload])
+    assert read[3] == ok and read[2] == ok
+
+
+def test_an_escape_in_a_pred_4_or_5_sub_block_reads_z_in_18_bits() -> None:
+    # cell 1's first sub-block pred 4 k 0 and pred 5 k 0, each value an escape: z in
+    # ESC_BITS bits (a large one, then the largest, which leaves 16 bits)
+    for pred in (4, 5):
+        for z, ok in ((_zz(600), True), ((1 << ESC_BITS) - 1, False)):
+            head = bytes([0, 0, 0, 0, 0x10, 0x27, 2, 2, 0])
+            cell1 = _first(30_000) + _bits(pred, 7) + [1] * QMAX + [0] + _bits(z, ESC_BITS)
+            payload = head + _packed(_first(_CELL0[0]) + _sub(0 | 4 << 3, [_CELL0[1]]) + cell1)
+            assert (_firmware(payload, V4) is not None) == ok
+            assert _check_all([payload])[4] == ok
+
+
+# --- grid offsets, values, bitmaps, unary codes (versions 3 and 4) ----------------------
+
+
+def _grid_block(period_us: int, offsets: list[int], version: int = V4) -> bytes:
+    """No cells, no IMU, len(offsets) + 1 samples, the time channel grid offsets in
+    verbatim sub-blocks (params pred 3 k 0, then as before; 16 bits each, any value)."""
+    head = bytes([0, 0, 0, 0, period_us & 0xFF, period_us >> 8, 0, len(offsets) + 1, 9])
+    params = _bits(3, _fw(version)) + [0] * ((len(offsets) - 1) // SUB)
+    values = [(o >> i) & 1 for o in offsets for i in range(16)]
+    return head + _packed(params + values)
+
+
+@pytest.mark.parametrize("version", [3, 4])
 @pytest.mark.parametrize(
     "period_us, offsets, dts",
     [
@@ -239,20 +843,22 @@ def test_the_random_heads_do_read_sometimes() -> None:
     ],
 )
 def test_grid_offsets_give_the_firmware_readers_dt_us(
-    period_us: int, offsets: list[int], dts: list[int] | None
+    version: int, period_us: int, offsets: list[int], dts: list[int] | None
 ) -> None:
     """dt_us of sample i = period_us + o_i - o_(i-1), o_0 = 0; a dt_us outside 0..65535
     refuses the block (dts None)."""
-    payload = _grid_block(period_us, offsets)
-    want = _firmware(payload)
+    payload = _grid_block(period_us, offsets, version)
+    want = _firmware(payload, version)
     assert (want is not None) == (dts is not None)
-    assert _check([payload]) == (dts is not None)
+    assert _check([payload], version) == (dts is not None)
     if want is not None:
         assert [b - a for a, b in zip(want[0], want[0][1:], strict=False)] == dts
     assert not _check([payload], 2)  # bit 3 is not version 2's
-    assert _check([_grid_block(period_us, [0] * len(offsets)), payload]) == (dts is not None)
+    run = [_grid_block(period_us, [0] * len(offsets), version), payload]
+    assert _check(run, version) == (dts is not None)
 
 
+@pytest.mark.parametrize("version", [3, 4])
 @pytest.mark.parametrize(
     "o, period_us, ok",
     [
@@ -262,203 +868,207 @@ def test_grid_offsets_give_the_firmware_readers_dt_us(
         (-0x8001, 0x8001, False),
     ],
 )
-def test_a_grid_offset_outside_int16_is_refused(o: int, period_us: int, ok: bool) -> None:
+def test_a_grid_offset_outside_int16_is_refused(
+    version: int, o: int, period_us: int, ok: bool
+) -> None:
     # one offset, escaped (params pred 0 k 0, unary QMAX ones and a zero, z in 18 bits),
     # at a period that keeps its dt_us in 0..65535 either way
     head = bytes([0, 0, 0, 0, period_us & 0xFF, period_us >> 8, 0, 2, 9])
-    bits = [0] * 6 + [1] * SB.QMAX + [0] + [(_zz(o) >> i) & 1 for i in range(SB.ESC_BITS)]
+    bits = [0] * _fw(version) + [1] * QMAX + [0] + _bits(_zz(o), ESC_BITS)
     payload = head + _packed(bits)
     assert 0 <= period_us + o <= 0xFFFF
-    assert (_firmware(payload) is not None) == ok and _check([payload]) == ok
+    assert (_firmware(payload, version) is not None) == ok and _check([payload], version) == ok
     if ok:
-        assert _firmware(payload) == ([0, period_us + o], [(), ()], [None, None])
+        assert _firmware(payload, version) == ([0, period_us + o], [(), ()], [None, None])
 
 
-@pytest.mark.parametrize(
-    "gap_us, flags",
-    [(0, 9), (0x7FFF - 40, 9), (0x8000, 1), (55_000 - 10_000, 1)],
-)
-def test_grid_offsets_and_long_gaps_from_the_encoder(gap_us: int, flags: int) -> None:
-    """100 samples, each up to 40 us late on the 100 Hz grid: grid offsets; a gap that
-    takes an offset past int16 (or a long one, 55 ms): dt_us."""
-    late = [0] + [(i * 37) % 41 for i in range(1, 100)]
-    late[60] = 40
-    payload = _late_samples(10_000, late, 60, gap_us)
-    assert payload[7] == 100 and payload[8] & 9 == flags
-    assert _check([payload]) and not _check([payload], 2)
-    got = _reader()([payload], 3)
-    assert got is not None
-    assert int(got[0][99]) - int(got[0][0]) == 99 * 10_000 + late[99] + gap_us
+@pytest.mark.parametrize("version", VERSIONS)
+def test_values_outside_16_bits_are_refused(version: int) -> None:
+    head = bytes([0, 0, 0, 0, 0x10, 0x27, 1, 2, 0])
+    bits = [0] * 5 + [0] * _fw(version) + [1] * QMAX + [0]  # first 0; pred 0 k 0, an escape
+    big = head + _packed(bits + _bits(0x10000, ESC_BITS))
+    top = head + _packed(bits + _bits(0xFFFF, ESC_BITS))
+    assert not _check([big], version) and _check([top], version)
+    assert _firmware(top, version) == ([0, 10_000], [(0,), (0xFFFF,)], [None, None])
+    # the first value in 17 bits
+    wide = head + _packed([1, 0, 0, 0, 1] + [0] * 16 + [1] + [0] * _fw(version))
+    assert _firmware(wide, version) is None and not _check_all([wide])[version]
+    # the first value with a leading zero bit (w = 2, z = 1)
+    short = head + _packed([0, 1, 0, 0, 0] + [1, 0] + [0] * _fw(version) + [0])
+    assert _firmware(short, version) is None and not _check_all([short])[version]
 
 
-def test_bit_3_without_a_time_channel_is_refused() -> None:
-    good = _enc_block(3, 2, 40, "some", "grid", 10_000, 0)
-    assert good[8] & 9 == 9 and _check([good]) and not _check([good], 2)
-    plain = _enc_block(3, 2, 40, "some", "none", 10_000, 0)
-    assert plain[8] & 9 == 0 and _check_both([plain])
-    for bad in (
-        good[:8] + bytes([good[8] & ~1]) + good[9:],
-        plain[:8] + bytes([plain[8] | 8]) + plain[9:],
-    ):
-        assert _firmware(bad) is None and not _check_both([bad])
-        assert not _check_both([plain, bad])
+@pytest.mark.parametrize("version", VERSIONS)
+def test_imu_bitmaps_as_the_firmware_reads_them(version: int) -> None:
+    fw = _fw(version)
+    axes = _packed(([0] * 5 + [0] * fw + [0]) * 6)  # each axis: 0, then one coded 0
+    head = bytes([0, 0, 0, 0, 0x10, 0x27, 0, 3, 4])
+    assert _check([head + bytes([0b011]) + axes], version)
+    assert not _check([head + bytes([0b1011]) + axes], version)  # a bit past the samples
+    assert _check([head + bytes([0])], version)  # no sample with IMU: no axes (a leniency)
+    everywhere = head + bytes([0b111]) + _packed(([0] * 5 + [0] * fw + [0, 0]) * 6)
+    assert _check([everywhere], version)  # every sample by bitmap (a leniency)
+    assert not _check([head], version)  # the bitmap cut off
+    # 104 samples, the IMU in the last only: 13 bytes, bit 7 of the last
+    head = bytes([0, 0, 0, 0, 0x10, 0x27, 0, BLOCK_MAX_SAMPLES, 4])
+    last = head + bytes(12) + bytes([0x80]) + _packed([0] * 5 * 6)
+    assert _check([last], version) == (version >= 3)
+    got = _reader()([last], version)
+    assert version == 2 or (got is not None and got[3].tolist() == [False] * 103 + [True])
+    assert not _check([head + bytes(12) + _packed([0] * 5 * 6)], version)  # the bitmap cut off
 
 
-# --- version 2 ------------------------------------------------------------------------
+@pytest.mark.parametrize("version", VERSIONS)
+def test_a_unary_code_past_qmax_is_refused(version: int) -> None:
+    head = bytes([0, 0, 0, 0, 0x10, 0x27, 1, 2, 0])
+    fw = _fw(version)
+    ok = head + _packed([0] * (5 + fw) + [1] * QMAX + [0] + [1] + [0] * (ESC_BITS - 1))
+    assert _check([ok], version)
+    long = head + _packed([0] * (5 + fw) + [1] * (QMAX + 1) + [0])
+    assert not _check([long], version) and not _check([ok, long], version)
+    # ones to the end of the block
+    ones = head + _packed([0] * (5 + fw) + [1] * (-(5 + fw) % 8))
+    assert not _check([ones], version) and not _check([ones, ok], version)
 
 
-def test_the_committed_v2_session_reads_to_its_samples() -> None:
-    """tests/data/v2: a session written by the version-2 encoder, and the hash of its
-    samples as written; the compiled reader gives them at version 2, in one run and
-    block by block (and at version 3, of which version 2 is a part)."""
-    want = json.loads(V2_SESSION.with_suffix(".json").read_text())
-    recs, _ = R.decode_all(V2_SESSION.read_bytes())
-    blocks = [bytes(r.payload) for r in recs if r.rtype == R.REC_SAMPLE_BLOCK]
-    assert blocks and all(r.version == 2 for r in recs if r.rtype == R.REC_SAMPLE_BLOCK)
-    got = _reader()(blocks, 2)
-    assert got is not None
-    rows = _json_rows(_rows(got))
-    assert len(rows) == want["samples"] and any(r[2] is None for r in rows)
-    assert _digest(rows) == want["sha256_of_json_rows"]
-    one_by_one: list[list[Any]] = []
-    for b in blocks:
-        each = _reader()([b], 2)
-        assert each is not None
-        one_by_one += _json_rows(_rows(each))
-    assert _digest(one_by_one) == want["sha256_of_json_rows"]
-    assert _check(blocks, 2) and _check(blocks, 3)
+# --- runs, versions, cell counts, time ----------------------------------------------
 
 
-@pytest.mark.parametrize("n", [65, 80, SB.BLOCK_MAX_SAMPLES])
-@pytest.mark.parametrize("time", _TIMES)
-def test_version_2_refuses_over_64_samples(n: int, time: str) -> None:
-    short = _enc_block(1, 4, 64, "some", "gaps", 10_000, 0)
-    long = _enc_block(n, 4, n, "some", time, 10_000, 0)
-    assert short[8] & 8 == 0 and _check([short], 2)
-    assert long[7] == n and _check([long], 3) and _check([short, long], 3)
-    assert _firmware(long, 2) is None and _reader()([long], 2) is None
-    assert _reader()([short, long], 2) is None
-    # with n set to 64 (and the stream then wrong) it may read or not: as the firmware
-    _check_both([long[:7] + bytes([64]) + long[8:]])
-
-
-def test_version_2_refuses_bit_3() -> None:
-    grid = _enc_block(4, 3, 64, "all", "grid", 10_000, 0)
-    assert grid[8] & 9 == 9 and _check([grid], 3)
-    assert _firmware(grid, 2) is None and _reader()([grid], 2) is None
-
-
-@pytest.mark.parametrize("version", [0, 1, 4, 255])
+@pytest.mark.parametrize("version", [0, 1, 5, 255])
 def test_other_versions_are_refused(version: int) -> None:
     block = _enc_block(5, 3, 30, "some", "none", 10_000, 0)
-    assert _check([block], 2) and _check([block], 3)
+    assert _check([block], V4)
     assert _reader()([block], version) is None
-
-
-# --- edge cases (at both versions) ---------------------------------------------------
 
 
 def test_several_cell_counts_in_a_run_are_refused() -> None:
     a = _enc_block(1, 8, 64, "all", "none", 10_000, 0)
     b = _enc_block(2, 7, 64, "all", "none", 10_000, 640_000)
-    for version in (2, 3):
+    for version in VERSIONS:
         assert _reader()([a, b], version) is None
-        assert _check([a], version) and _check([b], version)
         assert _reader()([], version) is None
+    assert _check([a]) and _check([b])
+    v3 = [_AnyWriter(random.Random(s), 3).block(s, 8 - s, 30, "some", 10_000) for s in (0, 1)]
+    assert _check([v3[0]], 3) and _check([v3[1]], 3) and _reader()(v3, 3) is None
 
 
-def test_bad_padding_trailing_bytes_flags_and_truncation_are_refused() -> None:
-    for time in ("gaps", "grid"):
-        good = _enc_block(5, 3, 20, "some", time, 10_000, 77)
-        assert _check_both([good])
-        spare = next(b for b in range(1, 8) if not good[-1] >> (8 - b))
+def _padded_block(version: int) -> bytes:
+    """A random-field block of the version whose stream ends before its last byte does."""
+    for seed in range(100):
+        w = _AnyWriter(random.Random(seed), version)
+        block = w.block(seed, 3, 20, "some", 10_000)
+        if len(w.bits) % 8:
+            return block
+    raise AssertionError("no block with padding bits")
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_bad_padding_trailing_bytes_flags_and_truncation_are_refused(version: int) -> None:
+    padded = _padded_block(version)
+    blocks = [padded, _AnyWriter(random.Random(9), version).block(9, 3, 20, "some", 10_000)]
+    if version == V4:
+        blocks += [_enc_block(5, 3, 20, "some", time, 10_000, 77, "smooth") for time in _TIMES]
+    for good in blocks:
+        assert _check([good], version)
         cases = [
-            good[:-1] + bytes([good[-1] | 0x80]) if spare else good,  # a padding bit set
             good + b"\x00",  # a trailing byte
             good[:8] + bytes([good[8] | 0x10]) + good[9:],  # an unknown flag
             good[:8] + bytes([good[8] | 0x06]) + good[9:],  # IMU both everywhere and by bitmap
             good[:-1],  # truncated
             good[:8],  # no flags byte
         ]
+        if good is padded:
+            cases.append(good[:-1] + bytes([good[-1] | 0x80]))  # a padding bit set
         for bad in cases:
-            assert _firmware(bad) is None and _firmware(bad, 2) is None
-            assert not _check_both([bad]) and not _check_both([good, bad])
+            assert _firmware(bad, version) is None
+            assert not _check_all([bad])[version] and not _check([good, bad], version)
 
 
-def test_values_outside_16_bits_are_refused() -> None:
-    head = bytes([0, 0, 0, 0, 0x10, 0x27, 1, 2, 0])
-    bits = [0] * 5 + [0] * 6 + [1] * 12 + [0]  # first 0; pred 0 k 0, an escape
-    big = head + _packed(bits + [(0x10000 >> i) & 1 for i in range(18)])
-    top = head + _packed(bits + [(0xFFFF >> i) & 1 for i in range(18)])
-    assert not _check_both([big]) and _check_both([top])
-    # the first value in 17 bits
-    wide = head + _packed([1, 0, 0, 0, 1] + [0] * 16 + [1] + [0] * 7)
-    assert _firmware(wide) is None and not _check_both([wide])
-    # the first value with a leading zero bit (w = 2, z = 1)
-    short = head + _packed([0, 1, 0, 0, 0] + [1, 0] + [0] * 6 + [0])
-    assert _firmware(short) is None and not _check_both([short])
+def test_bit_3_without_a_time_channel_is_refused() -> None:
+    good = _enc_block(3, 2, 40, "some", "grid", 10_000, 0)
+    assert good[8] & 9 == 9 and _check([good]) and not _check([good], 2)
+    plain = _enc_block(3, 2, 40, "some", "none", 10_000, 0)
+    assert plain[8] & 9 == 0 and _check([plain])
+    for bad in (
+        good[:8] + bytes([good[8] & ~1]) + good[9:],
+        plain[:8] + bytes([plain[8] | 8]) + plain[9:],
+    ):
+        assert all(_firmware(bad, v) is None for v in VERSIONS)
+        assert not any(_check_all([bad]).values()) and not _check([plain, bad])
 
 
-@pytest.mark.parametrize(
-    "f0, second, ok",
-    [
-        (1 | 14 << 2, [1, 0, 0], True),  # pred 1 k 14, then k + 1
-        (1 | 15 << 2, [1, 0, 0], False),  # k + 1 past 15
-        (1, [1, 0, 1], False),  # k - 1 below 0
-        (3, [1, 0, 0], False),  # a k step from a verbatim sub-block
-        (3 | 1 << 2, [0], False),  # a verbatim sub-block with a k
-        (1, [1, 1, 1, 1, 1, 1, 1, 0], False),  # then a verbatim sub-block with a k
-        (1, [1, 1, 1, 1, 0, 0, 0, 0], True),  # then a verbatim sub-block (16-bit tails)
-    ],
-)
-def test_k_steps_and_verbatim_params_as_the_firmware_reads_them(
-    f0: int, second: list[int], ok: bool
-) -> None:
-    payload = _two_sub_blocks(f0, second)
-    assert (_firmware(payload) is not None) == ok
-    assert _check_both([payload]) == ok
+@pytest.mark.parametrize("n", [65, 80, BLOCK_MAX_SAMPLES])
+def test_version_2_refuses_over_64_samples_and_bit_3(n: int) -> None:
+    rng = random.Random(n)
+    long = _AnyWriter(rng, 3).block(n, 4, n, "some", 10_000)
+    short = _AnyWriter(rng, 2).block(n, 4, 64, "some", 10_000)
+    assert long[7] == n and _check([long], 3) and _check([short, long], 3)
+    assert _check([short], 2) and _firmware(long, 2) is None and _reader()([long], 2) is None
+    assert _reader()([short, long], 2) is None
+    grid = _grid_block(10_000, [5] * 20, 3)
+    assert _check([grid], 3) and _firmware(grid, 2) is None and _reader()([grid], 2) is None
 
 
-def test_imu_bitmaps_as_the_firmware_reads_them() -> None:
-    axes = _packed(([0] * 5 + [0] * 6 + [0]) * 6)  # each axis: 0, then one coded 0
-    head = bytes([0, 0, 0, 0, 0x10, 0x27, 0, 3, 4])
-    assert _check_both([head + bytes([0b011]) + axes])
-    assert not _check_both([head + bytes([0b1011]) + axes])  # a bit past the samples
-    assert _check_both([head + bytes([0])])  # no sample with IMU: no axes (a leniency)
-    everywhere = head + bytes([0b111]) + _packed(([0] * 5 + [0] * 6 + [0, 0]) * 6)
-    assert _check_both([everywhere])  # every sample by bitmap (a leniency)
-    assert not _check_both([head])  # the bitmap cut off
-    # 104 samples, the IMU in the last only: 13 bytes, bit 7 of the last
-    head = bytes([0, 0, 0, 0, 0x10, 0x27, 0, SB.BLOCK_MAX_SAMPLES, 4])
-    last = head + bytes(12) + bytes([0x80]) + _packed([0] * 5 * 6)
-    assert _check([last]) and not _check([last], 2)
-    got = _reader()([last], 3)
-    assert got is not None and got[3].tolist() == [False] * 103 + [True]
-    assert not _check([head + bytes(12) + _packed([0] * 5 * 6)])  # the bitmap cut off
-
-
-def test_a_unary_code_past_qmax_is_refused() -> None:
-    head = bytes([0, 0, 0, 0, 0x10, 0x27, 1, 2, 0])
-    ok = head + _packed([0] * 11 + [1] * SB.QMAX + [0] + [1] + [0] * 17)
-    assert _check_both([ok])
-    long = head + _packed([0] * 11 + [1] * (SB.QMAX + 1) + [0])
-    assert not _check_both([long]) and not _check_both([ok, long])
-    # ones to the end of the block
-    ones = head + _packed([0] * 11 + [1] * 5)
-    assert not _check_both([ones]) and not _check_both([ones, ok])
+def test_grid_offsets_and_long_gaps_from_the_encoder() -> None:
+    """100 samples, each up to 40 us late on the 100 Hz grid: grid offsets; a gap that
+    takes an offset past int16 (or a long one, 55 ms): dt_us."""
+    for gap_us, flags in [(0, 9), (0x7FFF - 40, 9), (0x8000, 1), (55_000 - 10_000, 1)]:
+        late = [0] + [(i * 37) % 41 for i in range(1, 100)]
+        late[60] = 40
+        enc = SB.SampleBlockEncoder(3, 10_000)
+        enc.start(123_456, 1)
+        for i, lt in enumerate(late):
+            dt = 10_000 + lt - (late[i - 1] if i else 0) + (gap_us if i == 60 else 0)
+            enc.add(dt, [i, 2 * i, 4095 - i], [i, -i, 0, 7, -7, i * i])
+        payload = bytes(enc.buf[: enc.encode()])
+        assert payload[7] == 100 and payload[8] & 9 == flags
+        assert _check([payload]) and not _check([payload], 2)
+        got = _reader()([payload], V4)
+        assert got is not None
+        assert int(got[0][99]) - int(got[0][0]) == 99 * 10_000 + late[99] + gap_us
 
 
 def test_time_wraps_and_time_channels() -> None:
     t0 = 0xFFFFFFF0
     a = _enc_block(3, 2, 64, "none", "gaps", 65535, t0)
     b = _enc_block(4, 2, 1, "all", "gaps", 1, 5)
-    c = _enc_block(5, 2, SB.BLOCK_MAX_SAMPLES, "some", "grid", 10_000, t0 - 500_000)
+    c = _enc_block(5, 2, BLOCK_MAX_SAMPLES, "some", "grid", 10_000, t0 - 500_000, "smooth")
     assert a[8] & 9 == 1 and c[8] & 9 == 9
-    assert _check_both([a, b, a]) and _check([a, c, b])
+    assert _check([a, b, a]) and _check([a, c, b])
     for p in (a, c):
-        got = _reader()([p], 3)
+        got = _reader()([p], V4)
         assert got is not None and int(got[0][0]) == p[0] | p[1] << 8 | p[2] << 16 | p[3] << 24
         assert int(got[0][-1]) < int(got[0][0])  # wrapped
+
+
+# --- the committed sessions ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("version", [2, 3])
+def test_the_committed_sessions_read_to_their_samples(version: int) -> None:
+    """tests/data/v2 and v3: sessions written by the encoders of those versions, and
+    the hash of their samples as written; the compiled reader gives them at their
+    version, in one run and block by block (version 2's at version 3 too, of which it
+    is a part; at version 4 it reads what the firmware reads)."""
+    path = DATA / f"v{version}" / f"session_v{version}.bin"
+    want = json.loads(path.with_suffix(".json").read_text())
+    recs, _ = R.decode_all(path.read_bytes())
+    blocks = [bytes(r.payload) for r in recs if r.rtype == R.REC_SAMPLE_BLOCK]
+    assert blocks and all(r.version == version for r in recs if r.rtype == R.REC_SAMPLE_BLOCK)
+    run = _reader()(blocks, version)
+    assert run is not None
+    rows = _json_rows(_rows(run))
+    assert len(rows) == want["samples"] and any(r[2] is None for r in rows)
+    assert _digest(rows) == want["sha256_of_json_rows"]
+    one_by_one: list[list[Any]] = []
+    for b in blocks:
+        each = _reader()([b], version)
+        assert each is not None
+        one_by_one += _json_rows(_rows(each))
+    assert _digest(one_by_one) == want["sha256_of_json_rows"]
+    assert _check(blocks, version) and _check(blocks, 3)
+    _check(blocks, 4)
+    assert version == 3 or _check(blocks, 2)
 
 
 # --- which reader runs, and from which build --------------------------------------
@@ -466,13 +1076,13 @@ def test_time_wraps_and_time_channels() -> None:
 _CHILD = """
 import json, stridekit
 from stridekit import fastblocks, native, replay_stream
-block = bytes.fromhex("%s")
+blocks = {int(v): bytes.fromhex(h) for v, h in json.loads('%s').items()}
 used = []
 real = fastblocks.decode_blocks
-fastblocks.decode_blocks = lambda qs, v=3: used.append(v) or real(qs, v)
-fastblocks.decode_block = lambda q, v=3: used.append(v) or real([q], v)
+fastblocks.decode_blocks = lambda qs, v=4: used.append(v) or real(qs, v)
+fastblocks.decode_block = lambda q, v=4: used.append(v) or real([q], v)
 out = {}
-for version in (2, 3):
+for version, block in blocks.items():
     run, one = replay_stream._decoders(version)
     used.clear()
     read = run([block]) is not None and one(block) is not None
@@ -484,8 +1094,10 @@ print(json.dumps({"decoders": out, "reader_compiled": st.reader_compiled,
 
 
 def _child(pure: bool) -> dict[str, Any]:
-    block = _enc_block(6, 8, 64, "some", "none", 10_000, 0)  # of version 2 and 3
-    return run_child(_CHILD % block.hex(), pure)
+    v2 = _AnyWriter(random.Random(6), 2).block(6, 8, 64, "some", 10_000)
+    v4 = _enc_block(6, 8, 64, "some", "none", 10_000, 0, "smooth")
+    blocks = {2: v2.hex(), 3: v2.hex(), 4: v4.hex()}  # version 2's blocks are version 3's
+    return run_child(_CHILD % json.dumps(blocks), pure)
 
 
 def test_replay_reads_with_the_compiled_reader_when_built_else_numpy() -> None:
@@ -496,6 +1108,7 @@ def test_replay_reads_with_the_compiled_reader_when_built_else_numpy() -> None:
     _reader()  # skips (or fails in CI) without a current build
     compiled = _child(pure=False)
     assert compiled["reader_compiled"], compiled["describe"]
+    assert set(compiled["decoders"]) == {"2", "3", "4"}
     assert all(d == {"read": True, "numpy": False} for d in compiled["decoders"].values())
     assert "SampleBlock reader: compiled" in str(compiled["describe"])
 
@@ -521,6 +1134,13 @@ def _fake_build(tmp_path: Path, lib: bytes = b"") -> tuple[Path, Path]:
     return build, source
 
 
+def test_the_reader_is_of_the_formats_version() -> None:
+    assert native.READER_VERSION == SB.SAMPLE_BLOCK_VERSION == 4
+    module = getattr(_reader(), "__module__", None)
+    assert module == native.READER
+    assert sys.modules[native.READER].VERSION == native.READER_VERSION
+
+
 def test_a_reader_built_from_another_source_is_refused(tmp_path: Path) -> None:
     build, source = _fake_build(tmp_path)
     assert native.check_reader(build, source)[0] == native.reader_file(build)
@@ -534,10 +1154,10 @@ def test_a_build_of_a_reader_of_another_version_is_not_used(tmp_path: Path) -> N
     build, source = _fake_build(tmp_path)
     path = build / native.MANIFEST
     man = json.loads(path.read_text())
-    man["reader"]["version"] = 2  # a build from before version 3
+    man["reader"]["version"] = 3  # a build from before version 4
     path.write_text(json.dumps(man))
     lib, why = native.check_reader(build, source)
-    assert lib is None and "v2" in why
+    assert lib is None and "v3" in why
     assert native.load_reader(build, source)[0] is None
 
 
@@ -574,9 +1194,6 @@ def test_the_session_reader_gives_the_firmware_readers_samples(
 ) -> None:
     """stridekit.session reads each block through the compiled reader when there is
     one: the same Session as through the firmware's reader alone."""
-    import random
-
-    from stridefw import records as R
     from stridekit.session import sessions_from_bytes
     from stridekit.session_writer import SessionWriter
 
