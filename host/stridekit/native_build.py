@@ -12,7 +12,7 @@ cannot compile stays pure (the build says which and why); it is still hashed, so
 edit to it also retires the build. A build that is already current is left alone.
 Exit status 1 when no module compiles or the C compiler fails.
 
-The same build compiles the host's SampleBlock version-2/3 reader
+The same build compiles the host's SampleBlock version-2 to 4 reader
 (stridekit/sbreader.pyx, native.READER) as what it is, typed Cython (its compiler
 directives are in its first lines, so its hash covers them), with its sha256 in the
 manifest. When it does not compile the kernel build still stands and the manifest

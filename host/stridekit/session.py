@@ -143,10 +143,10 @@ def _block_samples(
     rec: R.Record,
 ) -> tuple[list[int], list[tuple[int, ...]], list[tuple[int, ...] | None]]:
     """A SampleBlock's samples as the firmware's reader gives them: through the compiled
-    version-2/3 reader when this process has one (the same samples, checked by
+    version-2 to 4 reader when this process has one (the same samples, checked by
     tests/unit/test_sbreader.py; the firmware's reads bit by bit in Python), else, and
     for anything it refuses, the firmware's reader, which says what is wrong."""
-    if rec.version in (2, 3):
+    if rec.version in (2, 3, 4):
         from stridekit import native
 
         reader = native.sample_block_reader()
