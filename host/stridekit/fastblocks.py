@@ -143,6 +143,60 @@ def _params(
     return pred, k, pos
 
 
+# A pred's order m: v_i minus its prediction is the m-th difference of v at i (pred 4
+# once the neighbour's second difference is taken off its residual); pred 0 and
+# verbatim: v_i itself
+_ORDER = np.array([0, 1, 2, 0, 2, 3, 0, 0], np.int64)
+_J = np.arange(1, _SUB + 1)  # a value's place in its sub-block, from 1
+_TRI = _J * (_J + 1) // 2
+
+
+def _undo_predictions(d: np.ndarray, order: np.ndarray, init: np.ndarray) -> np.ndarray:
+    """Values (blocks, max c) from each value's d (its residual, or its value where the
+    order is 0) and each sub-block's order (blocks, sub-blocks), init before the first.
+
+    With p1, p2, p3 the three values before a sub-block (init where none) and S1, S2,
+    S3 the running sums (once, twice, thrice) of d within the sub-block, its j-th
+    value (j from 1) is, by order, 0: d; 1: p1 + S1; 2: p1 + j (p1 - p2) + S2; 3: p1 +
+    j (p1 - p2) + j (j + 1) / 2 (p1 - 2 p2 + p3) + S3. The running sums of every
+    sub-block are taken at once; only p1, p2, p3 pass from a sub-block to the next, in
+    a loop over the sub-blocks (at most 13). A value outside 16 bits refuses the
+    block, so nothing after it needs to be exact (int64 may wrap there).
+    """
+    n_blocks, width_c = d.shape
+    n_sub = order.shape[1]
+    ds = np.zeros((n_blocks, n_sub * _SUB), np.int64)
+    ds[:, :width_c] = d
+    ds = ds.reshape(n_blocks, n_sub, _SUB)
+    top = int(order.max())
+    summed = ds
+    for m in range(1, top + 1):  # rows of order m or more: one more running sum
+        rows = order >= m
+        summed = np.where(rows[:, :, None], np.cumsum(summed, axis=2), summed)
+    # the coefficients of p1, of p1 - p2 and of p1 - 2 p2 + p3, by order
+    g1 = (order >= 1).astype(np.int64)
+    g2 = (order >= 2).astype(np.int64)
+    g3 = (order >= 3).astype(np.int64)
+    q1 = np.empty((n_blocks, n_sub), np.int64)  # p1, p2, p3 before each sub-block
+    q2 = np.empty_like(q1)
+    q3 = np.empty_like(q1)
+    last = summed[:, :, -3:]
+    p1 = p2 = p3 = init
+    for s in range(n_sub):
+        q1[:, s], q2[:, s], q3[:, s] = p1, p2, p3
+        if s + 1 < n_sub:  # the sub-block's last three values
+            a, b, c = g1[:, s] * p1, g2[:, s] * (p1 - p2), g3[:, s] * (p1 - 2 * p2 + p3)
+            p3 = last[:, s, 0] + a + _J[-3] * b + _TRI[-3] * c
+            p2 = last[:, s, 1] + a + _J[-2] * b + _TRI[-2] * c
+            p1 = last[:, s, 2] + a + _J[-1] * b + _TRI[-1] * c
+    v = summed + (g1 * q1)[:, :, None]
+    if top >= 2:
+        v += (g2 * (q1 - q2))[:, :, None] * _J
+    if top >= 3:
+        v += (g3 * (q1 - 2 * q2 + q3))[:, :, None] * _TRI
+    return v.reshape(n_blocks, n_sub * _SUB)[:, :width_c]
+
+
 def _coded(
     st: _Stream,
     pos: np.ndarray,
@@ -194,42 +248,13 @@ def _coded(
         d = np.where(pred == _VERBATIM, tail - ((tail & 0x8000) << 1), _unzz(z))
     else:
         d = np.where(pred == _VERBATIM, tail, np.where(pred == 0, z, _unzz(z)))
-    linear = preds == 2
     if nbr is not None and np.any(preds == _NEIGHBOUR):
         # pred 4 is pred 2 over d plus the neighbour's second difference b0 - 2 b1 + b2
         # (b: its values at this sample and the two before, its first where none)
         b = nbr[:, : width_c + 1]
         nbr_bend = b[:, 1:] - 2 * b[:, :-1] + np.concatenate([b[:, :1], b[:, :-2]], axis=1)
         d = np.where(valid & (pred == _NEIGHBOUR), d + nbr_bend, d)
-        linear = linear | (preds == _NEIGHBOUR)
-    # predictions undone sub-block by sub-block (p1, p2, p3: the three values before the
-    # sub-block, v_i its i-th, j = i + 1): pred 1 p1 + the running sum of d; preds 2 and
-    # 4 p1 + j (p1 - p2) + the running sum of that; pred 5 that + j (j + 1) / 2 (p1 -
-    # 2 p2 + p3) + the running sum of that; pred 0 and verbatim d itself. A value
-    # outside 16 bits refuses the block, so nothing after it needs to be exact (int64
-    # may wrap there)
-    v = np.empty_like(d)
-    p1 = p2 = p3 = init
-    for s in range(preds.shape[1]):
-        a, b = s * _SUB, min(s * _SUB + _SUB, width_c)
-        ds = d[:, a:b]
-        ps = preds[:, s]
-        vs = ds
-        order1, order2, order3 = ps == 1, linear[:, s], ps == _CUBIC
-        if order1.any() or order2.any() or order3.any():
-            c1 = np.cumsum(ds, axis=1)
-            vs = np.where(order1[:, None], p1[:, None] + c1, vs)
-            if order2.any() or order3.any():
-                j = np.arange(1, b - a + 1)
-                lin = p1[:, None] + j * (p1 - p2)[:, None]
-                c2 = np.cumsum(c1, axis=1)
-                vs = np.where(order2[:, None], lin + c2, vs)
-                if order3.any():
-                    bend = (j * (j + 1) >> 1) * (p1 - 2 * p2 + p3)[:, None]
-                    vs = np.where(order3[:, None], lin + bend + np.cumsum(c2, axis=1), vs)
-        v[:, a:b] = vs
-        if b - a == _SUB:
-            p1, p2, p3 = vs[:, -1], vs[:, -2], vs[:, -3]
+    v = _undo_predictions(d, _ORDER[preds], init)
     lo, hi = (-0x8000, 0x7FFF) if signed else (0, 0xFFFF)
     if np.any(valid & ((v < lo) | (v > hi))):
         return None
