@@ -1,4 +1,4 @@
-# Viper versions of the raw-sample encoder's two loops (SampleBlock version 3, the
+# Viper versions of the raw-sample encoder's two loops (SampleBlock version 4, the
 # format in stridefw.sampleblock_fmt): add_sample stores one sample's values as 16
 # bits each, and encode_block Rice-codes the block over them in place (the time
 # channel's mode, each sub-block's pred and k, the params, the first values, unary
@@ -13,9 +13,17 @@
 # steps and choices, computed with fewer operations (each costs several machine
 # instructions in viper code, most of them loads and stores of locals):
 # - a sub-block's values are read straight from buf (or _dt; grid offsets are first
-#   written into _x as 16 bits each) in one pass that gives their z under pred 0, 1
-#   and 2 (the twin: a copy of the channel into x, then a pass per pred); the params
-#   written meanwhile stay below the channel's values (sampleblock._values_at);
+#   written into _x as 16 bits each) in one pass, two values a turn, that gives their
+#   z under preds 0, 1, 2, 5 and 4 as the value and its first, second and third
+#   differences and the second less the neighbour's (the twin: a copy of the channel
+#   into x, then a pass per pred); the params written meanwhile stay below the
+#   channel's values (sampleblock._values_at);
+# - the neighbour (pred 4) as its second differences, which its own pass leaves in
+#   _xn, each written over the one before's once read (the twin keeps the neighbour's
+#   values in _xn and swaps x and xn);
+# - a z past ESC_BITS (which refuses pred 4 or 5) looked for only where the
+#   sub-block's sum of z is 2**ESC_BITS or more; pred 4's z computed (and ignored)
+#   where the channel has no neighbour rather than a second loop;
 # - k0 by halving, and the bits at k0 - 1, k0 and k0 + 1 from one shift a value
 #   (at k0 and k0 + 1 no value escapes), two values a turn, the pred's z copied
 #   into zc on the way;
@@ -27,12 +35,13 @@
 #   keeps a function's first two locals in registers (when it has at most two
 #   parameters), so encode_block passes the encoder in a module global.
 #
-# Why viper: as bytecode, encode_block_py costs 40.4M x86 instructions per full
-# block (104 samples) at 8 cells + IMU and 49.1M at 16 (82 samples)
+# Why viper: as bytecode, encode_block_py costs 57.5M x86 instructions per full
+# block (104 samples) at 8 cells + IMU and 68.9M at 16 (81 samples)
 # (micropython-unix32, valgrind, a simulated run's block as stridekit.budget.timing
-# counts it). Here: 0.62M and 0.77M, no allocation: on the chip at 80 MHz about
-# 17-26 ms and 21-32 ms a block (`stride deploy --dry-run`, which counts 4,145 B of
-# xtensawin code for the decorated functions; the module's .mpy is 7,779 B).
+# counts it). Here: 0.72M and 0.86M, no allocation: on the chip at 80 MHz about
+# 19-30 ms and 23-36 ms a block (`stride deploy --dry-run`, which counts 4,672 B of
+# xtensawin code for the decorated functions; the module's .mpy is 8,972 B), of
+# which preds 4 and 5 take about 0.1M (14 %).
 # add_sample: one call, no bytecode loop over the cells (a whole add(): 10.4k x86 at
 # 8 cells, 11.0k at 16; with the twin 46.6k and 66.0k).
 #
@@ -40,14 +49,16 @@
 # array('H'), imu array('h') or None (its 16 bits are stored as they are, so ptr16's
 # unsigned reads need no sign extension there). encode_block reads e.buf (bytearray;
 # its values byte by byte: e.vbase may be odd, and the chip faults on an unaligned
-# 16-bit load) and e._dt array('H') (as bytes), writes the grid offsets into e._x and
-# z into e._zs and e._zc array('i') (ptr32 at their own, aligned, addresses; reads
-# are signed machine words: IMU values and grid offsets are sign-extended by hand)
-# and the params into e._par bytearray; e.nmax is each channel's stride in buf
-# (values). Arithmetic: every value is 16-bit (a grid offset is coded only when all
-# of them fit int16; their sum on the way, at most 103 * 65535, fits a 32-bit int), so
-# a residual is within +-3 * 65535, z below 2**18 and a sub-block's sum of z below
-# 2**21; zz(r) = (r << 1) ^ (r >> 31) on a 32-bit int (>> is arithmetic) is the
+# 16-bit load) and e._dt array('H') (as bytes), writes the grid offsets into e._x,
+# second differences into e._xn and z into e._zs and e._zc array('i') (ptr32 at
+# their own, aligned, addresses; reads are signed machine words: IMU values and grid
+# offsets are sign-extended by hand) and the params into e._par bytearray; e.nmax is
+# each channel's stride in buf (values). Arithmetic: every value is 16-bit (a grid
+# offset is coded only when all of them fit int16; their sum on the way, at most 103
+# * 65535, fits a 32-bit int), so a residual is within +-3 * 65535 for preds 0-2 (z
+# below 2**18) and +-4 * 65535 for 4 and 5 (z below 2**20, a sub-block's sum below
+# 2**23; a pred is chosen only where its z are below 2**18, so then its sum is below
+# 2**21); zz(r) = (r << 1) ^ (r >> 31) on a 32-bit int (>> is arithmetic) is the
 # twin's zigzag. The bit accumulators (uint) hold fewer than 8 pending bits between
 # fields (under 2**28 with the widest, the first value's 5 + 16 bits), and fewer than
 # 16 between the unary codes and tails (a field there is at most 18 bits, an escape's
@@ -124,17 +135,18 @@ def _encode(z: int, t: int) -> int:
     b = ptr8(e.buf)
     xa = int(ptr8(e._x))  # addresses: pointers advance by int arithmetic below
     zsa = int(ptr32(e._zs))
+    xn = int(ptr32(e._xn))
     zca = int(ptr32(e._zc))
     par = ptr8(e._par)
-    # the params' bits by k - kb, 15 + k - kb in -15..25 (below), then 41 sixes
+    # the params' bits by k - kb, 15 + k - kb in -15..25 (below), then 41 sevens
     pbt = int(
         ptr8(
-            b"\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x03\x01\x03"
-            b"\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08"
-            b"\x08\x08\x08\x08\x08\x08"
-            b"\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06"
-            b"\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06"
-            b"\x06\x06\x06\x06\x06"
+            b"\x09\x09\x09\x09\x09\x09\x09\x09\x09\x09\x09\x09\x09\x09\x03\x01\x03"
+            b"\x09\x09\x09\x09\x09\x09\x09\x09\x09\x09\x09\x09\x09\x09\x09\x09\x09\x09"
+            b"\x09\x09\x09\x09\x09\x09"
+            b"\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07"
+            b"\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07"
+            b"\x07\x07\x07\x07\x07"
         )
     )
     dts = ptr16(e._dt)
@@ -221,15 +233,27 @@ def _encode(z: int, t: int) -> int:
             src = ptr8(int(b) + at + 2)
         sh = sx >> 15  # pred 0's z: zz(value) when signed, else the value
         nsub = (c + 7) >> 3  # sub-blocks of SUB = 8 values
+        # pred 4 only where the channel has a neighbour (cells 1.., IMU axes 1..):
+        # elsewhere its bit in bad (below) is set from the start
+        nbad = 16
+        if ch >= 2 and ch != nc + 1:
+            nbad = 0
         # Each sub-block's (pred, k): the pred with the least sum of z (the first on
         # a tie), then of its k0 - 1, k0, k0 + 1, the sub-block before's (pred, k) and
         # pred 3, the one whose bits and params' bits are fewest (the first on a tie),
         # never a Rice choice over 16 bits a value. zs: the sub-block's z under each
-        # pred (0, 8, 16 words on); zc: the chosen z of every value. The params go
-        # out here: they stay below the channel's values (sampleblock._values_at),
-        # which src reads until the channel's last sub-block.
+        # pred (p * 8 words on for pred p); zc: the chosen z of every value. The
+        # params go out here: they stay below the channel's values
+        # (sampleblock._values_at), which src reads until the channel's last
+        # sub-block.
         p1 = init  # the value before
         r1 = 0  # its pred-1 residual (p1 - p2, p2 the one before it)
+        d1 = 0  # its pred-2 residual (p1 - 2 p2 + p3)
+        # nq: _xn at the value, where the neighbour's pass left its pred-2 residual
+        # (pred 4's b0 - 2 b1 + b2: the neighbour's first value stands in for the
+        # ones before it as it does in its own pass); this pass writes its own there
+        # once that is read, for the next channel
+        nq = ptr32(xn)
         zq = ptr32(zca)  # the sub-block's first value in zc
         ut = 0  # the channel's unary bits
         left = c
@@ -239,32 +263,94 @@ def _encode(z: int, t: int) -> int:
             if left < 8:
                 cnt = left
             left -= 8
-            # the three preds' z in one pass: zz(r) = (r << 1) ^ (r >> 31) on a
-            # 32-bit int (>> is arithmetic), the twin's zigzag
+            # the five preds' z in one pass, two values a turn (t and z are the locals
+            # in registers): pred 1's residual is the first difference r, 2's the
+            # second (r - r1), 5's the third (the second less d1), 4's the second
+            # less the neighbour's; zz(r) = (r << 1) ^ (r >> 31) on a 32-bit int (>>
+            # is arithmetic), the twin's zigzag
             a0 = 0
             a1 = 0
             a2 = 0
+            a4 = 0
+            a5 = 0
             q = ptr32(zsa)
             j = cnt
             while j:
-                # t: the value (t and z are the locals in registers)
                 t = ((int(src[0]) | (int(src[1]) << 8)) ^ sx) - sx
                 z = (t << sh) ^ (t >> 31)
                 q[0] = z
                 a0 += z
                 r = t - p1
+                p1 = t
                 z = (r << 1) ^ (r >> 31)
                 q[8] = z
                 a1 += z
-                v = r - r1  # the value - 2 p1 + p2
-                z = (v << 1) ^ (v >> 31)
+                t = r - r1  # the value - 2 p1 + p2
+                r1 = r
+                z = (t << 1) ^ (t >> 31)
                 q[16] = z
                 a2 += z
-                r1 = r
+                r = t - d1  # the value - 3 p1 + 3 p2 - p3
+                d1 = t
+                z = (r << 1) ^ (r >> 31)
+                q[40] = z
+                a5 += z
+                r = t - nq[0]
+                nq[0] = t
+                z = (r << 1) ^ (r >> 31)
+                q[32] = z
+                a4 += z
+                if j == 1:  # an odd count (the channel's last sub-block) ends here
+                    src = ptr8(int(src) + 2)
+                    nq = ptr32(int(nq) + 4)
+                    break
+                t = ((int(src[2]) | (int(src[3]) << 8)) ^ sx) - sx
+                z = (t << sh) ^ (t >> 31)
+                q[1] = z
+                a0 += z
+                r = t - p1
                 p1 = t
-                src = ptr8(int(src) + 2)
-                q = ptr32(int(q) + 4)
-                j -= 1
+                z = (r << 1) ^ (r >> 31)
+                q[9] = z
+                a1 += z
+                t = r - r1  # the value - 2 p1 + p2
+                r1 = r
+                z = (t << 1) ^ (t >> 31)
+                q[17] = z
+                a2 += z
+                r = t - d1  # the value - 3 p1 + 3 p2 - p3
+                d1 = t
+                z = (r << 1) ^ (r >> 31)
+                q[41] = z
+                a5 += z
+                r = t - nq[1]
+                nq[1] = t
+                z = (r << 1) ^ (r >> 31)
+                q[33] = z
+                a4 += z
+                src = ptr8(int(src) + 4)
+                q = ptr32(int(q) + 8)
+                nq = ptr32(int(nq) + 8)
+                j -= 2
+            # bad: a bit per pred whose z do not all fit an escape (1 << pred; preds
+            # 0-2's always fit): only a sum of 2**ESC_BITS or more can hold one
+            bad = nbad
+            if not bad and a4 >> _ESC_BITS:
+                q = ptr32(zsa + 128)
+                j = cnt
+                while j:
+                    if int(q[0]) >> _ESC_BITS:
+                        bad = 16
+                    q = ptr32(int(q) + 4)
+                    j -= 1
+            if a5 >> _ESC_BITS:
+                q = ptr32(zsa + 160)
+                j = cnt
+                while j:
+                    if int(q[0]) >> _ESC_BITS:
+                        bad |= 32
+                    q = ptr32(int(q) + 4)
+                    j -= 1
             bp = 0
             pa = a0
             if a1 < pa:
@@ -273,6 +359,12 @@ def _encode(z: int, t: int) -> int:
             if a2 < pa:
                 pa = a2
                 bp = 2
+            if a4 < pa and not bad & 16:
+                pa = a4
+                bp = 4
+            if a5 < pa and not bad & 32:
+                pa = a5
+                bp = 5
             # k0: the least k with cnt << k >= pa, at most K_MAX (15), by halving
             k0 = 0
             if (cnt << 7) < pa:
@@ -338,17 +430,17 @@ def _encode(z: int, t: int) -> int:
             mid = umid + k0 * cnt
             hi = uhi + (k0 + 1) * cnt
             # Candidates: pred 3 (k 0), then bp at k0 - 1, k0, k0 + 1, each with its
-            # params' bits (the twin's _param_bits): 6 in sub-block 0; after it, 1 for
-            # the params before, 3 for their pred with k one off, else 8
+            # params' bits (the twin's _param_bits): 7 in sub-block 0; after it, 1 for
+            # the params before, 3 for their pred with k one off, else 9
             bits = cnt << 4  # pred 3's
             g = 255  # the sub-block before's params
             if s:
                 g = int(par[s - 1])
-            pp = g & 3  # its pred
-            pk = g >> 2  # and k
+            pp = g & 7  # its pred
+            pk = g >> 3  # and k
             # pb[15 + k - kb]: the params' bits at k, where kb is the k before when
             # the pred before is the candidate's (kb for bp, kb3 for pred 3), else
-            # -9 (8 bits); sub-block 0 reads the 6s (pbt + 41)
+            # -9 (9 bits); sub-block 0 reads the 7s (pbt + 41)
             pb = ptr8(pbt)
             if not s:
                 pb = ptr8(pbt + 41)
@@ -365,23 +457,24 @@ def _encode(z: int, t: int) -> int:
             if k0 and lo <= bits:
                 d = lo + int(pb[k0 + 14 - kb])
                 if d < best:
-                    bf = bp | ((k0 - 1) << 2)
+                    bf = bp | ((k0 - 1) << 3)
                     best = d
                     ub = ulo
             if mid <= bits:
                 d = mid + int(pb[k0 + 15 - kb])
                 if d < best:
-                    bf = bp | (k0 << 2)
+                    bf = bp | (k0 << 3)
                     best = d
                     ub = umid
             if k0 < _K_MAX and hi <= bits:
                 d = hi + int(pb[k0 + 16 - kb])
                 if d < best:
-                    bf = bp | ((k0 + 1) << 2)
+                    bf = bp | ((k0 + 1) << 3)
                     best = d
                     ub = uhi
-            # the sub-block before's (pred, k), when it is none of those: 1 bit
-            if s and pp != 3 and (pp != bp or pk < k0 - 1 or pk > k0 + 1):
+            # the sub-block before's (pred, k), when it is none of those and its z
+            # fit: 1 bit
+            if s and pp != 3 and not (bad >> pp) & 1 and (pp != bp or pk < k0 - 1 or pk > k0 + 1):
                 a = 0
                 ea = 0
                 q = ptr32(zsa + (pp << 5))
@@ -402,7 +495,7 @@ def _encode(z: int, t: int) -> int:
                     bf = g
                     ub = ua
             f = bf
-            bp2 = f & 3
+            bp2 = f & 7
             if bp2 != bp:  # zc holds bp's z: the chosen pred's instead
                 zw = zq
                 j = cnt
@@ -422,7 +515,7 @@ def _encode(z: int, t: int) -> int:
                         j -= 1
             zq = ptr32(int(zq) + 32)
             if s:
-                dk = (f >> 2) - pk
+                dk = (f >> 3) - pk
                 if f == g:
                     nb += 1  # 0: as the sub-block before
                 elif bp2 == pp and (dk == 1 or dk == -1):
@@ -433,10 +526,10 @@ def _encode(z: int, t: int) -> int:
                     nb += 3  # 10 then 0: k + 1, 1: k - 1 (the same pred)
                 else:
                     acc |= uint(3 | (f << 2)) << nb
-                    nb += 8  # 11 then the 6 bits
+                    nb += 9  # 11 then the 7 bits
             else:
                 acc |= uint(f) << nb
-                nb += 6
+                nb += 7
             par[s] = f
             ut += ub
             while nb >= 8:
@@ -461,13 +554,13 @@ def _encode(z: int, t: int) -> int:
                 cnt = left
             left -= 8
             f = int(par[s])
-            k = f >> 2
+            k = f >> 3
             q = zq
             j = cnt
             # both writers flush two bytes once 16 bits are pending, so fewer than
             # 16 are between values: a unary code (<= 13 bits) or a tail of k
             # (<= 15) or 16 bits then fits in acc, an escape's 18 after a flush
-            if f & 3 == 3:  # the values' 16 bits (two bytes each), no unary codes
+            if f & 7 == 3:  # the values' 16 bits (two bytes each), no unary codes
                 while j:
                     acc2 |= uint(q[0]) << nb2
                     b[o2] = acc2

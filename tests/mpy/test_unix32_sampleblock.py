@@ -1,23 +1,27 @@
 """The raw-sample encoder's viper loops (stridefw.sampleblock_vp: add_sample, encode_block)
 against their plain-Python twins (sampleblock_py.add_sample_py, encode_block_py) and CPython,
 in ../shared/tools/micropython-unix32 (32-bit x86; the WebAssembly build has no viper):
-the same SampleBlock version-3 payloads byte for byte, for the pod's arrays and for lists,
+the same SampleBlock version-4 payloads byte for byte, for the pod's arrays and for lists,
 on seeded and hypothesis-drawn blocks (0-16 cells, 1 to block_samples(n_cells) samples
-(104, 82 at 16 cells), IMU in every, no or some samples, smooth channels, spikes and
-full-scale noise that takes verbatim sub-blocks, the time channel as grid offsets (jitter)
-and as dt_us (dropped samples, any dt; offsets at and just past int16), any period and
-t0) and full blocks of the worst data (every value a full-scale jump), every payload
-decoding back to its samples on CPython, and no allocation in add() or encode() with the viper loops under heap_lock; also the deploy build (.mpy files
-compiled ahead for x86, sampleblock_vp by the viper emitter). Escapes are written where
-the sub-block before's (pred, k) is kept over one large value; the reader's tests cover
-them apart."""
+(104, 81 at 16 cells), IMU in every, no or some samples, smooth channels, spikes and
+full-scale noise that takes verbatim sub-blocks, cells that load together and smooth IMU
+axes (preds 4 and 5), the time channel as grid offsets (jitter) and as dt_us (dropped
+samples, any dt; offsets at and just past int16), any period and t0) and full blocks of
+the worst data (every value a full-scale jump), every payload decoding back to its
+samples on CPython, and no allocation in add() or encode() with the viper loops under
+heap_lock; also the deploy build (.mpy files compiled ahead for x86, sampleblock_vp by the
+viper emitter). Escapes are written where the sub-block before's (pred, k) is kept over
+one large value, and refused where a z of pred 4 or 5 passes ESC_BITS; the reader's tests
+cover them apart."""
 
 from __future__ import annotations
 
 import array
+import math
 import random
 import re
 import struct
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -26,6 +30,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from stridefw import sampleblock as SB
+from stridefw import sampleblock_read
 from stridekit.bench import unix32
 
 pytestmark = pytest.mark.usefixtures("unix32_available")
@@ -71,8 +76,8 @@ def blocks():
         yield nc, period, t0, rows
 
 
-def encode(as_arrays, locked):
-    res = bytearray()
+def encode(as_arrays, locked, path):
+    res = open(path, "wb")  # each payload as it comes: no large buffer in the heap
     made = {}  # one encoder (and its arrays) per (n_cells, period), reused as the store does
     counts = [0, 0]  # adds and encodes run under heap_lock
     for nc, period, t0, rows in blocks():
@@ -112,22 +117,20 @@ def encode(as_arrays, locked):
             counts[1] += 1
         else:
             size = e.encode()
-        res.extend(size.to_bytes(2, "little"))
-        res.extend(e.buf[:size])
-    return res, counts
+        res.write(size.to_bytes(2, "little"))
+        res.write(memoryview(e.buf)[:size])
+    res.close()
+    return counts
 
 
 print("loop", S.SAMPLE_LOOP)
-vp, counts = encode(True, True)
+counts = encode(True, True, "/steps.bin")
 print("locked", counts[0], counts[1])
-lists, _ = encode(False, False)
+encode(False, False, "/flags.bin")
 S._add_vp = P.add_sample_py
 S._encode_vp = P.encode_block_py
 S.SAMPLE_LOOP = "python"
-py, _ = encode(True, False)
-open("/steps.bin", "wb").write(vp)
-open("/flags.bin", "wb").write(lists)
-open("/header.bin", "wb").write(py)
+encode(True, False, "/header.bin")
 """
 
 
@@ -255,6 +258,88 @@ def _block(rnd: random.Random, nc: int, n: int, imu_mode: int, dt_mode: int) -> 
     return nc, period, rnd.randrange(1 << 32), rows
 
 
+def _insole_block(rnd: random.Random, nc: int, n: int, imu_mode: int) -> Block:
+    """Cells that load and unload together (one smooth stance curve, each cell's gain
+    within 30 % of the others', its offset and a little noise: their second differences
+    alike, pred 4's case) and smooth IMU axes (sines: pred 5's)."""
+    w = rnd.uniform(0.03, 0.2)
+    phase = rnd.uniform(0, 2 * math.pi)
+    curve = [max(0.0, math.sin(w * i + phase)) ** 2 for i in range(n)]
+    base = rnd.randrange(3000, 40000)
+    cols = []
+    for _ in range(nc):
+        gain = base * rnd.uniform(0.7, 1.3)
+        off = rnd.randrange(2000)
+        noise = rnd.choice((0, 1, 3))
+        cols.append([min(0xFFFF, off + round(gain * c) + rnd.randrange(noise + 1)) for c in curve])
+    axes = []
+    for _ in range(6):
+        a = rnd.randrange(100, 30000)
+        w2 = rnd.uniform(0.02, 0.4)
+        ph = rnd.uniform(0, 2 * math.pi)
+        noise = rnd.choice((0, 1, 3))
+        axes.append(
+            [
+                max(
+                    -0x8000,
+                    min(0x7FFF, round(a * math.sin(w2 * i + ph)) + rnd.randrange(noise + 1)),
+                )
+                for i in range(n)
+            ]
+        )
+    rows: list[Sample] = []
+    for i in range(n):
+        has = imu_mode == 1 or (imu_mode == 2 and rnd.random() < 0.6)
+        rows.append((10000, [col[i] for col in cols], [ax[i] for ax in axes] if has else None))
+    return nc, 10000, rnd.randrange(1 << 32), rows
+
+
+def _refused_escape_blocks() -> list[Block]:
+    """Sub-block 2 of the last channel has one z of pred 4 (the first block) or pred 5
+    (the second) past ESC_BITS, and the sub-block before took that pred at k 0: kept
+    (the params' one bit, escapes for the large values) it would cost the fewest bits,
+    but an escape cannot hold that z, so the encoder takes another (verbatim).
+    Sub-blocks hold samples 1-8, 9-16, 17-24, 25-32.
+
+    First: cell 1 is cell 0 less 10 (full-scale noise: preds 0-2 and 5 cost about 16
+    bits a value, pred 4's residuals are 0) but for sample 20, 65535 where cell 0 has
+    0: pred 4's residuals at samples 20-22 are 65545, -131090 (z 262179 >= 2**18),
+    65545. Second: a parabola (pred 5's residuals 0 after the first values) with
+    sample 20 at 0, 44000 under it: at samples 20-23, -44000, 132000, -132000, 44000."""
+    rnd = random.Random(3)
+    noise = [rnd.randrange(0xFFF6) for _ in range(33)]
+    cell0 = [v + 10 for v in noise]
+    cell1 = list(noise)
+    cell0[20], cell1[20] = 0, 0xFFFF
+    parabola = [60000 - 40 * i * i for i in range(33)]
+    parabola[20] = 0
+    return [
+        (2, 10000, 0, [(10000, [a, b], None) for a, b in zip(cell0, cell1, strict=True)]),
+        (1, 10000, 0, [(10000, [v], None) for v in parabola]),
+    ]
+
+
+def _params_of(payload: bytes) -> list[list[tuple[int, int]]]:
+    """Each coded channel's sub-blocks' (pred, k), as the reference reader reads them."""
+    seen: list[list[tuple[int, int]]] = []
+    read = sampleblock_read._params
+
+    def spy(rd: object, nsub: int, has_nbr: bool) -> list[tuple[int, int]]:
+        par = read(rd, nsub, has_nbr)
+        seen.append(par)
+        return par
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(sampleblock_read, "_params", spy)
+        SB.decode_sample_block(payload, SB.SAMPLE_BLOCK_VERSION)
+    return seen
+
+
+def _pred_counts(payloads: list[bytes]) -> Counter[int]:
+    """How many sub-blocks of each pred the payloads hold."""
+    return Counter(p for b in payloads for ch in _params_of(b) for p, _k in ch)
+
+
 def _grid_edge(nc: int, off: int) -> Block:
     """A block whose last sample's grid offset is off, reached in two steps (the others
     on the grid): off in int16 keeps the time channel as grid offsets, one past it
@@ -280,7 +365,7 @@ def test_the_tie_block_takes_the_params_before() -> None:
     for dt, c, m in rows:
         e.add(dt, c, m)
     e.encode()
-    assert list(e._par[:2]) == [0 | 14 << 2] * 2
+    assert list(e._par[:2]) == [0 | 14 << 3] * 2
 
 
 def test_seeded_blocks_equal_the_twins_and_cpython_without_allocating() -> None:
@@ -296,20 +381,28 @@ def test_seeded_blocks_equal_the_twins_and_cpython_without_allocating() -> None:
     # a sub-block where verbatim (16 bits) ties pred 0 (the least sum) at k 14 and 15:
     # the first cheapest, verbatim, is taken
     blocks.append((1, 10000, 0xFFFFFFFF, [(10000, [32199], None), (10000, [20285], None)]))
-    # constant channels: preds tie on the sum of z (all three at 0, or 1 and 2), the first is taken
+    # constant channels: preds tie on the sum of z (all at 0, or all but 0), the first is taken
     blocks.append((2, 10000, 5, [(10000, [7, 0], [0, -1, 5, 0, 0, 0])] * 20))
     # params' bits decide where the bits tie: sub-block 0 takes pred 0 at k 14;
     # sub-block 1's values cost 16 bits each at k 13 and at k 14 (as verbatim), and
-    # k 14 (1 bit of params, as before) wins over k 13 (3) and verbatim (8)
+    # k 14 (1 bit of params, as before) wins over k 13 (3) and verbatim (9)
     blocks.append(_keep_k_block())
+    # cells that load together and smooth IMU axes: preds 4 and 5
+    for nc in (2, 8, 16):
+        blocks += [_insole_block(rnd, nc, SB.block_samples(nc), m) for m in (0, 1, 2)]
     # the last grid offset at int16's ends and one past them
     blocks += [_grid_edge(3, off) for off in (0x7FFF, 0x8000, -0x8000, -0x8001)]
     _check(blocks)
-    flags = [p[8] for p in _cpython(blocks)]
+    payloads = _cpython(blocks)
+    flags = [p[8] for p in payloads]
     assert [f & 9 for f in flags[-4:]] == [9, 1, 9, 1]
+    # every pred is in the payloads compared above
+    preds = _pred_counts(payloads)
+    assert set(preds) == {0, 1, 2, 3, 4, 5}, preds
+    assert min(preds[4], preds[5]) >= 50, preds
     # every time mode, and the block sizes the store writes, are in the blocks above
     assert {f & 9 for f in flags} == {0, 1, 9}
-    assert {(nc, len(r)) for nc, _p, _t, r in blocks} >= {(8, 104), (16, 82), (0, 104)}
+    assert {(nc, len(r)) for nc, _p, _t, r in blocks} >= {(8, 104), (16, 81), (0, 104)}
 
 
 def _worst_block(nc: int, grid: bool) -> Block:
@@ -334,6 +427,16 @@ def test_the_worst_full_blocks_equal_cpython() -> None:
     assert [p[8] & 9 for p in _cpython(blocks)] == [1, 9] * 4
 
 
+def test_refused_escapes_of_preds_4_and_5_equal_cpython() -> None:
+    """Where a z of pred 4 or 5 passes ESC_BITS the viper, as the twin, keeps neither
+    that pred nor the sub-block before's params: the same payloads, verbatim there."""
+    blocks = _refused_escape_blocks()
+    _check(blocks)
+    nbr, cubic = (_params_of(p) for p in _cpython(blocks))
+    assert nbr[1] == [(4, 0), (4, 0), (3, 0), (4, 0)]
+    assert cubic == [[(5, 4), (5, 0), (3, 0), (5, 0)]]
+
+
 def test_the_deploy_build_equals_cpython() -> None:
     """stride deploy's .mpy files for x86 (sampleblock_vp compiled ahead by the viper
     emitter, as the pod's are for xtensawin): the same payloads, no allocation."""
@@ -344,7 +447,8 @@ def test_the_deploy_build_equals_cpython() -> None:
         for imu_mode in (1, 2)
         for dt_mode in range(DT_MODES)
     ]
-    _check([*blocks, _keep_k_block()], unix32.DEPLOY)
+    blocks += [_insole_block(rnd, nc, SB.block_samples(nc), 2) for nc in (8, 16)]
+    _check([*blocks, _keep_k_block(), *_refused_escape_blocks()], unix32.DEPLOY)
 
 
 @st.composite
@@ -355,7 +459,10 @@ def _blocks(draw: st.DrawFn) -> list[Block]:
         n = draw(st.integers(1, SB.block_samples(nc)))
         rnd = random.Random(draw(st.integers(0, 2**32)))
         imu_mode = draw(st.integers(0, 2))
-        _, period, t0, rows = _block(rnd, nc, n, imu_mode, draw(st.integers(0, DT_MODES - 1)))
+        if draw(st.booleans()):
+            _, period, t0, rows = _block(rnd, nc, n, imu_mode, draw(st.integers(0, DT_MODES - 1)))
+        else:
+            _, period, t0, rows = _insole_block(rnd, nc, n, imu_mode)
         out.append((nc, draw(st.integers(1, 0xFFFF)) if draw(st.booleans()) else period, t0, rows))
     return out
 
