@@ -39,14 +39,15 @@ __all__ = [
 def _values_at(n_cells, nmax):
     # Where add() puts the values in buf: after room for everything encode_block can
     # write before it reaches them. A channel of c values takes at most 16 c bits
-    # (pred 3) + 5 (the first value's length) + its params (7 + 9 per later
-    # sub-block); the time channel 16 bits a value (dt_us or grid offset). So
+    # + 5 (the first value's length) + 6 + 8 per later sub-block: pred 3's bits and
+    # params, which the encoder takes unless another (pred, k)'s bits and params
+    # are fewer; the time channel 16 bits a value (dt_us or grid offset). So
     # channel j's output never passes the start of channel j + 1's values, the only
     # ones not yet read (the viper encoder writes channel j's params while j's own
     # values are still unread: they stay below them, sampleblock_vp says why).
     nsub = (nmax + SUB - 1) // SUB
-    over = 5 + 7 + 9 * (nsub - 1)
-    time_bits = 7 + 9 * (nsub - 1) + 16 * (nmax - 1)
+    over = 5 + 6 + 8 * (nsub - 1)
+    time_bits = 6 + 8 * (nsub - 1) + 16 * (nmax - 1)
     return HEAD_BYTES + (nmax + 7) // 8 + (time_bits + (n_cells + IMU_N) * over + 7) // 8 + 1
 
 
@@ -82,6 +83,7 @@ class SampleBlockEncoder:
         self._xn = array.array("i", bytes(4 * nm))  # the channel before (pred 4's neighbour)
         self._zc = array.array("i", bytes(4 * nm))  # its chosen residuals
         self._zs = array.array("i", bytes(4 * 6 * SUB))  # a sub-block's under pred 0-5
+        self._sums = array.array("i", bytes(4 * 6))  # their sums
         self._par = bytearray((nm + SUB - 1) // SUB)  # its sub-blocks' pred | k << 3
         self.n = 0
         self.len = 0

@@ -35,9 +35,10 @@
 #     for a cell, zz(value) for an IMU axis; its top bit set unless w = 0), then
 #     the other values coded after init = the first.
 #   c values coded after init, in sub-blocks of SUB (the last may be shorter):
-#     params: per sub-block f = pred | k << 3 (7 bits; pred 0..5). The first
-#       sub-block's f in 7 bits; each later one: 0 = the previous f; 100 = k + 1,
-#       101 = k - 1 (the same pred); 11 then f in 7 bits.
+#     params: per sub-block (pred 0..5, k 0..K_MAX) as F, 6 bits: pred | k << 2 for
+#       preds 0-3 (pred 3 only with k = 0); for pred 4 and 5, F = 3 | (pred - 3) << 2,
+#       then k in 4 bits. The first sub-block's F; each later one: 0 = the previous
+#       (pred, k); 100 = k + 1, 101 = k - 1 (the same pred, not 3); 11 then F.
 #     unary: per value not in a pred-3 sub-block, q one bits then a zero bit:
 #       q = z >> k, or QMAX when that is QMAX or more (an escape).
 #     tails: per value: pred 3: its 16 bits (two's complement when signed); an
@@ -50,26 +51,29 @@
 #   b1, b2 are the neighbour's values at this sample and the two before (its first
 #   value where there is none). A channel's neighbour is the one coded before it:
 #   cell j's is cell j - 1, IMU axis j's is axis j - 1; the time channel, cell 0
-#   and IMU axis 0 have none (no pred 4). Neighbouring cells of an insole load and
-#   unload together (the bench's runners, heel to toe: their second differences
-#   correlate 0.8-0.98), so the neighbour's curve predicts the ramp's bend.
+#   and IMU axis 0 have none (no pred 4). Where neighbouring cells load and unload
+#   together, the neighbour's curve predicts the ramp's bend.
 #   An escape holds z < 2**ESC_BITS: the encoder takes pred 4 or 5 only for a
 #   sub-block whose z all fit (preds 0-2 always fit).
-# Why preds 4 and 5 (measured on the bench's runners 11-14, 8 cells, a cost model of
-# the encoder): 0.6 points of the Sample payload less than version 3's preds 0-2
-# (cells 5.10 -> 4.84 B a sample, IMU 5.80 -> 5.75, params + 0.1); each alone 0.3.
-# Mean-of-previous predictors (smoothing noise) gave nothing: the noise-only axes
-# take pred 0.
-# Version 3 is this format with f = pred | k << 2 (6 bits, preds 0-3; 0 = f, 100, 101,
-# 11 then 6 bits). Version 2 is version 3 with n of at most 64 and flags bit 3
-# never set; version 1 (varints) is sampleblock_v1. All still read.
+# Why preds 4 and 5, and their longer params (measured with the encoder on the
+# bench's simulated runners 11-14, 8 cells, and on the bench's first 4 real walks,
+# 8 feet of gaitpdb controls): 0.5 points of the Sample payload less than preds 0-2
+# alone on the runners, the same on the walks. The simulator's neighbouring cells
+# move together (second differences correlate 0.8-0.98, heel to toe), the walks'
+# far less (0-0.5): there the new preds win nothing, so their params must not make
+# preds 0-3 dearer. Coding every pred's params in 7 bits did (the walks 0.2 points
+# larger). Mean-of-previous predictors
+# (smoothing noise) gave nothing: the noise-only axes take pred 0.
+# Version 3 is this format without preds 4 and 5 (F = 3 only with k = 0). Version 2
+# is version 3 with n of at most 64 and flags bit 3 never set; version 1 (varints)
+# is sampleblock_v1. All still read.
 # A reader refuses (ValueError; the host's fast readers: None): a version it does
 # not know; flag bits or an IMU mode it does not know, bit 3 without bit 0 (or in
 # version 2); a bitmap bit past n; n of 0 or over 104 (64 in version 2); a first
-# value's length over 16 or not its value's length; pred 3 with k other than 0; a k
-# step out of 0..K_MAX or onto pred 3; pred 6 or 7, pred 4 on a channel without a
-# neighbour (version 4), a unary code over QMAX ones; a value outside
-# 16 bits (0..65535 for dt_us and cells, int16 for grid offsets and IMU); a dt_us
+# value's length over 16 or not its value's length; a k step out of 0..K_MAX or on
+# pred 3; F = 3 | k << 2 with k over 2 (over 0 before version 4); pred 4 on a
+# channel without a neighbour; a unary code over QMAX ones; a value outside 16 bits
+# (0..65535 for dt_us and cells, int16 for grid offsets and IMU); a dt_us
 # from grid offsets outside 0..65535; bytes or non-zero bits after the last
 # channel. It takes an escape where the normal code would fit, and a bitmap that
 # marks every sample or none.
@@ -88,7 +92,7 @@ SAMPLE_BLOCK_VERSION = const(4)
 # of one sample before half the commits. 104 (13 x 8) is a little over that; at
 # 200 Hz blocks are 104 + 96. The encoder's buffer is 2 B a value. At 12 cells and
 # more a framed block of the worst data must stay within MAX_PAYLOAD
-# (sampleblock.block_samples: 98 at 12 cells, 81 at 16), so there a 1-s commit
+# (sampleblock.block_samples: 99 at 12 cells, 82 at 16), so there a 1-s commit
 # leaves a short block too.
 BLOCK_MAX_SAMPLES = const(104)
 V2_MAX_SAMPLES = const(64)

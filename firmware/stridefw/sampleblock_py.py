@@ -38,14 +38,35 @@ def add_sample_py(e, dt_us, cells, imu):
 
 
 def _param_bits(f, prev, s):
-    # what sub-block s's params f cost after the one before's (prev)
-    if not s:
-        return 7
-    if f == prev:
+    # what sub-block s's params f (pred | k << 3) cost after the one before's (prev)
+    if s and f == prev:
         return 1
-    if (f ^ prev) & 7 == 0 and (f >> 3) - (prev >> 3) in (1, -1):
+    if s and (f ^ prev) & 7 == 0 and (f >> 3) - (prev >> 3) in (1, -1):
         return 3
-    return 9
+    return (2 if s else 0) + (10 if f & 7 > 3 else 6)
+
+
+def _rice3(zs, at, cnt, k0):
+    # the bits of zs[at:at + cnt] under k0 - 1, k0 and k0 + 1, in one pass (an escape:
+    # QMAX + 1 + ESC_BITS)
+    lo = 0
+    mid = 0
+    hi = 0
+    for i in range(at, at + cnt):
+        q = zs[i] >> k0
+        mid += q + 1 + k0 if q < QMAX else QMAX + 1 + ESC_BITS
+        if k0:
+            q = zs[i] >> (k0 - 1)
+            lo += q + k0 if q < QMAX else QMAX + 1 + ESC_BITS
+        q = zs[i] >> (k0 + 1)
+        hi += q + 2 + k0 if q < QMAX else QMAX + 1 + ESC_BITS
+    return lo, mid, hi
+
+
+def _tried(t, f):
+    # whether f (pred | k << 3) is t's pred with t's k0 - 1, k0 or k0 + 1 (t: pred |
+    # k0 << 3, or 255: none)
+    return t != 255 and (t ^ f) & 7 == 0 and (t >> 3) - 1 <= f >> 3 <= (t >> 3) + 1
 
 
 def encode_block_py(e):
@@ -57,6 +78,7 @@ def encode_block_py(e):
     init_n = 0
     init = 0
     zs = e._zs
+    sums = e._sums
     zc = e._zc
     par = e._par
     n = e.n
@@ -135,30 +157,30 @@ def encode_block_py(e):
         nsub = (c + SUB - 1) // SUB
         # pred 4 where the channel has a neighbour: cells 1.., IMU axes 1..
         has_nbr = ch >= 2 and ch != nc + 1
-        # each sub-block's (pred, k): the pred with the least sum of z (as FLAC
-        # picks a fixed predictor), then of its k near the mean, the sub-block
-        # before's (pred, k) and pred 3, the one whose bits and params' bits
-        # (_param_bits) are fewest. zs: the sub-block's z under each pred; zc: the
-        # chosen z of every value
+        # each sub-block's (pred, k). The pred with the least sum of z (as FLAC picks
+        # a fixed predictor) among 0-2, and among 4-5; of each, k near the mean; the
+        # sub-block before's (pred, k) and pred 3: the one whose bits and params'
+        # bits (_param_bits) are fewest. Taking the least sum over all five would
+        # pick 4 or 5 where they fit a little better but cost more to code (their
+        # params are longer): on real walks, whose cells move together less than
+        # the simulator's, that lost more than it won. zs: the sub-block's z under
+        # each pred; zc: the chosen z of every value
         for s in range(nsub):
             s0 = s * SUB
             s1 = min(s0 + SUB, c)
             cnt = s1 - s0
             prev = par[s - 1] if s else 255
-            # the pred whose residuals are smallest (sum of z; the first on a tie),
-            # of those whose z all fit an escape (bad: a bit per pred that does not)
-            pa = 0
-            bp = 0
-            bad = 0
+            # each pred's sum of z (sums[p]), of those whose z all fit an escape
+            # (bad: a bit per pred that does not, or has no neighbour)
+            bad = 0 if has_nbr else 16
             for p in (0, 1, 2, 4, 5):
-                if p == 4 and not has_nbr:
-                    bad |= 16
+                if bad >> p & 1:
                     continue
                 a = 0
                 p1 = x[s0 - 1] if s0 >= 1 else init
                 p2 = x[s0 - 2] if s0 >= 2 else init
                 p3 = x[s0 - 3] if s0 >= 3 else init
-                # the neighbour's second difference at s0 - 1 and its two values before
+                # the neighbour's values at s0 - 1 and s0 - 2
                 b1 = xn[s0 - 1] if s0 >= 1 else init_n
                 b2 = xn[s0 - 2] if s0 >= 2 else init_n
                 for i in range(s0, s1):
@@ -184,49 +206,45 @@ def encode_block_py(e):
                         bad |= 1 << p
                     zs[p * SUB + i - s0] = z
                     a += z
-                if not bad >> p & 1 and (p == 0 or a < pa):
-                    pa = a
-                    bp = p
-            # k0: the least k with cnt << k >= the sum; the bits under k0 - 1, k0,
-            # k0 + 1 counted in one pass (an escape: QMAX + 1 + ESC_BITS). At k0 no
-            # value escapes (z <= the sum <= cnt << k0, and cnt <= SUB < QMAX).
-            # A Rice choice over 16 bits a value is never taken, even when its
-            # params are cheaper than pred 3's: that bound is _values_at's.
-            k0 = 0
-            while k0 < K_MAX and (cnt << k0) < pa:
-                k0 += 1
-            lo = 0
-            mid = 0
-            hi = 0
-            for i in range(bp * SUB, bp * SUB + cnt):
-                q = zs[i] >> k0
-                mid += q + 1 + k0 if q < QMAX else QMAX + 1 + ESC_BITS
-                if k0:
-                    q = zs[i] >> (k0 - 1)
-                    lo += q + k0 if q < QMAX else QMAX + 1 + ESC_BITS
-                q = zs[i] >> (k0 + 1)
-                hi += q + 2 + k0 if q < QMAX else QMAX + 1 + ESC_BITS
+                sums[p] = a
             bf = 3
             bits = 16 * cnt
             best = bits + _param_bits(3, prev, s)
-            if k0 and lo <= bits and lo + _param_bits(bp | (k0 - 1) << 3, prev, s) < best:
-                bf = bp | (k0 - 1) << 3
-                best = lo + _param_bits(bf, prev, s)
-            if mid <= bits and mid + _param_bits(bp | k0 << 3, prev, s) < best:
-                bf = bp | k0 << 3
-                best = mid + _param_bits(bf, prev, s)
-            if k0 < K_MAX and hi <= bits and hi + _param_bits(bp | (k0 + 1) << 3, prev, s) < best:
-                bf = bp | (k0 + 1) << 3
-                best = hi + _param_bits(bf, prev, s)
+            # the candidates: the least sum of 0-2, then of 4-5 (the first on a tie).
+            # k0: the least k with cnt << k >= the sum. At k0 no value escapes
+            # (z <= the sum <= cnt << k0, and cnt <= SUB < QMAX). A Rice choice over
+            # 16 bits a value is never taken, even when its params are cheaper than
+            # pred 3's: that bound is _values_at's.
+            t0 = 255  # the two tried, as pred | k0 << 3 (255: none)
+            t1 = 255
+            for g in (0, 1):
+                bp = 255
+                for p in ((0, 1, 2) if g == 0 else (4, 5)):
+                    if not bad >> p & 1 and (bp == 255 or sums[p] < sums[bp]):
+                        bp = p
+                if bp == 255:
+                    continue
+                k0 = 0
+                while k0 < K_MAX and (cnt << k0) < sums[bp]:
+                    k0 += 1
+                if g:
+                    t1 = bp | k0 << 3
+                else:
+                    t0 = bp | k0 << 3
+                lo, mid, hi = _rice3(zs, bp * SUB, cnt, k0)
+                if k0 and lo <= bits and lo + _param_bits(bp | (k0 - 1) << 3, prev, s) < best:
+                    bf = bp | (k0 - 1) << 3
+                    best = lo + _param_bits(bf, prev, s)
+                if mid <= bits and mid + _param_bits(bp | k0 << 3, prev, s) < best:
+                    bf = bp | k0 << 3
+                    best = mid + _param_bits(bf, prev, s)
+                if k0 < K_MAX and hi <= bits and hi + _param_bits(bp | (k0 + 1) << 3, prev, s) < best:
+                    bf = bp | (k0 + 1) << 3
+                    best = hi + _param_bits(bf, prev, s)
             # the sub-block before's (pred, k), when it is none of those and its z fit:
             # 1 bit of params
             pp = prev & 7
-            if (
-                s
-                and pp != 3
-                and not bad >> pp & 1
-                and (pp != bp or not k0 - 1 <= prev >> 3 <= k0 + 1)
-            ):
+            if s and pp != 3 and not bad >> pp & 1 and not _tried(t0, prev) and not _tried(t1, prev):
                 k = prev >> 3
                 a = 0
                 for i in range(pp * SUB, pp * SUB + cnt):
@@ -243,12 +261,18 @@ def encode_block_py(e):
             elif s and (f ^ par[s - 1]) & 7 == 0 and (f >> 3) - (par[s - 1] >> 3) in (1, -1):
                 acc |= (1 | (0 if f > par[s - 1] else 4)) << nb
                 nb += 3  # 10 then 0: k + 1, 1: k - 1 (the same pred)
-            elif s:
-                acc |= (3 | (f << 2)) << nb
-                nb += 9  # 11 then the 7 bits
             else:
-                acc |= f << nb
-                nb += 7
+                # F (6 bits): pred | k << 2 for preds 0-3; 3 | (pred - 3) << 2 then k
+                # (4 bits) for preds 4 and 5
+                p = f & 7
+                w = 6 if p < 4 else 10
+                v = (p | (f >> 3) << 2) if p < 4 else (3 | (p - 3) << 2 | (f >> 3) << 6)
+                if s:
+                    acc |= (3 | v << 2) << nb  # 11 then F
+                    nb += 2 + w
+                else:
+                    acc |= v << nb
+                    nb += w
             par[s] = f
             while nb >= 8:
                 b[o] = acc & 0xFF

@@ -94,8 +94,7 @@ class _Bits:
         self.data = data
         self.end = 8 * len(data)
         self.pos = 8 * byte_at
-        # params f: pred | k << 2 in 6 bits before version 4, pred | k << 3 in 7 since
-        self.pred_bits = 3 if version >= 4 else 2
+        self.version = version
 
     def read(self, width):
         p = self.pos
@@ -154,28 +153,27 @@ def _channel(rd, c, signed, nbr):
 
 def _params(rd, nsub, has_nbr):
     # each sub-block's (pred, k)
-    pb = rd.pred_bits
-    fw = pb + 4
-    pm = (1 << pb) - 1
     par = []
-    f = 0
+    p = k = 0
     for s in range(nsub):
-        if s == 0:
-            f = rd.read(fw)
-        elif not rd.read(1):
+        if s and not rd.read(1):
             pass  # the sub-block before's
-        elif not rd.read(1):
-            f += -(1 << pb) if rd.read(1) else 1 << pb
-            if not 0 <= f >> pb <= K_MAX or f & pm == 3:
+        elif s and not rd.read(1):
+            k += -1 if rd.read(1) else 1
+            if not 0 <= k <= K_MAX or p == 3:
                 raise ValueError("SampleBlock k step outside 0..15")
         else:
-            f = rd.read(fw)
-        p = f & pm
-        if p == 3 and f >> pb:
-            raise ValueError("SampleBlock verbatim sub-block with k %d" % (f >> pb))
-        if p > 5 or (p == 4 and not has_nbr):
-            raise ValueError("SampleBlock pred %d unknown here" % p)
-        par.append((p, f >> pb))
+            f = rd.read(6)
+            p = f & 3
+            k = f >> 2
+            if p == 3 and k:  # preds 4 and 5 (version 4), their k in 4 bits
+                if rd.version < 4 or k > 2:
+                    raise ValueError("SampleBlock verbatim sub-block with k %d" % k)
+                p = 3 + k
+                k = rd.read(4)
+            if p == 4 and not has_nbr:
+                raise ValueError("SampleBlock pred 4 on a channel without a neighbour")
+        par.append((p, k))
     return par
 
 

@@ -54,17 +54,28 @@ def _spec_prediction(pred: int, ch: list[int], nbr: list[int] | None, i: int) ->
     return 2 * p1 - p2 + at(nbr, i) - 2 * at(nbr, i - 1) + at(nbr, i - 2)
 
 
+def _put_params(w: _Bits, pred: int, k: int) -> None:
+    # F: pred | k << 2 for preds 0-3, 3 | (pred - 3) << 2 then k in 4 bits for 4 and 5
+    # (and for the others the test makes up: 3 | 3 << 2, 3 | 4 << 2)
+    if pred < 4:
+        w.put(pred | k << 2, 6)
+    else:
+        w.put(3 | (pred - 3) << 2, 6)
+        w.put(k, 4)
+
+
 def _channel(w: _Bits, ch: list[int], preds: list[int], k: int, nbr: list[int] | None) -> None:
-    # a cell channel: its first value, then each sub-block's f in 7 bits (11 then f
-    # after the first), unary, tails; every sub-block with Rice parameter k
+    # a cell channel: its first value, then each sub-block's params (11 then F after
+    # the first), unary, tails; every sub-block with Rice parameter k
     z0 = ch[0]
     w.put(z0.bit_length(), 5)
     w.put(z0, z0.bit_length())
     for s, pred in enumerate(preds):
         if s:
             w.put(3, 2)
-        w.put(pred | k << 3, 7)
-    # preds 6 and 7 have no meaning: their values are coded as pred 1's
+        _put_params(w, pred, k)
+    # preds 6 and 7 (F = 3 | 3 << 2, 3 | 4 << 2) have no meaning: their values are
+    # coded as pred 1's
     known = [p if p in (1, 2, 4, 5) else 1 for p in preds]
     zs = [
         _zz(ch[i] - _spec_prediction(known[(i - 1) // SUB], ch, nbr, i)) for i in range(1, len(ch))
@@ -105,13 +116,41 @@ def test_preds_4_and_5_read_as_the_format_says(n: int) -> None:
     assert ts == [10000 * i for i in range(n)] and imu == [None] * n
 
 
-def test_pred_4_with_no_neighbour_and_preds_6_and_7_are_refused() -> None:
+def test_pred_4_with_no_neighbour_other_verbatim_codes_and_older_versions_are_refused() -> (
+    None
+):
     cells = [_curve(9, 30, 0, 40), _curve(9, 28, 1, 35)]
     good = _payload(cells, [[1], [4]], 6)
     SB.decode_sample_block(good, V4)
-    for preds in ([[4], [1]], [[6], [1]], [[1], [7]]):
-        with pytest.raises(ValueError, match="pred"):
+    with pytest.raises(ValueError, match="pred 4"):
+        SB.decode_sample_block(_payload(cells, [[4], [1]], 6), V4)
+    for preds in ([[6], [1]], [[1], [7]]):
+        with pytest.raises(ValueError, match="verbatim sub-block with k"):
             SB.decode_sample_block(_payload(cells, preds, 6), V4)
+    for version in (2, 3):  # preds 4 and 5 are version 4's
+        with pytest.raises(ValueError, match="verbatim sub-block with k"):
+            SB.decode_sample_block(good, version)
+
+
+def test_a_k_step_keeps_preds_4_and_5() -> None:
+    # sub-block 2 as 100 (k + 1, the same pred) after a pred-5 sub-block
+    n = 17
+    cells = [_curve(n, 30, 0, 40)]
+    head = bytes([0, 0, 0, 0, 0x10, 0x27, 1, n, 0])
+    w = _Bits()
+    ch = cells[0]
+    w.put(ch[0].bit_length(), 5)
+    w.put(ch[0], ch[0].bit_length())
+    _put_params(w, 5, 6)
+    w.put(1, 3)  # 1, 0, then 0: k + 1
+    zs = [_zz(ch[i] - _spec_prediction(5, ch, None, i)) for i in range(1, n)]
+    ks = [6 if i < SUB else 7 for i in range(n - 1)]
+    for z, k in zip(zs, ks, strict=True):
+        w.put((1 << (z >> k)) - 1, (z >> k) + 1)
+    for z, k in zip(zs, ks, strict=True):
+        w.put(z & ((1 << k) - 1), k)
+    _ts, got, _imu = SB.decode_sample_block(w.payload(head), V4)
+    assert [c[0] for c in got] == ch
 
 
 def _insole(rng: random.Random, n: int, cells: int) -> list[list[int]]:

@@ -287,10 +287,10 @@ def test_runs_of_blocks_decode_the_same(payloads: list[bytes]) -> None:
 @pytest.mark.parametrize("imu", ["all", "none", "some"])
 @pytest.mark.parametrize("time", _TIMES)
 def test_full_blocks_decode_the_same(n_cells: int, imu: str, time: str) -> None:
-    """Blocks of the most samples the encoder puts in one: 104, or 81 of 16 cells
+    """Blocks of the most samples the encoder puts in one: 104, or 82 of 16 cells
     (13 and 11 bytes of IMU bitmap), in each time mode."""
     n = SB.block_samples(n_cells)
-    assert n == (81 if n_cells == 16 else SB.BLOCK_MAX_SAMPLES)
+    assert n == (82 if n_cells == 16 else SB.BLOCK_MAX_SAMPLES)
     payloads = [_enc_block(s, n_cells, n, imu, time, 10_000, s << 20) for s in range(6)]
     assert all(p[7] == n for p in payloads)
     flags = {p[8] & 9 for p in payloads}

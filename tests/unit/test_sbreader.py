@@ -497,10 +497,10 @@ def test_the_encoded_blocks_hold_preds_4_and_5(monkeypatch: pytest.MonkeyPatch) 
 @pytest.mark.parametrize("imu", ["all", "none", "some"])
 @pytest.mark.parametrize("time", _TIMES)
 def test_full_blocks_read_as_the_firmware_reads_them(n_cells: int, imu: str, time: str) -> None:
-    """Blocks of the most samples the encoder puts in one: 104, or 81 of 16 cells
+    """Blocks of the most samples the encoder puts in one: 104, or 82 of 16 cells
     (13 and 11 bytes of IMU bitmap), with the time as grid offsets, as dt_us or none."""
     n = SB.block_samples(n_cells)
-    assert n == (81 if n_cells == 16 else BLOCK_MAX_SAMPLES)
+    assert n == (82 if n_cells == 16 else BLOCK_MAX_SAMPLES)
     payloads = [
         _enc_block(s, n_cells, n, imu, time, 10_000, s << 20, _SHAPES[s % 2]) for s in range(6)
     ]
