@@ -8,13 +8,14 @@ flags, a value outside 16 bits) gives None for its run and the caller asks the
 firmware's decoder, which says what is wrong. tests/unit/test_fastblocks.py holds
 them to the firmware's samples on random and damaged blocks.
 
-Versions 4, 3 and 2 (decode_blocks; version 3 is version 4 with 6-bit params and
-preds 0-3, version 2 is version 3 with n <= 64 and no grid offsets): each block is a
+Versions 4, 3 and 2 (decode_blocks; version 3 is version 4 without preds 4 and 5,
+version 2 is version 3 with n <= 64 and no grid offsets): each block is a
 bit stream of Rice-coded channels in sub-blocks of 8 values, so where a channel starts
 depends on every channel before it in its block.
 The blocks of a run are read side by side, one bit cursor each, channel by channel:
 a channel's fields are read for all blocks at once, its sub-blocks' params in a loop
-over the sub-block index (at most 13), every unary code from the positions of the
+over the sub-block index (at most 13, each a table lookup of the 12 bits at the
+cursors), every unary code from the positions of the
 stream's zero bits (each block's codes are the zeros that follow its cursor), every
 tail from a 32-bit window at its bit offset (a cumulative sum of the widths); the
 predictors are undone sub-block by sub-block with running sums (pred 4 as pred 2
@@ -48,7 +49,9 @@ _ESC_BITS = 18
 _K_MAX = 15
 _VERBATIM = 3
 _NEIGHBOUR = 4  # pred 4: linear plus the neighbour's second difference
-_CUBIC = 5  # pred 5; 6 and 7 are refused
+_CUBIC = 5  # pred 5
+_F_BITS = 6  # a sub-block's params F = pred | k << 2
+_WIDE_K_BITS = 4  # pred 4's and pred 5's k, after F = 3 | (pred - 3) << 2
 _IMU_N = 6
 if (
     F.SAMPLE_BLOCK_VERSION,
@@ -74,12 +77,12 @@ if (
     raise ImportError("stridefw.sampleblock_fmt changed: stridekit.fastblocks reads another format")
 _U32 = 0xFFFFFFFF
 # per version: the most samples in a block, the flag bits it knows (bit 3: grid
-# offsets), the pred's bits in a sub-block's params f = pred | k << (those bits)
-_LIMITS = {2: (_V2_MAX_N, 0x07, 2), 3: (_MAX_N, 0x0F, 2), 4: (_MAX_N, 0x0F, 3)}
+# offsets), whether it has preds 4 and 5
+_LIMITS = {2: (_V2_MAX_N, 0x07, False), 3: (_MAX_N, 0x0F, False), 4: (_MAX_N, 0x0F, True)}
 _BITMAP_MAX = (_MAX_N + 7) // 8  # bytes
 # Zero bytes after the run: a cursor at most at its block's end (checked after each
-# channel) reads at most 5 + 16 + 7 + 12 * 9 + 103 * (13 + 18) = 3,329 bits (417 bytes,
-# then a 4-byte window) in the next channel, so every read and every unary code's zero
+# channel) reads at most 5 + 16 + 10 + 12 * 12 + 103 * (13 + 18) = 3,368 bits (421
+# bytes, then a 4-byte window) in the next channel, so every read and every unary code's zero
 # stays inside the padded buffer; the IMU bitmap's bytes are read from 9 to 9 + 13
 _PAD_BYTES = 448
 
@@ -105,42 +108,71 @@ class _Stream:
         return (self.words[at >> 3].astype(np.int64) >> (at & 7)) & ((1 << width) - 1)
 
 
+_BAD_F = 6  # f of an F the version refuses (pred 6)
+
+
+def _params_tables(
+    wide: bool,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """How a sub-block's params read, by the bits at the cursor: (f, length) of a first
+    sub-block's params by its 10 bits; (f where the params are given in full, else -1;
+    the step of f: 0 the same, +8 or -8 a k step; length) of a later one by its 12 bits.
+    f = pred | k << 3, or _BAD_F for an F the version refuses. wide: preds 4 and 5."""
+    w10 = np.arange(1 << 10)
+    f_pred, f_k = w10 & 3, (w10 >> 2) & 15
+    ext = (f_pred == _VERBATIM) & (f_k != 0)  # F = 3 | k << 2, k > 0: preds 4 and 5
+    first = np.where(ext, _BAD_F, f_pred | f_k << 3)
+    first_len = np.where(ext, _F_BITS + _WIDE_K_BITS, _F_BITS)
+    if wide:
+        wide_f = (_VERBATIM + f_k) | ((w10 >> _F_BITS) & 15) << 3
+        first = np.where(ext & (f_k <= _CUBIC - _VERBATIM), wide_f, first)
+    w12 = np.arange(1 << 12)
+    same = w12 & 1 == 0
+    full = (w12 & 3) == 3  # else a k step, by its third bit
+    later = np.where(full, first[(w12 >> 2) & 1023], -1)
+    step = np.where(same | full, 0, np.where(w12 & 4, -8, 8))
+    later_len = np.where(same, 1, np.where(full, 2 + first_len[(w12 >> 2) & 1023], 3))
+    return first, first_len, later, step, later_len
+
+
+# f = pred | k << 3 a valid pair: pred 0..5, k 0..15, pred 3 only with k 0 (a k step
+# on pred 3 or out of 0..15 lands outside these); indexed by f + _F_LOW, as a block's
+# f moves at most 8 a sub-block from 0..127 (13 sub-blocks: within -128..255)
+_F_LOW = 128
+_VALID_F = np.zeros(3 * _F_LOW, bool)
+_VALID_F[_F_LOW : 2 * _F_LOW] = [
+    (f & 7) <= _CUBIC and (f & 7 != _VERBATIM or f < 8) for f in range(_F_LOW)
+]
+_TABLES = {wide: _params_tables(wide) for wide in (False, True)}
+
+
 def _params(
-    st: _Stream, pos: np.ndarray, nsub: np.ndarray, pred_bits: int, has_nbr: bool
+    st: _Stream, pos: np.ndarray, nsub: np.ndarray, wide: bool, has_nbr: bool
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-    """Each block's sub-blocks' params f = pred | k << pred_bits read at pos: (preds,
-    ks (0 past a block's sub-blocks), the cursor after); None if not exact."""
+    """Each block's sub-blocks' (pred, k) read at pos: (preds, ks (0 past a block's
+    sub-blocks), the cursor after); None if not exact. wide: preds 4 and 5 (F = 3 |
+    (pred - 3) << 2, then k in 4 bits) are in the format."""
     s_max = int(nsub.max())
-    f_bits = pred_bits + 4
-    k_one = 1 << pred_bits  # f + k_one: k + 1, the same pred
-    pred_mask = k_one - 1
-    par = np.zeros((len(pos), s_max), np.int64)
-    for s in range(s_max):
-        active = nsub > s
-        if s == 0:
-            f = st.read(pos, f_bits)
-            step: np.ndarray | int = f_bits
-        else:
-            same = st.bits[pos] == 0
-            new = st.bits[pos + 1] == 1  # else a k step, by its third bit
-            prev = par[:, s - 1]
-            moved = prev + np.where(st.bits[pos + 2] == 1, -k_one, k_one)
-            f = np.where(same, prev, np.where(new, st.read(pos + 2, f_bits), moved))
-            stepped = active & ~same & ~new
-            bad = (moved < 0) | ((moved >> pred_bits) > _K_MAX) | ((moved & pred_mask) == _VERBATIM)
-            if np.any(stepped & bad):
-                return None  # k outside 0..15 or a step to pred 3
-            step = np.where(same, 1, np.where(new, 2 + f_bits, 3))
-        par[:, s] = np.where(active, f, 0)
-        pos = pos + np.where(active, step, 0)
-    pred = par & pred_mask
-    k = par >> pred_bits
-    bad = ((pred == _VERBATIM) & (k != 0)) | (pred > _CUBIC)
-    if not has_nbr:
-        bad |= pred == _NEIGHBOUR
-    if np.any(bad):
-        return None  # a verbatim sub-block with a k, pred 6 or 7, pred 4 without a neighbour
-    return pred, k, pos
+    first, first_len, later, step, later_len = _TABLES[wide]
+    par = np.empty((len(pos), s_max), np.int64)
+    w = st.read(pos, 10)
+    f = first[w]
+    pos = pos + np.where(nsub > 0, first_len[w], 0)
+    par[:, 0] = f
+    for s in range(1, s_max):
+        w = st.read(pos, 12)
+        full = later[w]
+        f = np.where(full >= 0, full, f + step[w])
+        pos = pos + np.where(nsub > s, later_len[w], 0)
+        par[:, s] = f
+    active = np.arange(s_max) < nsub[:, None]
+    par = np.where(active, par, 0)
+    if not np.all(_VALID_F[par + _F_LOW]):
+        return None  # F = 3 | k << 2 the version refuses, a k step out of 0..15 or on pred 3
+    preds = par & 7
+    if not has_nbr and np.any(preds == _NEIGHBOUR):
+        return None  # pred 4 on a channel without a neighbour
+    return preds, par >> 3, pos
 
 
 # A pred's order m: v_i minus its prediction is the m-th difference of v at i (pred 4
@@ -203,7 +235,7 @@ def _coded(
     c: np.ndarray,
     init: np.ndarray,
     signed: bool,
-    pred_bits: int,
+    wide: bool,
     nbr: np.ndarray | None,
 ) -> tuple[np.ndarray, np.ndarray] | None:
     """Each block's c values coded after init, read at pos: (values (blocks, max c) with
@@ -213,7 +245,7 @@ def _coded(
     width_c = int(c.max()) if len(c) else 0
     if width_c == 0:
         return np.zeros((len(c), 0), np.int64), pos
-    got = _params(st, pos, (c + _SUB - 1) // _SUB, pred_bits, nbr is not None)
+    got = _params(st, pos, (c + _SUB - 1) // _SUB, wide, nbr is not None)
     if got is None:
         return None
     preds, ks, pos = got
@@ -266,7 +298,7 @@ def _channel(
     pos: np.ndarray,
     c: np.ndarray,
     signed: bool,
-    pred_bits: int,
+    wide: bool,
     nbr: np.ndarray | None,
 ) -> tuple[np.ndarray, np.ndarray] | None:
     """A cell's or an IMU axis's first value and c coded values per block: (values
@@ -279,7 +311,7 @@ def _channel(
     if np.any((w > 0) & ((z >> np.maximum(w - 1, 0)) == 0)):
         return None  # the first value shorter than its bit length
     first = _unzz(z) if signed else z
-    got = _coded(st, pos + 5 + w, c, first, signed, pred_bits, nbr)
+    got = _coded(st, pos + 5 + w, c, first, signed, wide, nbr)
     if got is None:
         return None
     rest, pos = got
@@ -301,7 +333,7 @@ def decode_blocks(payloads: list[bytes], version: int = SAMPLE_BLOCK_VERSION) ->
     """
     if version not in _LIMITS or not payloads or any(len(p) < _HEAD for p in payloads):
         return None
-    max_n, known_flags, pred_bits = _LIMITS[version]
+    max_n, known_flags, wide = _LIMITS[version]
     head = np.frombuffer(b"".join(p[:_HEAD] for p in payloads), np.uint8)
     head = head.reshape(-1, _HEAD).astype(np.int64)
     nc = int(head[0, 6])
@@ -341,7 +373,7 @@ def decode_blocks(payloads: list[bytes], version: int = SAMPLE_BLOCK_VERSION) ->
             continue
         c = n[timed] - 1
         init = np.zeros_like(c) if grid else period[timed]
-        got = _coded(st, pos[timed], c, init, grid, pred_bits, None)
+        got = _coded(st, pos[timed], c, init, grid, wide, None)
         if got is None:
             return None
         dts, pos[timed] = got
@@ -356,7 +388,7 @@ def decode_blocks(payloads: list[bytes], version: int = SAMPLE_BLOCK_VERSION) ->
     for j in range(nc):  # the neighbour of cell j (pred 4) is cell j - 1
         if np.any(pos > end_bit):
             return None
-        got = _channel(st, pos, n - 1, False, pred_bits, cells[:, :, j - 1] if j else None)
+        got = _channel(st, pos, n - 1, False, wide, cells[:, :, j - 1] if j else None)
         if got is None:
             return None
         cells[:, :, j], pos = got
@@ -366,7 +398,7 @@ def decode_blocks(payloads: list[bytes], version: int = SAMPLE_BLOCK_VERSION) ->
         if np.any(pos > end_bit):
             return None
         nbr = axes[j - 1] if j else None
-        got = _channel(st, pos[with_imu], m[with_imu] - 1, True, pred_bits, nbr)
+        got = _channel(st, pos[with_imu], m[with_imu] - 1, True, wide, nbr)
         if got is None:
             return None
         values, pos[with_imu] = got

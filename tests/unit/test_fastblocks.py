@@ -337,9 +337,12 @@ def _zz(r: int) -> int:
     return (r << 1) if r >= 0 else ((-r << 1) - 1)
 
 
-def _pred_bits(version: int) -> int:
-    """The pred's bits in a sub-block's params f = pred | k << (these)."""
-    return 3 if version >= 4 else 2
+def _params_code(pred: int, k: int) -> tuple[int, int]:
+    """A sub-block's (pred, k) in full, as (bits LSB first, their count): F = pred | k <<
+    2 in 6 bits for preds 0-3; F = 3 | (pred - 3) << 2 then k in 4 bits for 4 and 5."""
+    if pred <= 3:
+        return pred | k << 2, 6
+    return 3 | (pred - 3) << 2 | k << 6, 10
 
 
 class _AnyWriter:
@@ -348,8 +351,8 @@ class _AnyWriter:
     bitmap that is not needed, grid offsets or dt_us): what the firmware's encoder
     writes is a corner of what a decoder must read (it escapes only where it keeps a
     small k across a large value, say).
-    Version 3: 6-bit params, preds 0-3; version 2: that, no grid offsets (and the
-    caller keeps n <= 64)."""
+    Version 3: preds 0-3; version 2: that, no grid offsets (and the caller keeps
+    n <= 64)."""
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
@@ -384,58 +387,63 @@ class _AnyWriter:
     def coded(self, xs: list[int], init: int, signed: bool, nbr: list[int] | None = None) -> None:
         """xs coded after init; nbr: the neighbour channel's values (pred 4), or None."""
         rng = self.rng
-        pb = _pred_bits(self.version)
-        mask = (1 << pb) - 1
-        par: list[int] = []
+        par: list[tuple[int, int]] = []  # each sub-block's (pred, k)
         zs: list[int] = []
         for s in range(0, len(xs), SB.SUB):
             preds = [0, 1, 2, 3]
             if self.version >= 4:
                 preds += [4, 5] if nbr is not None else [5]
-            pred = rng.choice(preds)
+            step_k = bool(par) and par[-1][0] != 3 and rng.random() < 0.2  # k +/- 1
+            pred = par[-1][0] if step_k else rng.choice(preds)
             sub = self._zs(xs, s, pred, init, signed, nbr or []) if pred != 3 else []
             if any(z >> SB.ESC_BITS for z in sub):  # only preds 4 and 5 can miss an escape
                 pred = rng.randrange(3)
                 sub = self._zs(xs, s, pred, init, signed, [])
             zs += sub or [0] * len(range(s, min(s + SB.SUB, len(xs))))
             k = 0
-            if pred != 3:
+            if step_k and pred == par[-1][0]:
+                k = max(0, min(SB.K_MAX, par[-1][1] + rng.choice([-1, 1])))
+            elif pred != 3:
                 k = rng.choice([rng.randrange(16), max(0, max(zs[s:]).bit_length() - 2)])
                 k = min(k, SB.K_MAX)
-            f = pred | k << pb
             self.count(f"pred {pred}")
             if not par:
-                self.put(f, pb + 4)
-            elif f == par[-1] and rng.random() < 0.8:
+                self.put(*_params_code(pred, k))
+            elif (pred, k) == par[-1] and rng.random() < 0.8:
                 self.put(0, 1)
                 self.count("param as before")
-            elif (f ^ par[-1]) & mask == 0 and pred != 3 and abs(k - (par[-1] >> pb)) == 1:
-                self.put(0b001 if k > par[-1] >> pb else 0b101, 3)
-                self.count("param k + 1" if k > par[-1] >> pb else "param k - 1")
+            elif pred == par[-1][0] != 3 and abs(k - par[-1][1]) == 1:
+                self.put(0b001 if k > par[-1][1] else 0b101, 3)
+                self.count("param k + 1" if k > par[-1][1] else "param k - 1")
+                if pred >= 4:
+                    self.count("param k step of pred 4 or 5")
             else:
-                self.put(3 | f << 2, pb + 6)
+                f, width = _params_code(pred, k)
+                self.put(3 | f << 2, 2 + width)
                 self.count("param in full")
-            par.append(f)
+                if pred >= 4:
+                    self.count("param of pred 4 or 5 in full after the first")
+            par.append((pred, k))
         escape = [False] * len(xs)
         for i, z in enumerate(zs):
-            f = par[i // SB.SUB]
-            if f & mask == 3:
+            pred, k = par[i // SB.SUB]
+            if pred == 3:
                 continue
-            q = z >> (f >> pb)
+            q = z >> k
             escape[i] = q >= SB.QMAX or self.rng.random() < 0.05
             if escape[i]:
                 self.count("escape" if q >= SB.QMAX else "escape of a small z")
             q = SB.QMAX if escape[i] else q
             self.put((1 << q) - 1, q + 1)
         for i, z in enumerate(zs):
-            f = par[i // SB.SUB]
-            if f & mask == 3:
+            pred, k = par[i // SB.SUB]
+            if pred == 3:
                 self.put(xs[i] & 0xFFFF, 16)
                 self.count("verbatim")
             elif escape[i]:
                 self.put(z, SB.ESC_BITS)
             else:
-                self.put(z, f >> pb)
+                self.put(z, k)
 
     def channel(self, xs: list[int], signed: bool, nbr: list[int] | None) -> None:
         z = _zz(xs[0]) if signed else xs[0]
@@ -567,6 +575,7 @@ def test_the_random_blocks_hold_every_kind_of_field() -> None:
     kinds = ["escape", "escape of a small z", "verbatim", "pred 0", "pred 1", "pred 2"]
     kinds += ["pred 4", "pred 5"]
     kinds += ["param as before", "param k + 1", "param k - 1", "param in full"]
+    kinds += ["param k step of pred 4 or 5", "param of pred 4 or 5 in full after the first"]
     assert all(written.get(k, 0) >= 10 for k in kinds), written
     assert all(written.get(k, 0) >= 5 for k in ["grid offsets", "dt_us"]), written
     for fs in (flags, enc_flags):
@@ -709,7 +718,7 @@ def _grid_block(period_us: int, offsets: list[int]) -> bytes:
     """No cells, no IMU, len(offsets) + 1 samples, the time channel grid offsets in
     verbatim sub-blocks (params pred 3 k 0, then as before; 16 bits each, any value)."""
     head = bytes([0, 0, 0, 0, period_us & 0xFF, period_us >> 8, 0, len(offsets) + 1, 9])
-    params = _bits(3, 7) + [0] * ((len(offsets) - 1) // SB.SUB)
+    params = _bits(3, 6) + [0] * ((len(offsets) - 1) // SB.SUB)
     values = [(o >> i) & 1 for o in offsets for i in range(16)]
     return head + _packed(params + values)
 
@@ -753,7 +762,7 @@ def test_a_grid_offset_outside_int16_is_refused() -> None:
     # one offset, escaped (params pred 0 k 0, unary QMAX ones and a zero, z in 18 bits):
     # zz(32767) reads, zz(32768) is an offset past int16 (its dt, 42768, would fit)
     head = bytes([0, 0, 0, 0, 0x10, 0x27, 0, 2, 9])
-    bits = [0] * 7 + [1] * SB.QMAX + [0]
+    bits = [0] * 6 + [1] * SB.QMAX + [0]
     ok = head + _packed(bits + [(_zz(0x7FFF) >> i) & 1 for i in range(SB.ESC_BITS)])
     assert _same(ok) and _firmware(ok) == ([0, 10_000 + 0x7FFF], [(), ()], [None, None])
     low = head + _packed(bits + [(_zz(-0x8000) >> i) & 1 for i in range(SB.ESC_BITS)])
@@ -769,7 +778,7 @@ def test_a_value_outside_16_bits_is_refused() -> None:
     # one cell, two samples, no time channel, no IMU: the first value 0 (w = 0), then
     # one coded value: params pred 0 k 0, unary 12 ones and a zero (an escape), z in 18 bits
     head = bytes([0, 0, 0, 0, 0x10, 0x27, 1, 2, 0])
-    bits = [0] * 5 + [0] * 7 + [1] * 12 + [0]
+    bits = [0] * 5 + [0] * 6 + [1] * 12 + [0]
     big = head + _packed(bits + [(0x10000 >> i) & 1 for i in range(18)])
     assert _firmware(big) is None and decode_block(big) is None
     top = head + _packed(bits + [(0xFFFF >> i) & 1 for i in range(18)])
@@ -781,54 +790,69 @@ def _bits(v: int, width: int) -> list[int]:
     return [(v >> i) & 1 for i in range(width)]
 
 
-def _two_sub_blocks(version: int, f0: int, second: list[int], k1: int = 15) -> bytes:
+def _code_bits(pred: int, k: int) -> list[int]:
+    return _bits(*_params_code(pred, k))
+
+
+def _two_sub_blocks(version: int, first: list[int], k0: int, second: list[int], k1: int) -> bytes:
     """One cell, 17 samples, no time channel, no IMU: the first value 0, then two
-    sub-blocks of 8 values with params f0 (in the version's 6 or 7 bits) and `second`
-    (bits), every unary code 0 and every tail 0 (k1 bits each in the second)."""
-    pb = _pred_bits(version)
-    k0 = f0 >> pb
+    sub-blocks of 8 values with params `first` and `second` (bits), every unary code 0
+    and every tail 0 (k0 bits each in the first sub-block, k1 in the second)."""
     head = bytes([0, 0, 0, 0, 0x10, 0x27, 1, 17, 0])
-    body = [0] * 5 + _bits(f0, pb + 4) + second
+    body = [0] * 5 + first + second
     return head + _packed(body + [0] * 16 + [0] * (8 * k0 + 8 * k1))
 
 
+_PRED_5_AT_15 = [1, 1, *_code_bits(5, 15)]  # the second sub-block's params: pred 5 k 15
+# F = 3 | 3 << 2, then 4 bits as if pred 6's k 15: the rest of the block fits that k
+_F_3_3 = _bits(3 | 3 << 2, 6) + _bits(15, 4)
+
+
 @pytest.mark.parametrize(
-    "version, f0, second, k1, ok",
+    "version, first, k0, second, k1, ok",
     [
-        (3, 1 | 14 << 2, [1, 0, 0], 15, True),  # pred 1 k 14, then k + 1
-        (3, 1 | 15 << 2, [1, 0, 0], 15, False),  # k + 1 past 15
-        (3, 1 | 15 << 2, [1, 0, 0], 16, False),  # the same, with the tails of a k of 16
-        (3, 1, [1, 0, 1], 15, False),  # k - 1 below 0
-        (3, 3, [1, 0, 0], 15, False),  # a k step from a verbatim sub-block
-        (3, 3 | 1 << 2, [0], 15, False),  # a verbatim sub-block with a k
-        (4, 1 | 14 << 3, [1, 0, 0], 15, True),  # version 4: f = pred | k << 3
-        (4, 5 | 14 << 3, [1, 0, 0], 15, True),  # pred 5 k 14, then k + 1
-        (4, 1 | 15 << 3, [1, 0, 0], 15, False),
-        (4, 1 | 15 << 3, [1, 0, 0], 16, False),
-        (4, 1, [1, 0, 1], 15, False),
-        (4, 3, [1, 0, 0], 15, False),  # a k step onto pred 3 k 1
-        (4, 3 | 1 << 3, [0], 15, False),
-        (4, 3 | 1 << 3, [1, 0, 1], 15, False),  # onto pred 3 k 0, from a verbatim with a k
-        (4, 2, [1, 1, *_bits(5 | 15 << 3, 7)], 15, True),  # a new f: pred 5 k 15
-        (4, 6, [0], 15, False),  # pred 6
-        (4, 7 | 2 << 3, [0], 15, False),  # pred 7
-        (4, 1, [1, 1, *_bits(6 | 15 << 3, 7)], 15, False),  # a new f of pred 6
-        (4, 4, [0], 15, False),  # pred 4 on cell 0 (no neighbour)
-        (4, 1, [1, 1, *_bits(4 | 15 << 3, 7)], 15, False),
+        (3, _code_bits(1, 14), 14, [1, 0, 0], 15, True),  # pred 1 k 14, then k + 1
+        (3, _code_bits(1, 15), 15, [1, 0, 0], 15, False),  # k + 1 past 15
+        (3, _code_bits(1, 15), 15, [1, 0, 0], 16, False),  # the same, with a k of 16's tails
+        (3, _code_bits(1, 0), 0, [1, 0, 1], 15, False),  # k - 1 below 0
+        # a k step on a verbatim sub-block (the block as long as two verbatim ones)
+        (3, _code_bits(3, 0), 16, [1, 0, 0], 14, False),
+        (3, _bits(3 | 1 << 2, 6), 1, [0], 15, False),  # a verbatim sub-block with a k
+        (3, _code_bits(5, 3), 3, [0], 3, False),  # F = 3 | 2 << 2: no pred 5 in version 3
+        (3, _code_bits(1, 0), 0, _PRED_5_AT_15, 15, False),
+        (4, _code_bits(1, 14), 14, [1, 0, 0], 15, True),
+        (4, _code_bits(1, 15), 15, [1, 0, 0], 15, False),
+        (4, _code_bits(1, 15), 15, [1, 0, 0], 16, False),
+        (4, _code_bits(1, 0), 0, [1, 0, 1], 15, False),
+        (4, _code_bits(3, 0), 16, [1, 0, 0], 14, False),  # a k step on pred 3
+        (4, _code_bits(3, 0), 16, [1, 0, 1], 15, False),
+        (4, _code_bits(5, 3), 3, [0], 3, True),  # version 4: F = 3 | 2 << 2, then k
+        (4, _code_bits(5, 14), 14, [1, 0, 0], 15, True),  # pred 5's k steps by 1
+        (4, _code_bits(5, 1), 1, [1, 0, 1], 0, True),
+        (4, _code_bits(5, 15), 15, [1, 0, 0], 15, False),  # pred 5 k + 1 past 15
+        (4, _code_bits(5, 15), 15, [1, 0, 0], 16, False),
+        (4, _code_bits(5, 0), 0, [1, 0, 1], 15, False),  # pred 5 k - 1 below 0
+        (4, _code_bits(2, 0), 0, _PRED_5_AT_15, 15, True),  # a new F: pred 5 k 15
+        (4, _F_3_3, 15, [0], 15, False),  # F = 3 | 3 << 2
+        (4, _bits(3 | 15 << 2, 6) + _bits(15, 4), 15, [0], 15, False),  # F = 3 | 15 << 2
+        (4, _code_bits(1, 0), 0, [1, 1, *_F_3_3], 15, False),
+        (4, _code_bits(4, 0), 0, [0], 15, False),  # pred 4 on cell 0 (no neighbour)
+        (4, _code_bits(1, 0), 0, [1, 1, *_code_bits(4, 15)], 15, False),
     ],
 )
 def test_params_outside_the_format_are_refused(
-    version: int, f0: int, second: list[int], k1: int, ok: bool
+    version: int, first: list[int], k0: int, second: list[int], k1: int, ok: bool
 ) -> None:
-    """k steps out of 0..15 or onto pred 3, a verbatim sub-block with a k; version 4:
-    pred 6 and 7, pred 4 where the channel has no neighbour."""
-    payload = _two_sub_blocks(version, f0, second, k1)
+    """k steps out of 0..15 or on pred 3 (pred 5's k steps by 1), a verbatim sub-block
+    with a k (version 4: F = 3 | k << 2 with k over 2; before: k over 0), pred 4 where
+    the channel has no neighbour."""
+    payload = _two_sub_blocks(version, first, k0, second, k1)
     assert (_firmware(payload, version) is not None) == ok
     if ok:
         assert _same(payload, version)
     else:
         assert decode_block(payload, version) is None
-        good = _two_sub_blocks(version, 1 | 14 << _pred_bits(version), [1, 0, 0])
+        good = _two_sub_blocks(version, _code_bits(1, 14), 14, [1, 0, 0], 15)
         assert _same(good, version)
         assert decode_blocks([good, payload], version) is None
 
@@ -840,13 +864,13 @@ def _pred_4_block(where: str) -> bytes:
     ("time", "cell 0", "imu 0".."imu 5") takes pred 4 with residuals 0."""
 
     def zeros(pred: int) -> list[int]:  # two values, k 0, z 0
-        return [*_bits(pred, 7), 0, 0]
+        return [*_code_bits(pred, 0), 0, 0]
 
     bits = zeros(4 if where == "time" else 1)
     if where == "cell 0":
         bits += [0] * 5 + zeros(4)
     else:  # the first value 0, then z 1 and 4 (unary, k 0)
-        bits += [0] * 5 + _bits(0, 7) + [1, 0] + [1, 1, 1, 1, 0]
+        bits += [0] * 5 + _code_bits(0, 0) + [1, 0] + [1, 1, 1, 1, 0]
     bits += _bits(4, 5) + _bits(10, 4) + zeros(4)
     for j in range(6):
         bits += [0] * 5 + zeros(4 if where == f"imu {j}" else 1)
@@ -866,11 +890,13 @@ def _pred_4_block(where: str) -> bytes:
 )
 def test_pred_4_needs_a_neighbour(where: str, ok: bool) -> None:
     """Pred 4 adds the second difference of the channel before (cell j - 1, IMU axis
-    j - 1); the time channel, cell 0 and IMU axis 0 have none and refuse it."""
+    j - 1); the time channel, cell 0 and IMU axis 0 have none and refuse it. Version 3
+    has no pred 4 (its F = 3 | 1 << 2 is a verbatim sub-block with a k)."""
     payload = _pred_4_block(where)
     assert (_firmware(payload) is not None) == ok
     if ok:
         assert _same(payload)
+        assert _firmware(payload, 3) is None and decode_block(payload, 3) is None
         # cell 1: 10, then 2 * 10 - 10 + (1 - 0 - 0) = 11, 2 * 11 - 10 + (4 - 2 + 0) = 14
         assert _firmware(payload) == (
             [0, 10_000, 20_000],
@@ -886,7 +912,7 @@ def test_pred_4_needs_a_neighbour(where: str, ok: bool) -> None:
 def test_imu_bitmap_bits_past_the_samples_are_refused() -> None:
     # no cells, 3 samples, the IMU in samples 0 and 1 (a bitmap); each axis: its first
     # value 0 and one coded value 0 (params pred 0 k 0, unary 0)
-    body = _packed(([0] * 5 + [0] * 7 + [0]) * 6)
+    body = _packed(([0] * 5 + [0] * 6 + [0]) * 6)
     good = bytes([0, 0, 0, 0, 0x10, 0x27, 0, 3, 4, 0b011]) + body
     assert _same(good)
     bad = bytes([0, 0, 0, 0, 0x10, 0x27, 0, 3, 4, 0b1011]) + body
@@ -905,9 +931,9 @@ def test_a_unary_code_past_qmax_is_refused() -> None:
     # as above, the coded value with k 0: a quotient of QMAX (an escape) reads, one
     # more one bit does not (it would read as the value 13 with k 0)
     head = bytes([0, 0, 0, 0, 0x10, 0x27, 1, 2, 0])
-    ok = head + _packed([0] * 12 + [1] * SB.QMAX + [0] + [1] + [0] * 17)
+    ok = head + _packed([0] * 11 + [1] * SB.QMAX + [0] + [1] + [0] * 17)
     assert _same(ok) and _firmware(ok) == ([0, 10_000], [(0,), (1,)], [None, None])
-    long = head + _packed([0] * 12 + [1] * (SB.QMAX + 1) + [0])
+    long = head + _packed([0] * 11 + [1] * (SB.QMAX + 1) + [0])
     assert _firmware(long) is None and decode_block(long) is None
     assert decode_blocks([ok, long]) is None
 
@@ -1099,8 +1125,10 @@ def test_the_committed_v3_session_reads_to_its_samples() -> None:
     assert run is not None
     assert {p[8] & 9 for p in blocks} == {9}  # its time channel is grid offsets
     assert _digest(_json_rows(_rows(run))) == want
-    # version 4 reads its params in 7 bits: not these blocks
-    assert all(_firmware(p, 4) != SB.decode_sample_block(p, 3) for p in blocks)
+    # version 4 codes preds 0-3 as version 3 does: it reads these blocks the same
+    assert all(_firmware(p, 4) == SB.decode_sample_block(p, 3) for p in blocks)
+    run_4 = decode_blocks(blocks, 4)
+    assert run_4 is not None and _digest(_json_rows(_rows(run_4))) == want
 
 
 @pytest.mark.parametrize(
