@@ -92,58 +92,71 @@ cdef inline int64_t unzz(int64_t z) noexcept nogil:
 
 
 cdef int coded(
-    Bits *bp, int c, int64_t *v, bint signed, int pb, const int64_t *nb
+    Bits *bp, int c, int64_t *v, bint signed, bint wide, const int64_t *nb
 ) noexcept nogil:
     # sampleblock_read._coded: c values coded after init = v[0], into v[1..c]; -1 if
-    # refused. pb: the pred's bits in a params f (2 before version 4, 3 since); nb: the
-    # neighbour channel's values nb[0..c] (pred 4), or NULL where there is none
+    # refused. wide: preds 4 and 5 are in the format (version 4); nb: the neighbour
+    # channel's values nb[0..c] (pred 4), or NULL where there is none
     cdef Bits r = bp[0]  # the cursor a local: the stores to v then cannot move it
     cdef Bits *b = &r
     cdef int nsub = (c + SUB - 1) // SUB
-    cdef int par[MAX_SUBS]
+    cdef int preds[MAX_SUBS]
+    cdef int ks[MAX_SUBS]
     cdef int qs[MAX_N]
-    cdef int s, i, f, p, k, q, avail
-    cdef int fw = pb + 4  # a params f in full: pred and a 4-bit k
-    cdef int pm = (1 << pb) - 1
+    cdef int s, i, p, k, q, avail
+    cdef bint full
     cdef uint64_t w = 0
     cdef int64_t x, z, d, pred, val, lo, hi
+    # sampleblock_read._params: each sub-block's (pred, k)
+    p = 0
+    k = 0
     for s in range(nsub):
-        if s == 0:
-            f = <int>take(b, fw)
-        else:
+        full = s == 0
+        if not full:
             x = take(b, 1)
             if x < 0:
                 return -1
-            if x == 0:
-                f = par[s - 1]
-            else:
+            if x:  # else the sub-block before's
                 x = take(b, 1)
                 if x < 0:
                     return -1
-                if x == 0:
+                if x:
+                    full = True
+                else:
                     x = take(b, 1)
                     if x < 0:
                         return -1
-                    f = par[s - 1] + (-(1 << pb) if x else (1 << pb))
-                    # k outside 0..15, or a step onto a verbatim sub-block
-                    if f < 0 or (f >> pb) > K_MAX or (f & pm) == 3:
+                    k += -1 if x else 1
+                    # k outside 0..15, or a step on a verbatim sub-block
+                    if k < 0 or k > K_MAX or p == 3:
                         return -1
-                else:
-                    f = <int>take(b, fw)
-        if f < 0:
-            return -1
-        p = f & pm
-        # a verbatim sub-block with a k; preds 6 and 7; pred 4 without a neighbour
-        if (p == 3 and (f >> pb) != 0) or p > 5 or (p == 4 and nb == NULL):
-            return -1
-        par[s] = f
+        if full:
+            x = take(b, 6)  # F = pred | k << 2
+            if x < 0:
+                return -1
+            p = <int>(x & 3)
+            k = <int>(x >> 2)
+            if p == 3 and k:
+                # preds 4 and 5 (F = 3 | (pred - 3) << 2, then k in 4 bits); a verbatim
+                # sub-block with a k where the version has no such preds
+                if not wide or k > 2:
+                    return -1
+                p = 3 + k
+                x = take(b, 4)
+                if x < 0:
+                    return -1
+                k = <int>x
+            if p == 4 and nb == NULL:
+                return -1  # pred 4 on a channel without a neighbour
+        preds[s] = p
+        ks[s] = k
     # unary codes, q one bits then a zero, from a 64-bit window of the stream holding
     # at least QMAX + 1 bits from the cursor: q > QMAX shows as QMAX + 1 ones in it (the
     # firmware reads one bit at a time and fails at the bit that breaks a rule)
     avail = 0
     for i in range(c):
         qs[i] = 0
-        if (par[i // SUB] & pm) != 3:
+        if preds[i // SUB] != 3:
             if avail <= QMAX:
                 w = sbr_window(r.buf + (r.pos >> 3)) >> (r.pos & 7)
                 avail = 64 - <int>(r.pos & 7)
@@ -161,9 +174,8 @@ cdef int coded(
         lo = 0
         hi = 0xFFFF
     for i in range(c):
-        f = par[i // SUB]
-        p = f & pm
-        k = f >> pb
+        p = preds[i // SUB]
+        k = ks[i // SUB]
         if p == 3:
             x = take(b, 16)
             if x < 0:
@@ -208,7 +220,7 @@ cdef int coded(
 
 
 cdef int channel(
-    Bits *b, int c, int64_t *v, bint signed, int pb, const int64_t *nb
+    Bits *b, int c, int64_t *v, bint signed, bint wide, const int64_t *nb
 ) noexcept nogil:
     # sampleblock_read._channel: c (>= 1) values into v[0..c-1]; -1 if refused. nb:
     # the neighbour channel's c values, or NULL (coded)
@@ -222,7 +234,7 @@ cdef int channel(
     if w and not (z >> (w - 1)):
         return -1  # the first value shorter than its bit length
     v[0] = unzz(z) if signed else z
-    return coded(b, c - 1, v, signed, pb, nb)
+    return coded(b, c - 1, v, signed, wide, nb)
 
 
 cdef int block(
@@ -246,7 +258,7 @@ cdef int block(
     cdef uint8_t present[MAX_N]
     cdef Bits b
     cdef const int64_t *nbp  # the neighbour channel's values (pred 4), or NULL
-    cdef int pb = 3 if version >= 4 else 2  # params f: pred | k << 2 before version 4
+    cdef bint wide = version >= 4  # preds 4 and 5
     if n == 0 or n > (V2_MAX_N if version == 2 else MAX_N):
         return -1
     # flag bits it does not know (bit 3 not in version 2), IMU both everywhere and by
@@ -276,7 +288,7 @@ cdef int block(
         # grid offsets (int16, after init 0), each sample's dt from its offset and
         # the one before (o_0 = 0): sampleblock_read._dts_from_grid
         vals[0] = 0
-        if coded(&b, n - 1, vals, True, pb, NULL) < 0:
+        if coded(&b, n - 1, vals, True, wide, NULL) < 0:
             return -1
         prev = 0
         for i in range(1, n):
@@ -287,7 +299,7 @@ cdef int block(
             vals[i] = dt
             prev = off
     elif flags & 1:
-        if coded(&b, n - 1, vals, False, pb, NULL) < 0:
+        if coded(&b, n - 1, vals, False, wide, NULL) < 0:
             return -1
     else:
         for i in range(1, n):
@@ -299,14 +311,14 @@ cdef int block(
         t_out[i] = t
     for j in range(nc):
         nbp = &cols[(j - 1) & 1][0] if j else NULL
-        if channel(&b, n, &cols[j & 1][0], False, pb, nbp) < 0:
+        if channel(&b, n, &cols[j & 1][0], False, wide, nbp) < 0:
             return -1
         for i in range(n):
             cells_out[i * nc + j] = cols[j & 1][i]
     if m:
         for a in range(IMU_N):
             nbp = &axes[a - 1][0] if a else NULL
-            if channel(&b, m, &axes[a][0], True, pb, nbp) < 0:
+            if channel(&b, m, &axes[a][0], True, wide, nbp) < 0:
                 return -1
     # the stream ends in the block's last byte, zero bits after it
     if (b.pos + 7) >> 3 != base + size:

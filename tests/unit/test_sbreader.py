@@ -102,9 +102,11 @@ def _check(payloads: list[bytes], version: int = V4) -> bool:
 def _check_all(payloads: list[bytes]) -> dict[int, bool]:
     """_check at versions 2, 3 and 4: whether it read the run at each. Version 2 is
     version 3 without bit 3 and with n <= 64, so a run reads at version 2 exactly when
-    it reads at version 3 and has neither."""
+    it reads at version 3 and has neither; version 4 is version 3 with preds 4 and 5, so
+    it reads every run version 3 reads (_check: to the same samples)."""
     read = {v: _check(payloads, v) for v in VERSIONS}
     assert read[2] == (read[3] and all(p[7] <= V2_MAX_SAMPLES and not p[8] & 8 for p in payloads))
+    assert read[4] or not read[3]
     return read
 
 
@@ -123,10 +125,16 @@ def _packed(bits: list[int]) -> bytes:
     return bytes(out)
 
 
-def _fw(version: int) -> int:
-    """The bits of a params f written in full: pred | k << 3 (7) from version 4, pred |
-    k << 2 (6) before."""
-    return 7 if version >= 4 else 6
+_F_BITS = 6  # a sub-block's params F = pred | k << 2 in full, preds 0-3 (every version)
+
+
+def _params_bits(pred: int, k: int) -> list[int]:
+    """A sub-block's (pred, k) in full: F = pred | k << 2 in 6 bits for preds 0-3 (pred
+    3 with k 1 or 2 is F of pred 4 or 5); for pred 4 and on, F = 3 | (pred - 3) << 2,
+    then k in 4 bits (preds 6.. are refused: F = 3 | k << 2 with k over 2)."""
+    if pred <= 3:
+        return _bits(pred | k << 2, _F_BITS)
+    return _bits(3 | (pred - 3) << 2, _F_BITS) + _bits(k, 4)
 
 
 def _digest(rows: list[list[Any]]) -> str:
@@ -306,7 +314,6 @@ class _AnyWriter:
     def __init__(self, rng: random.Random, version: int) -> None:
         self.rng = rng
         self.version = version
-        self.pb = 3 if version >= 4 else 2  # the pred's bits in f
         self.bits: list[int] = []
         self.written: Counter[str] = Counter()  # kinds of field written, for coverage
 
@@ -314,14 +321,15 @@ class _AnyWriter:
         self.bits += _bits(v, width)
 
     def coded(self, xs: list[int], init: int, signed: bool, nbr: list[int] | None) -> None:
-        rng, pb = self.rng, self.pb
+        rng = self.rng
         preds = [0, 1, 2, 3] + ([5] if self.version >= 4 else [])
         preds += [4] if self.version >= 4 and nbr is not None else []
-        par: list[int] = []
+        par: list[tuple[int, int]] = []  # each sub-block's (pred, k)
         zs: list[int] = []
         for s in range(0, len(xs), SUB):
             sub = range(s, min(s + SUB, len(xs)))
-            pred = rng.choice(preds)
+            step_k = bool(par) and par[-1][0] != 3 and rng.random() < 0.2  # k +/- 1
+            pred = par[-1][0] if step_k else rng.choice(preds)
 
             def z_of(pred: int, i: int) -> int:
                 if pred == 0 and not signed:
@@ -332,45 +340,48 @@ class _AnyWriter:
                 pred = 1  # the format escapes only z in ESC_BITS (preds 0-2's all fit)
             zs += [z_of(pred, i) for i in sub]
             k = 0
-            if pred != 3:
+            if step_k and pred == par[-1][0]:
+                k = max(0, min(K_MAX, par[-1][1] + rng.choice([-1, 1])))
+            elif pred != 3:
                 k = rng.choice([rng.randrange(16), max(0, max(zs[s:]).bit_length() - 2)])
                 k = min(k, K_MAX)
-            f = pred | k << pb
             self.written[f"pred {pred}"] += 1
-            prev = par[-1] if par else -1
             if not par:
-                self.put(f, pb + 4)
-            elif f == prev and rng.random() < 0.8:
+                self.bits += _params_bits(pred, k)
+            elif (pred, k) == par[-1] and rng.random() < 0.8:
                 self.put(0, 1)
                 self.written["param as before"] += 1
-            elif (f ^ prev) & ((1 << pb) - 1) == 0 and pred != 3 and abs(k - (prev >> pb)) == 1:
-                self.put(0b001 if k > prev >> pb else 0b101, 3)
-                self.written["param k + 1" if k > prev >> pb else "param k - 1"] += 1
+            elif pred == par[-1][0] != 3 and abs(k - par[-1][1]) == 1:
+                self.put(0b001 if k > par[-1][1] else 0b101, 3)
+                self.written["param k + 1" if k > par[-1][1] else "param k - 1"] += 1
+                if pred >= 4:
+                    self.written["param k step of pred 4 or 5"] += 1
             else:
-                self.put(3 | f << 2, pb + 6)
+                self.bits += [1, 1, *_params_bits(pred, k)]
                 self.written["param in full"] += 1
-            par.append(f)
-        pm = (1 << pb) - 1
+                if pred >= 4:
+                    self.written["param of pred 4 or 5 in full after the first"] += 1
+            par.append((pred, k))
         escape = [False] * len(xs)
         for i, z in enumerate(zs):
-            f = par[i // SUB]
-            if f & pm == 3:
+            pred, k = par[i // SUB]
+            if pred == 3:
                 continue
-            q = z >> (f >> pb)
+            q = z >> k
             escape[i] = q >= QMAX or self.rng.random() < 0.05
             if escape[i]:
                 self.written["escape" if q >= QMAX else "escape of a small z"] += 1
             q = QMAX if escape[i] else q
             self.put((1 << q) - 1, q + 1)
         for i, z in enumerate(zs):
-            f = par[i // SUB]
-            if f & pm == 3:
+            pred, k = par[i // SUB]
+            if pred == 3:
                 self.put(xs[i] & 0xFFFF, 16)
                 self.written["verbatim"] += 1
             elif escape[i]:
                 self.put(z, ESC_BITS)
             else:
-                self.put(z, f >> pb)
+                self.put(z, k)
 
     def channel(self, xs: list[int], signed: bool, nbr: list[int] | None) -> None:
         z = _zz(xs[0]) if signed else xs[0]
@@ -535,6 +546,8 @@ def test_the_random_blocks_hold_every_kind_of_field() -> None:
         kinds = ["escape", "escape of a small z", "verbatim", "pred 0", "pred 1", "pred 2"]
         kinds += ["param as before", "param k + 1", "param k - 1", "param in full"]
         kinds += ["pred 4", "pred 5"] if version >= 4 else []
+        steps_45 = ["param k step of pred 4 or 5", "param of pred 4 or 5 in full after the first"]
+        kinds += steps_45 if version >= 4 else []
         assert all(written[k] >= 5 for k in kinds), (version, written)
         assert written["grid offsets" if version >= 3 else "dt_us"] >= 5, (version, written)
         assert version >= 4 or not written["pred 4"] + written["pred 5"]
@@ -616,7 +629,7 @@ def test_the_random_heads_do_read_sometimes() -> None:
     assert min(read[k] for k in want) >= 5, read
 
 
-# --- version 4: preds 4 and 5, params in 7 bits ----------------------------------------
+# --- version 4: preds 4 and 5 ----------------------------------------------------------
 
 
 def _first(z: int) -> list[int]:
@@ -624,28 +637,26 @@ def _first(z: int) -> list[int]:
     return _bits(z.bit_length(), 5) + _bits(z, z.bit_length())
 
 
-def _sub(f: int, zs: list[int], version: int = V4) -> list[int]:
-    """One sub-block, alone in its channel: params f in full, then zs coded at f's k
-    (every z under QMAX << k; pred 3: zs are the 16-bit values)."""
-    pb = 3 if version >= 4 else 2
-    k = f >> pb
-    if f & ((1 << pb) - 1) == 3:
-        return _bits(f, pb + 4) + [b for z in zs for b in _bits(z, 16)]
+def _sub(pred: int, k: int, zs: list[int]) -> list[int]:
+    """One sub-block, alone in its channel: params (pred, k) in full, then zs coded at
+    k (every z under QMAX << k; pred 3: zs are the 16-bit values)."""
+    if pred == 3:
+        return _params_bits(pred, k) + [b for z in zs for b in _bits(z, 16)]
     assert all(z >> k < QMAX for z in zs)
     unary = [b for z in zs for b in [1] * (z >> k) + [0]]
-    return _bits(f, pb + 4) + unary + [b for z in zs for b in _bits(z, k)]
+    return _params_bits(pred, k) + unary + [b for z in zs for b in _bits(z, k)]
 
 
 # cell 0: 9 samples of a quadratic, its first value and then pred 0 (z = the value) k 7
 _CELL0 = [10 + 3 * i * i for i in range(9)]
-_CELL0_BITS = _first(_CELL0[0]) + _sub(0 | 7 << 3, _CELL0[1:])
+_CELL0_BITS = _first(_CELL0[0]) + _sub(0, 7, _CELL0[1:])
 
 
-def _cells_block(cell1_first: int, cell1_f: int, zs: list[int] | None = None) -> bytes:
+def _cells_block(cell1_first: int, pred: int, k: int = 0, zs: list[int] | None = None) -> bytes:
     """Two cells, 9 samples, no time channel and no IMU: cell 0 is _CELL0, cell 1 its
-    first value and one sub-block of params cell1_f (residuals zs, 0 unless given)."""
+    first value and one sub-block of (pred, k) (residuals zs, 0 unless given)."""
     head = bytes([0, 0, 0, 0, 0x10, 0x27, 2, 9, 0])
-    cell1 = _first(cell1_first) + _sub(cell1_f, zs if zs is not None else [0] * 8)
+    cell1 = _first(cell1_first) + _sub(pred, k, zs if zs is not None else [0] * 8)
     return head + _packed(_CELL0_BITS + cell1)
 
 
@@ -653,7 +664,7 @@ def test_pred_4_adds_the_neighbours_second_difference() -> None:
     """Cell 1 in pred 4 with every residual 0 follows cell 0 at its own offset (the
     linear prediction plus cell 0's second difference, cell 0's first value where
     there is none before)."""
-    payload = _cells_block(500, 4 | 0 << 3)
+    payload = _cells_block(500, 4, 0)
     want = _firmware(payload, V4)
     assert want is not None and [c[1] for c in want[1]] == [v + 490 for v in _CELL0]
     assert _check([payload])
@@ -661,7 +672,7 @@ def test_pred_4_adds_the_neighbours_second_difference() -> None:
     assert got is not None and got[1][:, 1].tolist() == [v + 490 for v in _CELL0]
     # residuals: +1, -1, ... on top (zz: 2, 1)
     zs = [2, 1] * 4
-    payload = _cells_block(500, 4 | 2 << 3, zs)
+    payload = _cells_block(500, 4, 2, zs)
     assert _check([payload])
 
 
@@ -671,7 +682,7 @@ def test_pred_5_is_the_cubic_prediction() -> None:
     # differ from 0 only at the start
     vals = [7 + 3 * i * i for i in range(9)]
     zs = [_zz(vals[i + 1] - _guess(5, vals[1:], i, vals[0], None)) for i in range(8)]
-    payload = _cells_block(vals[0], 5 | 4 << 3, zs)
+    payload = _cells_block(vals[0], 5, 4, zs)
     want = _firmware(payload, V4)
     assert want is not None and [c[1] for c in want[1]] == vals
     assert _check([payload])
@@ -679,15 +690,15 @@ def test_pred_5_is_the_cubic_prediction() -> None:
 
 @pytest.mark.parametrize("pred", [4, 6, 7])
 def test_pred_4_without_a_neighbour_and_preds_6_and_7_are_refused(pred: int) -> None:
-    """Pred 4 on cell 0 (and the same stream read at version 3, where f is 6 bits);
-    preds 6 and 7 anywhere."""
+    """Pred 4 on cell 0 (at every version: versions 2 and 3 refuse its F = 3 | 1 << 2);
+    preds 6 and 7 anywhere (F = 3 | 3 << 2 and 3 | 4 << 2)."""
     head = bytes([0, 0, 0, 0, 0x10, 0x27, 1, 9, 0])
-    on_cell_0 = head + _packed(_first(_CELL0[0]) + _sub(pred | 7 << 3, _CELL0[1:]))
+    on_cell_0 = head + _packed(_first(_CELL0[0]) + _sub(pred, 7, _CELL0[1:]))
     assert _firmware(on_cell_0, V4) is None
-    assert not _check_all([on_cell_0])[4]
+    assert not any(_check_all([on_cell_0]).values())
     on_cell_1 = _cells_block(500, pred)
     assert (_firmware(on_cell_1, V4) is not None) == (pred == 4)
-    assert _check_all([on_cell_1])[4] == (pred == 4)
+    assert _check_all([on_cell_1]) == {2: False, 3: False, 4: pred == 4}
     good = _cells_block(500, 1)
     assert _check([good]) and not _check([good, on_cell_0])
 
@@ -698,7 +709,7 @@ def test_the_time_channel_has_no_neighbour(pred: int, ok: bool) -> None:
     for flags in (1, 9):
         head = bytes([0, 0, 0, 0, 0x10, 0x27, 0, 9, flags])
         zs = [_zz(0)] * 8  # each value its prediction: dt_us 10000 (offsets 0)
-        payload = head + _packed(_sub(pred | 1 << 3, zs))
+        payload = head + _packed(_sub(pred, 1, zs))
         assert (_firmware(payload, V4) is not None) == ok
         assert _check_all([payload])[4] == ok
         if ok:
@@ -712,22 +723,22 @@ def test_imu_axis_0_has_no_neighbour_and_axis_j_follows_axis_j_minus_1(n_cells: 
     pred 4 with residuals 0 follow the axis before, each at its own offset."""
     n = 4
     head = bytes([0, 0, 0, 0, 0x10, 0x27, n_cells, n, 2])
-    cells = (_first(5) + _sub(1, [0] * (n - 1))) * n_cells
+    cells = (_first(5) + _sub(1, 0, [0] * (n - 1))) * n_cells
     axis0 = [100, -200, 300, -50]  # pred 0: z = zz(value)
     firsts = [100, 7, -7, 0, 32000, -32000]  # each axis' first value
 
-    def axes(f0: int) -> list[int]:
-        out = _first(_zz(firsts[0])) + _sub(f0, [_zz(v) for v in axis0[1:]])
+    def axes(pred0: int) -> list[int]:  # axis 0 in (pred0, k 10)
+        out = _first(_zz(firsts[0])) + _sub(pred0, 10, [_zz(v) for v in axis0[1:]])
         for a in range(1, 6):
-            out += _first(_zz(firsts[a])) + _sub(4 | 0 << 3, [0] * (n - 1))
+            out += _first(_zz(firsts[a])) + _sub(4, 0, [0] * (n - 1))
         return out
 
-    good = head + _packed(cells + axes(0 | 10 << 3))
+    good = head + _packed(cells + axes(0))
     want = _firmware(good, V4)
     offsets = [firsts[a] - firsts[0] for a in range(6)]
     assert want is not None and _check([good])
     assert want[2] == [tuple(v + o for o in offsets) for v in axis0]
-    bad = head + _packed(cells + axes(4 | 10 << 3))
+    bad = head + _packed(cells + axes(4))
     assert _firmware(bad, V4) is None and not _check_all([bad])[4]
 
 
@@ -739,60 +750,72 @@ def test_a_pred_4_value_outside_16_bits_is_refused() -> None:
     assert _check([_cells_block(65535 - 192, 4)])
 
 
-def _two_sub_blocks(f0: int, second: list[int], version: int = V4, k1: int = 15) -> bytes:
+def _two_sub_blocks(first: tuple[int, int], second: list[int], version: int, k1: int) -> bytes:
     """One cell, 17 samples, no time channel, no IMU: the first value 0, then two
-    sub-blocks of 8 values with params f0 (in full) and `second` (bits), every unary
-    code 0 and every tail 0 (k1 bits each in the second)."""
-    pb = 3 if version >= 4 else 2
-    k0 = 0 if f0 & ((1 << pb) - 1) == 3 else f0 >> pb
+    sub-blocks of 8 values with params first = (pred, k) in full (_params_bits) and
+    `second` (bits), 16 unary codes 0 and every tail 0 (k bits each in the first, 16
+    if pred 3; k1 bits each in the second)."""
+    pred, k0 = first
     head = bytes([0, 0, 0, 0, 0x10, 0x27, 1, 17, 0])
-    body = [0] * 5 + _bits(f0, pb + 4) + second
-    return head + _packed(body + [0] * 16 + [0] * (8 * k0 + 8 * k1))
+    body = [0] * 5 + _params_bits(pred, k0) + second
+    return head + _packed(body + [0] * 16 + [0] * (8 * (16 if pred == 3 else k0) + 8 * k1))
 
 
 @pytest.mark.parametrize(
-    "f0, second, ok",
+    "first, second, k1, ok",
     [
-        (1 | 14 << 3, [1, 0, 0], True),  # pred 1 k 14, then k + 1
-        (5 | 14 << 3, [1, 0, 0], True),  # pred 5 k 14, then k + 1
-        (1 | 15 << 3, [1, 0, 0], False),  # k + 1 past 15
-        (1, [1, 0, 1], False),  # k - 1 below 0
-        (5, [1, 0, 1], False),
-        (3, [1, 0, 0], False),  # a k step from a verbatim sub-block (onto pred 3 k 1)
-        (3 | 1 << 3, [0], False),  # a verbatim sub-block with a k
-        (1, [1, 1, *_bits(3 | 1 << 3, 7)], False),  # then a verbatim sub-block with a k
-        (1, [1, 1, *_bits(3, 7)], True),  # then a verbatim sub-block (16-bit tails)
-        (1, [1, 1, *_bits(5 | 15 << 3, 7)], True),  # then pred 5 in full
-        (1, [1, 1, *_bits(6 | 15 << 3, 7)], False),  # then pred 6
-        (1, [1, 1, *_bits(7 | 15 << 3, 7)], False),  # then pred 7
-        (1, [1, 1, *_bits(4 | 15 << 3, 7)], False),  # then pred 4, on cell 0
-        (6 | 14 << 3, [1, 0, 0], False),  # pred 6, and a step from it
+        ((1, 14), [1, 0, 0], 15, True),  # pred 1 k 14, then k + 1
+        ((5, 14), [1, 0, 0], 15, True),  # pred 5 k 14, then k + 1 (its k steps by 1)
+        ((0, 1), [1, 0, 1], 0, True),  # pred 0 k 1, then k - 1
+        ((5, 1), [1, 0, 1], 0, True),  # pred 5 k 1, then k - 1
+        ((5, 5), [0], 5, True),  # pred 5 k 5 (F = 3 | 2 << 2, k in 4 bits), then the same
+        ((1, 15), [1, 0, 0], 15, False),  # k + 1 past 15
+        ((5, 15), [1, 0, 0], 15, False),  # pred 5's k + 1 past 15
+        ((1, 0), [1, 0, 1], 15, False),  # k - 1 below 0
+        ((5, 0), [1, 0, 1], 15, False),
+        # a k step on a verbatim sub-block (the block as long as two verbatim ones)
+        ((3, 0), [1, 0, 0], 14, False),
+        ((3, 0), [1, 0, 1], 14, False),
+        # F = 3 | k << 2, k over 2, then 4 bits of k 15 (the block's length fits them)
+        ((6, 15), [0], 15, False),  # F = 3 | 3 << 2 (a verbatim sub-block with k 3)
+        ((18, 15), [0], 15, False),  # F = 3 | 15 << 2
+        ((1, 0), [1, 1, *_params_bits(6, 15)], 15, False),  # then F = 3 | 3 << 2
+        ((1, 0), [1, 1, *_params_bits(3, 0)], 15, True),  # then a verbatim sub-block
+        ((1, 0), [1, 1, *_params_bits(5, 15)], 15, True),  # then pred 5 in full
+        ((1, 0), [1, 1, *_params_bits(7, 15)], 15, False),  # then F = 3 | 4 << 2
+        ((1, 0), [1, 1, *_params_bits(4, 15)], 15, False),  # then pred 4, on cell 0
+        ((6, 14), [1, 0, 0], 15, False),  # F = 3 | 3 << 2, and a step from it
     ],
 )
-def test_k_steps_and_params_in_7_bits_as_the_firmware_reads_them(
-    f0: int, second: list[int], ok: bool
+def test_k_steps_and_params_as_the_firmware_reads_them(
+    first: tuple[int, int], second: list[int], k1: int, ok: bool
 ) -> None:
-    payload = _two_sub_blocks(f0, second)
+    payload = _two_sub_blocks(first, second, V4, k1)
     assert (_firmware(payload, V4) is not None) == ok
     assert _check_all([payload])[4] == ok
 
 
 @pytest.mark.parametrize(
-    "f0, second, ok",
+    "first, second, k1, ok",
     [
-        (1 | 14 << 2, [1, 0, 0], True),  # pred 1 k 14, then k + 1
-        (1 | 15 << 2, [1, 0, 0], False),  # k + 1 past 15
-        (1, [1, 0, 1], False),  # k - 1 below 0
-        (3, [1, 0, 0], False),  # a k step from a verbatim sub-block
-        (3 | 1 << 2, [0], False),  # a verbatim sub-block with a k
-        (1, [1, 1, 1, 1, 1, 1, 1, 0], False),  # then a verbatim sub-block with a k
-        (1, [1, 1, 1, 1, 0, 0, 0, 0], True),  # then a verbatim sub-block (16-bit tails)
+        ((1, 14), [1, 0, 0], 15, True),  # pred 1 k 14, then k + 1
+        ((1, 15), [1, 0, 0], 15, False),  # k + 1 past 15
+        ((1, 0), [1, 0, 1], 15, False),  # k - 1 below 0
+        ((3, 0), [1, 0, 0], 14, False),  # a k step on a verbatim sub-block
+        ((3, 1), [0], 15, False),  # a verbatim sub-block with a k: F = 3 | 1 << 2
+        ((3, 2), [0], 15, False),  # F = 3 | 2 << 2
+        ((5, 15), [0], 15, False),  # the same F, then 4 bits (version 4's pred 5 k 15)
+        ((1, 0), [1, 1, 1, 1, 1, 1, 1, 0], 15, False),  # then a verbatim sub-block with a k
+        ((1, 0), [1, 1, *_params_bits(5, 15)], 15, False),  # then version 4's pred 5 k 15
+        ((1, 0), [1, 1, 1, 1, 0, 0, 0, 0], 15, True),  # then a verbatim sub-block
     ],
 )
-def test_k_steps_and_params_in_6_bits_at_versions_3_and_2(
-    f0: int, second: list[int], ok: bool
+def test_k_steps_and_params_at_versions_3_and_2(
+    first: tuple[int, int], second: list[int], k1: int, ok: bool
 ) -> None:
-    payload = _two_sub_blocks(f0, second, version=3)
+    """Version 3's params are version 4's without preds 4 and 5: F = 3 | k << 2 with
+    any k over 0 is refused."""
+    payload = _two_sub_blocks(first, second, 3, k1)
     assert (_firmware(payload, 3) is not None) == ok
     read = _check_all([payload])
     assert read[3] == ok and read[2] == ok
@@ -804,8 +827,9 @@ def test_an_escape_in_a_pred_4_or_5_sub_block_reads_z_in_18_bits() -> None:
     for pred in (4, 5):
         for z, ok in ((_zz(600), True), ((1 << ESC_BITS) - 1, False)):
             head = bytes([0, 0, 0, 0, 0x10, 0x27, 2, 2, 0])
-            cell1 = _first(30_000) + _bits(pred, 7) + [1] * QMAX + [0] + _bits(z, ESC_BITS)
-            payload = head + _packed(_first(_CELL0[0]) + _sub(0 | 4 << 3, [_CELL0[1]]) + cell1)
+            cell1 = _first(30_000) + _params_bits(pred, 0) + [1] * QMAX + [0]
+            cell1 += _bits(z, ESC_BITS)
+            payload = head + _packed(_first(_CELL0[0]) + _sub(0, 4, [_CELL0[1]]) + cell1)
             assert (_firmware(payload, V4) is not None) == ok
             assert _check_all([payload])[4] == ok
 
@@ -817,7 +841,7 @@ def _grid_block(period_us: int, offsets: list[int], version: int = V4) -> bytes:
     """No cells, no IMU, len(offsets) + 1 samples, the time channel grid offsets in
     verbatim sub-blocks (params pred 3 k 0, then as before; 16 bits each, any value)."""
     head = bytes([0, 0, 0, 0, period_us & 0xFF, period_us >> 8, 0, len(offsets) + 1, 9])
-    params = _bits(3, _fw(version)) + [0] * ((len(offsets) - 1) // SUB)
+    params = _bits(3, _F_BITS) + [0] * ((len(offsets) - 1) // SUB)
     values = [(o >> i) & 1 for o in offsets for i in range(16)]
     return head + _packed(params + values)
 
@@ -874,7 +898,7 @@ def test_a_grid_offset_outside_int16_is_refused(
     # one offset, escaped (params pred 0 k 0, unary QMAX ones and a zero, z in 18 bits),
     # at a period that keeps its dt_us in 0..65535 either way
     head = bytes([0, 0, 0, 0, period_us & 0xFF, period_us >> 8, 0, 2, 9])
-    bits = [0] * _fw(version) + [1] * QMAX + [0] + _bits(_zz(o), ESC_BITS)
+    bits = [0] * _F_BITS + [1] * QMAX + [0] + _bits(_zz(o), ESC_BITS)
     payload = head + _packed(bits)
     assert 0 <= period_us + o <= 0xFFFF
     assert (_firmware(payload, version) is not None) == ok and _check([payload], version) == ok
@@ -885,22 +909,22 @@ def test_a_grid_offset_outside_int16_is_refused(
 @pytest.mark.parametrize("version", VERSIONS)
 def test_values_outside_16_bits_are_refused(version: int) -> None:
     head = bytes([0, 0, 0, 0, 0x10, 0x27, 1, 2, 0])
-    bits = [0] * 5 + [0] * _fw(version) + [1] * QMAX + [0]  # first 0; pred 0 k 0, an escape
+    bits = [0] * 5 + [0] * _F_BITS + [1] * QMAX + [0]  # first 0; pred 0 k 0, an escape
     big = head + _packed(bits + _bits(0x10000, ESC_BITS))
     top = head + _packed(bits + _bits(0xFFFF, ESC_BITS))
     assert not _check([big], version) and _check([top], version)
     assert _firmware(top, version) == ([0, 10_000], [(0,), (0xFFFF,)], [None, None])
     # the first value in 17 bits
-    wide = head + _packed([1, 0, 0, 0, 1] + [0] * 16 + [1] + [0] * _fw(version))
+    wide = head + _packed([1, 0, 0, 0, 1] + [0] * 16 + [1] + [0] * _F_BITS)
     assert _firmware(wide, version) is None and not _check_all([wide])[version]
     # the first value with a leading zero bit (w = 2, z = 1)
-    short = head + _packed([0, 1, 0, 0, 0] + [1, 0] + [0] * _fw(version) + [0])
+    short = head + _packed([0, 1, 0, 0, 0] + [1, 0] + [0] * _F_BITS + [0])
     assert _firmware(short, version) is None and not _check_all([short])[version]
 
 
 @pytest.mark.parametrize("version", VERSIONS)
 def test_imu_bitmaps_as_the_firmware_reads_them(version: int) -> None:
-    fw = _fw(version)
+    fw = _F_BITS
     axes = _packed(([0] * 5 + [0] * fw + [0]) * 6)  # each axis: 0, then one coded 0
     head = bytes([0, 0, 0, 0, 0x10, 0x27, 0, 3, 4])
     assert _check([head + bytes([0b011]) + axes], version)
@@ -921,7 +945,7 @@ def test_imu_bitmaps_as_the_firmware_reads_them(version: int) -> None:
 @pytest.mark.parametrize("version", VERSIONS)
 def test_a_unary_code_past_qmax_is_refused(version: int) -> None:
     head = bytes([0, 0, 0, 0, 0x10, 0x27, 1, 2, 0])
-    fw = _fw(version)
+    fw = _F_BITS
     ok = head + _packed([0] * (5 + fw) + [1] * QMAX + [0] + [1] + [0] * (ESC_BITS - 1))
     assert _check([ok], version)
     long = head + _packed([0] * (5 + fw) + [1] * (QMAX + 1) + [0])
@@ -1048,8 +1072,8 @@ def test_time_wraps_and_time_channels() -> None:
 def test_the_committed_sessions_read_to_their_samples(version: int) -> None:
     """tests/data/v2 and v3: sessions written by the encoders of those versions, and
     the hash of their samples as written; the compiled reader gives them at their
-    version, in one run and block by block (version 2's at version 3 too, of which it
-    is a part; at version 4 it reads what the firmware reads)."""
+    version, in one run and block by block (and at the versions after theirs, of which
+    each is a part)."""
     path = DATA / f"v{version}" / f"session_v{version}.bin"
     want = json.loads(path.with_suffix(".json").read_text())
     recs, _ = R.decode_all(path.read_bytes())
@@ -1067,7 +1091,7 @@ def test_the_committed_sessions_read_to_their_samples(version: int) -> None:
         one_by_one += _json_rows(_rows(each))
     assert _digest(one_by_one) == want["sha256_of_json_rows"]
     assert _check(blocks, version) and _check(blocks, 3)
-    _check(blocks, 4)
+    assert _check(blocks, 4)  # version 4 codes preds 0-3 as version 3 does
     assert version == 3 or _check(blocks, 2)
 
 
