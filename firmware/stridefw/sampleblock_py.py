@@ -219,7 +219,7 @@ def encode_block_py(e):
             t1 = 255
             for g in (0, 1):
                 bp = 255
-                for p in ((0, 1, 2) if g == 0 else (4, 5)):
+                for p in range(4 * g, 3 + 3 * g):  # 0-2, then 4-5
                     if not bad >> p & 1 and (bp == 255 or sums[p] < sums[bp]):
                         bp = p
                 if bp == 255:
@@ -238,13 +238,23 @@ def encode_block_py(e):
                 if mid <= bits and mid + _param_bits(bp | k0 << 3, prev, s) < best:
                     bf = bp | k0 << 3
                     best = mid + _param_bits(bf, prev, s)
-                if k0 < K_MAX and hi <= bits and hi + _param_bits(bp | (k0 + 1) << 3, prev, s) < best:
+                if (
+                    k0 < K_MAX
+                    and hi <= bits
+                    and hi + _param_bits(bp | (k0 + 1) << 3, prev, s) < best
+                ):
                     bf = bp | (k0 + 1) << 3
                     best = hi + _param_bits(bf, prev, s)
             # the sub-block before's (pred, k), when it is none of those and its z fit:
             # 1 bit of params
             pp = prev & 7
-            if s and pp != 3 and not bad >> pp & 1 and not _tried(t0, prev) and not _tried(t1, prev):
+            if (
+                s
+                and pp != 3
+                and not bad >> pp & 1
+                and not _tried(t0, prev)
+                and not _tried(t1, prev)
+            ):
                 k = prev >> 3
                 a = 0
                 for i in range(pp * SUB, pp * SUB + cnt):

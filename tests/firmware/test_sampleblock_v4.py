@@ -116,9 +116,7 @@ def test_preds_4_and_5_read_as_the_format_says(n: int) -> None:
     assert ts == [10000 * i for i in range(n)] and imu == [None] * n
 
 
-def test_pred_4_with_no_neighbour_other_verbatim_codes_and_older_versions_are_refused() -> (
-    None
-):
+def test_pred_4_with_no_neighbour_other_verbatim_codes_and_older_versions_are_refused() -> None:
     cells = [_curve(9, 30, 0, 40), _curve(9, 28, 1, 35)]
     good = _payload(cells, [[1], [4]], 6)
     SB.decode_sample_block(good, V4)
