@@ -25,9 +25,14 @@
 #   sub-block's sum of z is 2**ESC_BITS or more; pred 4's z computed (and ignored)
 #   where the channel has no neighbour rather than a second loop;
 # - k0 by halving, and the bits at k0 - 1, k0 and k0 + 1 from one shift a value
-#   (at k0 and k0 + 1 no value escapes), two values a turn, the pred's z copied
-#   into zc on the way;
-# - the twin's _param_bits as a table by k's step (a viper call costs more);
+#   (at k0 and k0 + 1 no value escapes), two values a turn, preds 0-2's chosen z
+#   copied into zc on the way;
+# - preds 4-5's candidates counted only where they can be taken: a bound under
+#   their bits at each of the three k, from their sum of z alone, with the fewest
+#   params' bits they can have, below the best so far (the twin counts them all;
+#   on a simulated run's block at 8 cells 86 % of sub-blocks skip that pass);
+# - the twin's _param_bits as tables by k's step, one for each group of preds and
+#   for sub-block 0 (a viper call costs more);
 # - unary codes and tails in one pass: the tails by a second bit writer from where
 #   the unary codes end (the choices give their bits), both flushing two bytes at
 #   a time;
@@ -35,13 +40,13 @@
 #   keeps a function's first two locals in registers (when it has at most two
 #   parameters), so encode_block passes the encoder in a module global.
 #
-# Why viper: as bytecode, encode_block_py costs 57.5M x86 instructions per full
-# block (104 samples) at 8 cells + IMU and 68.9M at 16 (81 samples)
+# Why viper: as bytecode, encode_block_py costs 73.6M x86 instructions per full
+# block (104 samples) at 8 cells + IMU and 92.6M at 16 (82 samples)
 # (micropython-unix32, valgrind, a simulated run's block as stridekit.budget.timing
-# counts it). Here: 0.72M and 0.86M, no allocation: on the chip at 80 MHz about
-# 19-30 ms and 23-36 ms a block (`stride deploy --dry-run`, which counts 4,672 B of
-# xtensawin code for the decorated functions; the module's .mpy is 8,972 B), of
-# which preds 4 and 5 take about 0.1M (14 %).
+# counts it). Here: 0.78M and 0.98M, no allocation: on the chip at 80 MHz about
+# 21-33 ms and 26-41 ms a block (`stride deploy --dry-run`, which counts 5,026 B of
+# xtensawin code for the decorated functions; the module's .mpy is 9,698 B), of
+# which preds 4 and 5 take about 0.15M (19 %: their z, and their candidates).
 # add_sample: one call, no bytecode loop over the cells (a whole add(): 10.4k x86 at
 # 8 cells, 11.0k at 16; with the twin 46.6k and 66.0k).
 #
@@ -138,15 +143,23 @@ def _encode(z: int, t: int) -> int:
     xn = int(ptr32(e._xn))
     zca = int(ptr32(e._zc))
     par = ptr8(e._par)
-    # the params' bits by k - kb, 15 + k - kb in -15..25 (below), then 41 sevens
+    # the params' bits at k, at 15 + k - kb (k - kb in -15..25, below): 1 at k = kb,
+    # 3 at kb +- 1, else 8 (preds 0-3) or 12 (4, 5); then, for sub-block 0 (kb -9),
+    # 6 and 10
     pbt = int(
         ptr8(
-            b"\x09\x09\x09\x09\x09\x09\x09\x09\x09\x09\x09\x09\x09\x09\x03\x01\x03"
-            b"\x09\x09\x09\x09\x09\x09\x09\x09\x09\x09\x09\x09\x09\x09\x09\x09\x09\x09"
-            b"\x09\x09\x09\x09\x09\x09"
-            b"\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07"
-            b"\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07"
-            b"\x07\x07\x07\x07\x07"
+            b"\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x03\x01\x03"
+            b"\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08"
+            b"\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08"
+            b"\x0c\x0c\x0c\x0c\x0c\x0c\x0c\x0c\x0c\x0c\x0c\x0c\x0c\x0c\x03\x01\x03"
+            b"\x0c\x0c\x0c\x0c\x0c\x0c\x0c\x0c\x0c\x0c\x0c\x0c"
+            b"\x0c\x0c\x0c\x0c\x0c\x0c\x0c\x0c\x0c\x0c\x0c\x0c"
+            b"\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x03\x01\x03"
+            b"\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06"
+            b"\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06"
+            b"\x0a\x0a\x0a\x0a\x0a\x0a\x0a\x0a\x0a\x0a\x0a\x0a\x0a\x0a\x03\x01\x03"
+            b"\x0a\x0a\x0a\x0a\x0a\x0a\x0a\x0a\x0a\x0a\x0a\x0a"
+            b"\x0a\x0a\x0a\x0a\x0a\x0a\x0a\x0a\x0a\x0a\x0a\x0a"
         )
     )
     dts = ptr16(e._dt)
@@ -238,10 +251,11 @@ def _encode(z: int, t: int) -> int:
         nbad = 16
         if ch >= 2 and ch != nc + 1:
             nbad = 0
-        # Each sub-block's (pred, k): the pred with the least sum of z (the first on
-        # a tie), then of its k0 - 1, k0, k0 + 1, the sub-block before's (pred, k) and
-        # pred 3, the one whose bits and params' bits are fewest (the first on a tie),
-        # never a Rice choice over 16 bits a value. zs: the sub-block's z under each
+        # Each sub-block's (pred, k): the pred with the least sum of z among 0-2 and
+        # among 4-5 (the first on a tie), each at its k0 - 1, k0, k0 + 1, the
+        # sub-block before's (pred, k) and pred 3, the one whose bits and params'
+        # bits are fewest (the first on a tie), never a Rice choice over 16 bits a
+        # value. zs: the sub-block's z under each
         # pred (p * 8 words on for pred p); zc: the chosen z of every value. The
         # params go out here: they stay below the channel's values
         # (sampleblock._values_at), which src reads until the channel's last
@@ -351,6 +365,9 @@ def _encode(z: int, t: int) -> int:
                         bad |= 32
                     q = ptr32(int(q) + 4)
                     j -= 1
+            # the candidates' preds: the least sum of z among 0-2 (bp, pa; the first
+            # on a tie) and among 4-5 that fit an escape (bq, qa; 4 first on a tie,
+            # 255: neither)
             bp = 0
             pa = a0
             if a1 < pa:
@@ -359,122 +376,169 @@ def _encode(z: int, t: int) -> int:
             if a2 < pa:
                 pa = a2
                 bp = 2
-            if a4 < pa and not bad & 16:
-                pa = a4
-                bp = 4
-            if a5 < pa and not bad & 32:
-                pa = a5
-                bp = 5
-            # k0: the least k with cnt << k >= pa, at most K_MAX (15), by halving
-            k0 = 0
-            if (cnt << 7) < pa:
-                k0 = 8
-            if (cnt << (k0 + 3)) < pa:
-                k0 += 4
-            if (cnt << (k0 + 1)) < pa:
-                k0 += 2
-            if (cnt << k0) < pa:
-                k0 += 1
-            # the bits at k0 - 1 (lo), k0 (mid), k0 + 1 (hi), from t = z >> (k0 - 1)
-            # (z >> 0 when k0 is 0); at k0 and k0 + 1 no value escapes (z <= the sum
-            # <= cnt << k0, or z < 2**18 at K_MAX, so z >> k0 <= SUB < QMAX). bp's z
-            # go to zc on the way (another choice fixes them below)
-            km = 0
-            s1 = 0
-            if k0:
-                km = k0 - 1
-                s1 = 1
-            s2 = s1 + 1
-            lo = 0
-            elo = 0  # escapes at k0 - 1
-            mid = 0
-            hi = 0
-            q = ptr32(zsa + (bp << 5))
-            # two values a turn: an odd count (the channel's last sub-block) gets
-            # one more of z 0 (0 bits at any k), which lands in zc just after the
-            # channel's last value (c < nmax), where nothing reads it
-            if cnt & 1:
-                q[cnt] = 0
-            zw = zq
-            j = (cnt + 1) >> 1
-            while j:
-                z = q[0]
-                zw[0] = z
-                t = z >> km
-                mid += t >> s1
-                hi += t >> s2
-                if t >= _QMAX:
-                    t = _QMAX
-                    elo += 1
-                lo += t
-                z = q[1]
-                zw[1] = z
-                t = z >> km
-                mid += t >> s1
-                hi += t >> s2
-                if t >= _QMAX:
-                    t = _QMAX
-                    elo += 1
-                lo += t
-                q = ptr32(int(q) + 8)
-                zw = ptr32(int(zw) + 8)
-                j -= 1
-            # each candidate's unary bits (u*), then all its bits: an escape's
-            # unary code is QMAX ones and a zero, its tail ESC_BITS bits
-            ulo = lo + cnt
-            umid = mid + cnt
-            uhi = hi + cnt
-            lo = ulo + km * cnt
-            if elo:
-                lo += (_ESC_BITS - km) * elo
-            mid = umid + k0 * cnt
-            hi = uhi + (k0 + 1) * cnt
-            # Candidates: pred 3 (k 0), then bp at k0 - 1, k0, k0 + 1, each with its
-            # params' bits (the twin's _param_bits): 7 in sub-block 0; after it, 1 for
-            # the params before, 3 for their pred with k one off, else 9
+            bq = 255
+            qa = 0
+            if not bad & 16:
+                bq = 4
+                qa = a4
+            if not bad & 32 and (bq == 255 or a5 < qa):
+                bq = 5
+                qa = a5
             bits = cnt << 4  # pred 3's
             g = 255  # the sub-block before's params
             if s:
                 g = int(par[s - 1])
             pp = g & 7  # its pred
             pk = g >> 3  # and k
-            # pb[15 + k - kb]: the params' bits at k, where kb is the k before when
-            # the pred before is the candidate's (kb for bp, kb3 for pred 3), else
-            # -9 (9 bits); sub-block 0 reads the 7s (pbt + 41)
-            pb = ptr8(pbt)
-            if not s:
-                pb = ptr8(pbt + 41)
-            kb = -9
-            kb3 = -9
-            if s:
-                if pp == bp:
-                    kb = pk
-                if pp == 3:
-                    kb3 = pk
+            # Candidates, each with its params' bits (the twin's _param_bits): pred 3
+            # (k 0), then bp at its k0 - 1, k0, k0 + 1, then bq at its; the first
+            # cheapest is taken (strict <), never a Rice choice over 16 bits a value
             bf = 3
             ub = 0  # the unary bits of bf
-            best = bits + int(pb[15 - kb3])
-            if k0 and lo <= bits:
-                d = lo + int(pb[k0 + 14 - kb])
-                if d < best:
-                    bf = bp | ((k0 - 1) << 3)
-                    best = d
-                    ub = ulo
-            if mid <= bits:
-                d = mid + int(pb[k0 + 15 - kb])
-                if d < best:
-                    bf = bp | (k0 << 3)
-                    best = d
-                    ub = umid
-            if k0 < _K_MAX and hi <= bits:
-                d = hi + int(pb[k0 + 16 - kb])
-                if d < best:
-                    bf = bp | ((k0 + 1) << 3)
-                    best = d
-                    ub = uhi
+            best = bits + 8
+            if not s:
+                best = bits + 6
+            elif g == 3:
+                best = bits + 1
+            k00 = 0  # bp's k0
+            k01 = 0  # bq's
+            cp = bp  # the group's pred and its sum
+            ca = pa
+            gi = 0
+            while gi < 2:
+                if gi:
+                    if bq == 255:
+                        break
+                    cp = bq
+                    ca = qa
+                # k0: the least k with cnt << k >= ca, at most K_MAX (15), by halving
+                k0 = 0
+                if (cnt << 7) < ca:
+                    k0 = 8
+                if (cnt << (k0 + 3)) < ca:
+                    k0 += 4
+                if (cnt << (k0 + 1)) < ca:
+                    k0 += 2
+                if (cnt << k0) < ca:
+                    k0 += 1
+                if gi:
+                    k01 = k0
+                    # a bound under bq's bits at each of its k: the sum of z >> k is
+                    # at least (ca >> k) - cnt + 1, and an escape at k0 - 1 (where z >>
+                    # (k0 - 1) <= 2 cnt) costs no less than (z >> k) + 1 + k, so k0 -
+                    # 1's bits are at least (ca >> (k0 - 1)) + cnt * (k0 - 1) + 1, and
+                    # (for 0 < k0 < K_MAX) k0's and k0 + 1's no fewer. When it and the
+                    # fewest params' bits bq can have are not below best, none of bq's
+                    # is taken: no pass
+                    lb = cnt
+                    if k0 == _K_MAX:
+                        lb = cnt * _K_MAX + 1
+                    elif k0:
+                        lb = (ca >> (k0 - 1)) + cnt * (k0 - 1) + 1
+                    d = 12
+                    if not s:
+                        d = 10
+                    elif pp == cp:
+                        d = 1
+                    if lb + d >= best:
+                        break
+                else:
+                    k00 = k0
+                # the bits at k0 - 1 (lo), k0 (mid), k0 + 1 (hi), from t = z >> (k0 -
+                # 1) (z >> 0 when k0 is 0); at k0 and k0 + 1 no value escapes (z <= the
+                # sum <= cnt << k0, or z < 2**18 at K_MAX, so z >> k0 <= SUB < QMAX).
+                # bp's z go to zc on the way (another choice fixes them below), bq's
+                # back where they are
+                km = 0
+                s1 = 0
+                if k0:
+                    km = k0 - 1
+                    s1 = 1
+                s2 = s1 + 1
+                lo = 0
+                elo = 0  # escapes at k0 - 1
+                mid = 0
+                hi = 0
+                q = ptr32(zsa + (cp << 5))
+                zw = q
+                if not gi:
+                    zw = zq
+                # two values a turn: an odd count (the channel's last sub-block) gets
+                # one more of z 0 (0 bits at any k), which lands in zc just after the
+                # channel's last value (c < nmax) and in zs after the sub-block's,
+                # where nothing reads it
+                if cnt & 1:
+                    q[cnt] = 0
+                j = (cnt + 1) >> 1
+                while j:
+                    z = q[0]
+                    zw[0] = z
+                    t = z >> km
+                    mid += t >> s1
+                    hi += t >> s2
+                    if t >= _QMAX:
+                        t = _QMAX
+                        elo += 1
+                    lo += t
+                    z = q[1]
+                    zw[1] = z
+                    t = z >> km
+                    mid += t >> s1
+                    hi += t >> s2
+                    if t >= _QMAX:
+                        t = _QMAX
+                        elo += 1
+                    lo += t
+                    q = ptr32(int(q) + 8)
+                    zw = ptr32(int(zw) + 8)
+                    j -= 1
+                # each candidate's unary bits (u*), then all its bits: an escape's
+                # unary code is QMAX ones and a zero, its tail ESC_BITS bits
+                ulo = lo + cnt
+                umid = mid + cnt
+                uhi = hi + cnt
+                lo = ulo + km * cnt
+                if elo:
+                    lo += (_ESC_BITS - km) * elo
+                mid = umid + k0 * cnt
+                hi = uhi + (k0 + 1) * cnt
+                # pb[15 + k - kb]: the params' bits at k, where kb is the k before when
+                # the pred before is cp, else -9 (not 1 or 3 bits): the group's table,
+                # for sub-block 0 the one without a params before
+                pb = ptr8(pbt + 41 * gi)
+                if not s:
+                    pb = ptr8(pbt + 82 + 41 * gi)
+                kb = -9
+                if s and pp == cp:
+                    kb = pk
+                if k0 and lo <= bits:
+                    d = lo + int(pb[k0 + 14 - kb])
+                    if d < best:
+                        bf = cp | ((k0 - 1) << 3)
+                        best = d
+                        ub = ulo
+                if mid <= bits:
+                    d = mid + int(pb[k0 + 15 - kb])
+                    if d < best:
+                        bf = cp | (k0 << 3)
+                        best = d
+                        ub = umid
+                if k0 < _K_MAX and hi <= bits:
+                    d = hi + int(pb[k0 + 16 - kb])
+                    if d < best:
+                        bf = cp | ((k0 + 1) << 3)
+                        best = d
+                        ub = uhi
+                gi += 1
             # the sub-block before's (pred, k), when it is none of those and its z
             # fit: 1 bit
-            if s and pp != 3 and not (bad >> pp) & 1 and (pp != bp or pk < k0 - 1 or pk > k0 + 1):
+            if (
+                s
+                and pp != 3
+                and not (bad >> pp) & 1
+                and (pp != bp or pk < k00 - 1 or pk > k00 + 1)
+                and (pp != bq or pk < k01 - 1 or pk > k01 + 1)
+            ):
                 a = 0
                 ea = 0
                 q = ptr32(zsa + (pp << 5))
@@ -514,22 +578,29 @@ def _encode(z: int, t: int) -> int:
                         zw = ptr32(int(zw) + 4)
                         j -= 1
             zq = ptr32(int(zq) + 32)
-            if s:
-                dk = (f >> 3) - pk
-                if f == g:
-                    nb += 1  # 0: as the sub-block before
-                elif bp2 == pp and (dk == 1 or dk == -1):
-                    if dk == 1:
-                        acc |= uint(1) << nb
-                    else:
-                        acc |= uint(5) << nb
-                    nb += 3  # 10 then 0: k + 1, 1: k - 1 (the same pred)
+            # the params: 0 as the sub-block before; 10, 11 then k + 1, k - 1 with its
+            # pred; else (11 after sub-block 0) F: pred | k << 2 (6 bits) for preds
+            # 0-3, 3 | (pred - 3) << 2 then k in 4 bits for preds 4 and 5
+            dk = (f >> 3) - pk
+            if s and f == g:
+                nb += 1
+            elif s and bp2 == pp and (dk == 1 or dk == -1):
+                if dk == 1:
+                    acc |= uint(1) << nb
                 else:
-                    acc |= uint(3 | (f << 2)) << nb
-                    nb += 9  # 11 then the 7 bits
+                    acc |= uint(5) << nb
+                nb += 3
             else:
-                acc |= uint(f) << nb
-                nb += 7
+                v = bp2 | ((f >> 3) << 2)
+                w = 6
+                if bp2 > 3:
+                    v = 3 | ((bp2 - 3) << 2) | ((f >> 3) << 6)
+                    w = 10
+                if s:
+                    v = 3 | (v << 2)
+                    w += 2
+                acc |= uint(v) << nb
+                nb += w
             par[s] = f
             ut += ub
             while nb >= 8:
