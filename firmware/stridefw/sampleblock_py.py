@@ -46,23 +46,6 @@ def _param_bits(f, prev, s):
     return (2 if s else 0) + (10 if f & 7 > 3 else 6)
 
 
-def _rice3(zs, at, cnt, k0):
-    # the bits of zs[at:at + cnt] under k0 - 1, k0 and k0 + 1, in one pass (an escape:
-    # QMAX + 1 + ESC_BITS)
-    lo = 0
-    mid = 0
-    hi = 0
-    for i in range(at, at + cnt):
-        q = zs[i] >> k0
-        mid += q + 1 + k0 if q < QMAX else QMAX + 1 + ESC_BITS
-        if k0:
-            q = zs[i] >> (k0 - 1)
-            lo += q + k0 if q < QMAX else QMAX + 1 + ESC_BITS
-        q = zs[i] >> (k0 + 1)
-        hi += q + 2 + k0 if q < QMAX else QMAX + 1 + ESC_BITS
-    return lo, mid, hi
-
-
 def _tried(t, f):
     # whether f (pred | k << 3) is t's pred with t's k0 - 1, k0 or k0 + 1 (t: pred |
     # k0 << 3, or 255: none)
@@ -231,7 +214,20 @@ def encode_block_py(e):
                     t1 = bp | k0 << 3
                 else:
                     t0 = bp | k0 << 3
-                lo, mid, hi = _rice3(zs, bp * SUB, cnt, k0)
+                # the bits under k0 - 1, k0 and k0 + 1, in one pass (an escape: QMAX +
+                # 1 + ESC_BITS; no tuple from a helper: a bytecode encode allocates
+                # nothing)
+                lo = 0
+                mid = 0
+                hi = 0
+                for i in range(bp * SUB, bp * SUB + cnt):
+                    q = zs[i] >> k0
+                    mid += q + 1 + k0 if q < QMAX else QMAX + 1 + ESC_BITS
+                    if k0:
+                        q = zs[i] >> (k0 - 1)
+                        lo += q + k0 if q < QMAX else QMAX + 1 + ESC_BITS
+                    q = zs[i] >> (k0 + 1)
+                    hi += q + 2 + k0 if q < QMAX else QMAX + 1 + ESC_BITS
                 if k0 and lo <= bits and lo + _param_bits(bp | (k0 - 1) << 3, prev, s) < best:
                     bf = bp | (k0 - 1) << 3
                     best = lo + _param_bits(bf, prev, s)
