@@ -20,7 +20,7 @@ from stridekit.errors import StrideError
 # `stride deploy --dry-run --board esp32s3` (2026-12-04): kernel + store + both
 # drivers whole-module native came to 84 KiB, the kernel alone to 47-48 KiB
 # (under 25 % margin). The per-sample loops that dominated are viper functions
-# instead (stridefw.kernel_vp, records_vp, sampleblock_vp, stepblock_vp: 14.9 KiB
+# instead (stridefw.kernel_vp, records_vp, sampleblock_vp, stepblock_vp: 15.8 KiB
 # of native code by the deploy table's upper bound, 2026-12-05);
 # the rest stays bytecode. The recording turn's cost is counted by the deploy table
 # (stridekit.budget.timing): 8 cells at 100 Hz, 111k x86 instructions per turn in
