@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stridefw import sampleblock as SB
-from stridefw import sampleblock_read
 from stridefw.sampleblock_fmt import SUB
+from tests.unit import sb_fields as SF
 
 V4 = SB.SAMPLE_BLOCK_VERSION
 
@@ -34,34 +34,10 @@ class _Bits:
         return bytes(out)
 
 
-def _zz(r: int) -> int:
-    return 2 * r if r >= 0 else -2 * r - 1
-
-
-def _spec_prediction(pred: int, ch: list[int], nbr: list[int] | None, i: int) -> int:
-    # value i (1..) of a channel whose first value is ch[0], from the format's text
-    def at(a: list[int], j: int) -> int:
-        return a[max(j, 0)]  # the first value where there is none
-
-    p1, p2, p3 = at(ch, i - 1), at(ch, i - 2), at(ch, i - 3)
-    if pred == 1:
-        return p1
-    if pred == 2:
-        return 2 * p1 - p2
-    if pred == 5:
-        return 3 * p1 - 3 * p2 + p3
-    assert pred == 4 and nbr is not None
-    return 2 * p1 - p2 + at(nbr, i) - 2 * at(nbr, i - 1) + at(nbr, i - 2)
-
-
 def _put_params(w: _Bits, pred: int, k: int) -> None:
     # F: pred | k << 2 for preds 0-3, 3 | (pred - 3) << 2 then k in 4 bits for 4 and 5
     # (and for the others the test makes up: 3 | 3 << 2, 3 | 4 << 2)
-    if pred < 4:
-        w.put(pred | k << 2, 6)
-    else:
-        w.put(3 | (pred - 3) << 2, 6)
-        w.put(k, 4)
+    w.bits += SF.params_bits(pred, k)
 
 
 def _channel(w: _Bits, ch: list[int], preds: list[int], k: int, nbr: list[int] | None) -> None:
@@ -78,7 +54,7 @@ def _channel(w: _Bits, ch: list[int], preds: list[int], k: int, nbr: list[int] |
     # coded as pred 1's
     known = [p if p in (1, 2, 4, 5) else 1 for p in preds]
     zs = [
-        _zz(ch[i] - _spec_prediction(known[(i - 1) // SUB], ch, nbr, i)) for i in range(1, len(ch))
+        SF.zz(ch[i] - SF.prediction(known[(i - 1) // SUB], ch, i, nbr)) for i in range(1, len(ch))
     ]
     assert all(z >> k < 12 for z in zs)  # no escapes: the test's data are small
     for z in zs:
@@ -141,7 +117,7 @@ def test_a_k_step_keeps_preds_4_and_5() -> None:
     w.put(ch[0], ch[0].bit_length())
     _put_params(w, 5, 6)
     w.put(1, 3)  # 1, 0, then 0: k + 1
-    zs = [_zz(ch[i] - _spec_prediction(5, ch, None, i)) for i in range(1, n)]
+    zs = [SF.zz(ch[i] - SF.prediction(5, ch, i)) for i in range(1, n)]
     ks = [6 if i < SUB else 7 for i in range(n - 1)]
     for z, k in zip(zs, ks, strict=True):
         w.put((1 << (z >> k)) - 1, (z >> k) + 1)
@@ -164,24 +140,6 @@ def _insole(rng: random.Random, n: int, cells: int) -> list[list[int]]:
     return [[max(0, round(a * v) + rng.randint(-1, 1)) for v in load] for a in scale]
 
 
-def _preds_read(payload: bytes) -> list[list[int]]:
-    # each channel's sub-block preds, as the reference reader reads them
-    seen: list[list[int]] = []
-    real = sampleblock_read._params
-
-    def spy(rd: object, nsub: int, has_nbr: bool) -> list[tuple[int, int]]:
-        par = real(rd, nsub, has_nbr)
-        seen.append([p for p, _k in par])
-        return par
-
-    sampleblock_read._params = spy
-    try:
-        SB.decode_sample_block(payload, V4)
-    finally:
-        sampleblock_read._params = real
-    return seen
-
-
 @settings(max_examples=25, deadline=None)
 @given(seed=st.integers(0, 2**16), n=st.integers(40, 104))
 def test_the_encoder_takes_the_neighbour_on_an_insoles_cells_and_reads_back(
@@ -196,7 +154,7 @@ def test_the_encoder_takes_the_neighbour_on_an_insoles_cells_and_reads_back(
     payload = bytes(e.buf[: e.encode()])
     _ts, cells, _imu = SB.decode_sample_block(payload, V4)
     assert [list(c) for c in zip(*cells, strict=True)] == chans
-    preds = _preds_read(payload)
+    preds = [[p for p, _k in ch.params] for ch in SF.params_read(payload)]
     assert len(preds) == 8 and 4 not in preds[0]
     # the neighbour's bend is the better guess somewhere on most cells after the first
     assert sum(4 in p for p in preds[1:]) >= 4

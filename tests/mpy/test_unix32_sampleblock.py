@@ -21,7 +21,6 @@ import math
 import random
 import re
 import struct
-from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -30,8 +29,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from stridefw import sampleblock as SB
-from stridefw import sampleblock_read
 from stridekit.bench import unix32
+from tests.unit import sb_fields as SF
 
 pytestmark = pytest.mark.usefixtures("unix32_available")
 
@@ -319,27 +318,6 @@ def _refused_escape_blocks() -> list[Block]:
     ]
 
 
-def _params_of(payload: bytes) -> list[list[tuple[int, int]]]:
-    """Each coded channel's sub-blocks' (pred, k), as the reference reader reads them."""
-    seen: list[list[tuple[int, int]]] = []
-    read = sampleblock_read._params
-
-    def spy(rd: object, nsub: int, has_nbr: bool) -> list[tuple[int, int]]:
-        par = read(rd, nsub, has_nbr)
-        seen.append(par)
-        return par
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(sampleblock_read, "_params", spy)
-        SB.decode_sample_block(payload, SB.SAMPLE_BLOCK_VERSION)
-    return seen
-
-
-def _pred_counts(payloads: list[bytes]) -> Counter[int]:
-    """How many sub-blocks of each pred the payloads hold."""
-    return Counter(p for b in payloads for ch in _params_of(b) for p, _k in ch)
-
-
 def _grid_edge(nc: int, off: int) -> Block:
     """A block whose last sample's grid offset is off, reached in two steps (the others
     on the grid): off in int16 keeps the time channel as grid offsets, one past it
@@ -397,7 +375,7 @@ def test_seeded_blocks_equal_the_twins_and_cpython_without_allocating() -> None:
     flags = [p[8] for p in payloads]
     assert [f & 9 for f in flags[-4:]] == [9, 1, 9, 1]
     # every pred is in the payloads compared above
-    preds = _pred_counts(payloads)
+    preds = SF.pred_counts(payloads)
     assert set(preds) == {0, 1, 2, 3, 4, 5}, preds
     assert min(preds[4], preds[5]) >= 50, preds
     # every time mode, and the block sizes the store writes, are in the blocks above
@@ -432,7 +410,7 @@ def test_refused_escapes_of_preds_4_and_5_equal_cpython() -> None:
     that pred nor the sub-block before's params: the same payloads, verbatim there."""
     blocks = _refused_escape_blocks()
     _check(blocks)
-    nbr, cubic = (_params_of(p) for p in _cpython(blocks))
+    nbr, cubic = ([ch.params for ch in SF.params_read(p)] for p in _cpython(blocks))
     assert nbr[1] == [(4, 0), (4, 0), (3, 0), (4, 0)]
     assert cubic == [[(5, 4), (5, 0), (3, 0), (5, 0)]]
 

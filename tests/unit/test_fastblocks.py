@@ -2,9 +2,9 @@
 
 Version 4 blocks come from the firmware's encoder (stridefw.sampleblock: over
 channels that switch regimes, and over smooth, correlated insole-like samples, where
-it takes preds 4 and 5) and from a writer of the tests' own (_AnyWriter: every field
-at random, which the encoder rarely writes), which writes version-3 and version-2
-blocks too; version 1 blocks from tests/unit/v1_blocks.py (the version-1 encoder).
+it takes preds 4 and 5) and from a writer of the tests' own (sb_fields.AnyWriter:
+every field at random, which the encoder rarely writes), which writes version-3 and
+version-2 blocks too; version 1 blocks from tests/unit/v1_blocks.py (the version-1 encoder).
 Committed sessions of versions 3, 2 and 1 (tests/data/v3, v2, v1) must read to the
 samples they were written with.
 """
@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import random
 import runpy
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,6 @@ from hypothesis import strategies as st
 from stridefw import records as R
 from stridefw import sampleblock as SB
 from stridefw import sampleblock_fmt as F
-from stridefw import sampleblock_read as RD
 from stridekit import fastblocks
 from stridekit.fastblocks import (
     Decoded,
@@ -36,6 +35,7 @@ from stridekit.fastblocks import (
     decode_blocks,
     decode_blocks_v1,
 )
+from tests.unit import sb_fields as SF
 from tests.unit import v1_blocks as V1
 
 DATA = Path(__file__).parents[1] / "data"
@@ -88,184 +88,34 @@ def _same(payload: bytes, version: int = V4) -> bool:
 
 # --- versions 4, 3 and 2 -----------------------------------------------------------
 
-# How a channel moves over a sub-block of 8 samples; "wild" (any 16-bit value) makes
-# the encoder store sub-blocks verbatim, "jump" (quiet, then far off) large residuals
-# (the encoder escapes where it keeps the sub-block before's small k across one large
-# value; every kind of escape comes from the random-field writer).
-_REGIMES = ("hold", "noise", "ramp", "wild", "jump")
-# How the samples' times move: each on the grid ("none": no time channel), each a
-# little late ("grid": grid offsets), or dt_us anywhere in 0..65535 ("gaps": the
-# offsets soon leave int16, so the channel holds dt_us)
-_TIMES = ("none", "grid", "gaps")
-
-
-def _walk(rng: random.Random, v: int, regime: str, slope: int, lo: int, hi: int) -> int:
-    if regime == "noise":
-        v += rng.randint(-40, 40)
-    elif regime == "ramp":
-        v += slope
-    elif regime == "wild" or (regime == "jump" and rng.random() < 0.15):
-        v = rng.randint(lo, hi)
-    return max(lo, min(hi, v))
-
-
-class _Times:
-    """The samples' dt_us in one of _TIMES (a sample's lateness up to 3, 300 or
-    20,000 us in "grid")."""
-
-    def __init__(self, rng: random.Random, time: str, period_us: int) -> None:
-        self.rng = rng
-        self.time = time
-        self.period_us = period_us
-        self.late_max = rng.choice([3, 300, 20_000])
-        self.late = 0
-
-    def dt(self) -> int:
-        rng = self.rng
-        period_us = self.period_us
-        dt = period_us
-        if self.time == "grid":  # late: the sample's offset (dt 0 where the last was later)
-            dt = max(0, period_us + rng.randint(0, self.late_max) - self.late)
-            self.late += dt - period_us
-        elif self.time == "gaps":
-            dt = rng.choice([period_us, period_us + rng.randint(-3, 3), rng.randint(0, 65535)])
-        return max(0, min(SB.DT_MAX_US, dt))
-
-
-def _enc_block(
-    seed: int, n_cells: int, n: int, imu: str, time: str, period_us: int, t0: int
-) -> bytes:
-    """A version-4 block from the firmware's encoder: n samples of channels that switch
-    between _REGIMES every 8 samples; imu "all", "none" or "some" samples; time one of
-    _TIMES."""
-    rng = random.Random(seed)
-    enc = SB.SampleBlockEncoder(n_cells, period_us)
-    enc.start(t0 & 0x3FFFFFFF, t0 >> 30)
-    cells = [rng.randint(0, 4095) for _ in range(n_cells)]
-    axes = [rng.randint(-2000, 2000) for _ in range(6)]
-    regime: list[str] = []
-    slope: list[int] = []
-    times = _Times(rng, time, period_us)
-    for i in range(n):
-        if i % 8 == 0:
-            regime = [rng.choice(_REGIMES) for _ in range(n_cells + 6)]
-            slope = [rng.randint(-300, 300) for _ in range(n_cells + 6)]
-        cells = [_walk(rng, v, regime[j], slope[j], 0, 0xFFFF) for j, v in enumerate(cells)]
-        axes = [
-            _walk(rng, v, regime[n_cells + j], slope[n_cells + j], -0x8000, 0x7FFF)
-            for j, v in enumerate(axes)
-        ]
-        dt = times.dt()
-        with_imu = imu == "all" or (imu == "some" and rng.random() < 0.6)
-        assert enc.room()
-        enc.add(dt, cells, axes if with_imu else None)
-    return bytes(enc.buf[: enc.encode()])
-
-
-def _smooth_block(
-    seed: int, n_cells: int, n: int, imu: str, time: str, period_us: int, t0: int, noise: int
-) -> bytes:
-    """A version-4 block from the firmware's encoder over samples like an insole's,
-    where it takes preds 4 and 5: each cell a scaled copy of one load curve (a smooth
-    hump in stance, 0 in swing), a little later than the cell before (heel to toe),
-    plus noise up to `noise`; IMU axes smooth swings, each a little after the one
-    before; imu and time as in _enc_block."""
-    rng = random.Random(seed)
-    enc = SB.SampleBlockEncoder(n_cells, period_us)
-    enc.start(t0 & 0x3FFFFFFF, t0 >> 30)
-    stride = rng.randint(40, 140)  # samples
-    stance = max(4, stride * rng.randint(30, 70) // 100)
-    peak = rng.randint(300, 60_000)
-    gains = [rng.uniform(0.2, 1.0) for _ in range(n_cells)]
-    delays = sorted(rng.randint(0, stance // 3) for _ in range(n_cells))
-    amps = [rng.randint(50, 16_000) for _ in range(6)]
-    start = rng.randrange(stride)
-    times = _Times(rng, time, period_us)
-
-    def load(u: int) -> float:
-        u %= stride
-        return math.sin(math.pi * u / stance) ** 2 if u < stance else 0.0
-
-    for i in range(start, start + n):
-        cells = [
-            max(0, min(0xFFFF, round(g * peak * load(i - d)) + rng.randint(-noise, noise)))
-            for g, d in zip(gains, delays, strict=True)
-        ]
-        axes = [
-            max(-0x8000, min(0x7FFF, round(a * math.sin(2 * math.pi * i / stride - j / 4))))
-            + rng.randint(-noise, noise) // 2
-            for j, a in enumerate(amps)
-        ]
-        with_imu = imu == "all" or (imu == "some" and rng.random() < 0.6)
-        assert enc.room()
-        enc.add(times.dt(), cells, axes if with_imu else None)
-    return bytes(enc.buf[: enc.encode()])
-
-
-@st.composite
-def _enc_blocks(draw: st.DrawFn, n_cells: int | None = None) -> bytes:
-    nc = draw(st.integers(0, 16)) if n_cells is None else n_cells
-    return _enc_block(
-        draw(st.integers(0, 2**32 - 1)),
-        nc,
-        draw(st.integers(1, SB.block_samples(nc))),
-        draw(st.sampled_from(["all", "none", "some"])),
-        draw(st.sampled_from(_TIMES)),
-        draw(st.integers(1, 65535)),
-        draw(st.integers(0, 2**32 - 1)),
-    )
-
-
-@st.composite
-def _smooth_blocks(draw: st.DrawFn, n_cells: int | None = None) -> bytes:
-    nc = draw(st.integers(0, 16)) if n_cells is None else n_cells
-    return _smooth_block(
-        draw(st.integers(0, 2**32 - 1)),
-        nc,
-        draw(st.integers(1, SB.block_samples(nc))),
-        draw(st.sampled_from(["all", "none", "some"])),
-        draw(st.sampled_from(_TIMES)),
-        draw(st.sampled_from([5_000, 10_000, 20_000])),
-        draw(st.integers(0, 2**32 - 1)),
-        draw(st.sampled_from([0, 2, 20, 200])),
-    )
-
 
 @settings(max_examples=200, deadline=None)
-@given(_enc_blocks())
+@given(SF.enc_blocks())
 def test_encoded_blocks_decode_the_same(payload: bytes) -> None:
     assert _same(payload)  # every block the encoder writes is read, and identically
 
 
 @settings(max_examples=100, deadline=None)
-@given(_smooth_blocks())
+@given(SF.smooth_blocks())
 def test_smooth_correlated_blocks_decode_the_same(payload: bytes) -> None:
     """Insole-like samples, where the encoder takes preds 4 and 5 (the corpus test
     below says it does)."""
     assert _same(payload)
 
 
-def test_the_smooth_blocks_take_preds_4_and_5(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_smooth_blocks_take_preds_4_and_5() -> None:
     """The smooth blocks hold sub-blocks of pred 4 (cells and IMU axes) and of pred 5,
     as the firmware's reader finds them, and the numpy reader reads them the same."""
-    seen: dict[tuple[int, bool], int] = {}
-    params = RD._params
-
-    def counted(rd: Any, nsub: int, has_nbr: bool) -> list[tuple[int, int]]:
-        par = params(rd, nsub, has_nbr)
-        for pred, _ in par:
-            seen[pred, has_nbr] = seen.get((pred, has_nbr), 0) + 1
-        return par
-
-    monkeypatch.setattr(RD, "_params", counted)
+    seen: Counter[tuple[int, bool]] = Counter()
     modes: set[int] = set()
     for seed in range(24):
         nc = [0, 1, 3, 8, 12, 16][seed % 6]
         imu = ["all", "none", "some"][seed % 3]
-        time = _TIMES[seed // 3 % 3]
-        payload = _smooth_block(seed, nc, SB.block_samples(nc), imu, time, 10_000, seed, 2)
+        time = SF.TIMES[seed // 3 % 3]
+        payload = SF.smooth_block(seed, nc, SB.block_samples(nc), imu, time, 10_000, seed, 2)
         modes.add(payload[8] & 9)
         assert _same(payload)
+        seen.update((p, ch.has_nbr) for ch in SF.params_read(payload) for p, _k in ch.params)
     preds = {p for p, _ in seen}
     assert preds <= {0, 1, 2, 3, 4, 5}
     assert (4, False) not in seen  # none without a neighbour
@@ -276,7 +126,9 @@ def test_the_smooth_blocks_take_preds_4_and_5(monkeypatch: pytest.MonkeyPatch) -
 @settings(max_examples=60, deadline=None)
 @given(
     st.integers(0, 16).flatmap(
-        lambda nc: st.lists(st.one_of(_enc_blocks(nc), _smooth_blocks(nc)), min_size=1, max_size=8)
+        lambda nc: st.lists(
+            st.one_of(SF.enc_blocks(nc), SF.smooth_blocks(nc)), min_size=1, max_size=8
+        )
     )
 )
 def test_runs_of_blocks_decode_the_same(payloads: list[bytes]) -> None:
@@ -285,13 +137,13 @@ def test_runs_of_blocks_decode_the_same(payloads: list[bytes]) -> None:
 
 @pytest.mark.parametrize("n_cells", [0, 8, 16])
 @pytest.mark.parametrize("imu", ["all", "none", "some"])
-@pytest.mark.parametrize("time", _TIMES)
+@pytest.mark.parametrize("time", SF.TIMES)
 def test_full_blocks_decode_the_same(n_cells: int, imu: str, time: str) -> None:
     """Blocks of the most samples the encoder puts in one: 104, or 82 of 16 cells
     (13 and 11 bytes of IMU bitmap), in each time mode."""
     n = SB.block_samples(n_cells)
     assert n == (82 if n_cells == 16 else SB.BLOCK_MAX_SAMPLES)
-    payloads = [_enc_block(s, n_cells, n, imu, time, 10_000, s << 20) for s in range(6)]
+    payloads = [SF.enc_block(s, n_cells, n, imu, time, 10_000, s << 20) for s in range(6)]
     assert all(p[7] == n for p in payloads)
     flags = {p[8] & 9 for p in payloads}
     assert flags == {"none": {0}, "grid": {9}, "gaps": {1}}[time]
@@ -333,213 +185,13 @@ def test_a_gap_that_leaves_int16_takes_dt_us(gap_us: int, flags: int) -> None:
     assert got[0][99] - got[0][0] == 99 * 10_000 + late[99] + gap_us
 
 
-def _zz(r: int) -> int:
-    return (r << 1) if r >= 0 else ((-r << 1) - 1)
-
-
-def _params_code(pred: int, k: int) -> tuple[int, int]:
-    """A sub-block's (pred, k) in full, as (bits LSB first, their count): F = pred | k <<
-    2 in 6 bits for preds 0-3; F = 3 | (pred - 3) << 2 then k in 4 bits for 4 and 5."""
-    if pred <= 3:
-        return pred | k << 2, 6
-    return 3 | (pred - 3) << 2 | k << 6, 10
-
-
-class _AnyWriter:
-    """Blocks with every field picked at random where the format allows a choice
-    (pred, k, escapes of any value, how a param is coded, a time channel or an IMU
-    bitmap that is not needed, grid offsets or dt_us): what the firmware's encoder
-    writes is a corner of what a decoder must read (it escapes only where it keeps a
-    small k across a large value, say).
-    Version 3: preds 0-3; version 2: that, no grid offsets (and the caller keeps
-    n <= 64)."""
-
-    def __init__(self, rng: random.Random) -> None:
-        self.rng = rng
-        self.bits: list[int] = []
-        self.written: dict[str, int] = {}  # kinds of field written, for the coverage test
-        self.version = V4
-
-    def count(self, kind: str) -> None:
-        self.written[kind] = self.written.get(kind, 0) + 1
-
-    def put(self, v: int, width: int) -> None:
-        self.bits += [(v >> i) & 1 for i in range(width)]
-
-    def _zs(
-        self, xs: list[int], s: int, pred: int, init: int, signed: bool, nbr: list[int]
-    ) -> list[int]:
-        """The z of sub-block s.. of xs under pred (not 3); nbr: the neighbour's values
-        (its first, then xs's samples')."""
-        out = []
-        for i in range(s, min(s + SB.SUB, len(xs))):
-            p1 = xs[i - 1] if i >= 1 else init
-            p2 = xs[i - 2] if i >= 2 else init
-            p3 = xs[i - 3] if i >= 3 else init
-            if pred == 4:
-                bend = nbr[i + 1] - 2 * nbr[i] + nbr[max(i - 1, 0)]
-                guess = 2 * p1 - p2 + bend
-            else:
-                guess = [0, p1, 2 * p1 - p2, 0, 0, 3 * p1 - 3 * p2 + p3][pred]
-            out.append(xs[i] if pred == 0 and not signed else _zz(xs[i] - guess))
-        return out
-
-    def coded(self, xs: list[int], init: int, signed: bool, nbr: list[int] | None = None) -> None:
-        """xs coded after init; nbr: the neighbour channel's values (pred 4), or None."""
-        rng = self.rng
-        par: list[tuple[int, int]] = []  # each sub-block's (pred, k)
-        zs: list[int] = []
-        for s in range(0, len(xs), SB.SUB):
-            preds = [0, 1, 2, 3]
-            if self.version >= 4:
-                preds += [4, 5] if nbr is not None else [5]
-            step_k = bool(par) and par[-1][0] != 3 and rng.random() < 0.2  # k +/- 1
-            pred = par[-1][0] if step_k else rng.choice(preds)
-            sub = self._zs(xs, s, pred, init, signed, nbr or []) if pred != 3 else []
-            if any(z >> SB.ESC_BITS for z in sub):  # only preds 4 and 5 can miss an escape
-                pred = rng.randrange(3)
-                sub = self._zs(xs, s, pred, init, signed, [])
-            zs += sub or [0] * len(range(s, min(s + SB.SUB, len(xs))))
-            k = 0
-            if step_k and pred == par[-1][0]:
-                k = max(0, min(SB.K_MAX, par[-1][1] + rng.choice([-1, 1])))
-            elif pred != 3:
-                k = rng.choice([rng.randrange(16), max(0, max(zs[s:]).bit_length() - 2)])
-                k = min(k, SB.K_MAX)
-            self.count(f"pred {pred}")
-            if not par:
-                self.put(*_params_code(pred, k))
-            elif (pred, k) == par[-1] and rng.random() < 0.8:
-                self.put(0, 1)
-                self.count("param as before")
-            elif pred == par[-1][0] != 3 and abs(k - par[-1][1]) == 1:
-                self.put(0b001 if k > par[-1][1] else 0b101, 3)
-                self.count("param k + 1" if k > par[-1][1] else "param k - 1")
-                if pred >= 4:
-                    self.count("param k step of pred 4 or 5")
-            else:
-                f, width = _params_code(pred, k)
-                self.put(3 | f << 2, 2 + width)
-                self.count("param in full")
-                if pred >= 4:
-                    self.count("param of pred 4 or 5 in full after the first")
-            par.append((pred, k))
-        escape = [False] * len(xs)
-        for i, z in enumerate(zs):
-            pred, k = par[i // SB.SUB]
-            if pred == 3:
-                continue
-            q = z >> k
-            escape[i] = q >= SB.QMAX or self.rng.random() < 0.05
-            if escape[i]:
-                self.count("escape" if q >= SB.QMAX else "escape of a small z")
-            q = SB.QMAX if escape[i] else q
-            self.put((1 << q) - 1, q + 1)
-        for i, z in enumerate(zs):
-            pred, k = par[i // SB.SUB]
-            if pred == 3:
-                self.put(xs[i] & 0xFFFF, 16)
-                self.count("verbatim")
-            elif escape[i]:
-                self.put(z, SB.ESC_BITS)
-            else:
-                self.put(z, k)
-
-    def channel(self, xs: list[int], signed: bool, nbr: list[int] | None) -> None:
-        z = _zz(xs[0]) if signed else xs[0]
-        self.put(z.bit_length(), 5)
-        self.put(z, z.bit_length())
-        self.coded(xs[1:], xs[0], signed, nbr)
-
-    def offsets(self, n: int, period_us: int) -> list[int]:
-        """Grid offsets o_1..o_(n-1): int16, each dt_us they give in 0..65535."""
-        rng = self.rng
-        out: list[int] = []
-        o = 0
-        for _ in range(n - 1):
-            lo, hi = max(-0x8000, o - period_us), min(0x7FFF, o + 0xFFFF - period_us)
-            o = rng.choice([o, o + rng.randint(-3, 3), rng.randint(lo, hi), lo, hi])
-            o = max(lo, min(hi, o))
-            out.append(o)
-        return out
-
-    def block(
-        self, seed: int, n_cells: int, n: int, imu: str, period_us: int, version: int = V4
-    ) -> bytes:
-        rng = self.rng
-        self.version = version
-        cells = [[rng.randint(0, 0xFFFF)] * n for _ in range(n_cells)]
-        for j, col in enumerate(cells):
-            for i in range(1, n):
-                if j and rng.random() < 0.5:  # as the cell before moved: pred 4's case
-                    step = cells[j - 1][i] - cells[j - 1][i - 1] + rng.randint(-3, 3)
-                else:
-                    step = rng.choice([0, 3, -40, 700, 30000])
-                col[i] = max(0, min(0xFFFF, col[i - 1] + step))
-        present = [imu == "all" or (imu == "some" and rng.random() < 0.5) for _ in range(n)]
-        m = sum(present)
-        axes = [[rng.randint(-0x8000, 0x7FFF) for _ in range(m)] for _ in range(6)]
-        # the times: on the grid (then a time channel of either kind, or none), grid
-        # offsets, or dt_us
-        time = rng.choice(["none", "grid", "dt"] if version >= 3 else ["none", "dt"])
-        timed = time != "none" or rng.random() < 0.3
-        grid = time == "grid" or (time == "none" and version >= 3 and rng.random() < 0.5)
-        offsets = self.offsets(n, period_us) if time == "grid" else [0] * (n - 1)
-        dts = [period_us] * (n - 1)
-        if time == "dt":
-            dts = [rng.choice([period_us, rng.randint(0, 0xFFFF)]) for _ in dts]
-        bitmap = not (all(present) or not any(present)) or rng.random() < 0.3
-        flags = int(timed) | (8 if grid and timed else 0)
-        flags |= 4 if bitmap else 2 if all(present) else 0
-        head = bytearray(seed.to_bytes(4, "little") + period_us.to_bytes(2, "little"))
-        head += bytes([n_cells, n, flags])
-        if bitmap:
-            head += sum(1 << i for i in range(n) if present[i]).to_bytes((n + 7) // 8, "little")
-        self.bits = []
-        if timed and grid:
-            self.coded(offsets, 0, True)
-            self.count("grid offsets")
-        elif timed:
-            self.coded(dts, period_us, False)
-            self.count("dt_us")
-        for j, col in enumerate(cells):
-            self.channel(col, False, cells[j - 1] if j else None)
-        for j, ax in enumerate(axes if m else []):
-            self.channel(ax, True, axes[j - 1] if j else None)
-        return bytes(head) + _packed(self.bits)
-
-
-def _packed(bits: list[int]) -> bytes:
-    out = bytearray((len(bits) + 7) // 8)
-    for i, b in enumerate(bits):
-        out[i >> 3] |= b << (i & 7)
-    return bytes(out)
-
-
-def _max_n(version: int) -> int:
-    return F.V2_MAX_SAMPLES if version == 2 else SB.BLOCK_MAX_SAMPLES
-
-
-@st.composite
-def _any_blocks(draw: st.DrawFn, n_cells: int | None = None, version: int = V4) -> bytes:
-    seed = draw(st.integers(0, 2**32 - 1))
-    return _AnyWriter(random.Random(seed)).block(
-        seed,
-        draw(st.integers(0, 16)) if n_cells is None else n_cells,
-        draw(st.integers(1, _max_n(version))),
-        draw(st.sampled_from(["all", "none", "some"])),
-        draw(st.integers(1, 65535)),
-        version,
-    )
-
-
 @pytest.mark.parametrize("version", [2, 3, 4])
 @settings(max_examples=120, deadline=None)
 @given(data=st.data())
 def test_blocks_with_every_field_at_random_decode_the_same(
     version: int, data: st.DataObject
 ) -> None:
-    payload = data.draw(_any_blocks(version=version))
+    payload = data.draw(SF.any_blocks(version=version))
     # the writer writes only what the format allows
     assert _firmware(payload, version) is not None
     assert _same(payload, version)
@@ -552,9 +204,9 @@ def test_runs_of_blocks_with_every_field_at_random_decode_the_same(
     version: int, data: st.DataObject
 ) -> None:
     nc = data.draw(st.integers(0, 16))
-    blocks = _any_blocks(nc, version)
+    blocks = SF.any_blocks(nc, version)
     if version == V4:
-        blocks = st.one_of(blocks, _enc_blocks(nc))
+        blocks = st.one_of(blocks, SF.enc_blocks(nc))
     assert _same_run(data.draw(st.lists(blocks, min_size=1, max_size=8)), version=version)
 
 
@@ -567,9 +219,9 @@ def test_the_random_blocks_hold_every_kind_of_field() -> None:
     enc_flags: set[int] = set()
     for seed in range(60):
         imu = ["all", "none", "some"][seed % 3]
-        w = _AnyWriter(random.Random(seed))
+        w = SF.AnyWriter(random.Random(seed))
         flags.add(w.block(seed, 3, 64, imu, 10_000)[8])
-        enc_flags.add(_enc_block(seed, 3, 64, imu, _TIMES[seed // 3 % 3], 10_000, 0)[8])
+        enc_flags.add(SF.enc_block(seed, 3, 64, imu, SF.TIMES[seed // 3 % 3], 10_000, 0)[8])
         for kind, n in w.written.items():
             written[kind] = written.get(kind, 0) + n
     kinds = ["escape", "escape of a small z", "verbatim", "pred 0", "pred 1", "pred 2"]
@@ -609,7 +261,7 @@ def _damage_one(payloads: list[bytes], data: st.DataObject) -> None:
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.one_of(_enc_blocks(), _any_blocks()), st.data())
+@given(st.one_of(SF.enc_blocks(), SF.any_blocks()), st.data())
 def test_damaged_blocks_are_refused_or_decoded_the_same(
     payload: bytes, data: st.DataObject
 ) -> None:
@@ -622,7 +274,7 @@ def test_damaged_blocks_are_refused_or_decoded_the_same(
 
 @settings(max_examples=200, deadline=None)
 @given(
-    st.one_of(_any_blocks(version=2), _any_blocks(version=3), _enc_blocks()),
+    st.one_of(SF.any_blocks(version=2), SF.any_blocks(version=3), SF.enc_blocks()),
     st.booleans(),
     st.data(),
 )
@@ -643,7 +295,7 @@ def test_version_2_blocks_damaged_or_not_are_refused_or_decoded_the_same(
 @settings(max_examples=60, deadline=None)
 @given(
     st.integers(0, 16).flatmap(
-        lambda nc: st.lists(st.one_of(_enc_blocks(nc), _any_blocks(nc)), min_size=2, max_size=6)
+        lambda nc: st.lists(st.one_of(SF.enc_blocks(nc), SF.any_blocks(nc)), min_size=2, max_size=6)
     ),
     st.data(),
 )
@@ -678,7 +330,7 @@ def test_random_bodies_are_refused_or_decoded_the_same(
 
 
 def test_bad_padding_trailing_bytes_and_flags_are_refused() -> None:
-    good = _enc_block(5, 3, 20, "some", "grid", 10_000, 77)
+    good = SF.enc_block(5, 3, 20, "some", "grid", 10_000, 77)
     assert good[8] & 9 == 9 and _same(good)
     spare = next(b for b in range(1, 8) if not good[-1] >> (8 - b))  # padding bits
     cases = [
@@ -694,7 +346,7 @@ def test_bad_padding_trailing_bytes_and_flags_are_refused() -> None:
     # grid offsets are since version 3: version 2 refuses the flag
     assert _firmware(good, 2) is None and decode_block(good, 2) is None
     # bit 3 without a time channel, on a block that reads without bit 3
-    plain = _enc_block(5, 3, 20, "some", "none", 10_000, 77)
+    plain = SF.enc_block(5, 3, 20, "some", "none", 10_000, 77)
     assert plain[8] & 9 == 0 and _same(plain)
     bad = plain[:8] + bytes([plain[8] | 8]) + plain[9:]
     assert _firmware(bad) is None and decode_block(bad) is None
@@ -706,7 +358,7 @@ def test_version_2_refuses_over_64_samples() -> None:
     """A block that is version 2 in all but its length: n of 65..104 reads only as
     version 3."""
     for n in (64, 65, 100, 104):
-        payload = _AnyWriter(random.Random(n)).block(n, 2, n, "some", 10_000, version=2)
+        payload = SF.AnyWriter(random.Random(n), 2).block(n, 2, n, "some", 10_000)
         assert _same(payload, 3)
         assert (_firmware(payload, 2) is not None) == (n <= 64)
         assert (decode_block(payload, 2) is not None) == (n <= 64)
@@ -718,9 +370,9 @@ def _grid_block(period_us: int, offsets: list[int]) -> bytes:
     """No cells, no IMU, len(offsets) + 1 samples, the time channel grid offsets in
     verbatim sub-blocks (params pred 3 k 0, then as before; 16 bits each, any value)."""
     head = bytes([0, 0, 0, 0, period_us & 0xFF, period_us >> 8, 0, len(offsets) + 1, 9])
-    params = _bits(3, 6) + [0] * ((len(offsets) - 1) // SB.SUB)
+    params = SF.bits(3, 6) + [0] * ((len(offsets) - 1) // SB.SUB)
     values = [(o >> i) & 1 for o in offsets for i in range(16)]
-    return head + _packed(params + values)
+    return head + SF.packed(params + values)
 
 
 @pytest.mark.parametrize(
@@ -763,11 +415,11 @@ def test_a_grid_offset_outside_int16_is_refused() -> None:
     # zz(32767) reads, zz(32768) is an offset past int16 (its dt, 42768, would fit)
     head = bytes([0, 0, 0, 0, 0x10, 0x27, 0, 2, 9])
     bits = [0] * 6 + [1] * SB.QMAX + [0]
-    ok = head + _packed(bits + [(_zz(0x7FFF) >> i) & 1 for i in range(SB.ESC_BITS)])
+    ok = head + SF.packed(bits + [(SF.zz(0x7FFF) >> i) & 1 for i in range(SB.ESC_BITS)])
     assert _same(ok) and _firmware(ok) == ([0, 10_000 + 0x7FFF], [(), ()], [None, None])
-    low = head + _packed(bits + [(_zz(-0x8000) >> i) & 1 for i in range(SB.ESC_BITS)])
+    low = head + SF.packed(bits + [(SF.zz(-0x8000) >> i) & 1 for i in range(SB.ESC_BITS)])
     assert _firmware(low) is None and decode_block(low) is None  # dt -22768
-    big = head + _packed(bits + [(_zz(0x8000) >> i) & 1 for i in range(SB.ESC_BITS)])
+    big = head + SF.packed(bits + [(SF.zz(0x8000) >> i) & 1 for i in range(SB.ESC_BITS)])
     assert _firmware(big) is None and decode_block(big) is None
     assert decode_blocks([ok, big]) is None
 
@@ -779,19 +431,11 @@ def test_a_value_outside_16_bits_is_refused() -> None:
     # one coded value: params pred 0 k 0, unary 12 ones and a zero (an escape), z in 18 bits
     head = bytes([0, 0, 0, 0, 0x10, 0x27, 1, 2, 0])
     bits = [0] * 5 + [0] * 6 + [1] * 12 + [0]
-    big = head + _packed(bits + [(0x10000 >> i) & 1 for i in range(18)])
+    big = head + SF.packed(bits + [(0x10000 >> i) & 1 for i in range(18)])
     assert _firmware(big) is None and decode_block(big) is None
-    top = head + _packed(bits + [(0xFFFF >> i) & 1 for i in range(18)])
+    top = head + SF.packed(bits + [(0xFFFF >> i) & 1 for i in range(18)])
     assert _same(top)
     assert _firmware(top) == ([0, 10_000], [(0,), (0xFFFF,)], [None, None])
-
-
-def _bits(v: int, width: int) -> list[int]:
-    return [(v >> i) & 1 for i in range(width)]
-
-
-def _code_bits(pred: int, k: int) -> list[int]:
-    return _bits(*_params_code(pred, k))
 
 
 def _two_sub_blocks(version: int, first: list[int], k0: int, second: list[int], k1: int) -> bytes:
@@ -800,44 +444,44 @@ def _two_sub_blocks(version: int, first: list[int], k0: int, second: list[int], 
     and every tail 0 (k0 bits each in the first sub-block, k1 in the second)."""
     head = bytes([0, 0, 0, 0, 0x10, 0x27, 1, 17, 0])
     body = [0] * 5 + first + second
-    return head + _packed(body + [0] * 16 + [0] * (8 * k0 + 8 * k1))
+    return head + SF.packed(body + [0] * 16 + [0] * (8 * k0 + 8 * k1))
 
 
-_PRED_5_AT_15 = [1, 1, *_code_bits(5, 15)]  # the second sub-block's params: pred 5 k 15
+_PRED_5_AT_15 = [1, 1, *SF.params_bits(5, 15)]  # the second sub-block's params: pred 5 k 15
 # F = 3 | 3 << 2, then 4 bits as if pred 6's k 15: the rest of the block fits that k
-_F_3_3 = _bits(3 | 3 << 2, 6) + _bits(15, 4)
+_F_3_3 = SF.bits(3 | 3 << 2, 6) + SF.bits(15, 4)
 
 
 @pytest.mark.parametrize(
     "version, first, k0, second, k1, ok",
     [
-        (3, _code_bits(1, 14), 14, [1, 0, 0], 15, True),  # pred 1 k 14, then k + 1
-        (3, _code_bits(1, 15), 15, [1, 0, 0], 15, False),  # k + 1 past 15
-        (3, _code_bits(1, 15), 15, [1, 0, 0], 16, False),  # the same, with a k of 16's tails
-        (3, _code_bits(1, 0), 0, [1, 0, 1], 15, False),  # k - 1 below 0
+        (3, SF.params_bits(1, 14), 14, [1, 0, 0], 15, True),  # pred 1 k 14, then k + 1
+        (3, SF.params_bits(1, 15), 15, [1, 0, 0], 15, False),  # k + 1 past 15
+        (3, SF.params_bits(1, 15), 15, [1, 0, 0], 16, False),  # the same, with a k of 16's tails
+        (3, SF.params_bits(1, 0), 0, [1, 0, 1], 15, False),  # k - 1 below 0
         # a k step on a verbatim sub-block (the block as long as two verbatim ones)
-        (3, _code_bits(3, 0), 16, [1, 0, 0], 14, False),
-        (3, _bits(3 | 1 << 2, 6), 1, [0], 15, False),  # a verbatim sub-block with a k
-        (3, _code_bits(5, 3), 3, [0], 3, False),  # F = 3 | 2 << 2: no pred 5 in version 3
-        (3, _code_bits(1, 0), 0, _PRED_5_AT_15, 15, False),
-        (4, _code_bits(1, 14), 14, [1, 0, 0], 15, True),
-        (4, _code_bits(1, 15), 15, [1, 0, 0], 15, False),
-        (4, _code_bits(1, 15), 15, [1, 0, 0], 16, False),
-        (4, _code_bits(1, 0), 0, [1, 0, 1], 15, False),
-        (4, _code_bits(3, 0), 16, [1, 0, 0], 14, False),  # a k step on pred 3
-        (4, _code_bits(3, 0), 16, [1, 0, 1], 15, False),
-        (4, _code_bits(5, 3), 3, [0], 3, True),  # version 4: F = 3 | 2 << 2, then k
-        (4, _code_bits(5, 14), 14, [1, 0, 0], 15, True),  # pred 5's k steps by 1
-        (4, _code_bits(5, 1), 1, [1, 0, 1], 0, True),
-        (4, _code_bits(5, 15), 15, [1, 0, 0], 15, False),  # pred 5 k + 1 past 15
-        (4, _code_bits(5, 15), 15, [1, 0, 0], 16, False),
-        (4, _code_bits(5, 0), 0, [1, 0, 1], 15, False),  # pred 5 k - 1 below 0
-        (4, _code_bits(2, 0), 0, _PRED_5_AT_15, 15, True),  # a new F: pred 5 k 15
+        (3, SF.params_bits(3, 0), 16, [1, 0, 0], 14, False),
+        (3, SF.bits(3 | 1 << 2, 6), 1, [0], 15, False),  # a verbatim sub-block with a k
+        (3, SF.params_bits(5, 3), 3, [0], 3, False),  # F = 3 | 2 << 2: no pred 5 in version 3
+        (3, SF.params_bits(1, 0), 0, _PRED_5_AT_15, 15, False),
+        (4, SF.params_bits(1, 14), 14, [1, 0, 0], 15, True),
+        (4, SF.params_bits(1, 15), 15, [1, 0, 0], 15, False),
+        (4, SF.params_bits(1, 15), 15, [1, 0, 0], 16, False),
+        (4, SF.params_bits(1, 0), 0, [1, 0, 1], 15, False),
+        (4, SF.params_bits(3, 0), 16, [1, 0, 0], 14, False),  # a k step on pred 3
+        (4, SF.params_bits(3, 0), 16, [1, 0, 1], 15, False),
+        (4, SF.params_bits(5, 3), 3, [0], 3, True),  # version 4: F = 3 | 2 << 2, then k
+        (4, SF.params_bits(5, 14), 14, [1, 0, 0], 15, True),  # pred 5's k steps by 1
+        (4, SF.params_bits(5, 1), 1, [1, 0, 1], 0, True),
+        (4, SF.params_bits(5, 15), 15, [1, 0, 0], 15, False),  # pred 5 k + 1 past 15
+        (4, SF.params_bits(5, 15), 15, [1, 0, 0], 16, False),
+        (4, SF.params_bits(5, 0), 0, [1, 0, 1], 15, False),  # pred 5 k - 1 below 0
+        (4, SF.params_bits(2, 0), 0, _PRED_5_AT_15, 15, True),  # a new F: pred 5 k 15
         (4, _F_3_3, 15, [0], 15, False),  # F = 3 | 3 << 2
-        (4, _bits(3 | 15 << 2, 6) + _bits(15, 4), 15, [0], 15, False),  # F = 3 | 15 << 2
-        (4, _code_bits(1, 0), 0, [1, 1, *_F_3_3], 15, False),
-        (4, _code_bits(4, 0), 0, [0], 15, False),  # pred 4 on cell 0 (no neighbour)
-        (4, _code_bits(1, 0), 0, [1, 1, *_code_bits(4, 15)], 15, False),
+        (4, SF.bits(3 | 15 << 2, 6) + SF.bits(15, 4), 15, [0], 15, False),  # F = 3 | 15 << 2
+        (4, SF.params_bits(1, 0), 0, [1, 1, *_F_3_3], 15, False),
+        (4, SF.params_bits(4, 0), 0, [0], 15, False),  # pred 4 on cell 0 (no neighbour)
+        (4, SF.params_bits(1, 0), 0, [1, 1, *SF.params_bits(4, 15)], 15, False),
     ],
 )
 def test_params_outside_the_format_are_refused(
@@ -852,7 +496,7 @@ def test_params_outside_the_format_are_refused(
         assert _same(payload, version)
     else:
         assert decode_block(payload, version) is None
-        good = _two_sub_blocks(version, _code_bits(1, 14), 14, [1, 0, 0], 15)
+        good = _two_sub_blocks(version, SF.params_bits(1, 14), 14, [1, 0, 0], 15)
         assert _same(good, version)
         assert decode_blocks([good, payload], version) is None
 
@@ -864,17 +508,17 @@ def _pred_4_block(where: str) -> bytes:
     ("time", "cell 0", "imu 0".."imu 5") takes pred 4 with residuals 0."""
 
     def zeros(pred: int) -> list[int]:  # two values, k 0, z 0
-        return [*_code_bits(pred, 0), 0, 0]
+        return [*SF.params_bits(pred, 0), 0, 0]
 
     bits = zeros(4 if where == "time" else 1)
     if where == "cell 0":
         bits += [0] * 5 + zeros(4)
     else:  # the first value 0, then z 1 and 4 (unary, k 0)
-        bits += [0] * 5 + _code_bits(0, 0) + [1, 0] + [1, 1, 1, 1, 0]
-    bits += _bits(4, 5) + _bits(10, 4) + zeros(4)
+        bits += [0] * 5 + SF.params_bits(0, 0) + [1, 0] + [1, 1, 1, 1, 0]
+    bits += SF.bits(4, 5) + SF.bits(10, 4) + zeros(4)
     for j in range(6):
         bits += [0] * 5 + zeros(4 if where == f"imu {j}" else 1)
-    return bytes([0, 0, 0, 0, 0x10, 0x27, 2, 3, 3]) + _packed(bits)
+    return bytes([0, 0, 0, 0, 0x10, 0x27, 2, 3, 3]) + SF.packed(bits)
 
 
 @pytest.mark.parametrize(
@@ -912,7 +556,7 @@ def test_pred_4_needs_a_neighbour(where: str, ok: bool) -> None:
 def test_imu_bitmap_bits_past_the_samples_are_refused() -> None:
     # no cells, 3 samples, the IMU in samples 0 and 1 (a bitmap); each axis: its first
     # value 0 and one coded value 0 (params pred 0 k 0, unary 0)
-    body = _packed(([0] * 5 + [0] * 6 + [0]) * 6)
+    body = SF.packed(([0] * 5 + [0] * 6 + [0]) * 6)
     good = bytes([0, 0, 0, 0, 0x10, 0x27, 0, 3, 4, 0b011]) + body
     assert _same(good)
     bad = bytes([0, 0, 0, 0, 0x10, 0x27, 0, 3, 4, 0b1011]) + body
@@ -931,9 +575,9 @@ def test_a_unary_code_past_qmax_is_refused() -> None:
     # as above, the coded value with k 0: a quotient of QMAX (an escape) reads, one
     # more one bit does not (it would read as the value 13 with k 0)
     head = bytes([0, 0, 0, 0, 0x10, 0x27, 1, 2, 0])
-    ok = head + _packed([0] * 11 + [1] * SB.QMAX + [0] + [1] + [0] * 17)
+    ok = head + SF.packed([0] * 11 + [1] * SB.QMAX + [0] + [1] + [0] * 17)
     assert _same(ok) and _firmware(ok) == ([0, 10_000], [(0,), (1,)], [None, None])
-    long = head + _packed([0] * 11 + [1] * (SB.QMAX + 1) + [0])
+    long = head + SF.packed([0] * 11 + [1] * (SB.QMAX + 1) + [0])
     assert _firmware(long) is None and decode_block(long) is None
     assert decode_blocks([ok, long]) is None
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import random
 import shutil
 import sys
@@ -35,9 +34,10 @@ from hypothesis import strategies as st
 from stridefw import records as R
 from stridefw import sampleblock as SB
 from stridefw import sampleblock_read as SR
-from stridefw.sampleblock_fmt import BLOCK_MAX_SAMPLES, ESC_BITS, K_MAX, QMAX, SUB, V2_MAX_SAMPLES
+from stridefw.sampleblock_fmt import BLOCK_MAX_SAMPLES, ESC_BITS, QMAX, SUB, V2_MAX_SAMPLES
 from stridekit import native
 from tests.conftest import IN_CI
+from tests.unit import sb_fields as SF
 from tests.unit.test_native_kernel import run_child
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -110,33 +110,6 @@ def _check_all(payloads: list[bytes]) -> dict[int, bool]:
     return read
 
 
-def _zz(r: int) -> int:
-    return (r << 1) if r >= 0 else ((-r << 1) - 1)
-
-
-def _bits(v: int, width: int) -> list[int]:
-    return [(v >> i) & 1 for i in range(width)]
-
-
-def _packed(bits: list[int]) -> bytes:
-    out = bytearray((len(bits) + 7) // 8)
-    for i, b in enumerate(bits):
-        out[i >> 3] |= b << (i & 7)
-    return bytes(out)
-
-
-_F_BITS = 6  # a sub-block's params F = pred | k << 2 in full, preds 0-3 (every version)
-
-
-def _params_bits(pred: int, k: int) -> list[int]:
-    """A sub-block's (pred, k) in full: F = pred | k << 2 in 6 bits for preds 0-3 (pred
-    3 with k 1 or 2 is F of pred 4 or 5); for pred 4 and on, F = 3 | (pred - 3) << 2,
-    then k in 4 bits (preds 6.. are refused: F = 3 | k << 2 with k over 2)."""
-    if pred <= 3:
-        return _bits(pred | k << 2, _F_BITS)
-    return _bits(3 | (pred - 3) << 2, _F_BITS) + _bits(k, 4)
-
-
 def _digest(rows: list[list[Any]]) -> str:
     # as tests/unit/test_fastblocks.py hashes a committed session's samples
     return hashlib.sha256(json.dumps(rows, separators=(",", ":")).encode()).hexdigest()
@@ -148,59 +121,7 @@ def _json_rows(rows: Rows) -> list[list[Any]]:
 
 # --- the firmware's encoder -------------------------------------------------------------
 
-# How a channel moves over a sub-block of 8 samples ("wild": any 16-bit value, stored
-# verbatim; "jump": quiet, then far off, escapes)
-_REGIMES = ("hold", "noise", "ramp", "wild", "jump")
-# How the samples' times move: on the grid (no time channel), a little late (grid
-# offsets), or dt_us anywhere in 0..65535 (dt_us)
-_TIMES = ("none", "grid", "gaps")
 _SHAPES = ("regimes", "smooth")
-
-
-def _walk(rng: random.Random, v: int, regime: str, slope: int, lo: int, hi: int) -> int:
-    if regime == "noise":
-        v += rng.randint(-40, 40)
-    elif regime == "ramp":
-        v += slope
-    elif regime == "wild" or (regime == "jump" and rng.random() < 0.15):
-        v = rng.randint(lo, hi)
-    return max(lo, min(hi, v))
-
-
-class _Smooth:
-    """Cells of an insole under a foot: one load curve (steps of stance, then swing)
-    each cell follows with its own gain and offset and a little noise, so neighbouring
-    cells' second differences agree (pred 4); IMU axes as slow sines, some of them in
-    phase (pred 5, and pred 4 where in phase)."""
-
-    def __init__(self, rng: random.Random, n_cells: int) -> None:
-        self.rng = rng
-        self.stance = rng.randint(12, 60)  # samples of a stance
-        self.stride = self.stance + rng.randint(5, 60)
-        self.peak = rng.choice([300, 3000, 20_000])
-        gain = rng.uniform(0.5, 2.0)
-        self.gains = [gain * rng.uniform(0.9, 1.1) for _ in range(n_cells)]
-        self.bases = [rng.randint(0, 2000) for _ in range(n_cells)]
-        self.noise = rng.choice([0, 1, 3])
-        self.w = 2 * math.pi / rng.randint(20, 150)  # the axes' radians a sample
-        phase = rng.uniform(0, 6.3)
-        self.amps = [rng.choice([500, 4000, 15_000]) for _ in range(6)]
-        self.phases = [phase if rng.random() < 0.6 else rng.uniform(0, 6.3) for _ in range(6)]
-
-    def cells(self, i: int) -> list[int]:
-        at = i % self.stride
-        load = self.peak * math.sin(math.pi * at / self.stance) ** 2 if at < self.stance else 0.0
-        noise = self.noise
-        return [
-            max(0, min(0xFFFF, int(b + g * load) + self.rng.randint(-noise, noise)))
-            for b, g in zip(self.bases, self.gains, strict=True)
-        ]
-
-    def imu(self, i: int) -> list[int]:
-        return [
-            max(-0x8000, min(0x7FFF, int(a * math.sin(self.w * i + p))))
-            for a, p in zip(self.amps, self.phases, strict=True)
-        ]
 
 
 def _enc_block(
@@ -213,254 +134,21 @@ def _enc_block(
     t0: int,
     shape: str = "regimes",
 ) -> bytes:
-    """A block from the firmware's encoder: n samples of channels that switch between
-    _REGIMES every 8 samples, or smooth ones (_Smooth); imu "all", "none" or "some"
-    samples; time one of _TIMES."""
-    rng = random.Random(seed)
-    enc = SB.SampleBlockEncoder(n_cells, period_us)
-    enc.start(t0 & 0x3FFFFFFF, t0 >> 30)
-    smooth = _Smooth(rng, n_cells)
-    cells = [rng.randint(0, 4095) for _ in range(n_cells)]
-    axes = [rng.randint(-2000, 2000) for _ in range(6)]
-    regime: list[str] = []
-    slope: list[int] = []
-    late_max = rng.choice([3, 300, 20_000])
-    late = 0
-    for i in range(n):
-        if shape == "smooth":
-            cells, axes = smooth.cells(i), smooth.imu(i)
-        else:
-            if i % 8 == 0:
-                regime = [rng.choice(_REGIMES) for _ in range(n_cells + 6)]
-                slope = [rng.randint(-300, 300) for _ in range(n_cells + 6)]
-            cells = [_walk(rng, v, regime[j], slope[j], 0, 0xFFFF) for j, v in enumerate(cells)]
-            axes = [
-                _walk(rng, v, regime[n_cells + j], slope[n_cells + j], -0x8000, 0x7FFF)
-                for j, v in enumerate(axes)
-            ]
-        dt = period_us
-        if time == "grid":  # late: the sample's offset (dt 0 where the last was later)
-            dt = max(0, period_us + rng.randint(0, late_max) - late)
-            late += dt - period_us
-        elif time == "gaps":
-            dt = rng.choice([period_us, period_us + rng.randint(-3, 3), rng.randint(0, 65535)])
-        with_imu = imu == "all" or (imu == "some" and rng.random() < 0.6)
-        assert enc.room()
-        enc.add(max(0, min(SB.DT_MAX_US, dt)), cells, axes if with_imu else None)
-    return bytes(enc.buf[: enc.encode()])
+    """A block from the firmware's encoder: of channels that switch regimes
+    (SF.enc_block), or of smooth, correlated ones with a little noise
+    (SF.smooth_block)."""
+    if shape == "smooth":
+        return SF.smooth_block(seed, n_cells, n, imu, time, period_us, t0, 1)
+    return SF.enc_block(seed, n_cells, n, imu, time, period_us, t0)
 
 
-@st.composite
-def _enc_blocks(draw: st.DrawFn, n_cells: int | None = None) -> bytes:
-    nc = draw(st.integers(0, 16)) if n_cells is None else n_cells
-    return _enc_block(
-        draw(st.integers(0, 2**32 - 1)),
-        nc,
-        draw(st.integers(1, SB.block_samples(nc))),
-        draw(st.sampled_from(["all", "none", "some"])),
-        draw(st.sampled_from(_TIMES)),
-        draw(st.integers(1, 65535)),
-        draw(st.integers(0, 2**32 - 1)),
-        draw(st.sampled_from(_SHAPES)),
-    )
-
-
-def _preds_written(payloads: list[bytes], monkeypatch: pytest.MonkeyPatch) -> Counter[int]:
-    """How many sub-blocks of each pred the firmware's reader finds in the payloads
-    (version 4)."""
-    seen: Counter[int] = Counter()
-    real = SR._params  # pyright: ignore[reportPrivateUsage]
-
-    def spy(rd: Any, nsub: int, has_nbr: bool) -> list[tuple[int, int]]:
-        par = real(rd, nsub, has_nbr)
-        seen.update(p for p, _ in par)
-        return par
-
-    monkeypatch.setattr(SR, "_params", spy)
-    for p in payloads:
-        SR.decode_sample_block(p, V4)
-    monkeypatch.undo()
-    return seen
-
-
-# --- a writer of every field at random -------------------------------------------------
-
-
-def _guess(pred: int, xs: list[int], i: int, init: int, nbr: list[int] | None) -> int:
-    """sampleblock_fmt's prediction of xs[i] (nbr: the neighbour's values, its first
-    then these samples')."""
-    p1 = xs[i - 1] if i >= 1 else init
-    p2 = xs[i - 2] if i >= 2 else init
-    p3 = xs[i - 3] if i >= 3 else init
-    if pred == 0:
-        return 0
-    if pred == 1:
-        return p1
-    if pred == 2:
-        return 2 * p1 - p2
-    if pred == 5:
-        return 3 * p1 - 3 * p2 + p3
-    assert pred == 4 and nbr is not None
-    return 2 * p1 - p2 + nbr[i + 1] - 2 * nbr[i] + (nbr[i - 1] if i >= 1 else nbr[0])
-
-
-class _AnyWriter:
-    """Blocks of a version with every field picked at random where the format allows
-    a choice (pred, k, escapes of any value, how a param is coded, a time channel or
-    an IMU bitmap that is not needed, grid offsets or dt_us): what the firmware's
-    encoder writes is a corner of what a reader must read. Version 2: no grid offsets
-    (and the caller keeps n <= 64); preds 4 and 5 from version 4."""
-
-    def __init__(self, rng: random.Random, version: int) -> None:
-        self.rng = rng
-        self.version = version
-        self.bits: list[int] = []
-        self.written: Counter[str] = Counter()  # kinds of field written, for coverage
-
-    def put(self, v: int, width: int) -> None:
-        self.bits += _bits(v, width)
-
-    def coded(self, xs: list[int], init: int, signed: bool, nbr: list[int] | None) -> None:
-        rng = self.rng
-        preds = [0, 1, 2, 3] + ([5] if self.version >= 4 else [])
-        preds += [4] if self.version >= 4 and nbr is not None else []
-        par: list[tuple[int, int]] = []  # each sub-block's (pred, k)
-        zs: list[int] = []
-        for s in range(0, len(xs), SUB):
-            sub = range(s, min(s + SUB, len(xs)))
-            step_k = bool(par) and par[-1][0] != 3 and rng.random() < 0.2  # k +/- 1
-            pred = par[-1][0] if step_k else rng.choice(preds)
-
-            def z_of(pred: int, i: int) -> int:
-                if pred == 0 and not signed:
-                    return xs[i]
-                return _zz(xs[i] - _guess(pred, xs, i, init, nbr)) if pred != 3 else 0
-
-            if pred in (4, 5) and max(z_of(pred, i) for i in sub) >> ESC_BITS:
-                pred = 1  # the format escapes only z in ESC_BITS (preds 0-2's all fit)
-            zs += [z_of(pred, i) for i in sub]
-            k = 0
-            if step_k and pred == par[-1][0]:
-                k = max(0, min(K_MAX, par[-1][1] + rng.choice([-1, 1])))
-            elif pred != 3:
-                k = rng.choice([rng.randrange(16), max(0, max(zs[s:]).bit_length() - 2)])
-                k = min(k, K_MAX)
-            self.written[f"pred {pred}"] += 1
-            if not par:
-                self.bits += _params_bits(pred, k)
-            elif (pred, k) == par[-1] and rng.random() < 0.8:
-                self.put(0, 1)
-                self.written["param as before"] += 1
-            elif pred == par[-1][0] != 3 and abs(k - par[-1][1]) == 1:
-                self.put(0b001 if k > par[-1][1] else 0b101, 3)
-                self.written["param k + 1" if k > par[-1][1] else "param k - 1"] += 1
-                if pred >= 4:
-                    self.written["param k step of pred 4 or 5"] += 1
-            else:
-                self.bits += [1, 1, *_params_bits(pred, k)]
-                self.written["param in full"] += 1
-                if pred >= 4:
-                    self.written["param of pred 4 or 5 in full after the first"] += 1
-            par.append((pred, k))
-        escape = [False] * len(xs)
-        for i, z in enumerate(zs):
-            pred, k = par[i // SUB]
-            if pred == 3:
-                continue
-            q = z >> k
-            escape[i] = q >= QMAX or self.rng.random() < 0.05
-            if escape[i]:
-                self.written["escape" if q >= QMAX else "escape of a small z"] += 1
-            q = QMAX if escape[i] else q
-            self.put((1 << q) - 1, q + 1)
-        for i, z in enumerate(zs):
-            pred, k = par[i // SUB]
-            if pred == 3:
-                self.put(xs[i] & 0xFFFF, 16)
-                self.written["verbatim"] += 1
-            elif escape[i]:
-                self.put(z, ESC_BITS)
-            else:
-                self.put(z, k)
-
-    def channel(self, xs: list[int], signed: bool, nbr: list[int] | None) -> None:
-        z = _zz(xs[0]) if signed else xs[0]
-        self.put(z.bit_length(), 5)
-        self.put(z, z.bit_length())
-        self.coded(xs[1:], xs[0], signed, nbr)
-
-    def offsets(self, n: int, period_us: int) -> list[int]:
-        """Grid offsets o_1..o_(n-1): int16, each dt_us they give in 0..65535."""
-        rng = self.rng
-        out: list[int] = []
-        o = 0
-        for _ in range(n - 1):
-            lo, hi = max(-0x8000, o - period_us), min(0x7FFF, o + 0xFFFF - period_us)
-            o = rng.choice([o, o + rng.randint(-3, 3), rng.randint(lo, hi), lo, hi])
-            o = max(lo, min(hi, o))
-            out.append(o)
-        return out
-
-    def block(self, seed: int, n_cells: int, n: int, imu: str, period_us: int) -> bytes:
-        rng, version = self.rng, self.version
-        # cells: each the one before plus its own steps (some alike: pred 4's z small)
-        cells: list[list[int]] = []
-        for _ in range(n_cells):
-            col = [rng.randint(0, 0xFFFF)] * n
-            for i in range(1, n):
-                step = rng.choice([0, 3, -40, 700, 30000])
-                if cells and rng.random() < 0.5:
-                    step = cells[-1][i] - cells[-1][i - 1] + rng.randint(-2, 2)
-                col[i] = max(0, min(0xFFFF, col[i - 1] + step))
-            cells.append(col)
-        present = [imu == "all" or (imu == "some" and rng.random() < 0.5) for _ in range(n)]
-        m = sum(present)
-        axes = [[rng.randint(-0x8000, 0x7FFF) for _ in range(m)] for _ in range(6)]
-        # the times: on the grid (then a time channel of either kind, or none), grid
-        # offsets, or dt_us
-        time = rng.choice(["none", "grid", "dt"] if version >= 3 else ["none", "dt"])
-        timed = time != "none" or rng.random() < 0.3
-        grid = time == "grid" or (time == "none" and version >= 3 and rng.random() < 0.5)
-        offsets = self.offsets(n, period_us) if time == "grid" else [0] * (n - 1)
-        dts = [period_us] * (n - 1)
-        if time == "dt":
-            dts = [rng.choice([period_us, rng.randint(0, 0xFFFF)]) for _ in dts]
-        bitmap = not (all(present) or not any(present)) or rng.random() < 0.3
-        flags = int(timed) | (8 if grid and timed else 0)
-        flags |= 4 if bitmap else 2 if all(present) else 0
-        head = bytearray(seed.to_bytes(4, "little") + period_us.to_bytes(2, "little"))
-        head += bytes([n_cells, n, flags])
-        if bitmap:
-            head += sum(1 << i for i in range(n) if present[i]).to_bytes((n + 7) // 8, "little")
-        self.bits = []
-        if timed and grid:
-            self.coded(offsets, 0, True, None)
-            self.written["grid offsets"] += 1
-        elif timed:
-            self.coded(dts, period_us, False, None)
-            self.written["dt_us"] += 1
-        for j, col in enumerate(cells):
-            self.channel(col, False, cells[j - 1] if j else None)
-        for j, ax in enumerate(axes if m else []):
-            self.channel(ax, True, axes[j - 1] if j else None)
-        return bytes(head) + _packed(self.bits)
-
-
-@st.composite
-def _any_blocks(draw: st.DrawFn, n_cells: int | None = None, version: int = V4) -> bytes:
-    seed = draw(st.integers(0, 2**32 - 1))
-    return _AnyWriter(random.Random(seed), version).block(
-        seed,
-        draw(st.integers(0, 16)) if n_cells is None else n_cells,
-        draw(st.integers(1, V2_MAX_SAMPLES if version == 2 else BLOCK_MAX_SAMPLES)),
-        draw(st.sampled_from(["all", "none", "some"])),
-        draw(st.integers(1, 65535)),
-    )
+def _enc_blocks(n_cells: int | None = None) -> st.SearchStrategy[bytes]:
+    return st.one_of(SF.enc_blocks(n_cells), SF.smooth_blocks(n_cells))
 
 
 def _blocks(n_cells: int | None = None) -> st.SearchStrategy[bytes]:
     """The encoder's blocks, and the random-field writer's of every version."""
-    return st.one_of(_enc_blocks(n_cells), *(_any_blocks(n_cells, v) for v in VERSIONS))
+    return st.one_of(_enc_blocks(n_cells), *(SF.any_blocks(n_cells, v) for v in VERSIONS))
 
 
 def _damage(buf: bytearray, data: st.DataObject) -> None:
@@ -490,23 +178,23 @@ def test_encoded_blocks_read_as_the_firmware_reads_them(payload: bytes) -> None:
     assert _check_all([payload])[4]  # every block the encoder writes reads at version 4
 
 
-def test_the_encoded_blocks_hold_preds_4_and_5(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_encoded_blocks_hold_preds_4_and_5() -> None:
     """The encoder's blocks of smooth, correlated channels take preds 4 and 5 (so the
     tests above read them), and the compiled reader reads those blocks."""
     payloads = [
         _enc_block(s, [1, 4, 8, 16][s % 4], 80, ["all", "some"][s % 2], "grid", 10_000, 0, "smooth")
         for s in range(24)
     ]
-    preds = _preds_written(payloads, monkeypatch)
+    preds = SF.pred_counts(payloads)
     assert preds[4] >= 20 and preds[5] >= 20, preds
     assert all(_check([p]) for p in payloads)
     regimes = [_enc_block(s, 8, 80, "all", "grid", 10_000, 0) for s in range(24)]
-    assert set(_preds_written(regimes, monkeypatch)) >= {0, 1, 2, 3}
+    assert set(SF.pred_counts(regimes)) >= {0, 1, 2, 3}
 
 
 @pytest.mark.parametrize("n_cells", [0, 8, 16])
 @pytest.mark.parametrize("imu", ["all", "none", "some"])
-@pytest.mark.parametrize("time", _TIMES)
+@pytest.mark.parametrize("time", SF.TIMES)
 def test_full_blocks_read_as_the_firmware_reads_them(n_cells: int, imu: str, time: str) -> None:
     """Blocks of the most samples the encoder puts in one: 104, or 82 of 16 cells
     (13 and 11 bytes of IMU bitmap), with the time as grid offsets, as dt_us or none."""
@@ -528,7 +216,7 @@ def test_full_blocks_read_as_the_firmware_reads_them(n_cells: int, imu: str, tim
 def test_blocks_with_every_field_at_random_read_as_the_firmware_reads_them(
     version: int, data: st.DataObject
 ) -> None:
-    payload = data.draw(_any_blocks(version=version))
+    payload = data.draw(SF.any_blocks(version=version))
     assert _firmware(payload, version) is not None  # the writer writes what the format allows
     assert _check_all([payload])[version]
 
@@ -540,7 +228,7 @@ def test_the_random_blocks_hold_every_kind_of_field() -> None:
     for version in VERSIONS:
         written: Counter[str] = Counter()
         for seed in range(40):
-            w = _AnyWriter(random.Random(seed), version)
+            w = SF.AnyWriter(random.Random(seed), version)
             w.block(seed, 3, 64, ["all", "none", "some"][seed % 3], 10_000)
             written.update(w.written)
         kinds = ["escape", "escape of a small z", "verbatim", "pred 0", "pred 1", "pred 2"]
@@ -634,17 +322,17 @@ def test_the_random_heads_do_read_sometimes() -> None:
 
 def _first(z: int) -> list[int]:
     """A channel's first value: its bit length w (5 bits), then w bits of z."""
-    return _bits(z.bit_length(), 5) + _bits(z, z.bit_length())
+    return SF.bits(z.bit_length(), 5) + SF.bits(z, z.bit_length())
 
 
 def _sub(pred: int, k: int, zs: list[int]) -> list[int]:
     """One sub-block, alone in its channel: params (pred, k) in full, then zs coded at
     k (every z under QMAX << k; pred 3: zs are the 16-bit values)."""
     if pred == 3:
-        return _params_bits(pred, k) + [b for z in zs for b in _bits(z, 16)]
+        return SF.params_bits(pred, k) + [b for z in zs for b in SF.bits(z, 16)]
     assert all(z >> k < QMAX for z in zs)
     unary = [b for z in zs for b in [1] * (z >> k) + [0]]
-    return _params_bits(pred, k) + unary + [b for z in zs for b in _bits(z, k)]
+    return SF.params_bits(pred, k) + unary + [b for z in zs for b in SF.bits(z, k)]
 
 
 # cell 0: 9 samples of a quadratic, its first value and then pred 0 (z = the value) k 7
@@ -657,7 +345,7 @@ def _cells_block(cell1_first: int, pred: int, k: int = 0, zs: list[int] | None =
     first value and one sub-block of (pred, k) (residuals zs, 0 unless given)."""
     head = bytes([0, 0, 0, 0, 0x10, 0x27, 2, 9, 0])
     cell1 = _first(cell1_first) + _sub(pred, k, zs if zs is not None else [0] * 8)
-    return head + _packed(_CELL0_BITS + cell1)
+    return head + SF.packed(_CELL0_BITS + cell1)
 
 
 def test_pred_4_adds_the_neighbours_second_difference() -> None:
@@ -681,7 +369,7 @@ def test_pred_5_is_the_cubic_prediction() -> None:
     # first value (init) where there are none before, gives it with residuals that
     # differ from 0 only at the start
     vals = [7 + 3 * i * i for i in range(9)]
-    zs = [_zz(vals[i + 1] - _guess(5, vals[1:], i, vals[0], None)) for i in range(8)]
+    zs = [SF.zz(vals[i + 1] - SF.prediction(5, vals, i + 1)) for i in range(8)]
     payload = _cells_block(vals[0], 5, 4, zs)
     want = _firmware(payload, V4)
     assert want is not None and [c[1] for c in want[1]] == vals
@@ -693,7 +381,7 @@ def test_pred_4_without_a_neighbour_and_preds_6_and_7_are_refused(pred: int) -> 
     """Pred 4 on cell 0 (at every version: versions 2 and 3 refuse its F = 3 | 1 << 2);
     preds 6 and 7 anywhere (F = 3 | 3 << 2 and 3 | 4 << 2)."""
     head = bytes([0, 0, 0, 0, 0x10, 0x27, 1, 9, 0])
-    on_cell_0 = head + _packed(_first(_CELL0[0]) + _sub(pred, 7, _CELL0[1:]))
+    on_cell_0 = head + SF.packed(_first(_CELL0[0]) + _sub(pred, 7, _CELL0[1:]))
     assert _firmware(on_cell_0, V4) is None
     assert not any(_check_all([on_cell_0]).values())
     on_cell_1 = _cells_block(500, pred)
@@ -708,8 +396,8 @@ def test_the_time_channel_has_no_neighbour(pred: int, ok: bool) -> None:
     """The time channel (dt_us, and grid offsets): pred 4 is refused, pred 5 reads."""
     for flags in (1, 9):
         head = bytes([0, 0, 0, 0, 0x10, 0x27, 0, 9, flags])
-        zs = [_zz(0)] * 8  # each value its prediction: dt_us 10000 (offsets 0)
-        payload = head + _packed(_sub(pred, 1, zs))
+        zs = [SF.zz(0)] * 8  # each value its prediction: dt_us 10000 (offsets 0)
+        payload = head + SF.packed(_sub(pred, 1, zs))
         assert (_firmware(payload, V4) is not None) == ok
         assert _check_all([payload])[4] == ok
         if ok:
@@ -728,17 +416,17 @@ def test_imu_axis_0_has_no_neighbour_and_axis_j_follows_axis_j_minus_1(n_cells: 
     firsts = [100, 7, -7, 0, 32000, -32000]  # each axis' first value
 
     def axes(pred0: int) -> list[int]:  # axis 0 in (pred0, k 10)
-        out = _first(_zz(firsts[0])) + _sub(pred0, 10, [_zz(v) for v in axis0[1:]])
+        out = _first(SF.zz(firsts[0])) + _sub(pred0, 10, [SF.zz(v) for v in axis0[1:]])
         for a in range(1, 6):
-            out += _first(_zz(firsts[a])) + _sub(4, 0, [0] * (n - 1))
+            out += _first(SF.zz(firsts[a])) + _sub(4, 0, [0] * (n - 1))
         return out
 
-    good = head + _packed(cells + axes(0))
+    good = head + SF.packed(cells + axes(0))
     want = _firmware(good, V4)
     offsets = [firsts[a] - firsts[0] for a in range(6)]
     assert want is not None and _check([good])
     assert want[2] == [tuple(v + o for o in offsets) for v in axis0]
-    bad = head + _packed(cells + axes(4))
+    bad = head + SF.packed(cells + axes(4))
     assert _firmware(bad, V4) is None and not _check_all([bad])[4]
 
 
@@ -757,8 +445,8 @@ def _two_sub_blocks(first: tuple[int, int], second: list[int], version: int, k1:
     if pred 3; k1 bits each in the second)."""
     pred, k0 = first
     head = bytes([0, 0, 0, 0, 0x10, 0x27, 1, 17, 0])
-    body = [0] * 5 + _params_bits(pred, k0) + second
-    return head + _packed(body + [0] * 16 + [0] * (8 * (16 if pred == 3 else k0) + 8 * k1))
+    body = [0] * 5 + SF.params_bits(pred, k0) + second
+    return head + SF.packed(body + [0] * 16 + [0] * (8 * (16 if pred == 3 else k0) + 8 * k1))
 
 
 @pytest.mark.parametrize(
@@ -779,11 +467,11 @@ def _two_sub_blocks(first: tuple[int, int], second: list[int], version: int, k1:
         # F = 3 | k << 2, k over 2, then 4 bits of k 15 (the block's length fits them)
         ((6, 15), [0], 15, False),  # F = 3 | 3 << 2 (a verbatim sub-block with k 3)
         ((18, 15), [0], 15, False),  # F = 3 | 15 << 2
-        ((1, 0), [1, 1, *_params_bits(6, 15)], 15, False),  # then F = 3 | 3 << 2
-        ((1, 0), [1, 1, *_params_bits(3, 0)], 15, True),  # then a verbatim sub-block
-        ((1, 0), [1, 1, *_params_bits(5, 15)], 15, True),  # then pred 5 in full
-        ((1, 0), [1, 1, *_params_bits(7, 15)], 15, False),  # then F = 3 | 4 << 2
-        ((1, 0), [1, 1, *_params_bits(4, 15)], 15, False),  # then pred 4, on cell 0
+        ((1, 0), [1, 1, *SF.params_bits(6, 15)], 15, False),  # then F = 3 | 3 << 2
+        ((1, 0), [1, 1, *SF.params_bits(3, 0)], 15, True),  # then a verbatim sub-block
+        ((1, 0), [1, 1, *SF.params_bits(5, 15)], 15, True),  # then pred 5 in full
+        ((1, 0), [1, 1, *SF.params_bits(7, 15)], 15, False),  # then F = 3 | 4 << 2
+        ((1, 0), [1, 1, *SF.params_bits(4, 15)], 15, False),  # then pred 4, on cell 0
         ((6, 14), [1, 0, 0], 15, False),  # F = 3 | 3 << 2, and a step from it
     ],
 )
@@ -806,7 +494,7 @@ def test_k_steps_and_params_as_the_firmware_reads_them(
         ((3, 2), [0], 15, False),  # F = 3 | 2 << 2
         ((5, 15), [0], 15, False),  # the same F, then 4 bits (version 4's pred 5 k 15)
         ((1, 0), [1, 1, 1, 1, 1, 1, 1, 0], 15, False),  # then a verbatim sub-block with a k
-        ((1, 0), [1, 1, *_params_bits(5, 15)], 15, False),  # then version 4's pred 5 k 15
+        ((1, 0), [1, 1, *SF.params_bits(5, 15)], 15, False),  # then version 4's pred 5 k 15
         ((1, 0), [1, 1, 1, 1, 0, 0, 0, 0], 15, True),  # then a verbatim sub-block
     ],
 )
@@ -825,11 +513,11 @@ def test_an_escape_in_a_pred_4_or_5_sub_block_reads_z_in_18_bits() -> None:
     # cell 1's first sub-block pred 4 k 0 and pred 5 k 0, each value an escape: z in
     # ESC_BITS bits (a large one, then the largest, which leaves 16 bits)
     for pred in (4, 5):
-        for z, ok in ((_zz(600), True), ((1 << ESC_BITS) - 1, False)):
+        for z, ok in ((SF.zz(600), True), ((1 << ESC_BITS) - 1, False)):
             head = bytes([0, 0, 0, 0, 0x10, 0x27, 2, 2, 0])
-            cell1 = _first(30_000) + _params_bits(pred, 0) + [1] * QMAX + [0]
-            cell1 += _bits(z, ESC_BITS)
-            payload = head + _packed(_first(_CELL0[0]) + _sub(0, 4, [_CELL0[1]]) + cell1)
+            cell1 = _first(30_000) + SF.params_bits(pred, 0) + [1] * QMAX + [0]
+            cell1 += SF.bits(z, ESC_BITS)
+            payload = head + SF.packed(_first(_CELL0[0]) + _sub(0, 4, [_CELL0[1]]) + cell1)
             assert (_firmware(payload, V4) is not None) == ok
             assert _check_all([payload])[4] == ok
 
@@ -841,9 +529,9 @@ def _grid_block(period_us: int, offsets: list[int], version: int = V4) -> bytes:
     """No cells, no IMU, len(offsets) + 1 samples, the time channel grid offsets in
     verbatim sub-blocks (params pred 3 k 0, then as before; 16 bits each, any value)."""
     head = bytes([0, 0, 0, 0, period_us & 0xFF, period_us >> 8, 0, len(offsets) + 1, 9])
-    params = _bits(3, _F_BITS) + [0] * ((len(offsets) - 1) // SUB)
+    params = SF.bits(3, SF.F_BITS) + [0] * ((len(offsets) - 1) // SUB)
     values = [(o >> i) & 1 for o in offsets for i in range(16)]
-    return head + _packed(params + values)
+    return head + SF.packed(params + values)
 
 
 @pytest.mark.parametrize("version", [3, 4])
@@ -898,8 +586,8 @@ def test_a_grid_offset_outside_int16_is_refused(
     # one offset, escaped (params pred 0 k 0, unary QMAX ones and a zero, z in 18 bits),
     # at a period that keeps its dt_us in 0..65535 either way
     head = bytes([0, 0, 0, 0, period_us & 0xFF, period_us >> 8, 0, 2, 9])
-    bits = [0] * _F_BITS + [1] * QMAX + [0] + _bits(_zz(o), ESC_BITS)
-    payload = head + _packed(bits)
+    bits = [0] * SF.F_BITS + [1] * QMAX + [0] + SF.bits(SF.zz(o), ESC_BITS)
+    payload = head + SF.packed(bits)
     assert 0 <= period_us + o <= 0xFFFF
     assert (_firmware(payload, version) is not None) == ok and _check([payload], version) == ok
     if ok:
@@ -909,49 +597,49 @@ def test_a_grid_offset_outside_int16_is_refused(
 @pytest.mark.parametrize("version", VERSIONS)
 def test_values_outside_16_bits_are_refused(version: int) -> None:
     head = bytes([0, 0, 0, 0, 0x10, 0x27, 1, 2, 0])
-    bits = [0] * 5 + [0] * _F_BITS + [1] * QMAX + [0]  # first 0; pred 0 k 0, an escape
-    big = head + _packed(bits + _bits(0x10000, ESC_BITS))
-    top = head + _packed(bits + _bits(0xFFFF, ESC_BITS))
+    bits = [0] * 5 + [0] * SF.F_BITS + [1] * QMAX + [0]  # first 0; pred 0 k 0, an escape
+    big = head + SF.packed(bits + SF.bits(0x10000, ESC_BITS))
+    top = head + SF.packed(bits + SF.bits(0xFFFF, ESC_BITS))
     assert not _check([big], version) and _check([top], version)
     assert _firmware(top, version) == ([0, 10_000], [(0,), (0xFFFF,)], [None, None])
     # the first value in 17 bits
-    wide = head + _packed([1, 0, 0, 0, 1] + [0] * 16 + [1] + [0] * _F_BITS)
+    wide = head + SF.packed([1, 0, 0, 0, 1] + [0] * 16 + [1] + [0] * SF.F_BITS)
     assert _firmware(wide, version) is None and not _check_all([wide])[version]
     # the first value with a leading zero bit (w = 2, z = 1)
-    short = head + _packed([0, 1, 0, 0, 0] + [1, 0] + [0] * _F_BITS + [0])
+    short = head + SF.packed([0, 1, 0, 0, 0] + [1, 0] + [0] * SF.F_BITS + [0])
     assert _firmware(short, version) is None and not _check_all([short])[version]
 
 
 @pytest.mark.parametrize("version", VERSIONS)
 def test_imu_bitmaps_as_the_firmware_reads_them(version: int) -> None:
-    fw = _F_BITS
-    axes = _packed(([0] * 5 + [0] * fw + [0]) * 6)  # each axis: 0, then one coded 0
+    fw = SF.F_BITS
+    axes = SF.packed(([0] * 5 + [0] * fw + [0]) * 6)  # each axis: 0, then one coded 0
     head = bytes([0, 0, 0, 0, 0x10, 0x27, 0, 3, 4])
     assert _check([head + bytes([0b011]) + axes], version)
     assert not _check([head + bytes([0b1011]) + axes], version)  # a bit past the samples
     assert _check([head + bytes([0])], version)  # no sample with IMU: no axes (a leniency)
-    everywhere = head + bytes([0b111]) + _packed(([0] * 5 + [0] * fw + [0, 0]) * 6)
+    everywhere = head + bytes([0b111]) + SF.packed(([0] * 5 + [0] * fw + [0, 0]) * 6)
     assert _check([everywhere], version)  # every sample by bitmap (a leniency)
     assert not _check([head], version)  # the bitmap cut off
     # 104 samples, the IMU in the last only: 13 bytes, bit 7 of the last
     head = bytes([0, 0, 0, 0, 0x10, 0x27, 0, BLOCK_MAX_SAMPLES, 4])
-    last = head + bytes(12) + bytes([0x80]) + _packed([0] * 5 * 6)
+    last = head + bytes(12) + bytes([0x80]) + SF.packed([0] * 5 * 6)
     assert _check([last], version) == (version >= 3)
     got = _reader()([last], version)
     assert version == 2 or (got is not None and got[3].tolist() == [False] * 103 + [True])
-    assert not _check([head + bytes(12) + _packed([0] * 5 * 6)], version)  # the bitmap cut off
+    assert not _check([head + bytes(12) + SF.packed([0] * 5 * 6)], version)  # the bitmap cut off
 
 
 @pytest.mark.parametrize("version", VERSIONS)
 def test_a_unary_code_past_qmax_is_refused(version: int) -> None:
     head = bytes([0, 0, 0, 0, 0x10, 0x27, 1, 2, 0])
-    fw = _F_BITS
-    ok = head + _packed([0] * (5 + fw) + [1] * QMAX + [0] + [1] + [0] * (ESC_BITS - 1))
+    fw = SF.F_BITS
+    ok = head + SF.packed([0] * (5 + fw) + [1] * QMAX + [0] + [1] + [0] * (ESC_BITS - 1))
     assert _check([ok], version)
-    long = head + _packed([0] * (5 + fw) + [1] * (QMAX + 1) + [0])
+    long = head + SF.packed([0] * (5 + fw) + [1] * (QMAX + 1) + [0])
     assert not _check([long], version) and not _check([ok, long], version)
     # ones to the end of the block
-    ones = head + _packed([0] * (5 + fw) + [1] * (-(5 + fw) % 8))
+    ones = head + SF.packed([0] * (5 + fw) + [1] * (-(5 + fw) % 8))
     assert not _check([ones], version) and not _check([ones, ok], version)
 
 
@@ -972,14 +660,14 @@ def test_several_cell_counts_in_a_run_are_refused() -> None:
         assert _reader()([a, b], version) is None
         assert _reader()([], version) is None
     assert _check([a]) and _check([b])
-    v3 = [_AnyWriter(random.Random(s), 3).block(s, 8 - s, 30, "some", 10_000) for s in (0, 1)]
+    v3 = [SF.AnyWriter(random.Random(s), 3).block(s, 8 - s, 30, "some", 10_000) for s in (0, 1)]
     assert _check([v3[0]], 3) and _check([v3[1]], 3) and _reader()(v3, 3) is None
 
 
 def _padded_block(version: int) -> bytes:
     """A random-field block of the version whose stream ends before its last byte does."""
     for seed in range(100):
-        w = _AnyWriter(random.Random(seed), version)
+        w = SF.AnyWriter(random.Random(seed), version)
         block = w.block(seed, 3, 20, "some", 10_000)
         if len(w.bits) % 8:
             return block
@@ -989,9 +677,9 @@ def _padded_block(version: int) -> bytes:
 @pytest.mark.parametrize("version", VERSIONS)
 def test_bad_padding_trailing_bytes_flags_and_truncation_are_refused(version: int) -> None:
     padded = _padded_block(version)
-    blocks = [padded, _AnyWriter(random.Random(9), version).block(9, 3, 20, "some", 10_000)]
+    blocks = [padded, SF.AnyWriter(random.Random(9), version).block(9, 3, 20, "some", 10_000)]
     if version == V4:
-        blocks += [_enc_block(5, 3, 20, "some", time, 10_000, 77, "smooth") for time in _TIMES]
+        blocks += [_enc_block(5, 3, 20, "some", time, 10_000, 77, "smooth") for time in SF.TIMES]
     for good in blocks:
         assert _check([good], version)
         cases = [
@@ -1024,8 +712,8 @@ def test_bit_3_without_a_time_channel_is_refused() -> None:
 @pytest.mark.parametrize("n", [65, 80, BLOCK_MAX_SAMPLES])
 def test_version_2_refuses_over_64_samples_and_bit_3(n: int) -> None:
     rng = random.Random(n)
-    long = _AnyWriter(rng, 3).block(n, 4, n, "some", 10_000)
-    short = _AnyWriter(rng, 2).block(n, 4, 64, "some", 10_000)
+    long = SF.AnyWriter(rng, 3).block(n, 4, n, "some", 10_000)
+    short = SF.AnyWriter(rng, 2).block(n, 4, 64, "some", 10_000)
     assert long[7] == n and _check([long], 3) and _check([short, long], 3)
     assert _check([short], 2) and _firmware(long, 2) is None and _reader()([long], 2) is None
     assert _reader()([short, long], 2) is None
@@ -1118,7 +806,7 @@ print(json.dumps({"decoders": out, "reader_compiled": st.reader_compiled,
 
 
 def _child(pure: bool) -> dict[str, Any]:
-    v2 = _AnyWriter(random.Random(6), 2).block(6, 8, 64, "some", 10_000)
+    v2 = SF.AnyWriter(random.Random(6), 2).block(6, 8, 64, "some", 10_000)
     v4 = _enc_block(6, 8, 64, "some", "none", 10_000, 0, "smooth")
     blocks = {2: v2.hex(), 3: v2.hex(), 4: v4.hex()}  # version 2's blocks are version 3's
     return run_child(_CHILD % json.dumps(blocks), pure)
