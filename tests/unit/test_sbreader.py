@@ -5,11 +5,12 @@ It reads exactly the blocks stridefw.sampleblock_read reads at the frames' versi
 to the same samples, and refuses (None) every other: a single block, or a run with
 one refused block or another cell count. The blocks come from the firmware's encoder
 (stridefw.sampleblock: channels that switch between regimes, and smooth, correlated
-cells and IMU axes, where it takes preds 4 and 5), from a writer of this file's that
-picks every field at random (of each version), from damage, from hand-made payloads,
-and from the committed sessions of versions 2 and 3 (tests/data). Every payload is
-read at every version, each against the firmware's reader at that version (the numpy
-reader, stridekit.fastblocks, is held to the same one in tests/unit/test_fastblocks.py).
+cells and IMU axes, where it takes preds 4 and 5), from a writer that picks every
+field at random (of each version; tests/unit/sb_fields.py), from damage, from
+hand-made payloads, and from the committed sessions of versions 2 and 3 (tests/data).
+Every payload is read at every version, each against the firmware's reader at that
+version (the numpy reader, stridekit.fastblocks, is held to the same one in
+tests/unit/test_fastblocks.py).
 The reader is a host module loaded whenever its build is current, stridefw imported
 first or not, so it runs in this process; with no current build these tests skip
 and say why (in CI, where `make setup` builds it, they fail instead).
