@@ -420,3 +420,23 @@ def any_blocks(draw: st.DrawFn, n_cells: int | None = None, version: int = V4) -
         draw(st.sampled_from(IMU)),
         draw(st.integers(1, 65535)),
     )
+
+
+def damage(buf: bytearray, data: st.DataObject) -> None:
+    """One to three kinds of harm to a payload: flipped bytes or bits, a cut, bytes
+    added, a head field (n_cells, n or flags) changed."""
+    for _ in range(data.draw(st.integers(1, 3))):
+        if not buf:
+            return
+        kind = data.draw(st.sampled_from(["flip", "bit", "cut", "extend", "head"]))
+        at = data.draw(st.integers(0, len(buf) - 1))
+        if kind == "flip":
+            buf[at] ^= data.draw(st.integers(1, 255))
+        elif kind == "bit":
+            buf[at] ^= 1 << data.draw(st.integers(0, 7))
+        elif kind == "cut":
+            del buf[at:]
+        elif kind == "extend":
+            buf += data.draw(st.binary(min_size=1, max_size=8))
+        elif len(buf) > 8:  # n_cells, n or flags
+            buf[data.draw(st.integers(6, 8))] = data.draw(st.integers(0, 255))

@@ -234,29 +234,11 @@ def test_the_random_blocks_hold_every_kind_of_field() -> None:
         assert {f & 9 for f in fs} == {0, 1, 9} and {f & 6 for f in fs} == {0, 2, 4}
 
 
-def _damage(buf: bytearray, data: st.DataObject) -> None:
-    for _ in range(data.draw(st.integers(1, 3))):
-        if not buf:
-            return
-        kind = data.draw(st.sampled_from(["flip", "bit", "cut", "extend", "head"]))
-        at = data.draw(st.integers(0, len(buf) - 1))
-        if kind == "flip":
-            buf[at] ^= data.draw(st.integers(1, 255))
-        elif kind == "bit":
-            buf[at] ^= 1 << data.draw(st.integers(0, 7))
-        elif kind == "cut":
-            del buf[at:]
-        elif kind == "extend":
-            buf += data.draw(st.binary(min_size=1, max_size=8))
-        elif len(buf) > 8:  # n_cells, n or flags
-            buf[data.draw(st.integers(6, 8))] = data.draw(st.integers(0, 255))
-
-
 def _damage_one(payloads: list[bytes], data: st.DataObject) -> None:
     """One block of the run, drawn, damaged in place (_damage)."""
     i = data.draw(st.integers(0, len(payloads) - 1))
     buf = bytearray(payloads[i])
-    _damage(buf, data)
+    SF.damage(buf, data)
     payloads[i] = bytes(buf)
 
 
@@ -266,7 +248,7 @@ def test_damaged_blocks_are_refused_or_decoded_the_same(
     payload: bytes, data: st.DataObject
 ) -> None:
     buf = bytearray(payload)
-    _damage(buf, data)
+    SF.damage(buf, data)
     damaged = bytes(buf)
     # the numpy reader reads a block exactly when the firmware reads it
     assert _same(damaged) == (_firmware(damaged) is not None)
@@ -285,7 +267,7 @@ def test_version_2_blocks_damaged_or_not_are_refused_or_decoded_the_same(
     of over 64 samples or with grid offsets it refuses."""
     buf = bytearray(payload)
     if damage:
-        _damage(buf, data)
+        SF.damage(buf, data)
     got = bytes(buf)
     assert _same(got, 2) == (_firmware(got, 2) is not None)
     if len(got) > 8 and (got[7] > F.V2_MAX_SAMPLES or got[8] & 8):

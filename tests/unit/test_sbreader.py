@@ -152,24 +152,6 @@ def _blocks(n_cells: int | None = None) -> st.SearchStrategy[bytes]:
     return st.one_of(_enc_blocks(n_cells), *(SF.any_blocks(n_cells, v) for v in VERSIONS))
 
 
-def _damage(buf: bytearray, data: st.DataObject) -> None:
-    for _ in range(data.draw(st.integers(1, 3))):
-        if not buf:
-            return
-        kind = data.draw(st.sampled_from(["flip", "bit", "cut", "extend", "head"]))
-        at = data.draw(st.integers(0, len(buf) - 1))
-        if kind == "flip":
-            buf[at] ^= data.draw(st.integers(1, 255))
-        elif kind == "bit":
-            buf[at] ^= 1 << data.draw(st.integers(0, 7))
-        elif kind == "cut":
-            del buf[at:]
-        elif kind == "extend":
-            buf += data.draw(st.binary(min_size=1, max_size=8))
-        elif len(buf) > 8:  # n_cells, n or flags
-            buf[data.draw(st.integers(6, 8))] = data.draw(st.integers(0, 255))
-
-
 # --- blocks -----------------------------------------------------------------------------
 
 
@@ -254,7 +236,7 @@ def test_runs_of_blocks_read_as_the_firmware_reads_them(payloads: list[bytes]) -
 @given(_blocks(), st.data())
 def test_damaged_blocks_are_refused_or_read_the_same(payload: bytes, data: st.DataObject) -> None:
     buf = bytearray(payload)
-    _damage(buf, data)
+    SF.damage(buf, data)
     _check_all([bytes(buf)])
 
 
@@ -268,7 +250,7 @@ def test_a_run_with_a_damaged_block_is_refused_or_read_the_same(
 ) -> None:
     i = data.draw(st.integers(0, len(payloads) - 1))
     buf = bytearray(payloads[i])
-    _damage(buf, data)
+    SF.damage(buf, data)
     payloads[i] = bytes(buf)
     _check_all(payloads)
 
