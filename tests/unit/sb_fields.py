@@ -1,14 +1,17 @@
 """SampleBlock payloads for the readers' tests (test_fastblocks, test_sbreader,
 tests/firmware/test_sampleblock_v4): the format's prediction of a value, a writer of
-every field at random (versions 2-4), blocks from the firmware's encoder, and the
-preds the reference reader finds in a payload."""
+every field at random (versions 2-4), blocks from the firmware's encoder, the preds
+the reference reader finds in a payload, and the readers' samples as rows to compare
+and hash."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import random
 from collections import Counter
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from hypothesis import strategies as st
 
@@ -17,6 +20,36 @@ from stridefw import sampleblock_read as SR
 from stridefw.sampleblock_fmt import BLOCK_MAX_SAMPLES, ESC_BITS, K_MAX, QMAX, SUB, V2_MAX_SAMPLES
 
 V4 = SB.SAMPLE_BLOCK_VERSION
+
+# samples as the firmware's reader gives them: times, cells, IMU (None: no IMU sample)
+Rows = tuple[list[int], list[tuple[int, ...]], list[tuple[int, ...] | None]]
+
+
+def reference(payload: bytes, version: int = V4) -> Rows | None:
+    """The firmware's reader's samples, or None where it refuses the payload."""
+    try:
+        return SR.decode_sample_block(payload, version)
+    except ValueError:
+        return None
+
+
+def rows(got: Any) -> Rows:
+    """A fast reader's arrays (t, cells, imu, present) as the firmware's rows."""
+    t, cells, imu, present = got
+    return (
+        t.tolist(),
+        [tuple(r) for r in cells.tolist()],
+        [tuple(m) if p else None for m, p in zip(imu.tolist(), present.tolist(), strict=True)],
+    )
+
+
+def json_rows(got: Rows) -> list[list[Any]]:
+    return [[t, list(c), list(m) if m is not None else None] for t, c, m in zip(*got, strict=True)]
+
+
+def digest(json_list: list[list[Any]]) -> str:
+    """The hash a committed session's json stores of its samples' json rows."""
+    return hashlib.sha256(json.dumps(json_list, separators=(",", ":")).encode()).hexdigest()
 
 
 def zz(r: int) -> int:

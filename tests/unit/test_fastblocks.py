@@ -11,7 +11,6 @@ samples they were written with.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import random
 import runpy
@@ -44,24 +43,6 @@ V2_SESSION = DATA / "v2" / "session_v2.bin"
 V3_SESSION = DATA / "v3" / "session_v3.bin"
 V4 = SB.SAMPLE_BLOCK_VERSION  # the encoder's
 
-Rows = tuple[list[int], list[tuple[int, ...]], list[tuple[int, ...] | None]]
-
-
-def _firmware(payload: bytes, version: int = V4) -> Rows | None:
-    try:
-        return SB.decode_sample_block(payload, version)
-    except ValueError:
-        return None
-
-
-def _rows(got: Decoded) -> Rows:
-    t, cells, imu, present = got
-    return (
-        t.tolist(),
-        [tuple(r) for r in cells.tolist()],
-        [tuple(m) if p else None for m, p in zip(imu.tolist(), present.tolist(), strict=True)],
-    )
-
 
 def _same_run(
     payloads: list[bytes],
@@ -73,9 +54,9 @@ def _same_run(
     got = fast(payloads) if fast else decode_blocks(payloads, version)
     if got is None:
         return False
-    want = [_firmware(p, version) for p in payloads]
+    want = [SF.reference(p, version) for p in payloads]
     assert all(w is not None for w in want), "the fast decoder read a block the firmware refuses"
-    t, cells, imu = _rows(got)
+    t, cells, imu = SF.rows(got)
     assert t == [x for w in want if w for x in w[0]]
     assert cells == [x for w in want if w for x in w[1]]
     assert imu == [x for w in want if w for x in w[2]]
@@ -150,7 +131,7 @@ def test_full_blocks_decode_the_same(n_cells: int, imu: str, time: str) -> None:
     assert all(_same(p) for p in payloads)
     assert _same_run(payloads)
     # over 64 samples: not version 2
-    assert _firmware(payloads[0], 2) is None and decode_block(payloads[0], 2) is None
+    assert SF.reference(payloads[0], 2) is None and decode_block(payloads[0], 2) is None
 
 
 def _late_samples(period_us: int, lateness_us: list[int], gap_at: int, gap_us: int) -> bytes:
@@ -180,7 +161,7 @@ def test_a_gap_that_leaves_int16_takes_dt_us(gap_us: int, flags: int) -> None:
     payload = _late_samples(10_000, late, 60, gap_us)
     assert payload[7] == 100 and payload[8] & 9 == flags
     assert _same(payload)
-    got = _firmware(payload)
+    got = SF.reference(payload)
     assert got is not None
     assert got[0][99] - got[0][0] == 99 * 10_000 + late[99] + gap_us
 
@@ -193,7 +174,7 @@ def test_blocks_with_every_field_at_random_decode_the_same(
 ) -> None:
     payload = data.draw(SF.any_blocks(version=version))
     # the writer writes only what the format allows
-    assert _firmware(payload, version) is not None
+    assert SF.reference(payload, version) is not None
     assert _same(payload, version)
 
 
@@ -251,7 +232,7 @@ def test_damaged_blocks_are_refused_or_decoded_the_same(
     SF.damage(buf, data)
     damaged = bytes(buf)
     # the numpy reader reads a block exactly when the firmware reads it
-    assert _same(damaged) == (_firmware(damaged) is not None)
+    assert _same(damaged) == (SF.reference(damaged) is not None)
 
 
 @settings(max_examples=200, deadline=None)
@@ -269,9 +250,9 @@ def test_version_2_blocks_damaged_or_not_are_refused_or_decoded_the_same(
     if damage:
         SF.damage(buf, data)
     got = bytes(buf)
-    assert _same(got, 2) == (_firmware(got, 2) is not None)
+    assert _same(got, 2) == (SF.reference(got, 2) is not None)
     if len(got) > 8 and (got[7] > F.V2_MAX_SAMPLES or got[8] & 8):
-        assert _firmware(got, 2) is None
+        assert SF.reference(got, 2) is None
 
 
 @settings(max_examples=60, deadline=None)
@@ -292,7 +273,7 @@ def test_a_run_with_a_damaged_block_is_refused_or_decoded_the_same(
 @settings(deadline=None)
 @given(payload=st.binary(max_size=200))
 def test_random_bytes_are_refused_or_decoded_the_same(version: int, payload: bytes) -> None:
-    assert _same(payload, version) == (_firmware(payload, version) is not None)
+    assert _same(payload, version) == (SF.reference(payload, version) is not None)
 
 
 @pytest.mark.parametrize("version", [2, 3, 4])
@@ -308,7 +289,7 @@ def test_random_bodies_are_refused_or_decoded_the_same(
 ) -> None:
     """A head the reader takes in (or one it refuses for its version), then random bits."""
     payload = bytes([1, 2, 3, 4, 100, 0, n_cells, n, flags]) + body
-    assert _same(payload, version) == (_firmware(payload, version) is not None)
+    assert _same(payload, version) == (SF.reference(payload, version) is not None)
 
 
 def test_bad_padding_trailing_bytes_and_flags_are_refused() -> None:
@@ -323,15 +304,15 @@ def test_bad_padding_trailing_bytes_and_flags_are_refused() -> None:
         good[:-1],  # truncated
     ]
     for bad in cases:
-        assert _firmware(bad) is None and decode_block(bad) is None
+        assert SF.reference(bad) is None and decode_block(bad) is None
         assert decode_blocks([good, bad]) is None
     # grid offsets are since version 3: version 2 refuses the flag
-    assert _firmware(good, 2) is None and decode_block(good, 2) is None
+    assert SF.reference(good, 2) is None and decode_block(good, 2) is None
     # bit 3 without a time channel, on a block that reads without bit 3
     plain = SF.enc_block(5, 3, 20, "some", "none", 10_000, 77)
     assert plain[8] & 9 == 0 and _same(plain)
     bad = plain[:8] + bytes([plain[8] | 8]) + plain[9:]
-    assert _firmware(bad) is None and decode_block(bad) is None
+    assert SF.reference(bad) is None and decode_block(bad) is None
     for version in (0, 5):  # versions neither reader knows
         assert decode_block(good, version) is None and decode_blocks([good], version) is None
 
@@ -342,7 +323,7 @@ def test_version_2_refuses_over_64_samples() -> None:
     for n in (64, 65, 100, 104):
         payload = SF.AnyWriter(random.Random(n), 2).block(n, 2, n, "some", 10_000)
         assert _same(payload, 3)
-        assert (_firmware(payload, 2) is not None) == (n <= 64)
+        assert (SF.reference(payload, 2) is not None) == (n <= 64)
         assert (decode_block(payload, 2) is not None) == (n <= 64)
         if n <= 64:
             assert _same(payload, 2)
@@ -380,11 +361,11 @@ def test_grid_offsets_give_dt_us_in_0_to_65535(
     is refused. dts None: refused; a list ending in None: refused (its last dt)."""
     payload = _grid_block(period_us, offsets)
     ok = dts is not None and None not in dts
-    assert (_firmware(payload) is not None) == ok
+    assert (SF.reference(payload) is not None) == ok
     assert (decode_block(payload) is not None) == ok
     if ok:
         assert _same(payload)
-        got = _firmware(payload)
+        got = SF.reference(payload)
         assert got is not None
         steps = [b - a for a, b in zip(got[0], got[0][1:], strict=False)]
         assert steps == dts
@@ -398,11 +379,11 @@ def test_a_grid_offset_outside_int16_is_refused() -> None:
     head = bytes([0, 0, 0, 0, 0x10, 0x27, 0, 2, 9])
     bits = [0] * 6 + [1] * SB.QMAX + [0]
     ok = head + SF.packed(bits + [(SF.zz(0x7FFF) >> i) & 1 for i in range(SB.ESC_BITS)])
-    assert _same(ok) and _firmware(ok) == ([0, 10_000 + 0x7FFF], [(), ()], [None, None])
+    assert _same(ok) and SF.reference(ok) == ([0, 10_000 + 0x7FFF], [(), ()], [None, None])
     low = head + SF.packed(bits + [(SF.zz(-0x8000) >> i) & 1 for i in range(SB.ESC_BITS)])
-    assert _firmware(low) is None and decode_block(low) is None  # dt -22768
+    assert SF.reference(low) is None and decode_block(low) is None  # dt -22768
     big = head + SF.packed(bits + [(SF.zz(0x8000) >> i) & 1 for i in range(SB.ESC_BITS)])
-    assert _firmware(big) is None and decode_block(big) is None
+    assert SF.reference(big) is None and decode_block(big) is None
     assert decode_blocks([ok, big]) is None
 
 
@@ -414,10 +395,10 @@ def test_a_value_outside_16_bits_is_refused() -> None:
     head = bytes([0, 0, 0, 0, 0x10, 0x27, 1, 2, 0])
     bits = [0] * 5 + [0] * 6 + [1] * 12 + [0]
     big = head + SF.packed(bits + [(0x10000 >> i) & 1 for i in range(18)])
-    assert _firmware(big) is None and decode_block(big) is None
+    assert SF.reference(big) is None and decode_block(big) is None
     top = head + SF.packed(bits + [(0xFFFF >> i) & 1 for i in range(18)])
     assert _same(top)
-    assert _firmware(top) == ([0, 10_000], [(0,), (0xFFFF,)], [None, None])
+    assert SF.reference(top) == ([0, 10_000], [(0,), (0xFFFF,)], [None, None])
 
 
 def _two_sub_blocks(version: int, first: list[int], k0: int, second: list[int], k1: int) -> bytes:
@@ -473,7 +454,7 @@ def test_params_outside_the_format_are_refused(
     with a k (version 4: F = 3 | k << 2 with k over 2; before: k over 0), pred 4 where
     the channel has no neighbour."""
     payload = _two_sub_blocks(version, first, k0, second, k1)
-    assert (_firmware(payload, version) is not None) == ok
+    assert (SF.reference(payload, version) is not None) == ok
     if ok:
         assert _same(payload, version)
     else:
@@ -519,12 +500,12 @@ def test_pred_4_needs_a_neighbour(where: str, ok: bool) -> None:
     j - 1); the time channel, cell 0 and IMU axis 0 have none and refuse it. Version 3
     has no pred 4 (its F = 3 | 1 << 2 is a verbatim sub-block with a k)."""
     payload = _pred_4_block(where)
-    assert (_firmware(payload) is not None) == ok
+    assert (SF.reference(payload) is not None) == ok
     if ok:
         assert _same(payload)
-        assert _firmware(payload, 3) is None and decode_block(payload, 3) is None
+        assert SF.reference(payload, 3) is None and decode_block(payload, 3) is None
         # cell 1: 10, then 2 * 10 - 10 + (1 - 0 - 0) = 11, 2 * 11 - 10 + (4 - 2 + 0) = 14
-        assert _firmware(payload) == (
+        assert SF.reference(payload) == (
             [0, 10_000, 20_000],
             [(0, 10), (1, 11), (4, 14)],
             [(0,) * 6] * 3,
@@ -542,7 +523,7 @@ def test_imu_bitmap_bits_past_the_samples_are_refused() -> None:
     good = bytes([0, 0, 0, 0, 0x10, 0x27, 0, 3, 4, 0b011]) + body
     assert _same(good)
     bad = bytes([0, 0, 0, 0, 0x10, 0x27, 0, 3, 4, 0b1011]) + body
-    assert _firmware(bad) is None and decode_block(bad) is None
+    assert SF.reference(bad) is None and decode_block(bad) is None
     # the longest bitmaps (13 bytes): samples 0 and n - 1 of 100 and of 104
     for n in (100, 104):
         marks = (1 | 1 << (n - 1)).to_bytes(13, "little")
@@ -550,7 +531,7 @@ def test_imu_bitmap_bits_past_the_samples_are_refused() -> None:
         assert _same(good) and decode_blocks([good, good]) is not None
     past = (1 | 1 << 100).to_bytes(13, "little")  # sample 100 of 100
     bad = bytes([0, 0, 0, 0, 0x10, 0x27, 0, 100, 4]) + past + body
-    assert _firmware(bad) is None and decode_block(bad) is None
+    assert SF.reference(bad) is None and decode_block(bad) is None
 
 
 def test_a_unary_code_past_qmax_is_refused() -> None:
@@ -558,9 +539,9 @@ def test_a_unary_code_past_qmax_is_refused() -> None:
     # more one bit does not (it would read as the value 13 with k 0)
     head = bytes([0, 0, 0, 0, 0x10, 0x27, 1, 2, 0])
     ok = head + SF.packed([0] * 11 + [1] * SB.QMAX + [0] + [1] + [0] * 17)
-    assert _same(ok) and _firmware(ok) == ([0, 10_000], [(0,), (1,)], [None, None])
+    assert _same(ok) and SF.reference(ok) == ([0, 10_000], [(0,), (1,)], [None, None])
     long = head + SF.packed([0] * 11 + [1] * (SB.QMAX + 1) + [0])
-    assert _firmware(long) is None and decode_block(long) is None
+    assert SF.reference(long) is None and decode_block(long) is None
     assert decode_blocks([ok, long]) is None
 
 
@@ -643,7 +624,7 @@ def test_v1_random_bytes_are_refused_or_decoded_the_same(payload: bytes) -> None
 def test_v1_overlong_varint_is_refused() -> None:
     # one sample, no cells: its head varint takes six bytes (the firmware stops at five)
     payload = bytes([0, 0, 0, 0, 16, 39, 0, 1]) + b"\x80" * 5 + b"\x00"
-    assert _firmware(payload, 1) is None and decode_block_v1(payload) is None
+    assert SF.reference(payload, 1) is None and decode_block_v1(payload) is None
     ok = bytes([0, 0, 0, 0, 16, 39, 0, 1]) + b"\x80" * 4 + b"\x00"
     assert _v1_same(ok)
 
@@ -701,14 +682,6 @@ def test_v1_blocks_at_once_equal_the_firmware_block_by_block(
         _same_run(payloads, decode_blocks_v1, version=1)
 
 
-def _digest(rows: list[list[Any]]) -> str:
-    return hashlib.sha256(json.dumps(rows, separators=(",", ":")).encode()).hexdigest()
-
-
-def _json_rows(rows: Rows) -> list[list[Any]]:
-    return [[t, list(c), list(m) if m is not None else None] for t, c, m in zip(*rows, strict=True)]
-
-
 def _committed_blocks(
     path: Path, version: int, fast: Callable[[bytes], Decoded | None]
 ) -> tuple[list[bytes], str]:
@@ -722,13 +695,13 @@ def _committed_blocks(
     slow: list[list[Any]] = []
     quick: list[list[Any]] = []
     for p in blocks:
-        slow += _json_rows(SB.decode_sample_block(p, version))
+        slow += SF.json_rows(SB.decode_sample_block(p, version))
         got = fast(p)
         assert got is not None
-        quick += _json_rows(_rows(got))
+        quick += SF.json_rows(SF.rows(got))
     assert len(slow) == meta["samples"] and any(r[2] is None for r in slow)
-    assert _digest(slow) == meta["sha256_of_json_rows"]
-    assert _digest(quick) == meta["sha256_of_json_rows"]
+    assert SF.digest(slow) == meta["sha256_of_json_rows"]
+    assert SF.digest(quick) == meta["sha256_of_json_rows"]
     return blocks, meta["sha256_of_json_rows"]
 
 
@@ -740,7 +713,7 @@ def test_the_committed_v2_session_reads_to_its_samples() -> None:
     run = decode_blocks(blocks, 2)
     assert run is not None
     assert {p[8] & 1 for p in blocks} == {1}  # its time channel is dt_us
-    assert _digest(_json_rows(_rows(run))) == want
+    assert SF.digest(SF.json_rows(SF.rows(run))) == want
 
 
 def test_the_committed_v3_session_reads_to_its_samples() -> None:
@@ -750,11 +723,11 @@ def test_the_committed_v3_session_reads_to_its_samples() -> None:
     run = decode_blocks(blocks, 3)
     assert run is not None
     assert {p[8] & 9 for p in blocks} == {9}  # its time channel is grid offsets
-    assert _digest(_json_rows(_rows(run))) == want
+    assert SF.digest(SF.json_rows(SF.rows(run))) == want
     # version 4 codes preds 0-3 as version 3 does: it reads these blocks the same
-    assert all(_firmware(p, 4) == SB.decode_sample_block(p, 3) for p in blocks)
+    assert all(SF.reference(p, 4) == SB.decode_sample_block(p, 3) for p in blocks)
     run_4 = decode_blocks(blocks, 4)
-    assert run_4 is not None and _digest(_json_rows(_rows(run_4))) == want
+    assert run_4 is not None and SF.digest(SF.json_rows(SF.rows(run_4))) == want
 
 
 @pytest.mark.parametrize(

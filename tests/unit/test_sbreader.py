@@ -18,7 +18,6 @@ and say why (in CI, where `make setup` builds it, they fail instead).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import random
 import shutil
@@ -34,7 +33,6 @@ from hypothesis import strategies as st
 
 from stridefw import records as R
 from stridefw import sampleblock as SB
-from stridefw import sampleblock_read as SR
 from stridefw.sampleblock_fmt import BLOCK_MAX_SAMPLES, ESC_BITS, QMAX, SUB, V2_MAX_SAMPLES
 from stridekit import native
 from tests.conftest import IN_CI
@@ -46,7 +44,6 @@ DATA = ROOT / "tests" / "data"
 VERSIONS = (2, 3, 4)
 V4 = SB.SAMPLE_BLOCK_VERSION
 
-Rows = tuple[list[int], list[tuple[int, ...]], list[tuple[int, ...] | None]]
 
 _COMPILED, _WHY = native.load_reader(native.build_dir(), native.reader_source())
 
@@ -60,28 +57,12 @@ def _reader() -> native.ReaderFn:
     return _COMPILED
 
 
-def _firmware(payload: bytes, version: int) -> Rows | None:
-    try:
-        return SR.decode_sample_block(payload, version)
-    except ValueError:
-        return None
-
-
-def _rows(got: Any) -> Rows:
-    t, cells, imu, present = got
-    return (
-        t.tolist(),
-        [tuple(r) for r in cells.tolist()],
-        [tuple(m) if p else None for m, p in zip(imu.tolist(), present.tolist(), strict=True)],
-    )
-
-
 def _check(payloads: list[bytes], version: int = V4) -> bool:
     """The compiled reader reads the run at version exactly when the firmware reads
     every block at that version (of one cell count), to the firmware's samples;
     returns whether it read the run."""
     got = _reader()(payloads, version)
-    want = [_firmware(p, version) for p in payloads]
+    want = [SF.reference(p, version) for p in payloads]
     readable = all(w is not None for w in want) and len({p[6] for p in payloads}) == 1
     assert (got is not None) == readable, (version, got is not None, [w is not None for w in want])
     if got is None:
@@ -93,7 +74,7 @@ def _check(payloads: list[bytes], version: int = V4) -> bool:
     assert imu.dtype == np.int64 and imu.shape == (n, 6)
     assert present.dtype == np.bool_ and present.shape == (n,)
     assert not imu[~present].any()  # rows of samples without IMU are zeros
-    rows = _rows(got)
+    rows = SF.rows(got)
     assert rows[0] == [x for w in want if w for x in w[0]]
     assert rows[1] == [x for w in want if w for x in w[1]]
     assert rows[2] == [x for w in want if w for x in w[2]]
@@ -109,15 +90,6 @@ def _check_all(payloads: list[bytes]) -> dict[int, bool]:
     assert read[2] == (read[3] and all(p[7] <= V2_MAX_SAMPLES and not p[8] & 8 for p in payloads))
     assert read[4] or not read[3]
     return read
-
-
-def _digest(rows: list[list[Any]]) -> str:
-    # as tests/unit/test_fastblocks.py hashes a committed session's samples
-    return hashlib.sha256(json.dumps(rows, separators=(",", ":")).encode()).hexdigest()
-
-
-def _json_rows(rows: Rows) -> list[list[Any]]:
-    return [[t, list(c), list(m) if m is not None else None] for t, c, m in zip(*rows, strict=True)]
 
 
 # --- the firmware's encoder -------------------------------------------------------------
@@ -200,7 +172,7 @@ def test_blocks_with_every_field_at_random_read_as_the_firmware_reads_them(
     version: int, data: st.DataObject
 ) -> None:
     payload = data.draw(SF.any_blocks(version=version))
-    assert _firmware(payload, version) is not None  # the writer writes what the format allows
+    assert SF.reference(payload, version) is not None  # the writer writes what the format allows
     assert _check_all([payload])[version]
 
 
@@ -336,7 +308,7 @@ def test_pred_4_adds_the_neighbours_second_difference() -> None:
     linear prediction plus cell 0's second difference, cell 0's first value where
     there is none before)."""
     payload = _cells_block(500, 4, 0)
-    want = _firmware(payload, V4)
+    want = SF.reference(payload, V4)
     assert want is not None and [c[1] for c in want[1]] == [v + 490 for v in _CELL0]
     assert _check([payload])
     got = _reader()([payload], V4)
@@ -354,7 +326,7 @@ def test_pred_5_is_the_cubic_prediction() -> None:
     vals = [7 + 3 * i * i for i in range(9)]
     zs = [SF.zz(vals[i + 1] - SF.prediction(5, vals, i + 1)) for i in range(8)]
     payload = _cells_block(vals[0], 5, 4, zs)
-    want = _firmware(payload, V4)
+    want = SF.reference(payload, V4)
     assert want is not None and [c[1] for c in want[1]] == vals
     assert _check([payload])
 
@@ -365,10 +337,10 @@ def test_pred_4_without_a_neighbour_and_preds_6_and_7_are_refused(pred: int) -> 
     preds 6 and 7 anywhere (F = 3 | 3 << 2 and 3 | 4 << 2)."""
     head = bytes([0, 0, 0, 0, 0x10, 0x27, 1, 9, 0])
     on_cell_0 = head + SF.packed(_first(_CELL0[0]) + _sub(pred, 7, _CELL0[1:]))
-    assert _firmware(on_cell_0, V4) is None
+    assert SF.reference(on_cell_0, V4) is None
     assert not any(_check_all([on_cell_0]).values())
     on_cell_1 = _cells_block(500, pred)
-    assert (_firmware(on_cell_1, V4) is not None) == (pred == 4)
+    assert (SF.reference(on_cell_1, V4) is not None) == (pred == 4)
     assert _check_all([on_cell_1]) == {2: False, 3: False, 4: pred == 4}
     good = _cells_block(500, 1)
     assert _check([good]) and not _check([good, on_cell_0])
@@ -381,7 +353,7 @@ def test_the_time_channel_has_no_neighbour(pred: int, ok: bool) -> None:
         head = bytes([0, 0, 0, 0, 0x10, 0x27, 0, 9, flags])
         zs = [SF.zz(0)] * 8  # each value its prediction: dt_us 10000 (offsets 0)
         payload = head + SF.packed(_sub(pred, 1, zs))
-        assert (_firmware(payload, V4) is not None) == ok
+        assert (SF.reference(payload, V4) is not None) == ok
         assert _check_all([payload])[4] == ok
         if ok:
             got = _reader()([payload], V4)
@@ -405,18 +377,18 @@ def test_imu_axis_0_has_no_neighbour_and_axis_j_follows_axis_j_minus_1(n_cells: 
         return out
 
     good = head + SF.packed(cells + axes(0))
-    want = _firmware(good, V4)
+    want = SF.reference(good, V4)
     offsets = [firsts[a] - firsts[0] for a in range(6)]
     assert want is not None and _check([good])
     assert want[2] == [tuple(v + o for o in offsets) for v in axis0]
     bad = head + SF.packed(cells + axes(4))
-    assert _firmware(bad, V4) is None and not _check_all([bad])[4]
+    assert SF.reference(bad, V4) is None and not _check_all([bad])[4]
 
 
 def test_a_pred_4_value_outside_16_bits_is_refused() -> None:
     # cell 1 in pred 4 follows cell 0 (10 + 3 i^2) at its own offset: from 65535 - 32
     # it leaves 0..65535 at sample 4; from 65535 - 192 it ends at 65535
-    assert _firmware(_cells_block(65535 - 32, 4), V4) is None
+    assert SF.reference(_cells_block(65535 - 32, 4), V4) is None
     assert not _check([_cells_block(65535 - 32, 4)])
     assert _check([_cells_block(65535 - 192, 4)])
 
@@ -462,7 +434,7 @@ def test_k_steps_and_params_as_the_firmware_reads_them(
     first: tuple[int, int], second: list[int], k1: int, ok: bool
 ) -> None:
     payload = _two_sub_blocks(first, second, V4, k1)
-    assert (_firmware(payload, V4) is not None) == ok
+    assert (SF.reference(payload, V4) is not None) == ok
     assert _check_all([payload])[4] == ok
 
 
@@ -487,7 +459,7 @@ def test_k_steps_and_params_at_versions_3_and_2(
     """Version 3's params are version 4's without preds 4 and 5: F = 3 | k << 2 with
     any k over 0 is refused."""
     payload = _two_sub_blocks(first, second, 3, k1)
-    assert (_firmware(payload, 3) is not None) == ok
+    assert (SF.reference(payload, 3) is not None) == ok
     read = _check_all([payload])
     assert read[3] == ok and read[2] == ok
 
@@ -501,7 +473,7 @@ def test_an_escape_in_a_pred_4_or_5_sub_block_reads_z_in_18_bits() -> None:
             cell1 = _first(30_000) + SF.params_bits(pred, 0) + [1] * QMAX + [0]
             cell1 += SF.bits(z, ESC_BITS)
             payload = head + SF.packed(_first(_CELL0[0]) + _sub(0, 4, [_CELL0[1]]) + cell1)
-            assert (_firmware(payload, V4) is not None) == ok
+            assert (SF.reference(payload, V4) is not None) == ok
             assert _check_all([payload])[4] == ok
 
 
@@ -543,7 +515,7 @@ def test_grid_offsets_give_the_firmware_readers_dt_us(
     """dt_us of sample i = period_us + o_i - o_(i-1), o_0 = 0; a dt_us outside 0..65535
     refuses the block (dts None)."""
     payload = _grid_block(period_us, offsets, version)
-    want = _firmware(payload, version)
+    want = SF.reference(payload, version)
     assert (want is not None) == (dts is not None)
     assert _check([payload], version) == (dts is not None)
     if want is not None:
@@ -572,9 +544,9 @@ def test_a_grid_offset_outside_int16_is_refused(
     bits = [0] * SF.F_BITS + [1] * QMAX + [0] + SF.bits(SF.zz(o), ESC_BITS)
     payload = head + SF.packed(bits)
     assert 0 <= period_us + o <= 0xFFFF
-    assert (_firmware(payload, version) is not None) == ok and _check([payload], version) == ok
+    assert (SF.reference(payload, version) is not None) == ok and _check([payload], version) == ok
     if ok:
-        assert _firmware(payload, version) == ([0, period_us + o], [(), ()], [None, None])
+        assert SF.reference(payload, version) == ([0, period_us + o], [(), ()], [None, None])
 
 
 @pytest.mark.parametrize("version", VERSIONS)
@@ -584,13 +556,13 @@ def test_values_outside_16_bits_are_refused(version: int) -> None:
     big = head + SF.packed(bits + SF.bits(0x10000, ESC_BITS))
     top = head + SF.packed(bits + SF.bits(0xFFFF, ESC_BITS))
     assert not _check([big], version) and _check([top], version)
-    assert _firmware(top, version) == ([0, 10_000], [(0,), (0xFFFF,)], [None, None])
+    assert SF.reference(top, version) == ([0, 10_000], [(0,), (0xFFFF,)], [None, None])
     # the first value in 17 bits
     wide = head + SF.packed([1, 0, 0, 0, 1] + [0] * 16 + [1] + [0] * SF.F_BITS)
-    assert _firmware(wide, version) is None and not _check_all([wide])[version]
+    assert SF.reference(wide, version) is None and not _check_all([wide])[version]
     # the first value with a leading zero bit (w = 2, z = 1)
     short = head + SF.packed([0, 1, 0, 0, 0] + [1, 0] + [0] * SF.F_BITS + [0])
-    assert _firmware(short, version) is None and not _check_all([short])[version]
+    assert SF.reference(short, version) is None and not _check_all([short])[version]
 
 
 @pytest.mark.parametrize("version", VERSIONS)
@@ -675,7 +647,7 @@ def test_bad_padding_trailing_bytes_flags_and_truncation_are_refused(version: in
         if good is padded:
             cases.append(good[:-1] + bytes([good[-1] | 0x80]))  # a padding bit set
         for bad in cases:
-            assert _firmware(bad, version) is None
+            assert SF.reference(bad, version) is None
             assert not _check_all([bad])[version] and not _check([good, bad], version)
 
 
@@ -688,7 +660,7 @@ def test_bit_3_without_a_time_channel_is_refused() -> None:
         good[:8] + bytes([good[8] & ~1]) + good[9:],
         plain[:8] + bytes([plain[8] | 8]) + plain[9:],
     ):
-        assert all(_firmware(bad, v) is None for v in VERSIONS)
+        assert all(SF.reference(bad, v) is None for v in VERSIONS)
         assert not any(_check_all([bad]).values()) and not _check([plain, bad])
 
 
@@ -698,10 +670,10 @@ def test_version_2_refuses_over_64_samples_and_bit_3(n: int) -> None:
     long = SF.AnyWriter(rng, 3).block(n, 4, n, "some", 10_000)
     short = SF.AnyWriter(rng, 2).block(n, 4, 64, "some", 10_000)
     assert long[7] == n and _check([long], 3) and _check([short, long], 3)
-    assert _check([short], 2) and _firmware(long, 2) is None and _reader()([long], 2) is None
+    assert _check([short], 2) and SF.reference(long, 2) is None and _reader()([long], 2) is None
     assert _reader()([short, long], 2) is None
     grid = _grid_block(10_000, [5] * 20, 3)
-    assert _check([grid], 3) and _firmware(grid, 2) is None and _reader()([grid], 2) is None
+    assert _check([grid], 3) and SF.reference(grid, 2) is None and _reader()([grid], 2) is None
 
 
 def test_grid_offsets_and_long_gaps_from_the_encoder() -> None:
@@ -752,15 +724,15 @@ def test_the_committed_sessions_read_to_their_samples(version: int) -> None:
     assert blocks and all(r.version == version for r in recs if r.rtype == R.REC_SAMPLE_BLOCK)
     run = _reader()(blocks, version)
     assert run is not None
-    rows = _json_rows(_rows(run))
+    rows = SF.json_rows(SF.rows(run))
     assert len(rows) == want["samples"] and any(r[2] is None for r in rows)
-    assert _digest(rows) == want["sha256_of_json_rows"]
+    assert SF.digest(rows) == want["sha256_of_json_rows"]
     one_by_one: list[list[Any]] = []
     for b in blocks:
         each = _reader()([b], version)
         assert each is not None
-        one_by_one += _json_rows(_rows(each))
-    assert _digest(one_by_one) == want["sha256_of_json_rows"]
+        one_by_one += SF.json_rows(SF.rows(each))
+    assert SF.digest(one_by_one) == want["sha256_of_json_rows"]
     assert _check(blocks, version) and _check(blocks, 3)
     assert _check(blocks, 4)  # version 4 codes preds 0-3 as version 3 does
     assert version == 3 or _check(blocks, 2)
