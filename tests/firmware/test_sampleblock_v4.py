@@ -25,19 +25,14 @@ class _Bits:
         self.bits: list[int] = []
 
     def put(self, value: int, width: int) -> None:
-        self.bits += [(value >> i) & 1 for i in range(width)]
+        self.bits += SF.bits(value, width)
+
+    def put_params(self, pred: int, k: int) -> None:
+        # F = 3 | 3 << 2 and 3 | 4 << 2 stand for the preds 6 and 7 the tests make up
+        self.bits += SF.params_bits(pred, k)
 
     def payload(self, head: bytes) -> bytes:
-        out = bytearray(head)
-        for i in range(0, len(self.bits), 8):
-            out.append(sum(b << j for j, b in enumerate(self.bits[i : i + 8])))
-        return bytes(out)
-
-
-def _put_params(w: _Bits, pred: int, k: int) -> None:
-    # F: pred | k << 2 for preds 0-3, 3 | (pred - 3) << 2 then k in 4 bits for 4 and 5
-    # (and for the others the test makes up: 3 | 3 << 2, 3 | 4 << 2)
-    w.bits += SF.params_bits(pred, k)
+        return bytes(head) + SF.packed(self.bits)
 
 
 def _channel(w: _Bits, ch: list[int], preds: list[int], k: int, nbr: list[int] | None) -> None:
@@ -49,7 +44,7 @@ def _channel(w: _Bits, ch: list[int], preds: list[int], k: int, nbr: list[int] |
     for s, pred in enumerate(preds):
         if s:
             w.put(3, 2)
-        _put_params(w, pred, k)
+        w.put_params(pred, k)
     # preds 6 and 7 (F = 3 | 3 << 2, 3 | 4 << 2) have no meaning: their values are
     # coded as pred 1's
     known = [p if p in (1, 2, 4, 5) else 1 for p in preds]
@@ -115,7 +110,7 @@ def test_a_k_step_keeps_preds_4_and_5() -> None:
     ch = cells[0]
     w.put(ch[0].bit_length(), 5)
     w.put(ch[0], ch[0].bit_length())
-    _put_params(w, 5, 6)
+    w.put_params(5, 6)
     w.put(1, 3)  # 1, 0, then 0: k + 1
     zs = [SF.zz(ch[i] - SF.prediction(5, ch, i)) for i in range(1, n)]
     ks = [6 if i < SUB else 7 for i in range(n - 1)]
